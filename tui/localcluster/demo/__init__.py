@@ -1,0 +1,1 @@
+"""Demo programs that behave like the Kubernaut services."""

@@ -1,0 +1,16 @@
+"""Scenarios: the objects a fresh embedded cluster starts with."""
+
+from __future__ import annotations
+
+
+def load_scenario(name: str, cluster) -> None:
+    """Create the objects of scenario `name` in `cluster`'s store (called on the cluster loop)."""
+    if name == "empty":
+        from tui.localcluster.scenarios.empty import load
+    elif name == "kubernaut":
+        from tui.localcluster.scenarios.kubernaut import load
+    elif name.startswith("scale:"):
+        from tui.localcluster.scenarios.scale import load
+    else:
+        raise ValueError(f"unknown scenario {name!r}: use empty, kubernaut or scale:N")
+    load(cluster, name)
