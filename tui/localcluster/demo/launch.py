@@ -1,0 +1,25 @@
+"""Entry of a demo process: `python -I launch.py PROGRAM [ARGS...]`.
+
+Loads this folder as a package of its own so that the process imports only the demo code.
+"""
+
+import importlib.util
+import os
+import sys
+
+
+def _load_package():
+    here = os.path.dirname(os.path.abspath(__file__))
+    spec = importlib.util.spec_from_file_location(
+        "kubeknobs_demo", os.path.join(here, "__init__.py"), submodule_search_locations=[here]
+    )
+    package = importlib.util.module_from_spec(spec)
+    sys.modules["kubeknobs_demo"] = package
+    spec.loader.exec_module(package)
+
+
+if __name__ == "__main__":
+    _load_package()
+    from kubeknobs_demo.programs import main
+
+    sys.exit(main(sys.argv[1:]))

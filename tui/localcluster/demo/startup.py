@@ -1,0 +1,124 @@
+"""What a demo program reads once at start: flags (Go `flag` syntax), paths, durations."""
+
+from __future__ import annotations
+
+import os
+import re
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
+_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+class StartupError(Exception):
+    """A setting the program refuses to start with; the message is the one line it logs."""
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in a Go duration ("90s", "1h30m", "-5m"); ValueError with Go's wording otherwise."""
+    s = text.strip()
+    quoted = f'"{text}"'
+    if not s:
+        raise ValueError(f"time: invalid duration {quoted}")
+    sign = 1.0
+    if s[0] in "+-":
+        sign = -1.0 if s[0] == "-" else 1.0
+        s = s[1:]
+    if s == "0":
+        return 0.0
+    if not s:
+        raise ValueError(f"time: invalid duration {quoted}")
+    pos, total = 0, 0.0
+    while pos < len(s):
+        match = _DURATION_PART.match(s, pos)
+        if not match:
+            if re.fullmatch(r"[\d.]+", s[pos:]):
+                raise ValueError(f"time: missing unit in duration {quoted}")
+            raise ValueError(f"time: invalid duration {quoted}")
+        total += float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+        pos = match.end()
+    return sign * total
+
+
+def positive_duration(text: str) -> float:
+    """A Go duration that must be greater than zero."""
+    seconds = parse_duration(text)
+    if seconds <= 0:
+        raise ValueError(f"must be greater than 0, got {text}")
+    return seconds
+
+
+class FlagSet:
+    """Go `flag` parsing: -name=value, --name=value, -name value; bool flags take no value."""
+
+    def __init__(self):
+        self._defaults: dict[str, str] = {}
+        self._bools: set[str] = set()
+
+    def add(self, name: str, default: str = "") -> None:
+        self._defaults[name] = default
+
+    def add_bool(self, name: str, default: bool = False) -> None:
+        self._defaults[name] = "true" if default else "false"
+        self._bools.add(name)
+
+    def parse(self, argv: list[str]) -> dict[str, str]:
+        values = dict(self._defaults)
+        i = 0
+        while i < len(argv):
+            arg = argv[i]
+            if arg == "--":
+                break
+            if not arg.startswith("-") or arg == "-":
+                i += 1
+                continue
+            name, has_value, value = arg.lstrip("-").partition("=")
+            if name not in self._defaults:
+                raise StartupError(f"flag provided but not defined: -{name}")
+            if not has_value:
+                if name in self._bools:
+                    value = "true"
+                elif i + 1 < len(argv):
+                    i += 1
+                    value = argv[i]
+                else:
+                    raise StartupError(f"flag needs an argument: -{name}")
+            values[name] = value
+            i += 1
+        return values
+
+
+def pod_path(path: str) -> str:
+    """Where an in-container absolute path lives on this machine (under KUBEKNOBS_POD_ROOT)."""
+    root = os.environ.get("KUBEKNOBS_POD_ROOT", "")
+    if root and os.path.isabs(path):
+        return os.path.join(root, path.lstrip("/"))
+    return path
+
+
+def read_text(path: str) -> str:
+    with open(pod_path(path), encoding="utf-8") as handle:
+        return handle.read()
+
+
+def load_yaml(text: str) -> dict:
+    """A YAML mapping, or ValueError saying why not."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"invalid YAML: {' '.join(str(exc).split())}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ValueError("invalid configuration: the document must be a mapping")
+    return data
+
+
+def lookup(data: dict, dotted: str, default=None):
+    node = data
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return default
+        node = node[part]
+    return node
