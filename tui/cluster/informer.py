@@ -1,0 +1,299 @@
+"""One informer for every resource kind: list, watch, resume, relist; deltas in batches.
+
+The informer keeps the last seen version of every object and delivers changes as
+`Delta`s through a `DeltaBatcher`, so a burst of a thousand changes is one call.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tui.cluster.api import backoff_delay, close_stream, iter_lines
+from tui.cluster.errors import ApiError, TransportError, describe
+from tui.cluster.resources import Resource
+
+ObjKey = tuple[str, str]  # (namespace, name)
+
+
+@dataclass(frozen=True)
+class Delta:
+    type: str  # added | updated | deleted
+    resource: str  # plural, e.g. "configmaps"
+    key: ObjKey
+    obj: dict  # the new object (for deleted: the last known one)
+    old: dict | None = None
+
+
+@dataclass(frozen=True)
+class InformerState:
+    status: str  # connecting | connected | reconnecting | failed
+    reason: str | None = None
+
+
+def object_key(obj: dict) -> ObjKey:
+    meta = obj.get("metadata") or {}
+    return (meta.get("namespace") or "", meta.get("name") or "")
+
+
+def rv_of(obj: dict | None) -> str:
+    return str(((obj or {}).get("metadata") or {}).get("resourceVersion") or "")
+
+
+def rv_newer(candidate: str, current: str) -> bool:
+    """True unless both are numbers and the candidate is not newer (resourceVersions are opaque otherwise)."""
+    if candidate.isdigit() and current.isdigit():
+        return int(candidate) > int(current)
+    return candidate != current
+
+
+class DeltaBatcher:
+    """Collects deltas from many informers and hands them on every `interval` seconds, on one thread."""
+
+    def __init__(self, deliver: Callable[[list[Delta]], None], *, interval: float = 0.05):
+        self._deliver = deliver
+        self._interval = interval
+        self._pending: list[Delta] = []
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="kubeknobs-deltas", daemon=True)
+        self._idle = threading.Condition()
+        self._started = False
+
+    def start(self) -> None:
+        if not self._started:
+            self._started = True
+            self._thread.start()
+
+    def put(self, deltas: list[Delta]) -> None:
+        if not deltas:
+            return
+        with self._lock:
+            self._pending.extend(deltas)
+        self._wake.set()
+
+    def flush(self) -> None:
+        with self._lock:
+            batch, self._pending = self._pending, []
+        if batch:
+            self._deliver(batch)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(0.5)
+            if self._stop.is_set():
+                break
+            self._wake.clear()
+            self._stop.wait(self._interval)  # let a burst accumulate into one batch
+            self.flush()
+
+    def stop(self, timeout: float = 2.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._started:
+            self._thread.join(timeout)
+        self.flush()
+
+
+class Informer:
+    """List then watch one resource (in one namespace or all), on its own thread."""
+
+    def __init__(self, api, resource: Resource, *, namespace: str | None = None, batcher: DeltaBatcher,
+                 on_state: Callable[[Informer, InformerState], None] | None = None,
+                 on_synced: Callable[[Informer], None] | None = None,
+                 label_selector: str | None = None, field_selector: str | None = None,
+                 page_size: int = 500, watch_seconds: tuple[int, int] = (240, 300),
+                 max_backoff: float = 5.0, rng: random.Random | None = None):
+        self.api = api
+        self.resource = resource
+        self.namespace = namespace
+        self._batcher = batcher
+        self._on_state = on_state
+        self._on_synced = on_synced
+        self._selectors = {"labelSelector": label_selector, "fieldSelector": field_selector}
+        self._page_size = page_size
+        self._watch_seconds = watch_seconds
+        self._max_backoff = max_backoff
+        self._rng = rng or random.Random()
+        self._store: dict[ObjKey, dict] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._stream = None
+        self._thread = threading.Thread(target=self._run, daemon=True,
+                                        name=f"kubeknobs-informer-{resource.plural}-{namespace or 'all'}")
+        self.synced = threading.Event()
+        self.state = InformerState("connecting")
+        self.resource_version = ""
+        self.relists = 0
+        self.reconnects = 0
+
+    # -- reading -------------------------------------------------------------------------
+    def get(self, namespace: str, name: str) -> dict | None:
+        with self._lock:
+            return self._store.get((namespace or "", name))
+
+    def items(self) -> list[dict]:
+        with self._lock:
+            return list(self._store.values())
+
+    def snapshot(self) -> dict[ObjKey, dict]:
+        with self._lock:
+            return dict(self._store)
+
+    # -- life cycle ----------------------------------------------------------------------
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 2.0) -> None:
+        self._stop.set()
+        close_stream(self._stream)
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def _set_state(self, status: str, reason: str | None = None) -> None:
+        new = InformerState(status, reason)
+        if new != self.state:
+            self.state = new
+            if self._on_state:
+                self._on_state(self, new)
+
+    # -- the loop --------------------------------------------------------------------------
+    def _run(self) -> None:
+        attempt = 0
+        need_list = True
+        while not self._stop.is_set():
+            try:
+                if need_list:
+                    self._relist()
+                    need_list = False
+                    attempt = 0
+                    self._set_state("connected")
+                self._watch()
+                attempt = 0
+            except ApiError as exc:
+                if self._stop.is_set():
+                    break
+                if exc.status == 410:
+                    need_list = True
+                    continue
+                permanent = exc.status in (401, 403, 404)
+                self._set_state("failed" if permanent else "reconnecting", describe(exc))
+                wait = exc.retry_after if exc.retry_after is not None else \
+                    backoff_delay(attempt, cap=self._max_backoff * (6 if permanent else 1), rng=self._rng)
+                attempt += 1
+                self.reconnects += 1
+                self._stop.wait(wait)
+            except (TransportError, ValueError) as exc:
+                if self._stop.is_set():
+                    break
+                self._set_state("reconnecting", describe(exc))
+                attempt += 1
+                self.reconnects += 1
+                self._stop.wait(backoff_delay(attempt, cap=self._max_backoff, rng=self._rng))
+
+    def _list_all(self) -> tuple[list[dict], str]:
+        items: list[dict] = []
+        token = None
+        while True:
+            page = self.api.request("GET", self.resource.collection(self.namespace), retries=0,
+                                    query={"limit": self._page_size, "continue": token, **self._selectors})
+            for item in page.get("items") or []:
+                # list items carry no kind; the watch objects do, so keep both shapes alike
+                item.setdefault("kind", self.resource.kind)
+                item.setdefault("apiVersion", (page.get("apiVersion") or "v1"))
+                items.append(item)
+            meta = page.get("metadata") or {}
+            token = meta.get("continue")
+            if not token:
+                return items, str(meta.get("resourceVersion") or "")
+            if self._stop.is_set():
+                raise TransportError("unreachable", "stopped")
+
+    def _relist(self) -> None:
+        items, rv = self._list_all()
+        fresh = {object_key(o): o for o in items}
+        deltas: list[Delta] = []
+        with self._lock:
+            for key, obj in fresh.items():
+                old = self._store.get(key)
+                if old is None:
+                    deltas.append(Delta("added", self.resource.plural, key, obj))
+                elif rv_of(old) != rv_of(obj):
+                    deltas.append(Delta("updated", self.resource.plural, key, obj, old))
+            for key, old in self._store.items():
+                if key not in fresh:
+                    deltas.append(Delta("deleted", self.resource.plural, key, old, old))
+            self._store = fresh
+            self.resource_version = rv
+        self.relists += 1
+        self._batcher.put(deltas)
+        if not self.synced.is_set():
+            self.synced.set()
+            if self._on_synced:
+                self._on_synced(self)
+
+    def _watch(self) -> None:
+        lo, hi = self._watch_seconds
+        seconds = self._rng.randint(lo, hi) if hi > lo else lo
+        query = {"watch": "true", "resourceVersion": self.resource_version, "allowWatchBookmarks": "true",
+                 "timeoutSeconds": seconds, **self._selectors}
+        resp = self.api.open_stream(self.resource.collection(self.namespace), query, read_timeout=seconds + 30)
+        self._stream = resp
+        try:
+            if self._stop.is_set():
+                return
+            for line in iter_lines(resp, self._stop):
+                if not line.strip():
+                    continue
+                event = json.loads(line)
+                self._apply(event)
+                if self._stop.is_set():
+                    return
+        finally:
+            self._stream = None
+            close_stream(resp)
+
+    def _apply(self, event: dict) -> None:
+        kind = event.get("type")
+        obj = event.get("object") or {}
+        if kind == "ERROR":
+            code = int(obj.get("code") or 500)
+            raise ApiError(code, str(obj.get("reason") or "Error"), str(obj.get("message") or ""))
+        rv = rv_of(obj)
+        if kind == "BOOKMARK":
+            if rv:
+                self.resource_version = rv
+            return
+        key = object_key(obj)
+        delta = None
+        with self._lock:
+            old = self._store.get(key)
+            if kind == "DELETED":
+                if old is not None:
+                    del self._store[key]
+                    delta = Delta("deleted", self.resource.plural, key, obj, old)
+            elif kind in ("ADDED", "MODIFIED"):
+                if old is None:
+                    self._store[key] = obj
+                    delta = Delta("added", self.resource.plural, key, obj)
+                elif rv_newer(rv, rv_of(old)):
+                    self._store[key] = obj
+                    delta = Delta("updated", self.resource.plural, key, obj, old)
+            if rv:
+                self.resource_version = rv
+        if delta is not None:
+            self._batcher.put([delta])
+
+
+def wait_synced(informers: list[Informer], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    return all(informer.synced.wait(max(0.0, deadline - time.monotonic())) for informer in informers)

@@ -1,0 +1,234 @@
+"""Reload events: log lines → outcomes, matched to the ConfigMap version that caused them.
+
+When a ConfigMap changes, the SHA-256 of each changed key's new content is recorded
+and every pod that watches the file is expected to log it. A reload line carrying
+that hash (full, or the prefix the app logs) resolves the expectation and gives the
+propagation delay; silence past the window (sync delay + margin) turns it stale.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from tui.model.events import ConfigMapChanged, ReloadEvent, ReloadPending, ReloadStale
+
+MIN_PREFIX = 6
+
+
+def sha256_text(value: str | bytes) -> str:
+    return hashlib.sha256(value.encode("utf-8") if isinstance(value, str) else value).hexdigest()
+
+
+def key_contents(cm: dict | None) -> dict[str, bytes]:
+    cm = cm or {}
+    out = {k: (v or "").encode("utf-8") for k, v in (cm.get("data") or {}).items()}
+    for k, v in (cm.get("binaryData") or {}).items():
+        try:
+            out[k] = base64.b64decode(v or "")
+        except ValueError:
+            out[k] = (v or "").encode()
+    return out
+
+
+def changed_keys(old: dict | None, new: dict | None) -> dict[str, str]:
+    """key → SHA-256 of its new content ("" for a removed key), for keys whose content changed."""
+    before, after = key_contents(old), key_contents(new)
+    changes = {k: sha256_text(v) for k, v in after.items() if before.get(k) != v}
+    changes.update({k: "" for k in before if k not in after})
+    return changes
+
+
+def _flatten(value, prefix: str, out: dict) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _flatten(v, f"{prefix}.{k}" if prefix else str(k), out)
+    else:
+        out[prefix] = value
+
+
+def changed_paths(old_text: str | None, new_text: str | None) -> set[str] | None:
+    """Dotted key paths whose value differs between two YAML/JSON documents; None if either won't parse."""
+    import yaml
+
+    try:
+        old, new = yaml.safe_load(old_text or "") or {}, yaml.safe_load(new_text or "") or {}
+    except yaml.YAMLError:
+        return None
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return None
+    a: dict = {}
+    b: dict = {}
+    _flatten(old, "", a)
+    _flatten(new, "", b)
+    return {p for p in a.keys() | b.keys() if a.get(p, object) != b.get(p, object)}
+
+
+def path_covers(setting_path: str, changed: str) -> bool:
+    return changed == setting_path or changed.startswith(setting_path + ".") or setting_path.startswith(changed + ".")
+
+
+@dataclass(frozen=True)
+class LineMatch:
+    outcome: str  # applied | rejected | needs-restart
+    hash: str | None
+    message: str
+    file: str | None = None
+
+
+_KV = re.compile(r'(\w[\w.-]*)=("(?:[^"\\]|\\.)*"|\S+)')
+_HASH_TEXT = re.compile(r"hash=([0-9a-fA-F]{6,64})")
+
+
+def match_line(line: str) -> LineMatch | None:
+    """The reload shapes of the FileWatcher family (JSON, key=value, plain) when no profile says more."""
+    text = line.strip()
+    if text.startswith("{"):
+        try:
+            doc = json.loads(text)
+        except ValueError:
+            doc = None
+        if isinstance(doc, dict):
+            msg = str(doc.get("msg") or doc.get("message") or "")
+            path = doc.get("path") if isinstance(doc.get("path"), str) else None
+            if "reloaded successfully" in msg or "hot-reloaded" in msg:
+                return LineMatch("applied", _s(doc.get("hash")), msg, path)
+            if "rejected" in msg.lower() or "keeping previous" in msg.lower():
+                detail = _s(doc.get("error")) or msg
+                return LineMatch("rejected", _s(doc.get("newHash") or doc.get("hash")), detail, path)
+            return None
+    if "=" in text and ("reload" in text):
+        fields = {k: v.strip('"') for k, v in _KV.findall(text)}
+        status = fields.get("status")
+        if status in ("success", "applied"):
+            return LineMatch("applied", fields.get("hash"), text, fields.get("path") or fields.get("file"))
+        if status in ("rejected", "failed", "error"):
+            reason = fields.get("reason") or text
+            outcome = "needs-restart" if "restart" in reason else "rejected"
+            return LineMatch(outcome, fields.get("hash"), reason, fields.get("path") or fields.get("file"))
+    if "Config reloaded" in text or "reloaded successfully" in text:
+        m = _HASH_TEXT.search(text)
+        return LineMatch("applied", m.group(1) if m else None, text)
+    if "keeping previous" in text.lower():
+        return LineMatch("rejected", None, text)
+    return None
+
+
+def _s(value) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+@dataclass(frozen=True)
+class ReloadTarget:
+    """A pod expected to reload one key of a changed ConfigMap."""
+
+    workload: tuple[str, str, str]
+    pod: str
+    key: str
+    restart_only: tuple[str, ...] = ()  # key paths of that file read only at start
+    changed: tuple[str, ...] = ()  # key paths the change touched (empty: unknown)
+
+
+@dataclass
+class Expectation:
+    namespace: str
+    target: ReloadTarget
+    configmap: str
+    hash: str
+    version: str
+    since: datetime
+    stale_at: datetime
+    stale: bool = False
+    resolved: bool = False
+
+
+@dataclass
+class ReloadCorrelator:
+    """Thread-safe bookkeeping of what each pod should report and what it did."""
+
+    window: float = 90.0
+    expectations: list[Expectation] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def config_changed(self, namespace: str, name: str, version: str, changes: dict[str, str],
+                       targets: list[ReloadTarget], *, at: datetime | None = None,
+                       workload: tuple | None = None) -> list:
+        at = at or datetime.now(UTC)
+        events: list = [ConfigMapChanged(namespace=namespace, workload=workload, time=at, name=name,
+                                         changed_keys=dict(changes), resource_version=version)]
+        with self._lock:
+            for t in targets:
+                digest = changes.get(t.key)
+                if not digest:
+                    continue
+                # an older expectation for the same pod and key is superseded by this version
+                for old in self.expectations:
+                    if (old.namespace, old.configmap, old.target.pod, old.target.key) == \
+                            (namespace, name, t.pod, t.key) and not old.resolved:
+                        old.resolved = True
+                exp = Expectation(namespace, t, name, digest, version, at, at + timedelta(seconds=self.window))
+                self.expectations.append(exp)
+                events.append(ReloadPending(namespace=namespace, workload=t.workload, time=at, pod=t.pod,
+                                            configmap=name, key=t.key, since=at, hash=digest))
+        return events
+
+    def reload_seen(self, namespace: str, workload, pod: str, container: str, match, *,
+                    at: datetime | None = None) -> list:
+        at = at or datetime.now(UTC)
+        digest = (match.hash or "").lower()
+        with self._lock:
+            open_ = [e for e in self.expectations
+                     if e.namespace == namespace and e.target.pod == pod and not e.resolved]
+            if digest and len(digest) >= MIN_PREFIX:
+                hit = next((e for e in reversed(open_) if e.hash.startswith(digest)), None)
+            elif not digest and match.outcome != "applied":
+                hit = open_[0] if open_ else None  # an unhashed rejection answers the oldest open change
+            else:
+                hit = None
+            if hit is not None:
+                hit.resolved = True
+        outcome, message = match.outcome, match.message
+        if hit is None:
+            return [ReloadEvent(namespace=namespace, workload=workload, time=at, pod=pod, container=container,
+                                outcome=outcome, hash=match.hash, message=message)]
+        if outcome == "applied":
+            touched = [p for p in hit.target.changed if any(path_covers(r, p) for r in hit.target.restart_only)]
+            if touched:
+                outcome = "needs-restart"
+                message = (f"the app reported success, but {', '.join(sorted(touched))} "
+                           "is read only at start: restart the pods to apply it")
+        delay = max(0.0, (at - hit.since).total_seconds())
+        return [ReloadEvent(namespace=namespace, workload=hit.target.workload, time=at, pod=pod,
+                            container=container, outcome=outcome, hash=hit.hash, message=message,
+                            delay=delay, version=hit.version, configmap=hit.configmap, key=hit.target.key)]
+
+    def pod_gone(self, namespace: str, pod: str) -> None:
+        with self._lock:
+            for e in self.expectations:
+                if e.namespace == namespace and e.target.pod == pod:
+                    e.resolved = True
+
+    def tick(self, now: datetime | None = None) -> list:
+        """Expectations past their window become ReloadStale (once); resolved ones are forgotten."""
+        now = now or datetime.now(UTC)
+        events = []
+        with self._lock:
+            for e in self.expectations:
+                if not e.resolved and not e.stale and now >= e.stale_at:
+                    e.stale = True
+                    events.append(ReloadStale(namespace=e.namespace, workload=e.target.workload, time=now,
+                                              pod=e.target.pod, configmap=e.configmap, key=e.target.key,
+                                              since=e.since, hash=e.hash))
+            horizon = now - timedelta(seconds=self.window * 10)
+            self.expectations = [e for e in self.expectations if not e.resolved and e.since > horizon]
+        return events
+
+    def open_for(self, namespace: str, pod: str) -> list[Expectation]:
+        with self._lock:
+            return [e for e in self.expectations if e.namespace == namespace and e.target.pod == pod
+                    and not e.resolved]
