@@ -1,0 +1,80 @@
+"""The first screen: every controller with its readiness, ConfigMaps and layer summary."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+
+from tui.widgets.event_log import EventLog
+from tui.widgets.status_bar import StatusBar
+from tui.widgets.workload_table import WorkloadTable
+
+
+class ControllersScreen(Screen):
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="controllers.filter", tooltip="Filter controllers by any column"),
+        Binding("escape", "clear_filter", "Clear", show=False, id="controllers.clear_filter"),
+        Binding("l", "app.logs", "Logs", id="controllers.logs", tooltip="Follow the logs of this controller's pods"),
+        Binding("y", "app.yaml", "YAML", id="controllers.yaml", tooltip="Show this controller's YAML"),
+        Binding("e", "app.change_setting", "Change", id="controllers.change", tooltip="Change a setting"),
+        Binding("r", "app.restart", "Restart", id="controllers.restart", tooltip="Rollout restart, after a confirmation"),
+        Binding("v", "app.events", "Events", id="controllers.events", tooltip="Live events of every controller"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with Vertical(id="controllers-body"):
+            yield Input(placeholder="filter: words that must all appear (namespace, name, ConfigMap, layer)",
+                        id="filter", classes="hidden")
+            table = WorkloadTable(id="workloads", clock=self.app.clock)
+            table.border_title = "Controllers"
+            yield table
+            events = EventLog(id="recent-events", cap=2000)
+            events.border_title = "Live events"
+            yield events
+        yield Footer()
+
+    @property
+    def table(self) -> WorkloadTable:
+        return self.query_one(WorkloadTable)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.remove_class("hidden")
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        box.add_class("hidden")
+        self.table.set_filter("")
+        self.table.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.table.set_filter(event.value)
+            self._update_title()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            if not event.value.strip():
+                event.input.add_class("hidden")
+            self.table.focus()
+
+    def on_workload_table_selected(self, event: WorkloadTable.Selected) -> None:
+        self.app.open_detail(event.key)
+
+    def refresh_rows(self) -> None:
+        self._update_title()
+
+    def _update_title(self) -> None:
+        table = self.table
+        shown, total = table.row_count, table.total_count
+        title = f"Controllers ({total})" if shown == total else f"Controllers ({shown} of {total})"
+        table.border_title = title

@@ -1,0 +1,64 @@
+"""Logs of a controller's pods, followed live."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from tui.widgets.log_view import LogView
+from tui.widgets.safe_text import cluster_text
+from tui.widgets.status_bar import StatusBar
+
+
+class LogLines(Message):
+    def __init__(self, lines: list) -> None:
+        super().__init__()
+        self.lines = lines
+
+
+class LogsScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="logs.back", tooltip="Back"),
+        Binding("y", "app.yaml", "YAML", id="logs.yaml", tooltip="Show this controller's YAML"),
+    ]
+
+    def __init__(self, workload_key: tuple, *, tail: int = 100) -> None:
+        super().__init__()
+        self.workload_key = tuple(workload_key)
+        self.tail = tail
+        self._handle = None
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        view = LogView(id="logs")
+        kind, namespace, name = self.workload_key
+        view.border_title = cluster_text(f"Logs · {kind} {namespace}/{name}")
+        view.border_subtitle = "following · f toggles"
+        yield view
+        yield Footer()
+
+    def on_mount(self) -> None:
+        view = self.query_one(LogView)
+        view.focus()
+        session = self.app.session
+        if session is None:
+            return
+        post = self.post_message
+        try:
+            self._handle = session.follow_logs(self.workload_key, lambda lines: post(LogLines(list(lines))),
+                                               tail=self.tail)
+        except Exception as exc:  # e.g. no pods yet or no permission: say it, keep the screen
+            self.app.notify(f"Cannot follow the logs: {exc}", severity="error", markup=False)
+
+    def on_log_lines(self, message: LogLines) -> None:
+        view = self.query_one(LogView)
+        view.multi_container = view.multi_container or len({line.container for line in message.lines}) > 1
+        view.write_items(message.lines)
+
+    def on_unmount(self) -> None:
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            handle.stop()

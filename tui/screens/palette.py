@@ -1,0 +1,44 @@
+"""Context-sensitive commands for the command palette."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import SystemCommand
+from textual.screen import Screen
+
+
+def dashboard_commands(app, screen: Screen) -> Iterable[SystemCommand]:
+    yield SystemCommand("Switch namespace", "Choose the namespaces shown", app.action_pick_namespace)
+    if app.session is not None:
+        for namespace in _safe(app.session.namespaces):
+            yield SystemCommand(f"Namespace: {namespace}", f"Show only namespace {namespace}",
+                                lambda ns=namespace: app.reconnect(namespaces=[ns]))
+        yield SystemCommand("Namespace: all", "Show every namespace", lambda: app.reconnect(namespaces=None))
+    yield SystemCommand("Switch context", "Choose another kubeconfig context", app.action_pick_context)
+    for context in (app.connection.contexts if app.connection else []):
+        if context != app.context_name:
+            yield SystemCommand(f"Context: {context}", f"Connect to context {context}",
+                                lambda c=context: app.reconnect(namespaces=app.namespaces, context=c))
+    for name in sorted(app.available_themes):
+        yield SystemCommand(f"Theme: {name}", f"Switch to the {name} theme", lambda n=name: setattr(app, "theme", n))
+    key = app.selected_workload()
+    if key is not None:
+        label = f"{key[0]} {key[1]}/{key[2]}"
+        yield SystemCommand(f"Logs of {label}", "Follow the logs of its pods", app.action_logs)
+        yield SystemCommand(f"YAML of {label}", "Show its YAML", app.action_yaml)
+        yield SystemCommand(f"Events of {label}", "Live events of this controller", app.action_events)
+        yield SystemCommand(f"Restart {label}", "Rollout restart, after a confirmation", app.action_restart)
+        setting = getattr(screen, "focused_setting", None)
+        if setting is not None:
+            yield SystemCommand(f"Change setting {setting.name}", "Change the focused setting the way its layer "
+                                "needs", app.action_change_setting)
+    yield SystemCommand("Events of all controllers", "Live events of every controller",
+                        lambda: app.push_events_screen(None))
+
+
+def _safe(call) -> list[str]:
+    try:
+        return list(call())
+    except Exception:  # not synced yet or no permission: the picker says more
+        return []

@@ -1,0 +1,68 @@
+"""Namespace and context pickers."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.widgets.safe_text import cluster_text
+
+ALL = "\x00all"
+
+
+class NamespacePicker(ModalScreen[list[str] | None]):
+    """Dismisses with [namespace], [] for all namespaces, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
+
+    def __init__(self, namespaces: list[str], current: list[str] | None) -> None:
+        super().__init__()
+        self.namespaces, self.current = sorted(namespaces), current or []
+
+    def compose(self) -> ComposeResult:
+        options = [Option("all namespaces", id=ALL)]
+        options += [Option(cluster_text(ns), id=ns) for ns in self.namespaces]
+        with Vertical(classes="dialog", id="namespace-picker"):
+            yield Static("Namespace", classes="title")
+            yield OptionList(*options)
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        if len(self.current) == 1 and self.current[0] in self.namespaces:
+            options.highlighted = self.namespaces.index(self.current[0]) + 1
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss([] if event.option.id == ALL else [event.option.id])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ContextPicker(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
+
+    def __init__(self, contexts: list[str], current: str | None) -> None:
+        super().__init__()
+        self.contexts, self.current = list(contexts), current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="context-picker"):
+            yield Static("Context", classes="title")
+            yield OptionList(*[Option(cluster_text(c), id=c) for c in self.contexts])
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        if self.current in self.contexts:
+            options.highlighted = self.contexts.index(self.current)
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

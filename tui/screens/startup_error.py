@@ -1,0 +1,57 @@
+"""What is wrong with the connection, how to fix it, and the demo cluster as a way out."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from tui.widgets.safe_text import clean
+from tui.widgets.status_bar import StatusBar
+
+
+class StartupErrorScreen(Screen):
+    BINDINGS = [
+        Binding("d", "demo", "Demo cluster", id="startup.demo", tooltip="Start the embedded demo cluster"),
+        Binding("R", "retry", "Retry", id="startup.retry", tooltip="Try to connect again"),
+    ]
+
+    def __init__(self, error) -> None:
+        super().__init__()
+        self.error = error
+        self.workload_key = None
+
+    def compose(self) -> ComposeResult:
+        error = self.error
+        yield StatusBar(id="status")
+        with Vertical(id="startup"), Vertical(id="startup-box"):
+            yield Static(Text(clean(getattr(error, "title", "Cannot connect")), end=""), classes="title",
+                         markup=False)
+            yield Static(Text(clean(getattr(error, "detail", str(error)), keep_newlines=True), end=""),
+                         classes="detail", markup=False)
+            yield Static(Text("How to fix it: " + clean(getattr(error, "hint", ""), keep_newlines=True),
+                              end=""), classes="hint", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Start the demo cluster (d)", id="demo", variant="primary")
+                yield Button("Retry (R)", id="retry")
+                yield Button("Quit (ctrl+q)", id="quit", variant="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#startup-box").border_title = f"cannot connect: {getattr(self.error, 'kind', 'error')}"
+        self.query_one("#demo", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        {"demo": self.action_demo, "retry": self.action_retry, "quit": self.app.exit}[event.button.id]()
+
+    def action_demo(self) -> None:
+        self.app.pop_screen()
+        self.app.demo = True
+        self.app.start_demo()
+
+    def action_retry(self) -> None:
+        self.app.pop_screen()
+        self.app.connect(self.app.kubeconfig, self.app.context_name)

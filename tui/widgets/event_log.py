@@ -1,0 +1,64 @@
+"""The live event stream, for one controller or for all, with pause and resume."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from tui.widgets.event_lines import event_line
+from tui.widgets.stream_view import DEFAULT_CAP, StreamView
+
+
+class EventLog(StreamView):
+    """Typed events as lines; while paused, new events wait and are counted in the title."""
+
+    BINDINGS = [
+        Binding("p", "toggle_pause", "Pause", id="events.pause", tooltip="Pause or resume the event stream"),
+    ]
+
+    paused: reactive[bool] = reactive(False)
+
+    def __init__(self, *, workload: tuple | None = None, **kwargs) -> None:
+        kwargs.setdefault("placeholder", "Waiting for events…")
+        super().__init__(**kwargs)
+        self.workload = tuple(workload) if workload else None
+        self._held: deque = deque(maxlen=DEFAULT_CAP)
+
+    def wants(self, event) -> bool:
+        if self.workload is None:
+            return True
+        workload = getattr(event, "workload", None)
+        return workload is not None and tuple(workload) == self.workload
+
+    def add_events(self, events: Iterable) -> None:
+        """Append a batch of events in one repaint (or hold them while paused)."""
+        chosen = [e for e in events if self.wants(e)]
+        if not chosen:
+            return
+        if self.paused:
+            self._held.extend(chosen)
+            self._update_title()
+            return
+        self.write_items(chosen)
+
+    def format_item(self, item):
+        return event_line(self.app, item)
+
+    def action_toggle_pause(self) -> None:
+        self.paused = not self.paused
+
+    def watch_paused(self, paused: bool) -> None:
+        if not paused and self._held:
+            held = list(self._held)
+            self._held.clear()
+            self.add_events(held)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        if self.paused:
+            self.border_subtitle = f"paused · {len(self._held)} waiting · p resumes"
+        else:
+            self.border_subtitle = "live"

@@ -1,0 +1,113 @@
+"""Every setting of one controller: flags, env, files and file keys, with their layer."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+
+from tui.widgets.safe_text import clean
+from tui.widgets.theme_styles import layer_badge, style
+
+COLUMNS = ("CONTAINER", "SOURCE", "SETTING", "VALUE", "LAYER", "WHERE", "LINKS")
+
+
+def setting_id(setting) -> str:
+    parts = (setting.container, str(setting.source), setting.name, setting.key or "", setting.key_path or "")
+    return "\x1f".join(str(p) for p in parts)
+
+
+def where(setting) -> str:
+    """Where the value comes from: `cm/key → /mount (subPath x), consumed as volume`."""
+    pieces = []
+    if setting.configmap:
+        kind = "secret" if setting.secret else "cm"
+        pieces.append(f"{kind}/{setting.configmap}" + (f":{setting.key}" if setting.key else ""))
+    if setting.key_path:
+        pieces.append(f"[{setting.key_path}]")
+    if setting.mount_path:
+        pieces.append(f"→ {setting.mount_path}")
+    if setting.sub_path:
+        pieces.append(f"(subPath {setting.sub_path})")
+    if setting.consumed:
+        pieces.append(f"via {setting.consumed}")
+    return " ".join(pieces) or "-"
+
+
+def value_text(setting) -> str:
+    if setting.secret:
+        return "<secret>"
+    if setting.value is None:
+        return "-"
+    return clean(setting.value)
+
+
+class SettingsTable(DataTable):
+    """One row per Setting; moving the cursor announces the focused setting."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="settings.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="settings.up"),
+    ]
+
+    class Focused(Message):
+        def __init__(self, setting) -> None:
+            super().__init__()
+            self.setting = setting
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        self._settings: dict[str, object] = {}
+
+    def on_mount(self) -> None:
+        for label in COLUMNS:
+            self.add_column(label, key=label.lower())
+
+    @property
+    def settings(self) -> list:
+        return list(self._settings.values())
+
+    @property
+    def focused_setting(self):
+        if not self._settings or self.cursor_row < 0:
+            return None
+        try:
+            key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
+        except Exception:
+            return None
+        return self._settings.get(key)
+
+    def show(self, settings: list) -> None:
+        """Replace the rows, keeping the cursor on the same setting when it still exists."""
+        current = self.focused_setting
+        current_id = setting_id(current) if current is not None else None
+        self.clear()
+        self._settings = {}
+        app = self.app
+        for setting in settings:
+            sid = setting_id(setting)
+            if sid in self._settings:
+                continue
+            self._settings[sid] = setting
+            name = Text(clean(setting.name), style=style(app, "foreground", bold=True), end="")
+            if setting.init:
+                name.append(" (init)", style(app, "foreground-muted"))
+            links = clean(setting.linked_file) if setting.linked_file else ""
+            self.add_row(
+                Text(clean(setting.container), style=style(app, "secondary"), end=""),
+                Text(str(setting.source), style=style(app, "foreground-muted"), end=""),
+                name,
+                Text(value_text(setting)[:60], end=""),
+                layer_badge(app, setting.layer),
+                Text(clean(where(setting)), style=style(app, "foreground-muted"), end=""),
+                Text(links, style=style(app, "accent"), end=""),
+                key=sid,
+            )
+        if current_id in self._settings:
+            self.move_cursor(row=self.get_row_index(current_id))
+        self.post_message(self.Focused(self.focused_setting))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.post_message(self.Focused(self._settings.get(event.row_key.value)))
