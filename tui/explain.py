@@ -1,0 +1,179 @@
+"""`kubeknobs explain`: classify the settings of manifests offline."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+from tui.model.classify import classify
+from tui.model.layers import Layer, Setting, layer_summary
+from tui.model.objects import ClusterObjects
+from tui.model.profiles import ProfileSet
+from tui.model.workload import WORKLOAD_KINDS, WorkloadError
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+EXIT_BAD_INPUT = 2
+VALUE_WIDTH = 60
+LAYER_STYLES = {
+    Layer.HOT_RELOAD: "green",
+    Layer.FILE_PROPAGATES: "yellow",
+    Layer.RESTART: "red",
+    Layer.IMMUTABLE: "magenta",
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class ExplainError(Exception):
+    """Bad input for explain; the message names the file and the document."""
+
+
+def printable(text: str) -> str:
+    """Control and escape characters shown as visible escapes, never sent to the terminal."""
+    return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], text)
+
+
+def _sources(paths: list[str]) -> list[tuple[str, str]]:
+    """(display name, text) for each file, directory entry or stdin."""
+    sources: list[tuple[str, str]] = []
+    for raw in paths:
+        if raw == "-":
+            sources.append(("<stdin>", sys.stdin.read()))
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+            if not files:
+                raise ExplainError(f"{raw}: no *.yaml or *.yml files in this directory")
+        elif path.exists():
+            files = [path]
+        else:
+            raise ExplainError(f"{raw}: no such file or directory")
+        for file in files:
+            try:
+                sources.append((str(file), file.read_text(encoding="utf-8")))
+            except (OSError, UnicodeDecodeError) as error:
+                raise ExplainError(f"{file}: cannot read: {error}") from None
+    return sources
+
+
+def _documents(name: str, text: str):
+    """(document number, object) for every non-empty document, `List` items flattened."""
+    try:
+        documents = list(yaml.load_all(text, Loader=_Loader))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        number = text[: _offset(text, mark.line)].count("\n---") + 1 if mark is not None else None
+        where = f"document {number}" if number else "a document"
+        detail = " ".join(str(error).split())
+        raise ExplainError(f"{name}: {where}: not valid YAML: {detail}") from None
+    for number, doc in enumerate(documents, 1):
+        if doc is None:
+            continue
+        if not isinstance(doc, dict):
+            raise ExplainError(f"{name}: document {number}: not a Kubernetes object (expected a mapping)")
+        if doc.get("kind") == "List" and isinstance(doc.get("items"), list):
+            for item in doc["items"]:
+                if isinstance(item, dict):
+                    yield number, item
+            continue
+        yield number, doc
+
+
+def _offset(text: str, line: int) -> int:
+    position = 0
+    for _ in range(line):
+        position = text.find("\n", position) + 1
+        if position == 0:
+            return len(text)
+    return position
+
+
+def collect(paths: list[str], profiles: ProfileSet) -> list[tuple[str, list[Setting]]]:
+    """(workload title, settings) for every workload in the inputs, in input order."""
+    objects = ClusterObjects()
+    workloads: list[tuple[str, int, dict]] = []
+    for name, text in _sources(paths):
+        for number, obj in _documents(name, text):
+            kind = obj.get("kind")
+            if kind in ("ConfigMap", "Secret"):
+                objects.add(_with_default_namespace(obj))
+            elif kind in WORKLOAD_KINDS:
+                workloads.append((name, number, _with_default_namespace(obj)))
+    results = []
+    for name, number, obj in workloads:
+        try:
+            settings = classify(obj, objects, profiles)
+        except WorkloadError as error:
+            raise ExplainError(f"{name}: document {number}: {error}") from None
+        namespace = obj["metadata"]["namespace"]
+        results.append((f"{obj['kind']}/{obj['metadata']['name']} in {namespace}", settings))
+    return results
+
+
+def _with_default_namespace(obj: dict) -> dict:
+    metadata = obj.get("metadata")
+    if isinstance(metadata, dict) and not metadata.get("namespace"):
+        return {**obj, "metadata": {**metadata, "namespace": "default"}}
+    return obj
+
+
+def _short(value: str | None, secret: bool) -> str:
+    if secret:
+        return "(secret)"
+    if value is None:
+        return "(unknown)"
+    lines = value.strip("\n").splitlines() or [""]
+    text = lines[0] + (" …" if len(lines) > 1 else "")
+    return printable(text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 1] + "…")
+
+
+def render_table(results: list[tuple[str, list[Setting]]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(markup=False, emoji=False, highlight=False)
+    if not results:
+        console.print(Text("No Deployment, StatefulSet or DaemonSet found."))
+        return
+    for title, settings in results:
+        several = len({s.container for s in settings}) > 1
+        table = Table(title=Text(printable(f"{title} — {layer_summary(settings)}")), title_justify="left")
+        if several:
+            table.add_column("container")
+        for column in ("setting", "value", "layer", "what to do"):
+            table.add_column(column, overflow="fold")
+        for setting in settings:
+            cells = [Text(printable(setting.name)), Text(_short(setting.value, setting.secret)),
+                     Text(str(setting.layer), style=LAYER_STYLES[setting.layer]),
+                     Text(printable(" → ".join(setting.plan)))]
+            if several:
+                cells.insert(0, Text(printable(setting.container + (" (init)" if setting.init else ""))))
+            table.add_row(*cells)
+        console.print(table)
+
+
+def run_explain(args) -> int:
+    profiles, errors = ProfileSet.load(extra_dirs=[args.profiles] if getattr(args, "profiles", None) else ())
+    for error in errors:
+        print(f"kubeknobs explain: profile skipped: {printable(str(error))}", file=sys.stderr)
+    try:
+        results = collect(list(args.filename), profiles)
+    except ExplainError as error:
+        print(f"kubeknobs explain: {printable(str(error))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.output == "json":
+        settings = [setting.to_json() for _, group in results for setting in group]
+        json.dump({"settings": settings}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        render_table(results)
+    return 0

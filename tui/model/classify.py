@@ -1,0 +1,342 @@
+"""Every setting of a workload, with its layer, the evidence for it, and the plan to change it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from tui.model.content import key_paths
+from tui.model.declarations import Declaration, annotation_declarations, declared_profile
+from tui.model.env import EnvVar, resolve_env
+from tui.model.flags import CommandLine, Flag, infer_value_type, parse_command_line, validate_value
+from tui.model.layers import LAYER_STRICTNESS, Layer, Setting, Source, layer_summary
+from tui.model.mounts import ConfigMapMount, MountedFile, container_mounts, mounted_files
+from tui.model.objects import ClusterObjects, configmap_value, is_immutable
+from tui.model.ownership import auto_restart, managed_by, managed_by_meta
+from tui.model.plans import pod_template_plan, source_plan
+from tui.model.profiles import Profile, ProfileSet
+from tui.model.workload import Container, Workload
+
+__all__ = ["classify", "layer_summary"]
+
+AT_START = "read once at start"
+INIT_EVIDENCE = "init container: it runs once when the pod starts"
+
+
+class _Context:
+    """What every container of one workload shares during classification."""
+
+    def __init__(self, workload: Workload, objects: ClusterObjects, profiles: ProfileSet) -> None:
+        self.workload = workload
+        self.objects = objects
+        self.profiles = profiles
+        annotations = {**workload.template_annotations, **workload.annotations}
+        self.annotation_declarations = annotation_declarations(annotations)
+        self.profile_name = declared_profile(annotations)
+        self.workload_manager = managed_by_meta(workload.labels, workload.annotations)
+
+    def profile_for(self, container: Container) -> tuple[Profile | None, str]:
+        if self.profile_name == "none":
+            return None, ""
+        if self.profile_name:
+            profile = self.profiles.get(self.profile_name)
+            if profile is not None:
+                return profile, f"annotation kubeknobs.io/profile names profile {profile.name}"
+        return self.profiles.for_container(self.workload, container), ""
+
+    def source_obj(self, kind: str, name: str) -> dict | None:
+        ns = self.workload.namespace
+        return self.objects.configmap(ns, name) if kind == "ConfigMap" else self.objects.secret(ns, name)
+
+    def base(self, container: Container) -> dict:
+        return {"namespace": self.workload.namespace, "workload": self.workload.ref, "container": container.name,
+                "init": container.init}
+
+
+def classify(workload_obj: Mapping | Workload, objects: ClusterObjects, profiles: ProfileSet) -> list[Setting]:
+    """Raises WorkloadError for an object that is not a readable workload."""
+    workload = workload_obj if isinstance(workload_obj, Workload) else Workload.from_api(workload_obj)
+    context = _Context(workload, objects, profiles)
+    settings: list[Setting] = []
+    for container in workload.all_containers:
+        settings.extend(_container_settings(context, container))
+    return settings
+
+
+def _container_settings(context: _Context, container: Container) -> list[Setting]:
+    workload = context.workload
+    env_vars, env_values = resolve_env(container, context.objects, workload.namespace)
+    profile, profile_reason = context.profile_for(container)
+    command = parse_command_line(container.command, container.args, env_values,
+                                 profile.flag_types if profile else None)
+    flag_values = {flag.bare_name: flag.value for flag in command.flags if flag.value is not None}
+    referenced = frozenset(
+        [v for v in flag_values.values() if v.startswith("/")]
+        + [v.value for v in env_vars if v.value and v.value.startswith("/")]
+    )
+    declarations = list(context.annotation_declarations)
+    if profile is not None:
+        declarations.extend(Declaration(rule, f"profile {profile.name}") for rule in profile.files)
+
+    file_settings: list[Setting] = []
+    files_by_path: dict[str, MountedFile] = {}
+    mounts = container_mounts(workload, container, env_values)
+    for mount in mounts:
+        files = mounted_files(mount, context.objects, workload.namespace, referenced)
+        if files is None:
+            file_settings.append(_unknown_mount_setting(context, container, mount))
+            continue
+        for mounted in files:
+            files_by_path.setdefault(mounted.path, mounted)
+            file_settings.extend(
+                _file_settings(context, container, mounted, declarations, flag_values, env_values)
+            )
+    settings = _flag_settings(context, container, command, profile, profile_reason, files_by_path, mounts)
+    settings += _env_settings(context, container, env_vars, files_by_path)
+    settings += _merge_duplicates(file_settings)
+    return settings
+
+
+def _link(value: str | None, files_by_path: Mapping[str, MountedFile], mounts: list[ConfigMapMount]):
+    """(linked file setting name, evidence) for a value that points into a ConfigMap mount."""
+    if not value or not value.startswith("/"):
+        return None, None
+    mounted = files_by_path.get(value.rstrip("/") or "/")
+    if mounted is not None:
+        return mounted.name, f"points at {mounted.name}, mounted at {mounted.path}"
+    for mount in mounts:
+        if value.rstrip("/") == mount.mount_path.rstrip("/"):
+            return None, f"points at the directory where {mount.kind} {mount.source} is mounted"
+    return None, None
+
+
+def _flag_settings(context, container, command: CommandLine, profile, profile_reason, files_by_path, mounts):
+    workload = context.workload
+    grouped: dict[str, list[Flag]] = {}
+    for flag in command.flags:
+        grouped.setdefault(flag.name, []).append(flag)
+    settings = []
+    for name, occurrences in grouped.items():
+        flag = occurrences[-1]
+        spec = profile.flags.get(flag.bare_name) if profile else None
+        value = flag.value if flag.value is not None else "true"
+        value_type = spec.type if spec else flag.value_type
+        evidence = [f"command-line flag: {AT_START}"]
+        if container.init:
+            evidence.append(INIT_EVIDENCE)
+        evidence.extend(command.notes)
+        if flag.note:
+            evidence.append(flag.note)
+        if len(occurrences) > 1:
+            given = ", ".join(repr(f.value if f.value is not None else "true") for f in occurrences)
+            evidence.append(f"given {len(occurrences)} times ({given}); a single-value flag keeps the last")
+        if profile_reason:
+            evidence.append(profile_reason)
+        if spec is not None:
+            evidence.append(f"declared by profile {profile.name}: {flag.name} is a {spec.type}"
+                            + (" greater than 0" if spec.positive else "")
+                            + (" naming the config file" if spec.config_file else ""))
+            problem = validate_value(spec.type, value, positive=spec.positive)
+            if problem:
+                evidence.append(f"invalid value, the app fails at start: {problem}")
+        linked, link_evidence = _link(flag.value, files_by_path, mounts)
+        if link_evidence:
+            evidence.append(link_evidence)
+        settings.append(Setting(
+            **context.base(container), source=Source.FLAG, name=name, value=value, layer=Layer.RESTART,
+            auto_restart=None, managed_by=context.workload_manager, evidence=tuple(evidence),
+            plan=pod_template_plan(workload, context.workload_manager), value_type=value_type,
+            consumed="flag", linked_file=linked,
+        ))
+    return settings
+
+
+def _env_settings(context, container, env_vars: list[EnvVar], files_by_path) -> list[Setting]:
+    workload = context.workload
+    settings = []
+    for var in env_vars:
+        evidence: list[str] = []
+        linked, link_evidence = _link(var.value, files_by_path, [])
+        if var.kind is None:
+            if var.consumed == "literal":
+                evidence.append(f"literal env value in the pod template: {AT_START}")
+            else:
+                evidence.append(f"set by the kubelet from {var.field or var.consumed} ({var.consumed}): {AT_START}")
+            layer, auto, manager = Layer.RESTART, None, context.workload_manager
+            plan = pod_template_plan(workload, manager)
+        else:
+            obj = context.source_obj(var.kind, var.source)
+            how = f"via envFrom{f' (prefix {var.prefix})' if var.prefix else ''}" if var.consumed == "envFrom" \
+                else "via env valueFrom"
+            what = f"{var.kind} {var.source}" + (f" key {var.key}" if var.key else "")
+            evidence.append(f"{what} {how}: {AT_START}")
+            if var.missing:
+                evidence.append(f"{var.kind} {var.source} is not known here"
+                                + ("; optional: the variable is unset without it" if var.optional else ""))
+            layer = Layer.RESTART
+            if is_immutable(obj):
+                layer = Layer.IMMUTABLE
+                evidence.append(f"{var.kind} {var.source} is immutable: its data cannot change")
+            auto, auto_evidence = auto_restart(workload, var.kind, var.source, obj)
+            if auto_evidence:
+                evidence.append(auto_evidence)
+            manager = managed_by(obj)
+            plan = source_plan(layer, workload, var.kind, var.source, auto, manager)
+        if container.init:
+            evidence.append(INIT_EVIDENCE)
+        if var.overrides:
+            evidence.append(var.overrides)
+        if link_evidence:
+            evidence.append(link_evidence)
+        settings.append(Setting(
+            **context.base(container), source=Source.ENV, name=var.name,
+            value=None if var.secret else var.value, layer=layer, auto_restart=auto, managed_by=manager,
+            evidence=tuple(evidence), plan=plan, value_type=_env_type(var.value),
+            configmap=var.source, secret=var.secret, key=var.key, consumed=var.consumed, linked_file=linked,
+        ))
+    return settings
+
+
+def _env_type(value: str | None) -> str:
+    return "string" if value is None else infer_value_type(value)
+
+
+def _file_layer(context, container, mounted: MountedFile, obj, declaration: Declaration | None, content):
+    """(layer, evidence) for a whole mounted file."""
+    mount = mounted.mount
+    if is_immutable(obj):
+        return Layer.IMMUTABLE, [f"{mount.kind} {mount.source} is immutable: its data cannot change"]
+    if container.init:
+        return Layer.RESTART, [INIT_EVIDENCE]
+    if mount.consumed == "subPath":
+        return Layer.RESTART, [f"mounted with subPath at {mounted.path}: the kubelet copies the file once at start"
+                               " and never updates it"]
+    if declaration is not None:
+        watched = declaration.rule.watched
+        name = mounted.key
+        if declaration.rule.watched_when is not None and content is not None:
+            rule = declaration.rule
+            found = rule.watched_when.search(content)
+            if rule.note:
+                has = f"{name} has the {rule.note}" if found else f"{name} has no {rule.note}"
+            else:
+                has = f"{name} {'matches' if found else 'does not match'} {rule.watched_when.pattern!r}"
+            if found:
+                return Layer.HOT_RELOAD, [f"declared by {declaration.origin}: {has}, the app re-reads it"]
+            return Layer.RESTART, [f"declared by {declaration.origin}: {has}, the app reads it only at start"]
+        if watched is True:
+            return Layer.HOT_RELOAD, [f"declared by {declaration.origin}: the app watches {name} and applies changes"]
+        if watched is False:
+            return Layer.RESTART, [f"declared by {declaration.origin}: the app reads {name} only at start"]
+    via = "projected volume" if mount.projected else f"{mount.kind} volume"
+    return Layer.FILE_PROPAGATES, [
+        f"inferred from mount semantics: {via} without subPath, the kubelet updates the file"
+        " (60–90 s); nothing declares that the app re-reads it"
+    ]
+
+
+def _file_settings(context, container, mounted: MountedFile, declarations, flag_values, env_values):
+    workload = context.workload
+    mount = mounted.mount
+    obj = context.source_obj(mount.kind, mount.source)
+    secret = mount.kind == "Secret"
+    content = None if secret else configmap_value(obj, mounted.key)
+    declaration = next(
+        (d for d in declarations if d.rule.matches(mounted.path, mounted.key, flag_values, env_values)), None
+    )
+    layer, evidence = _file_layer(context, container, mounted, obj, declaration, content)
+    if obj is None:
+        evidence.append(f"{mount.kind} {mount.source} is not known here"
+                        + (f"; key {mounted.key} inferred from {mounted.path}" if mounted.inferred_key else "")
+                        + ("; optional: the pod starts without it" if mount.optional else ""))
+    auto, auto_evidence = auto_restart(workload, mount.kind, mount.source, obj)
+    if auto_evidence:
+        evidence.append(auto_evidence)
+        if auto == "reloader" and layer == Layer.HOT_RELOAD:
+            evidence.append("Reloader rolls the pods even though the app would reload this file live")
+    manager = managed_by(obj)
+    common = dict(
+        **context.base(container), auto_restart=auto, managed_by=manager, configmap=mount.source, secret=secret,
+        key=mounted.key, mount_path=mounted.path, sub_path=mount.sub_path, consumed=mount.consumed,
+    )
+    settings = []
+    key_settings: list[Setting] = []
+    if declaration is not None and declaration.rule.describes_keys and content is not None:
+        parsed = key_paths(declaration.rule.format, content)
+        if parsed.error:
+            evidence.append(f"{mounted.key} is {parsed.error}; its keys are not shown")
+        if parsed.truncated:
+            evidence.append(f"only the first {len(parsed.leaves)} key paths are shown")
+        for key_path, value in parsed.leaves:
+            key_layer, key_evidence = _key_layer(layer, evidence[0], declaration, mounted.key, key_path)
+            key_settings.append(Setting(
+                **common, source=Source.FILE_KEY, name=f"{mounted.name}#{key_path}", value=value,
+                layer=key_layer, evidence=tuple([key_evidence, *evidence[1:]]),
+                plan=source_plan(key_layer, workload, mount.kind, mount.source, auto, manager),
+                value_type=_env_type(value), key_path=key_path,
+            ))
+        restart_keys = sum(1 for s in key_settings if s.layer == Layer.RESTART)
+        if layer == Layer.HOT_RELOAD and restart_keys:
+            evidence.append(f"{restart_keys} of its {len(key_settings)} key paths are read only at start")
+    settings.append(Setting(
+        **common, source=Source.FILE, name=mounted.name, value=content, layer=layer, evidence=tuple(evidence),
+        plan=source_plan(layer, workload, mount.kind, mount.source, auto, manager),
+    ))
+    return settings + key_settings
+
+
+def _key_layer(file_layer: Layer, file_evidence: str, declaration: Declaration, file_name: str, key_path: str):
+    if file_layer != Layer.HOT_RELOAD:
+        return file_layer, f"{key_path} follows its file: {file_evidence}"
+    verdict, pattern = declaration.rule.key_rule(key_path)
+    origin = declaration.origin
+    if verdict == "live":
+        how = "applies it live" if pattern is None else f"applies {pattern} live"
+        return Layer.HOT_RELOAD, f"declared by {origin}: the app watches {file_name} and {how}"
+    if pattern is None:
+        return Layer.RESTART, (f"declared by {origin}: the app watches {file_name} but reads {key_path} only at"
+                               " start (not declared live)")
+    return Layer.RESTART, f"declared by {origin}: the app watches {file_name} but reads {key_path} only at start"
+
+
+def _unknown_mount_setting(context, container, mount: ConfigMapMount) -> Setting:
+    workload = context.workload
+    obj = context.source_obj(mount.kind, mount.source)
+    if is_immutable(obj):
+        layer, evidence = Layer.IMMUTABLE, [f"{mount.kind} {mount.source} is immutable: its data cannot change"]
+    elif container.init or mount.consumed == "subPath":
+        layer, evidence = Layer.RESTART, [INIT_EVIDENCE if container.init else
+                                          f"mounted with subPath at {mount.mount_path}: copied once at start"]
+    else:
+        layer, evidence = Layer.FILE_PROPAGATES, ["inferred from mount semantics: volume without subPath, the"
+                                                  " kubelet updates the files (60–90 s)"]
+    if mount.unresolved_sub_path:
+        evidence.append("subPathExpr refers to a variable that cannot be resolved here")
+    evidence.append(f"{mount.kind} {mount.source} is not known here: its keys are unknown"
+                    + ("; optional: the pod starts without it" if mount.optional else ""))
+    auto, auto_evidence = auto_restart(workload, mount.kind, mount.source, obj)
+    if auto_evidence:
+        evidence.append(auto_evidence)
+    manager = managed_by(obj)
+    return Setting(
+        **context.base(container), source=Source.FILE, name=f"{mount.source}/*", value=None, layer=layer,
+        auto_restart=auto, managed_by=manager, evidence=tuple(evidence),
+        plan=source_plan(layer, workload, mount.kind, mount.source, auto, manager),
+        configmap=mount.source, secret=mount.kind == "Secret", mount_path=mount.mount_path,
+        sub_path=mount.sub_path, consumed=mount.consumed,
+    )
+
+
+def _merge_duplicates(settings: list[Setting]) -> list[Setting]:
+    """One key mounted twice in a container is one setting; the stricter layer decides."""
+    merged: dict[str, Setting] = {}
+    for setting in settings:
+        previous = merged.get(setting.name)
+        if previous is None:
+            merged[setting.name] = setting
+            continue
+        keep, other = (setting, previous) if LAYER_STRICTNESS[setting.layer] > LAYER_STRICTNESS[previous.layer] \
+            else (previous, setting)
+        note = f"also mounted at {other.mount_path} ({other.consumed})"
+        merged[setting.name] = replace(keep, evidence=(*keep.evidence, note))
+    return list(merged.values())

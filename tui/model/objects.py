@@ -1,0 +1,80 @@
+"""The ConfigMaps and Secrets classification may look up. Secret values never enter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+
+def secret_without_values(obj: Mapping) -> dict:
+    """A Secret reduced to its metadata, type, immutability and key names."""
+    keys = sorted({*(obj.get("data") or {}), *(obj.get("stringData") or {})})
+    return {
+        "apiVersion": obj.get("apiVersion", "v1"),
+        "kind": "Secret",
+        "metadata": dict(obj.get("metadata") or {}),
+        "type": obj.get("type"),
+        "immutable": bool(obj.get("immutable")),
+        "keys": keys,
+    }
+
+
+class ClusterObjects:
+    def __init__(self, objects: Iterable[Mapping] = ()) -> None:
+        self._configmaps: dict[tuple[str, str], dict] = {}
+        self._secrets: dict[tuple[str, str], dict] = {}
+        for obj in objects:
+            self.add(obj)
+
+    @staticmethod
+    def _key(obj: Mapping) -> tuple[str, str] | None:
+        metadata = obj.get("metadata") or {}
+        name = metadata.get("name")
+        if not isinstance(name, str) or not name:
+            return None
+        return (metadata.get("namespace") or "default", name)
+
+    def add(self, obj: Mapping) -> None:
+        kind = obj.get("kind")
+        key = self._key(obj)
+        if key is None:
+            return
+        if kind == "ConfigMap":
+            self._configmaps[key] = dict(obj)
+        elif kind == "Secret":
+            self._secrets[key] = secret_without_values(obj)
+
+    def remove(self, kind: str, namespace: str, name: str) -> None:
+        store = self._configmaps if kind == "ConfigMap" else self._secrets
+        store.pop((namespace, name), None)
+
+    def configmap(self, namespace: str, name: str) -> dict | None:
+        return self._configmaps.get((namespace, name))
+
+    def secret(self, namespace: str, name: str) -> dict | None:
+        return self._secrets.get((namespace, name))
+
+    def configmaps(self) -> list[dict]:
+        return list(self._configmaps.values())
+
+    def __len__(self) -> int:
+        return len(self._configmaps) + len(self._secrets)
+
+
+def configmap_keys(obj: Mapping | None) -> list[str] | None:
+    """Key names of a ConfigMap (data and binaryData) or a reduced Secret; None when unknown."""
+    if obj is None:
+        return None
+    if obj.get("kind") == "Secret":
+        return list(obj.get("keys") or [])
+    return sorted({*(obj.get("data") or {}), *(obj.get("binaryData") or {})})
+
+
+def configmap_value(obj: Mapping | None, key: str) -> str | None:
+    if obj is None or obj.get("kind") == "Secret":
+        return None
+    value = (obj.get("data") or {}).get(key)
+    return None if value is None else str(value)
+
+
+def is_immutable(obj: Mapping | None) -> bool:
+    return bool(obj and obj.get("immutable") is True)
