@@ -99,7 +99,8 @@ class KubeknobsApp(App):
                  context: str | None = None, namespaces: list[str] | None = None, readonly: bool = False,
                  theme: str | None = None, config: Config | None = None, config_problems: Iterable[str] = (),
                  clock: Callable[[], datetime] | None = None, watch_themes: bool = True,
-                 themes_dir: Path | None = None, connect: bool = True, demo_sync_delay: float = 3) -> None:
+                 themes_dir: Path | None = None, connect: bool = True, demo_sync_delay: float = 3,
+                 live_events: bool = True, server_label: str | None = None) -> None:
         super().__init__()
         self.config = config or Config()
         self._config_problems = list(config_problems)
@@ -112,6 +113,8 @@ class KubeknobsApp(App):
         self.requested_theme = theme or self.config.theme
         self.themes_dir = themes_dir or user_themes_dir()
         self.watch_themes, self.auto_connect = watch_themes, connect
+        # Screenshots and snapshots hide what differs per run: live event times, the server's port.
+        self.live_events, self.server_label = live_events, server_label
         self.bridge = SessionBridge(self)
         self.session = None
         self.connection = None
@@ -203,7 +206,7 @@ class KubeknobsApp(App):
             self.set_status(state=state.status, reason=state.reason)
         if upserts or deletes:
             self.apply_workloads(upserts, deletes)
-        if events:
+        if events and self.live_events:
             self.add_events(events)
         if synced:
             self.synced = True
@@ -253,7 +256,7 @@ class KubeknobsApp(App):
         cluster = LocalCluster(scenario=self.scenario, sync_delay=self.demo_sync_delay)
         cluster.start()
         self.demo_cluster = cluster
-        self._connect_now(str(cluster.kubeconfig_path), "kubeknobs-demo")
+        self._connect_now(str(cluster.kubeconfig), "kubeknobs-demo")
 
     @work(thread=True, exclusive=True, group="connect")
     def connect(self, kubeconfig: str | None, context: str | None) -> None:
@@ -265,7 +268,8 @@ class KubeknobsApp(App):
         self.call_from_thread(self.set_status, state="connecting", reason=None)
         try:
             connection = load_connection(kubeconfig, context)
-            self.call_from_thread(self.set_status, context=connection.context, server=connection.server)
+            self.call_from_thread(self.set_status, context=connection.context,
+                                  server=self.server_label or connection.server)
             probe(connection)
         except ConnectError as error:
             self.call_from_thread(self.show_connect_error, error)

@@ -1,0 +1,109 @@
+"""The table and the streams on their own: big batches, cursor moves, pause and resume, unsafe text."""
+
+from textual.app import App, ComposeResult
+
+from tests.ui.rows import WE, every_event_outcome, row
+from tui.model.events import KubeEvent
+from tui.themes import PROJECT_THEMES_DIR, load_themes
+from tui.widgets.event_log import EventLog
+from tui.widgets.workload_table import WorkloadTable
+
+
+class Bench(App):
+    def __init__(self, widget) -> None:
+        super().__init__()
+        self.widget = widget
+
+    def compose(self) -> ComposeResult:
+        yield self.widget
+
+    def on_mount(self) -> None:
+        for theme in load_themes([PROJECT_THEMES_DIR])[0].values():
+            self.register_theme(theme)
+        self.theme = "kubeknobs-dark"
+        self.widget.focus()
+
+
+async def test_ten_thousand_rows_apply_as_one_batch_and_the_cursor_moves_at_once():
+    table = WorkloadTable()
+    async with Bench(table).run_test(size=(140, 40)) as pilot:
+        table.apply([row(i) for i in range(10_000)])
+        await pilot.pause()
+        assert table.row_count == 10_000
+        first = table.cursor_key
+        await pilot.press("j", "j", "k")
+        assert table.cursor == 1 and table.cursor_key != first
+        await pilot.press("G")
+        assert table.cursor == 9_999
+        assert table.scroll_y > 9_000  # the cursor row is scrolled into view
+
+
+async def test_updates_in_place_keep_the_cursor_on_the_same_controller():
+    table = WorkloadTable()
+    async with Bench(table).run_test(size=(140, 40)) as pilot:
+        table.apply([row(i) for i in range(50)])
+        await pilot.press("j", "j", "j")
+        key = table.cursor_key
+        table.apply([row(int(key[2].split("-")[1]), namespace=key[1], ready=0, desired=1)],
+                    deletes=[table.visible_keys()[0]])
+        await pilot.pause()
+        assert table.cursor_key == key
+        assert table.row(key).ready == 0
+        assert table.total_count == 49
+
+
+async def test_filter_and_sort():
+    table = WorkloadTable()
+    async with Bench(table).run_test(size=(140, 40)) as pilot:
+        table.apply([row(i) for i in range(100)])
+        table.set_filter("team-03 service-0001")
+        assert {k[1] for k in table.visible_keys()} == {"team-03"}
+        assert all("service-0001" in k[2] for k in table.visible_keys())
+        table.set_filter("")
+        await pilot.press("s", "s")  # namespace -> kind -> name
+        assert table.sort_column == "name"
+        assert table.visible_keys()[0][2] == "service-00000"
+        await pilot.press("S")
+        assert table.visible_keys()[0][2] == "service-00099"
+
+
+async def test_a_burst_of_a_thousand_events_is_one_repaint():
+    log = EventLog()
+    async with Bench(log).run_test(size=(140, 40)) as pilot:
+        burst = [KubeEvent(namespace="ns", workload=WE, type="Normal", reason="Pulled", message=f"n{i}",
+                           involved="Pod/x") for i in range(1000)]
+        before = log.repaints
+        log.add_events(burst)
+        await pilot.pause()
+        assert log.repaints == before + 1
+        assert log.line_count == 1000
+
+
+async def test_pause_holds_events_and_resume_shows_them():
+    log = EventLog()
+    async with Bench(log).run_test(size=(140, 40)) as pilot:
+        events = every_event_outcome()
+        log.add_events(events[:2])
+        await pilot.press("p")
+        log.add_events(events[2:])
+        assert log.line_count == 2
+        assert "paused" in str(log.border_subtitle) and "10 waiting" in str(log.border_subtitle)
+        await pilot.press("p")
+        assert log.line_count == len(events)
+
+
+async def test_event_text_from_the_cluster_is_not_markup_or_escapes():
+    log = EventLog()
+    async with Bench(log).run_test(size=(140, 40)) as pilot:
+        log.add_events([KubeEvent(namespace="ns", workload=WE, type="Warning", reason="[b]Bad[/b]",
+                                  message="\x1b[2Jcleared? [link=x]no[/link]", involved="Pod/p")])
+        await pilot.pause()
+        line = log.lines()[0]
+        assert "[b]Bad[/b]" in line and "[link=x]no[/link]" in line and "\x1b" not in line
+
+
+async def test_events_for_one_controller_only():
+    log = EventLog(workload=("Deployment", "other", "x"))
+    async with Bench(log).run_test(size=(140, 40)):
+        log.add_events(every_event_outcome())
+        assert log.line_count == 0
