@@ -36,6 +36,8 @@ class Program:
 
         if self.observer is None:
             self.observer = Observer()
+            self.observer.daemon = True
+            self.observer.start()
         watcher = FileWatcher(path, callback, self.log, self.observer)
         watcher.start()
         self.watchers.append(watcher)
@@ -44,8 +46,6 @@ class Program:
         from .health import serve_probes
 
         serve_probes()
-        if self.observer is not None:
-            self.observer.start()
         while not self.stopping.wait(interval):
             every()
         self.log.named("setup").info("Shutdown signal received, stopping")
@@ -115,13 +115,16 @@ def run_service(service: Service, argv: list[str]) -> int:
 def _file_applier(program: Program, path: str, applied_msg: str):
     import hashlib
 
+    loaded = []
+
     def apply(text: str) -> None:
         if path.endswith(".rego"):
             check_rego(text)
         else:
             check_routing(load_yaml(text))
-        program.log.named("policy").info(applied_msg, path=path,
+        program.log.named("policy").info(applied_msg if loaded else "Loaded at startup", path=path,
                                          hash=hashlib.sha256(text.encode()).hexdigest())
+        loaded.append(True)
 
     return apply
 
