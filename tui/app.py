@@ -122,7 +122,7 @@ class KubeknobsApp(App):
         self.synced = False
         self.event_history: deque = deque(maxlen=EVENT_HISTORY)
         self._theme_watcher: ThemeWatcher | None = None
-        self._project_themes: set[str] = set()
+        self.project_themes: set[str] = set()
         self.status_info = StatusInfo()
 
     # -- start-up ----------------------------------------------------------------------------
@@ -171,7 +171,7 @@ class KubeknobsApp(App):
         themes, problems = load_themes(self.theme_dirs)
         for theme in themes.values():
             self.register_theme(theme)
-        self._project_themes |= set(themes)
+        self.project_themes |= set(themes)
         if problems:
             message = "\n".join(str(p) for p in problems)
             self.notify(message + "\nUsing the other themes.", title="Theme file problem",

@@ -16,7 +16,8 @@ from tui.widgets.workload_table import WorkloadTable
 class ControllersScreen(Screen):
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="controllers.filter", tooltip="Filter controllers by any column"),
-        Binding("escape", "clear_filter", "Clear", show=False, id="controllers.clear_filter"),
+        Binding("escape", "clear_filter", "Clear", show=False, id="controllers.clear_filter",
+                tooltip="Clear the filter"),
         Binding("l", "app.logs", "Logs", id="controllers.logs", tooltip="Follow the logs of this controller's pods"),
         Binding("y", "app.yaml", "YAML", id="controllers.yaml", tooltip="Show this controller's YAML"),
         Binding("e", "app.change_setting", "Change", id="controllers.change", tooltip="Change a setting"),

@@ -20,7 +20,7 @@ def dashboard_commands(app, screen: Screen) -> Iterable[SystemCommand]:
         if context != app.context_name:
             yield SystemCommand(f"Context: {context}", f"Connect to context {context}",
                                 lambda c=context: app.reconnect(namespaces=app.namespaces, context=c))
-    for name in sorted(app.available_themes):
+    for name in sorted(app.project_themes):
         yield SystemCommand(f"Theme: {name}", f"Switch to the {name} theme", lambda n=name: setattr(app, "theme", n))
     key = app.selected_workload()
     if key is not None:
