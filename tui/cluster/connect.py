@@ -195,17 +195,25 @@ def open_api(connection: Connection, *, timeout: float = 30.0):
     return KubeApi(_configuration(connection), timeout=timeout)
 
 
-def probe(connection: Connection, timeout: float = 5.0, *, namespaces: list[str] | None = None) -> None:
-    """GET /version and one list the dashboard needs; raises ConnectError saying what failed."""
+def probe(connection: Connection, timeout: float = 5.0, *, namespaces: list[str] | None = None,
+          resources: tuple[str, ...] = ("deployments",)) -> None:
+    """GET /version and the lists the dashboard needs; raises ConnectError saying what failed."""
+    from tui.cluster.resources import resource
+
     api = open_api(connection, timeout=timeout)
-    namespace = (namespaces or [None])[0] if namespaces else connection.namespace
-    denied = f"list deployments in namespace {namespace}" if namespace else "list deployments in all namespaces"
+    namespace = namespaces[0] if namespaces else connection.namespace
     try:
         api.request("GET", "/version", timeout=timeout, retries=0)
-        path = f"/apis/apps/v1/namespaces/{namespace}/deployments" if namespace else "/apis/apps/v1/deployments"
-        api.request("GET", path, query={"limit": 1}, timeout=timeout, retries=0)
-    except (ApiError, TransportError) as exc:
+        for name in resources:
+            res = resource(name)
+            where = f"in namespace {namespace}" if namespace and res.namespaced else "in all namespaces"
+            try:
+                api.request("GET", res.collection(namespace), query={"limit": 1}, timeout=timeout, retries=0)
+            except ApiError as exc:
+                raise connect_error_for(exc, server=connection.server, context=connection.context,
+                                        user=connection.user, denied=f"list {res.plural} {where}") from exc
+    except TransportError as exc:
         raise connect_error_for(exc, server=connection.server, context=connection.context,
-                                user=connection.user, denied=denied, timeout=timeout) from exc
+                                user=connection.user, timeout=timeout) from exc
     finally:
         api.close()

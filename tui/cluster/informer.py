@@ -51,18 +51,17 @@ def rv_newer(candidate: str, current: str) -> bool:
     return candidate != current
 
 
-class DeltaBatcher:
-    """Collects deltas from many informers and hands them on every `interval` seconds, on one thread."""
+class Batcher:
+    """Collects items (deltas, log lines) from many threads and hands them on every `interval` s, on one thread."""
 
-    def __init__(self, deliver: Callable[[list[Delta]], None], *, interval: float = 0.05):
+    def __init__(self, deliver: Callable[[list], None], *, interval: float = 0.05, name: str = "kubeknobs-batch"):
         self._deliver = deliver
         self._interval = interval
         self._pending: list[Delta] = []
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="kubeknobs-deltas", daemon=True)
-        self._idle = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._started = False
 
     def start(self) -> None:
@@ -70,11 +69,11 @@ class DeltaBatcher:
             self._started = True
             self._thread.start()
 
-    def put(self, deltas: list[Delta]) -> None:
-        if not deltas:
+    def put(self, items: list) -> None:
+        if not items:
             return
         with self._lock:
-            self._pending.extend(deltas)
+            self._pending.extend(items)
         self._wake.set()
 
     def flush(self) -> None:
@@ -98,6 +97,9 @@ class DeltaBatcher:
         if self._started:
             self._thread.join(timeout)
         self.flush()
+
+
+DeltaBatcher = Batcher
 
 
 class Informer:

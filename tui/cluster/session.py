@@ -1,101 +1,437 @@
-"""A live view of one cluster for the dashboard: workloads, their settings, the event stream."""
+"""A live view of one cluster for the dashboard: workloads, their settings, the event stream.
+
+Blocking I/O runs on the session's own threads; the sink is called from them.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+import threading
+import time
+from datetime import UTC, datetime
 
-from tui.cluster.connect import Connection
+from tui.cluster.connect import Connection, open_api
+from tui.cluster.errors import ApiError, TransportError, describe
+from tui.cluster.feed import (
+    WORKLOAD_PLURALS,
+    kube_event,
+    owner_workload,
+    parse_time,
+    pod_events,
+    workload_row,
+)
+from tui.cluster.informer import Batcher, Delta, Informer, InformerState
+from tui.cluster.reload import ReloadCorrelator, ReloadTarget, changed_keys, changed_paths, match_line
+from tui.cluster.resources import BY_KIND, RESOURCES
+from tui.cluster.session_types import ConnectionState, LogLine, SessionSink, WorkloadRow
 
+__all__ = ["ClusterSession", "ConnectionState", "LogLine", "SessionSink", "WorkloadRow"]
 
-@dataclass(frozen=True)
-class ConnectionState:
-    status: str  # connecting | connected | reconnecting | failed | offline
-    reason: str | None = None
-
-
-@dataclass(frozen=True)
-class WorkloadRow:
-    key: tuple[str, str, str]  # (kind, namespace, name)
-    kind: str
-    namespace: str
-    name: str
-    ready: int
-    desired: int
-    created: str | None  # RFC 3339
-    configmaps: tuple[str, ...]
-    summary: str  # layer summary, e.g. "2 hot · 6 restart"
-    auto_restart: str | None = None  # reloader | helm-checksum
-    managed_by: str | None = None  # helm | argocd | flux
-    updated: int = 0
-    available: int = 0
-    generation: int = 0
-    observed_generation: int = 0
-    resource_version: str = ""
-    paused: bool = False
-    images: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class LogLine:
-    pod: str
-    container: str
-    text: str
-    time: str | None = None  # RFC 3339 from the API server, when known
-    previous: bool = False  # from the container's previous (crashed) run
-
-
-class SessionSink(Protocol):
-    """Called from background threads; the UI bridges each call to its own loop."""
-
-    def workloads_changed(self, upserts: list[WorkloadRow], deletes: list[tuple]) -> None: ...
-
-    def state_changed(self, state: ConnectionState) -> None: ...
-
-    def events(self, events: list) -> None: ...
-
-    def synced(self) -> None: ...
+WATCHED = ("configmaps", "deployments", "statefulsets", "daemonsets", "pods", "events")
+_SYNCED = object()
 
 
 class ClusterSession:
     def __init__(self, connection: Connection, *, namespaces: list[str] | None = None, profiles=None,
-                 readonly: bool = False, sync_delay: float = 90.0):
-        self.connection = connection
-        self.namespaces_filter = namespaces
-        self.profiles = profiles
-        self.readonly = readonly
-        self.sync_delay = sync_delay
+                 readonly: bool = False, sync_delay: float = 60.0, margin: float = 30.0, api=None):
+        from tui.model.objects import ClusterObjects
 
+        self.connection = connection
+        self.namespace_filter = list(namespaces) if namespaces else None
+        self.readonly = readonly
+        self._profiles = profiles
+        self._api = api
+        self._objects = ClusterObjects()
+        self._informers: dict[tuple[str, str | None], Informer] = {}
+        self._rows: dict[tuple, WorkloadRow] = {}
+        self._summaries: dict[tuple, tuple[tuple, list]] = {}
+        self._followers: dict[tuple, object] = {}  # workload key -> LogFollower following for reloads
+        self._user_follows: list[tuple[tuple, object]] = []
+        self._lock = threading.RLock()
+        self._stop = threading.Event()
+        self._sink: SessionSink | None = None
+        self._state = ConnectionState("offline")
+        self._synced = False
+        self.correlator = ReloadCorrelator(window=sync_delay + margin)
+        self._batcher = Batcher(self._on_items, interval=0.05, name="kubeknobs-session-deltas")
+        self._thread: threading.Thread | None = None
+        self._access = None
+        self._actions = None
+
+    # -- life cycle ------------------------------------------------------------------------
     def start(self, sink: SessionSink) -> None:
-        raise NotImplementedError
+        self._sink = sink
+        self._set_state(ConnectionState("connecting"))
+        self._thread = threading.Thread(target=self._run, daemon=True, name="kubeknobs-session")
+        self._thread.start()
+
+    def _ensure_api(self):
+        with self._lock:
+            if self._api is None:
+                self._api = open_api(self.connection)
+            return self._api
+
+    def _run(self) -> None:
+        try:
+            api = self._ensure_api()
+        except Exception as exc:  # noqa: BLE001 - any failure here is shown as the session's state
+            self._set_state(ConnectionState("failed", describe(exc)))
+            return
+        self._batcher.start()
+        for ns in self.namespace_filter or [None]:
+            for plural in WATCHED:
+                informer = Informer(api, RESOURCES[plural], namespace=ns, batcher=self._batcher,
+                                    on_state=self._on_informer_state, on_synced=self._on_synced)
+                self._informers[(plural, ns)] = informer
+        for informer in self._informers.values():
+            if not self._stop.is_set():
+                informer.start()
+        while not self._stop.wait(0.5):
+            self._emit(self.correlator.tick())
+            self._retire_followers()
 
     def stop(self) -> None:
-        raise NotImplementedError
+        """Ends every thread of the session within about two seconds."""
+        self._stop.set()
+        deadline = time.monotonic() + 2.0
+        informers = list(self._informers.values())
+        for informer in informers:
+            informer._stop.set()
+            from tui.cluster.api import close_stream
+
+            close_stream(informer._stream)
+        with self._lock:
+            followers = list(self._followers.values()) + [f for _, f in self._user_follows]
+            self._followers.clear()
+            self._user_follows.clear()
+        for follower in followers:
+            follower.stopped.set()
+        for follower in followers:
+            follower.stop(max(0.1, deadline - time.monotonic()))
+        for informer in informers:
+            informer.stop(max(0.1, deadline - time.monotonic()))
+        if self._thread is not None and self._thread.is_alive():
+            self._thread.join(max(0.1, deadline - time.monotonic()))
+        self._batcher.stop(max(0.1, deadline - time.monotonic()))
+        if self._api is not None:
+            self._api.close()
+        self._set_state(ConnectionState("offline"))
+
+    # -- state -----------------------------------------------------------------------------
+    def _set_state(self, state: ConnectionState) -> None:
+        if state != self._state:
+            self._state = state
+            if self._sink is not None:
+                self._sink.state_changed(state)
+
+    @property
+    def state(self) -> ConnectionState:
+        return self._state
+
+    def _on_informer_state(self, informer: Informer, _state: InformerState) -> None:
+        states = [i.state for i in self._informers.values()]
+        failed = [s for s in states if s.status == "failed"]
+        trouble = [s for s in states if s.status == "reconnecting"]
+        if failed:
+            self._set_state(ConnectionState("failed", failed[0].reason))
+        elif trouble:
+            self._set_state(ConnectionState("reconnecting", trouble[0].reason))
+        elif all(s.status == "connected" for s in states):
+            self._set_state(ConnectionState("connected"))
+
+    def _on_synced(self, _informer: Informer) -> None:
+        if all(i.synced.is_set() for i in self._informers.values()):
+            self._batcher.put([_SYNCED])
+
+    # -- deltas ----------------------------------------------------------------------------
+    def _on_items(self, items: list) -> None:
+        events: list = []
+        dirty: set[tuple] = set()
+        deleted: list[tuple] = []
+        announce = False
+        for item in items:
+            if item is _SYNCED:
+                announce = not self._synced
+                continue
+            try:
+                self._apply(item, dirty, deleted, events)
+            except Exception as exc:  # noqa: BLE001 - one odd object never stops the stream
+                events.append(_note(item, exc))
+        upserts = []
+        for key in dirty:
+            obj = self.workload_object(key)
+            if obj is not None:
+                row = self._row(key, obj)
+                self._rows[key] = row
+                upserts.append(row)
+        if self._sink is not None and (upserts or deleted):
+            self._sink.workloads_changed(upserts, deleted)
+        self._emit(events)
+        if announce:
+            self._synced = True
+            if self._sink is not None:
+                self._sink.synced()
+
+    def _apply(self, d: Delta, dirty: set, deleted: list, events: list) -> None:
+        if d.resource in WORKLOAD_PLURALS:
+            key = (WORKLOAD_PLURALS[d.resource], *d.key)
+            if d.type == "deleted":
+                self._rows.pop(key, None)
+                deleted.append(key)
+                dirty.discard(key)
+            else:
+                dirty.add(key)
+        elif d.resource == "configmaps":
+            d.obj.setdefault("kind", "ConfigMap")
+            users = [k for k, row in self._rows.items() if row.namespace == d.key[0] and d.key[1] in row.configmaps]
+            if d.type == "deleted":
+                self._objects.remove("ConfigMap", *d.key)
+            else:
+                self._objects.add(d.obj)
+            dirty.update(users)
+            if d.type == "updated" and self._synced:
+                events.extend(self._configmap_changed(d, users))
+        elif d.resource == "pods":
+            owner = owner_workload(d.obj)
+            if d.type == "deleted":
+                self.correlator.pod_gone(*d.key)
+            elif self._synced or d.type == "updated":
+                events.extend(pod_events(d.old, d.obj, owner))
+            if owner is not None:
+                self._refresh_follows(owner)
+        elif d.resource == "events" and d.type != "deleted":
+            involved = d.obj.get("involvedObject") or {}
+            workload = None
+            if involved.get("kind") in BY_KIND and involved.get("kind") in ("Deployment", "StatefulSet", "DaemonSet"):
+                workload = (involved["kind"], involved.get("namespace") or d.key[0], involved.get("name", ""))
+            elif involved.get("kind") == "Pod":
+                pod = self._informer_get("pods", d.key[0], involved.get("name", ""))
+                workload = owner_workload(pod) if pod else None
+            events.append(kube_event(d.obj, workload))
+
+    def _emit(self, events: list) -> None:
+        if events and self._sink is not None:
+            self._sink.events(events)
+
+    # -- rows and settings -----------------------------------------------------------------
+    def _row(self, key: tuple, obj: dict) -> WorkloadRow:
+        from tui.model.layers import layer_summary
+        from tui.model.ownership import managed_by
+
+        settings = self._settings_for(key, obj)
+        auto = next((s.auto_restart for s in settings if s.auto_restart), None)
+        return workload_row(key[0], obj, summary=layer_summary(settings) if settings else "",
+                            auto_restart=auto, managed_by=managed_by(obj))
+
+    def _settings_for(self, key: tuple, obj: dict) -> list:
+        from tui.cluster.feed import configmaps_of
+        from tui.model.classify import classify
+
+        cms = configmaps_of(obj)
+        version = (str(obj["metadata"].get("resourceVersion")),
+                   tuple(str(((self._objects.configmap(key[1], n) or {}).get("metadata") or {})
+                             .get("resourceVersion")) for n in cms))
+        cached = self._summaries.get(key)
+        if cached and cached[0] == version:
+            return cached[1]
+        try:
+            settings = classify(obj, self._objects, self.profiles)
+        except Exception:  # noqa: BLE001 - a workload the model cannot read still gets a row
+            settings = []
+        self._summaries[key] = (version, settings)
+        return settings
+
+    @property
+    def profiles(self):
+        if self._profiles is None:
+            from tui.model.profiles import ProfileSet
+
+            self._profiles, _errors = ProfileSet.load()
+        return self._profiles
 
     def workloads(self) -> dict[tuple, WorkloadRow]:
-        raise NotImplementedError
+        return dict(self._rows)
 
     def settings(self, key) -> list:
-        raise NotImplementedError
+        obj = self.workload_object(key)
+        return [] if obj is None else list(self._settings_for(tuple(key), obj))
+
+    def _informer_get(self, plural: str, namespace: str, name: str) -> dict | None:
+        for (p, ns), informer in list(self._informers.items()):
+            if p == plural and (ns is None or ns == namespace):
+                found = informer.get(namespace, name)
+                if found is not None:
+                    return found
+        return None
 
     def workload_object(self, key) -> dict | None:
-        raise NotImplementedError
+        kind, ns, name = key
+        obj = self._informer_get(BY_KIND[kind].plural, ns, name)
+        if obj is not None:
+            obj.setdefault("kind", kind)
+        return obj
 
     def pods_of(self, key) -> list[dict]:
-        raise NotImplementedError
+        key = tuple(key)
+        pods = []
+        for (p, ns), informer in list(self._informers.items()):
+            if p == "pods" and (ns is None or ns == key[1]):
+                pods.extend(o for o in informer.items() if owner_workload(o) == key)
+        return sorted(pods, key=lambda o: o["metadata"]["name"])
 
     def object_yaml(self, kind: str, namespace: str | None, name: str) -> str:
-        raise NotImplementedError
+        import yaml
 
-    def follow_logs(self, key, on_lines, *, tail: int = 100):
-        raise NotImplementedError
+        res = BY_KIND[kind]
+        obj = self._ensure_api().request("GET", res.item(namespace, name))
+        (obj.get("metadata") or {}).pop("managedFields", None)
+        if kind == "Secret":
+            for field in ("data", "stringData"):
+                if isinstance(obj.get(field), dict):
+                    obj[field] = {k: "<redacted>" for k in obj[field]}
+            annotations = (obj.get("metadata") or {}).get("annotations") or {}
+            annotations.pop("kubectl.kubernetes.io/last-applied-configuration", None)
+        return yaml.safe_dump(obj, sort_keys=False, allow_unicode=True, width=4096)
 
     def namespaces(self) -> list[str]:
-        raise NotImplementedError
+        try:
+            items = self._ensure_api().request("GET", "/api/v1/namespaces").get("items") or []
+            return sorted(i["metadata"]["name"] for i in items)
+        except (ApiError, TransportError):
+            seen = {row.namespace for row in self._rows.values()}
+            return sorted(seen | set(self.namespace_filter or []))
+
+    # -- access and actions ---------------------------------------------------------------
+    @property
+    def access(self):
+        from tui.cluster.access import AccessReview
+
+        with self._lock:
+            if self._access is None:
+                self._access = AccessReview(self._ensure_api(), readonly=self.readonly)
+            return self._access
 
     def can(self, verb: str, resource: str, namespace: str | None) -> bool:
-        raise NotImplementedError
+        return self.access.can(verb, resource, namespace)
 
     @property
     def actions(self):
-        raise NotImplementedError
+        from tui.cluster.actions import Actions
+
+        with self._lock:
+            if self._actions is None:
+                self._actions = Actions(self._ensure_api(), self.access, readonly=self.readonly,
+                                        context=self.connection.context)
+            return self._actions
+
+    # -- logs and reloads -------------------------------------------------------------------
+    def follow_logs(self, key, on_lines, *, tail: int = 100):
+        """Follow every container of the workload's pods; returns a handle with .stop()."""
+        from tui.cluster.logs import LogFollower
+
+        key = tuple(key)
+        follower = LogFollower(self._ensure_api(), key[1], on_lines, tail=tail)
+        with self._lock:
+            self._user_follows.append((key, follower))
+        follower.set_pods(self.pods_of(key))
+        return _FollowHandle(self, follower)
+
+    def _refresh_follows(self, key: tuple) -> None:
+        with self._lock:
+            followers = [f for k, f in self._user_follows if k == key]
+            if key in self._followers:
+                followers.append(self._followers[key])
+        if followers:
+            pods = [p for p in self.pods_of(key) if not (p.get("metadata") or {}).get("deletionTimestamp")]
+            for follower in followers:
+                follower.set_pods(pods)
+
+    def _configmap_changed(self, d: Delta, users: list[tuple]) -> list:
+        from tui.model.layers import Layer
+
+        ns, name = d.key
+        changes = changed_keys(d.old, d.obj)
+        if not changes:
+            return []
+        version = str(d.obj["metadata"].get("resourceVersion") or "")
+        old_data, new_data = (d.old or {}).get("data") or {}, d.obj.get("data") or {}
+        targets, watching = [], []
+        for key in users:
+            obj = self.workload_object(key)
+            settings = self._settings_for(key, obj) if obj else []
+            for cm_key in changes:
+                mine = [s for s in settings if s.configmap == name and s.key == cm_key]
+                if not any(s.layer == Layer.HOT_RELOAD for s in mine):
+                    continue
+                restart_only = tuple(s.key_path for s in mine if s.key_path and s.layer == Layer.RESTART)
+                paths = changed_paths(old_data.get(cm_key), new_data.get(cm_key)) or set()
+                for pod in self.pods_of(key):
+                    if (pod.get("metadata") or {}).get("deletionTimestamp"):
+                        continue
+                    targets.append(ReloadTarget(key, pod["metadata"]["name"], cm_key, restart_only,
+                                                tuple(sorted(paths))))
+                if key not in watching:
+                    watching.append(key)
+        events = self.correlator.config_changed(ns, name, version, changes, targets,
+                                                workload=users[0] if len(users) == 1 else None)
+        for key in watching:
+            self._follow_reloads(key)
+        return events
+
+    def _follow_reloads(self, key: tuple) -> None:
+        from tui.cluster.logs import LogFollower
+
+        with self._lock:
+            if key in self._followers or self._stop.is_set():
+                return
+            follower = LogFollower(self._ensure_api(), key[1], lambda lines: self._on_reload_lines(key, lines),
+                                   since_seconds=2, include_previous=False)
+            self._followers[key] = follower
+        self._refresh_follows(key)
+
+    def _on_reload_lines(self, key: tuple, lines: list[LogLine]) -> None:
+        from tui.model.workload import Workload
+
+        obj = self.workload_object(key)
+        try:
+            workload = Workload.from_api(obj) if obj else None
+        except ValueError:
+            workload = None
+        events = []
+        for line in lines:
+            match = None
+            container = next((c for c in (workload.all_containers if workload else ())
+                              if c.name == line.container), None)
+            profile = self.profiles.for_container(workload, container) if container is not None else None
+            if profile is not None:
+                match = profile.match_reload(line.text)
+            match = match or match_line(line.text)
+            if match is not None:
+                events.extend(self.correlator.reload_seen(key[1], key, line.pod, line.container, match,
+                                                          at=parse_time(line.time) or datetime.now(UTC)))
+        self._emit(events)
+
+    def _retire_followers(self) -> None:
+        with self._lock:
+            idle = [k for k, f in self._followers.items()
+                    if not any(self.correlator.open_for(k[1], p) for p in f.pods())]
+            retired = [self._followers.pop(k) for k in idle]
+        for follower in retired:
+            follower.stop()
+
+
+class _FollowHandle:
+    def __init__(self, session: ClusterSession, follower):
+        self._session, self.follower = session, follower
+
+    def stop(self) -> None:
+        with self._session._lock:
+            self._session._user_follows = [(k, f) for k, f in self._session._user_follows if f is not self.follower]
+        self.follower.stop()
+
+
+def _note(item, exc: Exception):
+    from tui.model.events import KubeEvent
+
+    ns, name = getattr(item, "key", ("", ""))
+    return KubeEvent(namespace=ns, type="Warning", reason="Unreadable", involved=f"{getattr(item, 'resource', '')}/{name}",
+                     message=f"kubeknobs could not read this object: {type(exc).__name__}: {exc}")

@@ -1,0 +1,61 @@
+"""An embedded cluster per test, and helpers to reach it as an operator would."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from tui.cluster.connect import load_connection, open_api
+
+
+@pytest.fixture
+def cluster(tmp_path, monkeypatch):
+    from tui.localcluster import LocalCluster
+
+    monkeypatch.setenv("KUBEKNOBS_STATE_DIR", str(tmp_path / "state"))
+    c = LocalCluster(components=False, seed=1)
+    c.start()
+    try:
+        yield c
+    finally:
+        c.stop()
+
+
+@pytest.fixture
+def admin(cluster):
+    api = open_api(load_connection(cluster.kubeconfig, "kubeknobs-demo"))
+    yield api
+    api.close()
+
+
+@pytest.fixture
+def viewer(cluster):
+    api = open_api(load_connection(cluster.kubeconfig, "kubeknobs-demo-readonly"))
+    yield api
+    api.close()
+
+
+def kubectl(cluster, *args: str, input: str | None = None, check: bool = True) -> str:
+    out = subprocess.run(["kubectl", "--kubeconfig", cluster.kubeconfig, "--request-timeout=20s", *args],
+                         capture_output=True, text=True, input=input, timeout=60)
+    if check and out.returncode != 0:
+        raise AssertionError(f"kubectl {' '.join(args)} failed: {out.stderr}")
+    return out.stdout
+
+
+def configmap(name: str, data: dict, namespace: str = "default", **extra) -> dict:
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": namespace},
+            "data": data, **extra}
+
+
+def wait_for(predicate, timeout: float = 10.0, interval: float = 0.02):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s")
