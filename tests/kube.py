@@ -1,0 +1,37 @@
+"""Helpers for tests that talk to a LocalCluster: the real kubectl, and the official Python client."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+
+import pytest
+
+KUBECTL = shutil.which("kubectl")
+requires_kubectl = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not on PATH")
+CONTEXTS = {"admin": "kubeknobs-demo", "readonly": "kubeknobs-demo-readonly"}
+
+
+def kubectl(cluster, *args: str, user: str = "admin", input: str | None = None, env: dict | None = None,
+            timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run the real kubectl against `cluster` as `user` ("admin" or "readonly"); never raises on exit code."""
+    if KUBECTL is None:
+        pytest.skip("kubectl is not on PATH")
+    cache = os.path.join(cluster.options.workdir, "kubectl-cache")
+    full_env = {**os.environ, "KUBECACHEDIR": cache, "KUBECONFIG": cluster.kubeconfig, **(env or {})}
+    command = [KUBECTL, "--kubeconfig", cluster.kubeconfig, "--context", CONTEXTS[user], *args]
+    return subprocess.run(command, input=input, capture_output=True, text=True, env=full_env, timeout=timeout)
+
+
+@contextlib.contextmanager
+def api_client(cluster, user: str = "admin"):
+    """A kubernetes.client.ApiClient for `cluster`, closed (with its thread pool) on exit."""
+    from kubernetes import config
+
+    client = config.new_client_from_config(config_file=cluster.kubeconfig, context=CONTEXTS[user])
+    try:
+        yield client
+    finally:
+        client.close()

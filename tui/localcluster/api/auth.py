@@ -1,0 +1,77 @@
+"""Bearer tokens for two users, and what each may do (also answered by SelfSubjectAccessReviews)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from tui.localcluster.api import errors
+from tui.localcluster.api.resources import RESOURCES, Resource
+
+ADMIN_USER = "kubeknobs-demo-admin"
+READONLY_USER = "kubeknobs-demo-readonly"
+READ_VERBS = frozenset({"get", "list", "watch"})
+PUBLIC_PATHS = frozenset({"/version", "/healthz", "/livez", "/readyz"})
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    admin: bool
+
+
+class Access:
+    def __init__(self) -> None:
+        self.token = secrets.token_hex(24)
+        self.readonly_token = secrets.token_hex(24)
+        self._users = {self.token: User(ADMIN_USER, True), self.readonly_token: User(READONLY_USER, False)}
+
+    def authenticate(self, header: str | None) -> User:
+        if header and header.startswith("Bearer "):
+            user = self._users.get(header[len("Bearer "):].strip())
+            if user is not None:
+                return user
+        raise errors.unauthorized()
+
+    @staticmethod
+    def allows(user: User, verb: str, resource: str, subresource: str = "") -> bool:
+        """The admin may do anything; the read-only user has the `view` role (which excludes Secrets)."""
+        if user.admin:
+            return True
+        if resource == "selfsubjectaccessreviews" and verb == "create":
+            return True
+        if resource == "secrets":
+            return False
+        return verb in READ_VERBS
+
+    def check(self, user: User, verb: str, res: Resource, namespace: str | None, name: str | None,
+              subresource: str = "") -> None:
+        if self.allows(user, verb, res.plural, subresource):
+            return
+        resource = f"{res.plural}/{subresource}" if subresource else res.plural
+        label = f"{res.qualified}" if not subresource else f"{res.qualified}"
+        details = {"kind": res.plural}
+        if name:
+            details = {"name": name, "kind": res.plural}
+        if res.group:
+            details["group"] = res.group
+        raise errors.forbidden(label, name, user.name, verb, resource, res.group, namespace, details)
+
+    def review(self, user: User, review: dict) -> dict:
+        spec = review.get("spec") or {}
+        attrs = spec.get("resourceAttributes")
+        if isinstance(attrs, dict):
+            plural = attrs.get("resource", "")
+            verb = attrs.get("verb", "")
+            known = plural in RESOURCES or plural == "*"
+            allowed = known and (user.admin or (verb != "*" and self.allows(user, verb, plural,
+                                                                          attrs.get("subresource", ""))))
+        else:
+            verb = ((spec.get("nonResourceAttributes") or {}).get("verb") or "").lower()
+            allowed = user.admin or verb == "get"
+        status = {"allowed": bool(allowed)}
+        if allowed:
+            status["reason"] = f'allowed for user "{user.name}"'
+        out = {"kind": "SelfSubjectAccessReview", "apiVersion": "authorization.k8s.io/v1",
+               "metadata": {"creationTimestamp": None}, "spec": spec, "status": status}
+        return out

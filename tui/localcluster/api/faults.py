@@ -1,0 +1,82 @@
+"""Faults a test can inject: dropped watches, failing requests, latency, a compacted history."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+
+class Faults:
+    def __init__(self, cluster) -> None:
+        self._cluster = cluster
+        self.fail_remaining = 0
+        self.fail_status = 500
+        self.retry_after: int | None = None
+        self.latency = 0.0
+        self.open_watches: set = set()
+
+    def _on_loop(self, fn) -> None:
+        loop = self._cluster.loop
+        if threading.current_thread() is getattr(self._cluster, "thread", None):
+            fn()
+        else:
+            done = threading.Event()
+
+            def run():
+                try:
+                    fn()
+                finally:
+                    done.set()
+
+            loop.call_soon_threadsafe(run)
+            done.wait(10)
+
+    def drop_watches(self) -> int:
+        """Close every open watch connection (clients see the stream end and must resume)."""
+        dropped = len(self.open_watches)
+        self._on_loop(lambda: [w.close() for w in list(self.open_watches)])
+        return dropped
+
+    def fail_next(self, n: int, status: int = 500, retry_after: int | None = None) -> None:
+        def apply():
+            self.fail_remaining, self.fail_status, self.retry_after = n, status, retry_after
+
+        self._on_loop(apply)
+
+    def set_latency(self, seconds: float) -> None:
+        self.latency = max(0.0, float(seconds))
+
+    def compact(self) -> None:
+        """Forget history so the next watch resuming from an older resourceVersion gets 410 Gone."""
+        self._on_loop(self._cluster.store.compact)
+
+    async def before_request(self) -> tuple[int, int | None] | None:
+        """Apply latency, and say whether this request should fail (status, retry-after)."""
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        if self.fail_remaining > 0:
+            self.fail_remaining -= 1
+            return self.fail_status, self.retry_after
+        return None
+
+    def handle_admin(self, body: dict) -> dict:
+        action = body.get("action")
+        if action == "drop_watches":
+            return {"dropped": self.drop_watches_now()}
+        if action == "fail_next":
+            self.fail_remaining = int(body.get("count", 1))
+            self.fail_status = int(body.get("status", 500))
+            self.retry_after = body.get("retryAfter")
+        elif action == "latency":
+            self.set_latency(float(body.get("seconds", 0)))
+        elif action == "compact":
+            self._cluster.store.compact()
+        else:
+            raise ValueError(f"unknown fault action {action!r}: use drop_watches, fail_next, latency or compact")
+        return {"ok": True}
+
+    def drop_watches_now(self) -> int:
+        watches = list(self.open_watches)
+        for watcher in watches:
+            watcher.close()
+        return len(watches)
