@@ -277,7 +277,7 @@ def _file_settings(context, container, mounted: MountedFile, declarations, flag_
             ))
         restart_keys = sum(1 for s in key_settings if s.layer == Layer.RESTART)
         if layer == Layer.HOT_RELOAD and restart_keys:
-            evidence.append(f"{restart_keys} of its {len(key_settings)} key paths are read only at start")
+            evidence.append(f"key paths read only at start: {restart_keys} of {len(key_settings)}")
     settings.append(Setting(
         **common, source=Source.FILE, name=mounted.name, value=content, layer=layer, evidence=tuple(evidence),
         plan=source_plan(layer, workload, mount.kind, mount.source, auto, manager),

@@ -66,7 +66,7 @@ def resolve_env(container: Container, objects: ClusterObjects, namespace: str) -
             keys = configmap_keys(obj)
             optional = bool(ref.get("optional"))
             if keys is None:
-                define(EnvVar(f"{prefix}*", None, "envFrom", kind, name, None, prefix, optional, missing=True))
+                define(EnvVar(f"{prefix}* ({kind} {name})", None, "envFrom", kind, name, None, prefix, optional, missing=True))
                 continue
             for key in keys:
                 value = None if kind == "Secret" else configmap_value(obj, key)

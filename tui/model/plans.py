@@ -46,11 +46,14 @@ def source_plan(
         else:
             steps = [edit_step(kind, name), f"Wait for the reload event ({workload.pods_phrase()})"]
     elif layer == Layer.FILE_PROPAGATES:
-        steps = [edit_step(kind, name), f"Wait for the kubelet to update the file ({KUBELET_DELAY})"]
         if auto_restart == "reloader":
-            steps.append(restart_step(workload, auto_restart))
+            steps = [edit_step(kind, name), restart_step(workload, auto_restart)]
         else:
-            steps.append(f"{restart_step(workload)} unless the app re-reads the file")
+            steps = [
+                edit_step(kind, name),
+                f"Wait for the kubelet to update the file ({KUBELET_DELAY})",
+                f"{restart_step(workload)} unless the app re-reads the file",
+            ]
     else:
         steps = [edit_step(kind, name), restart_step(workload, auto_restart)]
     warning = managed_warning(manager, f"the {kind}")
