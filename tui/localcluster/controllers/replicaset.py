@@ -1,0 +1,141 @@
+"""The ReplicaSet controller: keeps spec.replicas pods, owned by reference, and reports their health."""
+
+from __future__ import annotations
+
+from tui.localcluster.controllers import specs
+from tui.localcluster.controllers.objects import (
+    controller_of,
+    is_pod_active,
+    is_pod_available,
+    is_pod_ready,
+    is_terminating,
+    labels_match,
+    parse_time,
+    seconds_until_available,
+    timestamp,
+)
+from tui.localcluster.controllers.pods import PodControl
+from tui.localcluster.controllers.workqueue import Reconciler
+
+# kube-controller-manager's burstReplicas: pods created or deleted per sync at most.
+BURST_REPLICAS = 500
+_PHASE_RANK = {"Pending": 0, "Unknown": 1, "Running": 2}
+
+
+def _restarts(pod: dict) -> int:
+    return sum(int(c.get("restartCount") or 0) for c in (pod.get("status") or {}).get("containerStatuses") or [])
+
+
+def _deletion_rank(pod: dict) -> tuple:
+    """Pods to delete first: unscheduled, pending, not ready, ready most recently, restarting, newest."""
+    status = pod.get("status") or {}
+    ready = is_pod_ready(pod)
+    since = None
+    if ready:
+        for cond in status.get("conditions") or []:
+            if cond.get("type") == "Ready":
+                since = parse_time(cond.get("lastTransitionTime"))
+    created = parse_time((pod.get("metadata") or {}).get("creationTimestamp"))
+    return (
+        1 if (pod.get("spec") or {}).get("nodeName") else 0,
+        _PHASE_RANK.get(status.get("phase"), 0),
+        1 if ready else 0,
+        -(since.timestamp() if since else 0.0),
+        -_restarts(pod),
+        -(created.timestamp() if created else 0.0),
+    )
+
+
+def replica_set_status(rs: dict, pods: list[dict], failure: dict | None) -> dict:
+    min_ready = specs.min_ready_seconds(rs)
+    template_labels = ((rs.get("spec") or {}).get("template") or {}).get("metadata", {}).get("labels")
+    status = {"replicas": len(pods)}
+    counts = {
+        "fullyLabeledReplicas": sum(1 for p in pods if labels_match(template_labels, p["metadata"].get("labels"))),
+        "readyReplicas": sum(1 for p in pods if is_pod_ready(p)),
+        "availableReplicas": sum(1 for p in pods if is_pod_available(p, min_ready)),
+    }
+    status.update({k: v for k, v in counts.items() if v})
+    generation = (rs.get("metadata") or {}).get("generation")
+    if generation:
+        status["observedGeneration"] = generation
+    old = [c for c in (rs.get("status") or {}).get("conditions") or [] if c.get("type") != "ReplicaFailure"]
+    if failure is not None:
+        current = next(
+            (c for c in (rs.get("status") or {}).get("conditions") or [] if c.get("type") == "ReplicaFailure"), None
+        )
+        if current and current.get("reason") == failure["reason"]:
+            failure = current
+        old.append(failure)
+    if old:
+        status["conditions"] = old
+    return status
+
+
+class ReplicaSetController(Reconciler):
+    name = "replicaset-controller"
+
+    def __init__(self, cluster, index) -> None:
+        super().__init__(cluster)
+        self.index = index
+        self.pods = PodControl(cluster, self.name)
+
+    def resync_all(self) -> None:
+        items, _ = self.store.list("replicasets")
+        for rs in items:
+            self.enqueue((rs["metadata"].get("namespace"), rs["metadata"]["name"]))
+
+    def on_event(self, event_type: str, resource: str, obj: dict) -> None:
+        if resource == "replicasets":
+            if event_type != "DELETED":
+                self.enqueue((obj["metadata"].get("namespace"), obj["metadata"]["name"]))
+        elif resource == "pods":
+            ref = controller_of(obj)
+            if ref is not None and ref.get("kind") == "ReplicaSet":
+                self.enqueue((obj["metadata"].get("namespace"), ref["name"]))
+
+    def sync(self, key) -> None:
+        rs = self.store.get("replicasets", *key)
+        if rs is None:
+            return
+        failure = None
+        if not is_terminating(rs):
+            failure = self._manage(rs)
+        pods = [p for p in self.index.owned("pods", rs) if is_pod_active(p)]
+        status = replica_set_status(rs, pods, failure)
+        if status != (rs.get("status") or {}):
+            self.store.update("replicasets", {**rs, "status": status}, subresource="status")
+        self._requeue_for_availability(key, rs, pods)
+
+    def _manage(self, rs: dict) -> dict | None:
+        pods = [p for p in self.index.owned("pods", rs) if is_pod_active(p)]
+        diff = len(pods) - specs.replicas(rs)
+        template = (rs.get("spec") or {}).get("template") or {}
+        if diff < 0:
+            for _ in range(min(-diff, BURST_REPLICAS)):
+                try:
+                    self.pods.create_generated(template, rs, "ReplicaSet")
+                except Exception as exc:
+                    return self._failure("FailedCreate", exc)
+        elif diff > 0:
+            for pod in sorted(pods, key=_deletion_rank)[: min(diff, BURST_REPLICAS)]:
+                try:
+                    self.pods.delete(pod, rs)
+                except Exception as exc:
+                    return self._failure("FailedDelete", exc)
+        return None
+
+    @staticmethod
+    def _failure(reason: str, exc: Exception) -> dict:
+        return {
+            "type": "ReplicaFailure",
+            "status": "True",
+            "lastTransitionTime": timestamp(),
+            "reason": reason,
+            "message": str(getattr(exc, "message", exc)),
+        }
+
+    def _requeue_for_availability(self, key, rs: dict, pods: list[dict]) -> None:
+        waits = [w for w in (seconds_until_available(p, specs.min_ready_seconds(rs)) for p in pods) if w is not None]
+        if waits:
+            self.enqueue_after(key, min(waits) + 0.05)
