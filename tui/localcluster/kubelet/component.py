@@ -40,10 +40,13 @@ class Kubelet:
         self._load: dict[str, int] = {}
         self._ip = 0
         self._closed = False
+        self.schedules = True
 
     # component
 
     async def start(self) -> None:
+        # Bind pods ourselves only when no scheduler runs beside us.
+        self.schedules = not any(type(c).__name__ == "Scheduler" for c in getattr(self.cluster, "components", []))
         self._queue = asyncio.Queue()
         self.store.add_listener(self._on_change)
         pods, _ = self.store.list("pods")
@@ -151,6 +154,8 @@ class Kubelet:
             return
         spec = pod.get("spec") or {}
         if not spec.get("nodeName"):
+            if not self.schedules:
+                return  # the scheduler binds it; the MODIFIED event brings it back
             node = pick_node(self.store, pod, self._load)
             bound = copy.deepcopy(pod)
             bound["spec"]["nodeName"] = node
