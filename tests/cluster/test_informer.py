@@ -1,0 +1,174 @@
+"""The informer keeps an exact copy of the server's objects through drops, failures and compaction."""
+
+from __future__ import annotations
+
+import copy
+import random
+import threading
+
+from tests.cluster.conftest import configmap, kubectl, wait_for
+from tui.cluster.informer import Batcher, Informer, rv_of
+from tui.cluster.resources import RESOURCES
+
+
+class Recorder:
+    def __init__(self):
+        self.batches: list[list] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, batch):
+        with self.lock:
+            self.batches.append(list(batch))
+
+    @property
+    def deltas(self):
+        with self.lock:
+            return [d for b in self.batches for d in b]
+
+
+def server_state(cluster, resource="configmaps", namespace="default"):
+    items, _rv = cluster.call(cluster.store.list, resource, namespace)
+    return {i["metadata"]["name"]: rv_of(i) for i in items}
+
+
+def informer_state(informer):
+    return {name: rv_of(obj) for (_ns, name), obj in informer.snapshot().items()}
+
+
+def start_informer(api, recorder, **kw):
+    batcher = Batcher(recorder, interval=0.05)
+    batcher.start()
+    informer = Informer(api, RESOURCES["configmaps"], namespace="default", batcher=batcher, **kw)
+    informer.start()
+    return informer, batcher
+
+
+def stop_all(informer, batcher):
+    informer.stop()
+    batcher.stop()
+    assert not informer.alive
+
+
+def test_list_then_watch_delivers_adds_updates_deletes_in_batches(cluster, admin):
+    for i in range(3):
+        cluster.call(cluster.store.create, "configmaps", configmap(f"cm-{i}", {"k": "v"}))
+    rec = Recorder()
+    informer, batcher = start_informer(admin, rec, page_size=2)  # paginated list
+    try:
+        assert informer.synced.wait(10)
+        wait_for(lambda: len(rec.deltas) == 3)
+        kubectl(cluster, "create", "configmap", "late", "--from-literal=a=1")
+        kubectl(cluster, "delete", "configmap", "cm-0")
+        kubectl(cluster, "patch", "configmap", "cm-1", "-p", '{"data":{"k":"w"}}')
+        wait_for(lambda: informer_state(informer) == server_state(cluster) and len(rec.deltas) == 6)
+        kinds = [(d.type, d.key[1]) for d in rec.deltas[3:]]
+        assert kinds == [("added", "late"), ("deleted", "cm-0"), ("updated", "cm-1")]
+        assert informer.state.status == "connected"
+    finally:
+        stop_all(informer, batcher)
+
+
+def test_burst_of_changes_arrives_as_few_batches(cluster, admin):
+    rec = Recorder()
+    informer, batcher = start_informer(admin, rec)
+    try:
+        assert informer.synced.wait(10)
+
+        def burst():
+            for i in range(300):
+                cluster.store.create("configmaps", configmap(f"b-{i}", {"k": str(i)}))
+
+        cluster.call(burst)
+        wait_for(lambda: len(rec.deltas) == 300)
+        assert len(rec.batches) < 30
+    finally:
+        stop_all(informer, batcher)
+
+
+def test_state_matches_server_through_drops_failures_and_compaction(cluster, admin):
+    """1,000 updates to 100 ConfigMaps while watches drop every 200 ms and requests fail with 500."""
+    def seed():
+        for i in range(100):
+            cluster.store.create("configmaps", configmap(f"cm-{i:03}", {"n": "0"}))
+
+    cluster.call(seed)
+    rec = Recorder()
+    informer, batcher = start_informer(admin, rec, max_backoff=0.2, rng=random.Random(7))
+    stop_faults, quiet = threading.Event(), threading.Event()
+
+    def faults():
+        while not stop_faults.wait(0.2):
+            if quiet.is_set():
+                continue
+            cluster.faults.drop_watches()
+            cluster.faults.fail_next(1, status=500)
+
+    chaos = threading.Thread(target=faults, daemon=True)
+    try:
+        assert informer.synced.wait(10)
+        chaos.start()
+        rng = random.Random(3)
+
+        def update(step):
+            name = f"cm-{rng.randrange(100):03}"
+            obj = copy.deepcopy(cluster.store.get("configmaps", "default", name))
+            obj["data"]["n"] = str(step)
+            cluster.store.update("configmaps", obj)
+
+        for step in range(1, 1001):
+            cluster.call(update, step)
+            if step == 500:
+                # hold the informer's next request back while history is forgotten: it must relist
+                relists = informer.relists
+                cluster.faults.set_latency(0.3)
+                cluster.faults.drop_watches()
+                cluster.call(update, step)
+                cluster.faults.compact()
+                quiet.set()  # a fault on every delayed request would starve the informer
+                wait_for(lambda before=relists: informer.relists > before, timeout=10)
+                quiet.clear()
+                cluster.faults.set_latency(0)
+            stop_faults.wait(0.002)  # spread the updates over many watch drops
+        stop_faults.set()
+        chaos.join(5)
+        wait_for(lambda: informer_state(informer) == server_state(cluster), timeout=30)
+        batcher.flush()
+        assert informer.relists > relists  # compaction forced a relist
+        assert informer.reconnects > 0
+        # replaying the deltas gives the server's state, and each object's versions only move forward
+        replay: dict[str, str] = {}
+        for d in rec.deltas:
+            name = d.key[1]
+            if d.type == "deleted":
+                replay.pop(name, None)
+                continue
+            assert name not in replay or int(rv_of(d.obj)) > int(replay[name]), f"{name} went backwards"
+            replay[name] = rv_of(d.obj)
+        assert replay == server_state(cluster)
+    finally:
+        stop_faults.set()
+        if chaos.is_alive():
+            chaos.join(5)
+        stop_all(informer, batcher)
+
+
+def test_stop_is_prompt_while_watching(cluster, admin):
+    rec = Recorder()
+    informer, batcher = start_informer(admin, rec)
+    assert informer.synced.wait(10)
+    informer.stop(timeout=2)
+    batcher.stop()
+    assert not informer.alive
+
+
+def test_forbidden_list_marks_the_informer_failed_with_the_reason(cluster, viewer):
+    batcher = Batcher(lambda b: None)
+    batcher.start()
+    informer = Informer(viewer, RESOURCES["secrets"], namespace="default", batcher=batcher)
+    informer.start()
+    try:
+        wait_for(lambda: informer.state.status == "failed")
+        assert "secrets" in informer.state.reason
+    finally:
+        informer.stop()
+        batcher.stop()
