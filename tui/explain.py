@@ -146,15 +146,18 @@ def render_table(results: list[tuple[str, list[Setting]]]) -> None:
         return
     for title, settings in results:
         several = len({s.container for s in settings}) > 1
-        table = Table(title=Text(printable(f"{title} — {layer_summary(settings)}")), title_justify="left")
+        table = Table(title=Text(printable(f"{title} — {layer_summary(settings)}")), title_justify="left",
+                      show_lines=True, expand=True)
         if several:
             table.add_column("container")
-        for column in ("setting", "value", "layer", "what to do"):
-            table.add_column(column, overflow="fold")
+        table.add_column("setting", overflow="fold", ratio=3)
+        table.add_column("value", overflow="fold", ratio=2)
+        table.add_column("layer", no_wrap=True)
+        table.add_column("what to do", overflow="fold", ratio=4)
         for setting in settings:
             cells = [Text(printable(setting.name)), Text(_short(setting.value, setting.secret)),
                      Text(str(setting.layer), style=LAYER_STYLES[setting.layer]),
-                     Text(printable(" → ".join(setting.plan)))]
+                     Text(printable("\n".join(f"{i}. {step}" for i, step in enumerate(setting.plan, 1))))]
             if several:
                 cells.insert(0, Text(printable(setting.container + (" (init)" if setting.init else ""))))
             table.add_row(*cells)
