@@ -1,0 +1,195 @@
+"""The real kubectl against the embedded API: each command works and prints no errors or warnings at -v=2."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import threading
+
+from tests.kube import CONTEXTS, KUBECTL, kubectl, requires_kubectl
+
+pytestmark = requires_kubectl
+KLOG_NOISE = re.compile(r"^(?:[EW]\d{4} |Warning:)", re.MULTILINE)
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        env: [{name: LOG_LEVEL, value: info}]
+"""
+
+
+def ok(cluster, *args, **kw) -> str:
+    result = kubectl(cluster, *args, "-v=2", **kw)
+    assert result.returncode == 0, result.stderr
+    assert not KLOG_NOISE.search(result.stderr), result.stderr
+    return result.stdout
+
+
+def fails(cluster, *args, **kw) -> str:
+    result = kubectl(cluster, *args, "-v=2", **kw)
+    assert result.returncode != 0, result.stdout
+    return result.stderr
+
+
+def test_get_all_namespaces_prints_kubectl_columns(api_cluster):
+    ok(api_cluster, "apply", "--validate=false", "-f", "-", input=DEPLOYMENT)
+    ok(api_cluster, "create", "configmap", "settings", "--from-literal=level=info")
+    deployments = ok(api_cluster, "get", "deployments", "-A").splitlines()
+    assert deployments[0].split() == ["NAMESPACE", "NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
+    assert deployments[1].split()[:3] == ["default", "web", "0/2"]
+    configmaps = ok(api_cluster, "get", "cm", "-A").splitlines()
+    assert configmaps[0].split() == ["NAMESPACE", "NAME", "DATA", "AGE"]
+    assert configmaps[1].split()[:3] == ["default", "settings", "1"]
+    namespaces = ok(api_cluster, "get", "ns").splitlines()
+    assert [line.split()[:2] for line in namespaces] == [["NAME", "STATUS"], ["default", "Active"],
+                                                          ["kube-system", "Active"]]
+    wide = ok(api_cluster, "get", "deploy", "-o", "wide").splitlines()[0].split()
+    assert wide[-3:] == ["CONTAINERS", "IMAGES", "SELECTOR"]
+
+
+def test_get_yaml_shows_the_defaulted_object(api_cluster):
+    ok(api_cluster, "apply", "--validate=false", "-f", "-", input=DEPLOYMENT)
+    out = ok(api_cluster, "get", "deploy", "web", "-o", "yaml")
+    assert "progressDeadlineSeconds: 600" in out and "maxSurge: 25%" in out
+    assert "terminationMessagePath: /dev/termination-log" in out and "generation: 1" in out
+
+
+def test_create_from_file_and_from_literals(api_cluster):
+    assert ok(api_cluster, "create", "--validate=false", "-f", "-", input=DEPLOYMENT).strip() == \
+        "deployment.apps/web created"
+    assert ok(api_cluster, "create", "secret", "generic", "token", "--from-literal=t=s3cr3t").strip() == \
+        "secret/token created"
+    assert ok(api_cluster, "create", "namespace", "team").strip() == "namespace/team created"
+    err = fails(api_cluster, "create", "--validate=false", "-f", "-", input=DEPLOYMENT)
+    assert 'deployments.apps "web" already exists' in err
+
+
+def test_apply_creates_then_updates(api_cluster):
+    assert ok(api_cluster, "apply", "--validate=false", "-f", "-", input=DEPLOYMENT).strip() == \
+        "deployment.apps/web created"
+    changed = DEPLOYMENT.replace("value: info", "value: debug")
+    assert ok(api_cluster, "apply", "--validate=false", "-f", "-", input=changed).strip() == \
+        "deployment.apps/web configured"
+    assert ok(api_cluster, "apply", "--validate=false", "-f", "-", input=changed).strip() == \
+        "deployment.apps/web unchanged"
+    obj = json.loads(ok(api_cluster, "get", "deploy", "web", "-o", "json"))
+    assert obj["spec"]["template"]["spec"]["containers"][0]["env"] == [{"name": "LOG_LEVEL", "value": "debug"}]
+    assert obj["metadata"]["generation"] == 2
+
+
+def test_patch_in_all_three_types(api_cluster):
+    ok(api_cluster, "apply", "--validate=false", "-f", "-", input=DEPLOYMENT)
+    ok(api_cluster, "patch", "deploy", "web", "-p",
+       '{"spec":{"template":{"spec":{"containers":[{"name":"web","env":[{"name":"EXTRA","value":"1"}]}]}}}}')
+    ok(api_cluster, "patch", "deploy", "web", "--type=merge", "-p", '{"metadata":{"labels":{"tier":"front"}}}')
+    ok(api_cluster, "patch", "deploy", "web", "--type=json", "-p",
+       '[{"op":"replace","path":"/spec/replicas","value":3}]')
+    obj = json.loads(ok(api_cluster, "get", "deploy", "web", "-o", "json"))
+    env = obj["spec"]["template"]["spec"]["containers"][0]["env"]
+    assert env == [{"name": "LOG_LEVEL", "value": "info"}, {"name": "EXTRA", "value": "1"}]
+    assert obj["metadata"]["labels"] == {"app": "web", "tier": "front"} and obj["spec"]["replicas"] == 3
+
+
+def test_edit_with_an_editor_script(api_cluster, tmp_path):
+    ok(api_cluster, "create", "configmap", "settings", "--from-literal=level=value-one")
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nsed -i "s/value-one/value-two/" "$1"\n')
+    editor.chmod(0o755)
+    out = ok(api_cluster, "edit", "--validate=false", "configmap", "settings", env={"KUBE_EDITOR": str(editor), "EDITOR": str(editor)})
+    assert out.strip() == "configmap/settings edited"
+    assert ok(api_cluster, "get", "cm", "settings", "-o", "jsonpath={.data.level}") == "value-two"
+
+
+def test_replace_with_a_stale_resource_version_is_refused(api_cluster):
+    ok(api_cluster, "create", "configmap", "settings", "--from-literal=level=info")
+    stale = ok(api_cluster, "get", "cm", "settings", "-o", "json")
+    ok(api_cluster, "patch", "cm", "settings", "-p", '{"data":{"level":"debug"}}')
+    err = fails(api_cluster, "replace", "--validate=false", "-f", "-", input=stale.replace('"info"', '"warn"'))
+    assert ('Operation cannot be fulfilled on configmaps "settings": the object has been modified; please '
+            "apply your changes to the latest version and try again") in err
+    assert ok(api_cluster, "get", "cm", "settings", "-o", "jsonpath={.data.level}") == "debug"
+
+
+def test_label_annotate_and_delete(api_cluster):
+    ok(api_cluster, "create", "configmap", "settings", "--from-literal=level=info")
+    assert ok(api_cluster, "label", "cm", "settings", "team=ops").strip() == "configmap/settings labeled"
+    assert ok(api_cluster, "annotate", "cm", "settings", "owner=ops").strip() == "configmap/settings annotated"
+    assert ok(api_cluster, "get", "cm", "-l", "team=ops", "-o", "name").strip() == "configmap/settings"
+    assert ok(api_cluster, "get", "cm", "settings", "-o", "jsonpath={.metadata.annotations.owner}") == "ops"
+    assert ok(api_cluster, "delete", "cm", "settings").strip() == 'configmap "settings" deleted'
+    assert 'configmaps "settings" not found' in fails(api_cluster, "get", "cm", "settings")
+
+
+def test_get_watch_prints_rows_as_objects_change(api_cluster):
+    env = {**os.environ, "KUBECACHEDIR": os.path.join(api_cluster.options.workdir, "kubectl-cache")}
+    process = subprocess.Popen(
+        [KUBECTL, "--kubeconfig", api_cluster.kubeconfig, "--context", CONTEXTS["admin"], "get", "cm", "-w",
+         "--request-timeout=30s", "-v=2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    lines: list[str] = []
+    seen = threading.Event()
+
+    def read():
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("late"):
+                seen.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        ok(api_cluster, "create", "configmap", "late", "--from-literal=a=b")
+        assert seen.wait(20), lines
+    finally:
+        process.terminate()
+        process.wait(10)
+        reader.join(10)
+        stderr = process.stderr.read()
+        process.stderr.close()
+        process.stdout.close()
+    assert lines[0].split() == ["NAME", "DATA", "AGE"]
+    assert lines[-1].split()[:2] == ["late", "1"]
+    assert not KLOG_NOISE.search(stderr), stderr
+
+
+def test_auth_can_i_answers_for_both_users(api_cluster):
+    assert ok(api_cluster, "auth", "can-i", "patch", "configmaps").strip() == "yes"
+    assert ok(api_cluster, "auth", "can-i", "list", "pods", user="readonly").strip() == "yes"
+    result = kubectl(api_cluster, "auth", "can-i", "patch", "configmaps", user="readonly")
+    assert (result.returncode, result.stdout.strip()) == (1, "no")
+    err = fails(api_cluster, "label", "cm", "x", "a=b", user="readonly")
+    assert 'User "kubeknobs-demo-readonly" cannot' in err or 'configmaps "x"' in err
+
+
+def test_readonly_user_gets_forbidden_with_the_apiserver_message(api_cluster):
+    ok(api_cluster, "create", "configmap", "settings", "--from-literal=level=info")
+    err = fails(api_cluster, "patch", "cm", "settings", "-p", '{"data":{"level":"debug"}}', user="readonly")
+    assert ('configmaps "settings" is forbidden: User "kubeknobs-demo-readonly" cannot patch resource '
+            '"configmaps" in API group "" in the namespace "default"') in err
+
+
+def test_logs_of_a_pod_written_through_the_python_api(api_cluster):
+    pod = {"metadata": {"name": "worker"}, "spec": {"containers": [{"name": "main", "image": "busybox"}]}}
+    api_cluster.call(api_cluster.store.create, "pods", pod)
+    for line in ("starting", "ready [bold]not markup[/bold]", "done"):
+        api_cluster.call(api_cluster.logs.append, "default", "worker", "main", line)
+    assert ok(api_cluster, "logs", "worker") == "starting\nready [bold]not markup[/bold]\ndone\n"
+    assert ok(api_cluster, "logs", "worker", "--tail=1") == "done\n"
+    assert ok(api_cluster, "logs", "worker", "-c", "main", "--since=1h").count("\n") == 3
+    api_cluster.call(api_cluster.logs.rotate, "default", "worker", "main")
+    api_cluster.call(api_cluster.logs.append, "default", "worker", "main", "second run")
+    assert ok(api_cluster, "logs", "worker", "--previous") == "starting\nready [bold]not markup[/bold]\ndone\n"
+    assert ok(api_cluster, "logs", "worker") == "second run\n"
