@@ -250,9 +250,10 @@ class Actions:
             saved = self.api.request("PATCH", path, body=body, content_type=content_type,
                                      query={"fieldManager": field_manager})
         except ApiError as exc:
-            if exc.status == 409:
+            stale_test = content_type == JSON_PATCH and exc.status == 422 and "test" in exc.message
+            if exc.status == 409 or stale_test:
                 return ActionResult("conflict", f"{res.kind} {name} changed since it was read; nothing was "
-                                    "overwritten.")
+                                    "overwritten")
             return self._failure(exc, "patch", res.plural, ns)
         except TransportError as exc:
             return self._failure(exc, "patch", res.plural, ns)

@@ -1,0 +1,186 @@
+"""Pod template values, restarts, rollbacks and propagate-now on Deployments, StatefulSets, DaemonSets."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from tests.cluster.conftest import kubectl
+from tui.cluster.access import AccessReview
+from tui.cluster.actions import RESTARTED_AT, Actions
+from tui.cluster.backups import Backups
+
+WE = ("Deployment", "default", "workflowexecution")
+
+
+def deployment(name="workflowexecution", **spec_extra):
+    return {
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": name, "namespace": "default", "annotations": {"deployment.kubernetes.io/revision": "2"}},
+        "spec": {"replicas": 2, "selector": {"matchLabels": {"app": name}}, **spec_extra,
+                 "template": {"metadata": {"labels": {"app": name}},
+                              "spec": {"containers": [
+                                  {"name": "controller", "image": "quay.io/kubernaut-ai/workflowexecution:v1",
+                                   "args": ["--cooldown-period", "5m", "--execution-namespace=wf"],
+                                   "env": [{"name": "LOG_LEVEL", "value": "info"}]},
+                                  {"name": "sidecar", "image": "busybox", "args": ["--cooldown-period=1s"]}]}}},
+    }
+
+
+@pytest.fixture
+def actions(admin, tmp_path):
+    return Actions(admin, AccessReview(admin), backups=Backups("t", tmp_path))
+
+
+@pytest.fixture
+def we(cluster):
+    return cluster.call(cluster.store.create, "deployments", deployment())
+
+
+def containers(cluster, kind="deployment", name="workflowexecution"):
+    obj = json.loads(kubectl(cluster, "get", kind, name, "-o", "json"))
+    return {c["name"]: c for c in obj["spec"]["template"]["spec"]["containers"]}, obj
+
+
+def test_flag_edit_patches_only_that_container(cluster, actions, we):
+    result = actions.edit_container_value(WE, "controller", "flag", "--cooldown-period", "10m", value_type="duration",
+                                          positive=True)
+    assert result.ok, result.message
+    found, _ = containers(cluster)
+    assert found["controller"]["args"] == ["--cooldown-period", "10m", "--execution-namespace=wf"]
+    assert found["sidecar"]["args"] == ["--cooldown-period=1s"]
+    assert found["controller"]["env"] == [{"name": "LOG_LEVEL", "value": "info"}]
+
+
+def test_flag_in_equals_form_keeps_its_form(cluster, actions, we):
+    assert actions.edit_container_value(WE, "controller", "flag", "execution-namespace", "other").ok
+    assert containers(cluster)[0]["controller"]["args"][-1] == "--execution-namespace=other"
+
+
+@pytest.mark.parametrize("value", ["10", "ten minutes", "0s", "-5m"])
+def test_bad_duration_is_invalid_and_changes_nothing(cluster, actions, we, value):
+    result = actions.edit_container_value(WE, "controller", "flag", "cooldown-period", value, value_type="duration",
+                                          positive=True)
+    assert result.status == "invalid"
+    assert containers(cluster)[0]["controller"]["args"][:2] == ["--cooldown-period", "5m"]
+
+
+def test_env_edit_replaces_the_literal_value(cluster, actions, we):
+    assert actions.edit_container_value(WE, "controller", "env", "LOG_LEVEL", "debug").ok
+    assert containers(cluster)[0]["controller"]["env"] == [{"name": "LOG_LEVEL", "value": "debug"}]
+
+
+def test_template_edit_guarded_by_the_version_read(cluster, actions, we):
+    kubectl(cluster, "annotate", "deployment", "workflowexecution", "team=x")
+    result = actions.edit_container_value(WE, "controller", "env", "LOG_LEVEL", "debug",
+                                          resource_version=we["metadata"]["resourceVersion"])
+    assert result.status == "conflict"
+    assert containers(cluster)[0]["controller"]["env"][0]["value"] == "info"
+
+
+def test_rollout_restart_sets_restarted_at_as_kubectl_does(cluster, actions, we):
+    result = actions.rollout_restart(WE)
+    assert result.ok, result.message
+    obj = containers(cluster)[1]
+    assert RESTARTED_AT in obj["spec"]["template"]["metadata"]["annotations"]
+    managers = {m.get("manager") for m in obj["metadata"].get("managedFields") or []}
+    assert "kubectl-rollout" in managers or not managers
+
+
+def test_paused_deployment_is_refused_with_kubectls_message(cluster, actions):
+    cluster.call(cluster.store.create, "deployments", deployment(paused=True))
+    result = actions.rollout_restart(WE)
+    assert result.status == "refused"
+    assert result.message == 'deployments.apps "workflowexecution" can\'t restart paused deployment ' \
+        "(run rollout resume first)"
+
+
+@pytest.mark.parametrize("kind", ["StatefulSet", "DaemonSet"])
+def test_restart_works_for_statefulsets_and_daemonsets(cluster, actions, kind):
+    obj = deployment()
+    obj["kind"] = kind
+    obj["spec"].pop("replicas") if kind == "DaemonSet" else None
+    cluster.call(cluster.store.create, kind.lower() + "s", obj)
+    assert actions.rollout_restart((kind, "default", "workflowexecution")).ok
+    _found, got = containers(cluster, kind.lower())
+    assert RESTARTED_AT in got["spec"]["template"]["metadata"]["annotations"]
+
+
+def test_rollback_goes_to_the_previous_replicaset_template(cluster, actions, we):
+    def history():
+        for rev, image in ((1, "v0"), (2, "v1")):
+            template = copy.deepcopy(we["spec"]["template"])
+            template["metadata"]["labels"]["pod-template-hash"] = f"h{rev}"
+            template["spec"]["containers"][0]["image"] = f"quay.io/kubernaut-ai/workflowexecution:{image}"
+            cluster.store.create("replicasets", {
+                "apiVersion": "apps/v1", "kind": "ReplicaSet",
+                "metadata": {"name": f"workflowexecution-h{rev}", "namespace": "default",
+                             "annotations": {"deployment.kubernetes.io/revision": str(rev)},
+                             "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment",
+                                                  "name": "workflowexecution", "uid": we["metadata"]["uid"],
+                                                  "controller": True}]},
+                "spec": {"replicas": 0, "selector": {"matchLabels": template["metadata"]["labels"]},
+                         "template": template}})
+
+    cluster.call(history)
+    result = actions.rollback(WE)
+    assert result.ok, result.message
+    assert "revision 1" in result.message
+    found, obj = containers(cluster)
+    assert found["controller"]["image"].endswith(":v0")
+    assert "pod-template-hash" not in obj["spec"]["template"]["metadata"]["labels"]
+
+
+def test_rollback_without_history_is_refused(cluster, actions, we):
+    result = actions.rollback(WE)
+    assert result.status == "refused" and "no rollout history" in result.message
+
+
+def test_statefulset_rollback_uses_the_previous_controller_revision(cluster, actions):
+    sts = deployment("store")
+    sts["kind"] = "StatefulSet"
+    sts = cluster.call(cluster.store.create, "statefulsets", sts)
+
+    def revisions():
+        for rev, image in ((1, "old"), (2, "new")):
+            template = copy.deepcopy(sts["spec"]["template"])
+            template["spec"]["containers"][0]["image"] = f"img:{image}"
+            template["$patch"] = "replace"
+            cluster.store.create("controllerrevisions", {
+                "apiVersion": "apps/v1", "kind": "ControllerRevision", "revision": rev,
+                "metadata": {"name": f"store-{rev}", "namespace": "default",
+                             "ownerReferences": [{"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "store",
+                                                  "uid": sts["metadata"]["uid"], "controller": True}]},
+                "data": {"spec": {"template": template}}})
+
+    cluster.call(revisions)
+    result = actions.rollback(("StatefulSet", "default", "store"))
+    assert result.ok, result.message
+    found, _ = containers(cluster, "statefulset", "store")
+    assert found["controller"]["image"] == "img:old"
+
+
+def test_propagate_now_touches_each_pod_of_the_workload(cluster, actions, we):
+    def pods():
+        for i in range(2):
+            cluster.store.create("pods", {"apiVersion": "v1", "kind": "Pod",
+                                          "metadata": {"name": f"we-{i}", "namespace": "default",
+                                                       "labels": {"app": "workflowexecution"}},
+                                          "spec": {"containers": [{"name": "c", "image": "x"}]}})
+        cluster.store.create("pods", {"apiVersion": "v1", "kind": "Pod",
+                                      "metadata": {"name": "other", "namespace": "default", "labels": {"app": "o"}},
+                                      "spec": {"containers": [{"name": "c", "image": "x"}]}})
+
+    cluster.call(pods)
+    result = actions.propagate_now(WE)
+    assert result.ok and sorted(result.details["pods"]) == ["we-0", "we-1"]
+    annotated = kubectl(cluster, "get", "pods", "-o", "jsonpath={.items[*].metadata.annotations}")
+    assert annotated.count("kubeknobs.io/propagate-at") == 2
+
+
+def test_read_only_user_cannot_restart(cluster, viewer, we, tmp_path):
+    actions = Actions(viewer, AccessReview(viewer), backups=Backups("ro", tmp_path))
+    result = actions.rollout_restart(WE)
+    assert result.status == "forbidden" and result.denied == "patch deployments in namespace default"
