@@ -279,3 +279,20 @@ def test_broken_structured_file_is_reported_in_evidence():
     found = {s.name: s for s in classify(obj, ClusterObjects([broken]), PROFILES)}
     assert not any("#" in name for name in found)
     assert any("not valid YAML" in e for e in found["cfg/app.yaml"].evidence)
+
+
+def test_an_observed_reload_upgrades_an_undeclared_file_to_hot_reload():
+    obj = deployment([container(mounts=[{"name": "c", "mountPath": "/etc/c"}])], [cm_volume("c", "cfg")])
+    seen = "pod app-1 logged a reload of /etc/c/KEY"
+    found = {s.name: s for s in classify(obj, ClusterObjects([CONFIG]), PROFILES, observed={"cfg/KEY": seen})}
+    assert found["cfg/KEY"].layer == Layer.HOT_RELOAD
+    assert found["cfg/KEY"].evidence[0] == f"observed: {seen}"
+    assert found["cfg/static.txt"].layer == Layer.FILE_PROPAGATES
+
+
+def test_an_observed_reload_never_overrides_a_subpath_copy():
+    obj = deployment([container(mounts=[{"name": "c", "mountPath": "/opt/KEY", "subPath": "KEY"}])],
+                     [cm_volume("c", "cfg")])
+    found = {s.name: s for s in classify(obj, ClusterObjects([CONFIG]), PROFILES, observed={"cfg/KEY": "seen"})}
+    assert found["cfg/KEY"].layer == Layer.RESTART
+    assert "observed: seen" in found["cfg/KEY"].evidence

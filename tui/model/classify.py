@@ -34,6 +34,7 @@ class _Context:
         self.annotation_declarations = annotation_declarations(annotations)
         self.profile_name = declared_profile(annotations)
         self.workload_manager = managed_by_meta(workload.labels, workload.annotations)
+        self.observed: Mapping[str, str] = {}
 
     def profile_for(self, container: Container) -> tuple[Profile | None, str]:
         if self.profile_name == "none":
@@ -53,10 +54,21 @@ class _Context:
                 "init": container.init}
 
 
-def classify(workload_obj: Mapping | Workload, objects: ClusterObjects, profiles: ProfileSet) -> list[Setting]:
-    """Raises WorkloadError for an object that is not a readable workload."""
+def classify(
+    workload_obj: Mapping | Workload,
+    objects: ClusterObjects,
+    profiles: ProfileSet,
+    observed: Mapping[str, str] | None = None,
+) -> list[Setting]:
+    """Raises WorkloadError for an object that is not a readable workload.
+
+    `observed` maps a file setting name (`<configmap>/<key>`) to what was seen in the
+    pods' logs, e.g. "pod web-1 logged a reload of /etc/app/app.yaml"; it upgrades an
+    undeclared file to hot-reload with that as evidence.
+    """
     workload = workload_obj if isinstance(workload_obj, Workload) else Workload.from_api(workload_obj)
     context = _Context(workload, objects, profiles)
+    context.observed = observed or {}
     settings: list[Setting] = []
     for container in workload.all_containers:
         settings.extend(_container_settings(context, container))
@@ -245,6 +257,12 @@ def _file_settings(context, container, mounted: MountedFile, declarations, flag_
         (d for d in declarations if d.rule.matches(mounted.path, mounted.key, flag_values, env_values)), None
     )
     layer, evidence = _file_layer(context, container, mounted, obj, declaration, content)
+    seen = context.observed.get(mounted.name)
+    if seen:
+        if layer == Layer.FILE_PROPAGATES:
+            layer, evidence = Layer.HOT_RELOAD, [f"observed: {seen}", *evidence[1:]]
+        else:
+            evidence.append(f"observed: {seen}")
     if obj is None:
         evidence.append(f"{mount.kind} {mount.source} is not known here"
                         + (f"; key {mounted.key} inferred from {mounted.path}" if mounted.inferred_key else "")

@@ -64,6 +64,7 @@ class FileRule:
     unlisted: str = "restart"
     note: str | None = None
     _compiled: tuple = field(default=(), compare=False, repr=False)
+    _verdicts: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         compiled = (
@@ -90,6 +91,14 @@ class FileRule:
 
     def key_rule(self, key_path: str) -> tuple[str, str | None]:
         """("live" | "restart", the declared pattern) for a key path; the pattern is None if unlisted."""
+        verdict = self._verdicts.get(key_path)
+        if verdict is None:
+            if len(self._verdicts) > 10_000:
+                self._verdicts.clear()
+            verdict = self._verdicts[key_path] = self._key_rule(key_path)
+        return verdict
+
+    def _key_rule(self, key_path: str) -> tuple[str, str | None]:
         for raw, pattern in self._compiled[3]:
             if key_path_matches(pattern, raw, key_path):
                 return "restart", raw
