@@ -1,0 +1,147 @@
+"""Pods on the empty cluster: volumes, subPath, FailedMount, back-off, deletion, phantom pods."""
+
+import json
+import os
+
+import pytest
+
+from tui.localcluster import LocalCluster
+
+from .conftest import Kubectl, pod_ready, processes_under, wait_until
+
+pytestmark = pytest.mark.slow
+
+CONFIG = "logging:\n  level: INFO\n"
+
+
+def pod_manifest(name, *, args=None, image="quay.io/kubernaut-ai/gateway:v1", volumes=(), mounts=(), extra=None):
+    container = {"name": "app", "image": image, "args": args or ["--config=/etc/app/config.yaml"],
+                 "volumeMounts": list(mounts)}
+    container.update(extra or {})
+    return json.dumps({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"},
+                       "spec": {"terminationGracePeriodSeconds": 5, "containers": [container],
+                                "volumes": list(volumes)}})
+
+
+def configmap(name, data):
+    return json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": "default"},
+                       "data": data})
+
+
+def get_pod(kubectl, name):
+    return kubectl.json("get", "pod", name)
+
+
+def test_volume_follows_configmap_subpath_copy_stays_and_annotation_syncs_at_once(tmp_path):
+    cluster = LocalCluster("empty", sync_delay=600, time_scale=0.1, workdir=str(tmp_path), seed=3)
+    cluster.start()
+    try:
+        kubectl = Kubectl(cluster)
+        kubectl.run("apply", "--validate=false", "-f", "-", input=configmap("app", {"config.yaml": CONFIG}))
+        kubectl.run("apply", "--validate=false", "-f", "-", input=pod_manifest(
+            "app", volumes=[{"name": "cfg", "configMap": {"name": "app"}}],
+            mounts=[{"name": "cfg", "mountPath": "/etc/app"},
+                    {"name": "cfg", "mountPath": "/etc/copy/config.yaml", "subPath": "config.yaml"}]))
+        wait_until(lambda: pod_ready(get_pod(kubectl, "app")), timeout=20, message="pod ready")
+        root = os.path.join(str(tmp_path), "pods", "default", "app")
+        assert os.readlink(os.path.join(root, "etc/app/config.yaml")) == "..data/config.yaml"
+
+        new = CONFIG.replace("INFO", "DEBUG")
+        kubectl.run("patch", "configmap", "app", "-p", json.dumps({"data": {"config.yaml": new}}))
+        # With a 10-minute sync delay nothing moves until the pod's annotations change.
+        with open(os.path.join(root, "etc/app/config.yaml")) as handle:
+            assert handle.read() == CONFIG
+        kubectl.run("annotate", "pod", "app", "kubeknobs.io/propagate=1")
+
+        def synced():
+            with open(os.path.join(root, "etc/app/config.yaml")) as handle:
+                return handle.read() == new
+
+        wait_until(synced, timeout=5, message="volume synced after annotation")
+        with open(os.path.join(root, "etc/copy/config.yaml")) as handle:
+            assert handle.read() == CONFIG
+        logs = kubectl.run("logs", "app")
+        wait_until(lambda: "Configuration reloaded successfully" in kubectl.run("logs", "app"), timeout=5)
+        assert "Initial content loaded" in logs
+    finally:
+        cluster.stop()
+    assert processes_under(str(tmp_path)) == []
+
+
+def test_missing_configmap_fails_mount_until_it_is_created(empty_cluster):
+    kubectl = Kubectl(empty_cluster)
+    kubectl.run("apply", "--validate=false", "-f", "-", input=pod_manifest(
+        "waits", volumes=[{"name": "cfg", "configMap": {"name": "later"}}],
+        mounts=[{"name": "cfg", "mountPath": "/etc/app"}]))
+    wait_until(lambda: "FailedMount" in kubectl.run("get", "events", "--field-selector", "involvedObject.name=waits"),
+               timeout=10, message="FailedMount event")
+    events = kubectl.json("get", "events", "--field-selector", "reason=FailedMount")["items"]
+    assert 'configmap "later" not found' in events[0]["message"]
+    pod = get_pod(kubectl, "waits")
+    assert pod["status"]["phase"] == "Pending"
+    assert pod["status"]["containerStatuses"][0]["state"]["waiting"]["reason"] == "ContainerCreating"
+    kubectl.run("apply", "--validate=false", "-f", "-", input=configmap("later", {"config.yaml": CONFIG}))
+    wait_until(lambda: pod_ready(get_pod(kubectl, "waits")), timeout=20, message="pod ready after ConfigMap")
+
+
+def test_crash_loop_backs_off_keeps_previous_logs_and_counts_restarts(empty_cluster):
+    kubectl = Kubectl(empty_cluster)
+    kubectl.run("apply", "--validate=false", "-f", "-", input=pod_manifest(
+        "crashy", image="quay.io/kubernaut-ai/workflowexecution:legacy", args=["--cooldown-period=0s"]))
+
+    def backing_off():
+        status = get_pod(kubectl, "crashy")["status"]["containerStatuses"][0]
+        waiting = status["state"].get("waiting") or {}
+        return waiting.get("reason") == "CrashLoopBackOff" and status["restartCount"] >= 1 and status
+
+    status = wait_until(backing_off, timeout=20, message="CrashLoopBackOff")
+    assert status["lastState"]["terminated"]["exitCode"] == 1
+    assert status["lastState"]["terminated"]["reason"] == "Error"
+    assert status["ready"] is False
+    assert "back-off" in status["state"]["waiting"]["message"]
+    assert "--cooldown-period" in kubectl.run("logs", "crashy", "--previous")
+    reasons = {e["reason"] for e in kubectl.json("get", "events", "--field-selector",
+                                                 "involvedObject.name=crashy")["items"]}
+    assert {"Scheduled", "Pulled", "Created", "Started", "BackOff"} <= reasons
+
+
+def test_deleting_a_pod_stops_its_process_group(empty_cluster):
+    kubectl = Kubectl(empty_cluster)
+    kubectl.run("apply", "--validate=false", "-f", "-", input=pod_manifest("short", image="busybox:1.36",
+                                                                            args=["sleep", "3600"]))
+    wait_until(lambda: pod_ready(get_pod(kubectl, "short")), timeout=20, message="placeholder ready")
+    pids = processes_under(empty_cluster.options.workdir)
+    assert len(pids) == 1
+    assert "placeholder container started" in kubectl.run("logs", "short")
+    kubectl.run("delete", "pod", "short", "--wait=false")
+    wait_until(lambda: processes_under(empty_cluster.options.workdir) == [], timeout=10, message="process gone")
+    assert not os.path.exists(os.path.join(empty_cluster.options.workdir, "pods", "default", "short"))
+
+
+def test_env_from_configmap_and_var_expansion_reach_the_process(empty_cluster):
+    kubectl = Kubectl(empty_cluster)
+    kubectl.run("apply", "--validate=false", "-f", "-", input=configmap("env", {"CONFIG_PATH": "/etc/ds/config.yaml"}))
+    kubectl.run("apply", "--validate=false", "-f", "-", input=configmap("ds", {"config.yaml": CONFIG}))
+    kubectl.run("apply", "--validate=false", "-f", "-", input=pod_manifest(
+        "ds", image="quay.io/kubernaut-ai/datastorage:v1", args=["--leader-elect"],
+        volumes=[{"name": "cfg", "configMap": {"name": "ds"}}], mounts=[{"name": "cfg", "mountPath": "/etc/ds"}],
+        extra={"envFrom": [{"configMapRef": {"name": "env"}}]}))
+    wait_until(lambda: "Initial content loaded" in kubectl.run("logs", "ds"), timeout=20, message="config loaded")
+    assert '"path":"/etc/ds/config.yaml"' in kubectl.run("logs", "ds")
+
+
+def test_phantom_pods_run_no_process(tmp_path):
+    cluster = LocalCluster("scale:40", run_processes=False, workdir=str(tmp_path), seed=5)
+    cluster.start()
+    try:
+        kubectl = Kubectl(cluster)
+
+        def all_ready():
+            pods = kubectl.json("get", "pods", "-A")["items"]
+            return len(pods) == 40 and all(pod_ready(p) for p in pods)
+
+        wait_until(all_ready, timeout=30, message="40 phantom pods ready")
+        assert processes_under(str(tmp_path)) == []
+        assert len(kubectl.json("get", "deployments", "-A")["items"]) == 40
+    finally:
+        cluster.stop()
