@@ -7,6 +7,7 @@ def build_controllers(cluster) -> list:
     """The controller components for `cluster` (each has async start() and stop())."""
     from tui.localcluster.controllers.daemonset import DaemonSetController
     from tui.localcluster.controllers.deployment import DeploymentController
+    from tui.localcluster.controllers.garbage import GarbageCollector
     from tui.localcluster.controllers.index import OwnerIndex
     from tui.localcluster.controllers.nodes import NodeRoster
     from tui.localcluster.controllers.replicaset import ReplicaSetController
@@ -17,6 +18,7 @@ def build_controllers(cluster) -> list:
     return [
         index,
         roster,
+        GarbageCollector(cluster, index),
         ReplicaSetController(cluster, index),
         DeploymentController(cluster, index),
         StatefulSetController(cluster, index),
