@@ -98,6 +98,7 @@ def test_flag_value_expanded_from_env():
         (["bash", "-ec"], ["echo hi && exec /srv/run --port \"$PORT\""], "/srv/run", [("--port", "8080")]),
         (["/bin/sh", "-c"], ["/app --only=1"], "/app", [("--only", "1")]),
         (["/bin/sh", "-c"], ["cd /srv\nexec ./run --mode='a b'"], "./run", [("--mode", "a b")]),
+        (["sh", "-c", 'exec /app "$@"', "--"], ["--port=1", "-v"], "/app", [("--port", "1"), ("-v", None)]),
     ],
 )
 def test_sh_c_scripts_give_the_flags_of_the_execed_program(command, args, expected_program, expected):

@@ -203,17 +203,21 @@ def _split_flags(tokens: Sequence[str], known_types: Mapping[str, str]) -> tuple
     return tuple(parts)
 
 
-def _shell_script(rest: Sequence[str]) -> str | None:
-    """The script of `sh -c SCRIPT` / `sh -ec SCRIPT`, if that is how the shell is called."""
+def _shell_script(rest: Sequence[str]) -> tuple[str, list[str]] | None:
+    """The script of `sh -c SCRIPT [$0 ARGS…]` / `sh -ec …` and the ARGS that `"$@"` stands for."""
     for index, token in enumerate(rest):
         if not token.startswith("-") or token == "-":
             return None
         if "c" in token[1:] and not token.startswith("--"):
-            return rest[index + 1] if index + 1 < len(rest) else None
+            if index + 1 >= len(rest):
+                return None
+            return rest[index + 1], list(rest[index + 3 :])
     return None
 
 
-def _script_command(script: str, env: Mapping[str, str]) -> tuple[list[str] | None, str]:
+def _script_command(
+    script: str, env: Mapping[str, str], positional: Sequence[str] = ()
+) -> tuple[list[str] | None, str]:
     """The program and arguments the script runs (its `exec`), and a note on how it was found."""
     text = script.replace("\\\n", " ").replace("\n", " ; ")
     lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|")
@@ -228,6 +232,9 @@ def _script_command(script: str, env: Mapping[str, str]) -> tuple[list[str] | No
         if word in SHELL_SEPARATORS or (word and set(word) <= set(";&|")):
             segments.append([])
         else:
+            if word == "$@" and positional:
+                segments[-1].extend(positional)
+                continue
             segments[-1].append(_SHELL_VAR.sub(lambda m: env.get(m.group(1) or m.group(2), m.group(0)), word))
     commands = []
     for segment in segments:
@@ -257,9 +264,9 @@ def parse_command_line(
         return CommandLine(None, _split_flags(expanded_args, known))
     program, rest = expanded_command[0], expanded_command[1:] + expanded_args
     if program.rsplit("/", 1)[-1] in SHELLS:
-        script = _shell_script(rest)
-        if script is not None:
-            words, note = _script_command(script, env)
+        found = _shell_script(rest)
+        if found is not None:
+            words, note = _script_command(found[0], env, found[1])
             if words is None:
                 return CommandLine(program, (), via_shell=True, notes=(note,))
             return CommandLine(words[0], _split_flags(words[1:], known), via_shell=True, notes=(note,))
