@@ -277,7 +277,9 @@ class KubeknobsApp(App):
         from tui.cluster.session import ClusterSession
 
         self.stop_session()
-        session = ClusterSession(connection, namespaces=self.namespaces, readonly=self.readonly)
+        # The demo's kubelet syncs volumes in seconds; reload matching waits accordingly.
+        extra = {"sync_delay": self.demo_sync_delay} if self.demo else {}
+        session = ClusterSession(connection, namespaces=self.namespaces, readonly=self.readonly, **extra)
         self.connection, self.session = connection, session
         self.kubeconfig, self.context_name = kubeconfig, connection.context
         session.start(self.bridge)

@@ -46,7 +46,7 @@ def workload_label(event) -> str:
     return namespace or "-"
 
 
-def event_line(app, event) -> Text:
+def event_line(app, event, *, with_workload: bool = True) -> Text:
     kind = type(event).__name__
     when = getattr(event, "time", None)
     stamp = when.strftime("%H:%M:%S") if isinstance(when, datetime) else "--:--:--"
@@ -54,6 +54,7 @@ def event_line(app, event) -> Text:
     text = Text(no_wrap=True, end="")
     text.append(stamp + " ", style(app, "foreground-muted"))
     text.append(KIND_LABEL.get(kind, kind.upper())[:8].ljust(8) + " ", style(app, colour_name, bold=True))
-    text.append(clean(workload_label(event))[:40].ljust(24) + " ", style(app, "secondary"))
+    if with_workload:
+        text.append(clean(workload_label(event))[:40].ljust(24) + " ", style(app, "secondary"))
     text.append(clean(getattr(event, "summary", "") or ""), style(app, colour_name) if colour_name != "foreground" else "")
     return text

@@ -45,7 +45,7 @@ class EventLog(StreamView):
         self.write_items(chosen)
 
     def format_item(self, item):
-        return event_line(self.app, item)
+        return event_line(self.app, item, with_workload=self.workload is None)
 
     def action_toggle_pause(self) -> None:
         self.paused = not self.paused

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.widgets.safe_text import clean
-from tui.widgets.settings_table import value_text, where
+from tui.widgets.settings_table import short_name, value_text, where
 from tui.widgets.theme_styles import layer_badge, style
 
 WARNINGS = {
@@ -35,7 +35,7 @@ def setting_text(app, setting) -> Text:
         text.append("Select a setting to see why it is in its layer and how to change it.",
                     style(app, "foreground-muted"))
         return text
-    text.append(clean(setting.name), style(app, "foreground", bold=True))
+    text.append(clean(short_name(setting)), style(app, "foreground", bold=True))
     text.append("  ")
     text.append_text(layer_badge(app, setting.layer))
     text.append(f"  {setting.source} · {setting.value_type} · container {clean(setting.container)}\n",

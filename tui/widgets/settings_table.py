@@ -35,6 +35,16 @@ def where(setting) -> str:
     return " ".join(pieces) or "-"
 
 
+def short_name(setting) -> str:
+    """The name an operator looks for: the key path inside a file, the file's key, the flag or variable."""
+    source = str(setting.source)
+    if source == "file-key" and setting.key_path:
+        return setting.key_path
+    if source == "file" and setting.key:
+        return setting.key
+    return setting.name
+
+
 def value_text(setting) -> str:
     if setting.secret:
         return "<secret>"
@@ -85,20 +95,23 @@ class SettingsTable(DataTable):
         self.clear()
         self._settings = {}
         app = self.app
+        previous_container = None
         for setting in settings:
             sid = setting_id(setting)
             if sid in self._settings:
                 continue
             self._settings[sid] = setting
-            name = Text(clean(setting.name), style=style(app, "foreground", bold=True), end="")
+            name = Text(clean(short_name(setting)), style=style(app, "foreground", bold=True), end="")
             if setting.init:
                 name.append(" (init)", style(app, "foreground-muted"))
             links = clean(setting.linked_file) if setting.linked_file else ""
+            container = "" if setting.container == previous_container else clean(setting.container)
+            previous_container = setting.container
             self.add_row(
-                Text(clean(setting.container), style=style(app, "secondary"), end=""),
+                Text(container, style=style(app, "secondary"), end=""),
                 Text(str(setting.source), style=style(app, "foreground-muted"), end=""),
                 name,
-                Text(value_text(setting)[:60], end=""),
+                Text(value_text(setting)[:40], end=""),
                 layer_badge(app, setting.layer),
                 Text(clean(where(setting)), style=style(app, "foreground-muted"), end=""),
                 Text(links, style=style(app, "accent"), end=""),

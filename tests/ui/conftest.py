@@ -1,0 +1,41 @@
+"""Fixtures for the dashboard's tests: demo clusters and apps connected to them."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.harness import CONTEXT, fixed_clock, kubeconfig_of, start_demo_cluster
+
+
+@pytest.fixture(scope="module")
+def kubernaut():
+    """The `kubernaut` scenario, shared by the tests of one module that do not change it."""
+    cluster = start_demo_cluster("kubernaut")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def fresh_kubernaut():
+    """A `kubernaut` cluster of its own, for a test that changes objects."""
+    cluster = start_demo_cluster("kubernaut")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def make_app(tmp_path, monkeypatch):
+    """make_app(cluster, **kw): the dashboard on `cluster`, with a still clock and no theme watcher."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    from tui.app import KubeknobsApp
+
+    def make(cluster=None, **kw):
+        if cluster is not None:
+            kw.setdefault("kubeconfig", kubeconfig_of(cluster))
+            kw.setdefault("context", CONTEXT)
+            kw.setdefault("clock", fixed_clock(cluster))
+        kw.setdefault("watch_themes", False)
+        kw.setdefault("themes_dir", tmp_path / "themes")
+        return KubeknobsApp(**kw)
+
+    return make
