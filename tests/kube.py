@@ -35,3 +35,21 @@ def api_client(cluster, user: str = "admin"):
         yield client
     finally:
         client.close()
+
+
+def raw_request(cluster, path: str, *, method: str = "GET", body: bytes | None = None, token: str | None = None,
+                headers: dict | None = None, timeout: float = 30):
+    """One HTTPS request without client-side retries: (status, headers, body bytes)."""
+    import ssl
+    import urllib.error
+    import urllib.request
+
+    context = ssl.create_default_context(cafile=cluster.ca_path)
+    request = urllib.request.Request(cluster.url + path, data=body, method=method, headers={
+        "Authorization": f"Bearer {cluster.token if token is None else token}", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, context=context, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as err:
+        with err:
+            return err.code, dict(err.headers), err.read()
