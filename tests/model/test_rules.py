@@ -296,3 +296,36 @@ def test_an_observed_reload_never_overrides_a_subpath_copy():
     found = {s.name: s for s in classify(obj, ClusterObjects([CONFIG]), PROFILES, observed={"cfg/KEY": "seen"})}
     assert found["cfg/KEY"].layer == Layer.RESTART
     assert "observed: seen" in found["cfg/KEY"].evidence
+
+
+@pytest.mark.parametrize(
+    ("kind", "spec", "step"),
+    [
+        ("StatefulSet", {"updateStrategy": {"type": "OnDelete"}},
+         "Delete the pods of StatefulSet/app to apply it (updateStrategy OnDelete)"),
+        ("DaemonSet", {"updateStrategy": {"type": "OnDelete"}},
+         "Delete the pods of DaemonSet/app to apply it (updateStrategy OnDelete)"),
+        ("Deployment", {"paused": True}, "Resume the rollout of Deployment/app (it is paused)"),
+        ("StatefulSet", {}, "Wait for the rollout of StatefulSet/app (2 pods)"),
+    ],
+)
+def test_pod_template_plans_follow_the_update_strategy(kind, spec, step):
+    obj = deployment([container(args=["--a=1"])], kind=kind)
+    obj["spec"].update(spec)
+    assert one(obj, "--a").plan == ("Edit " + f"{kind}/app", step)
+
+
+def test_a_missing_configmap_key_is_called_out():
+    obj = deployment([container(env=[
+        {"name": "A", "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "NOPE"}}},
+        {"name": "B", "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "NOPE", "optional": True}}},
+    ])])
+    found = settings_for(obj)
+    assert "ConfigMap cfg has no key NOPE; if it is missing in the cluster too, the container cannot start" \
+        in found["A"].evidence
+    assert "ConfigMap cfg has no key NOPE; optional: the variable is unset without it" in found["B"].evidence
+
+
+def test_a_config_file_flag_outside_any_configmap_says_where_it_comes_from():
+    obj = deployment([container(image="example.com/watcher:1", args=["--config=/baked/app.yaml"])])
+    assert any("no ConfigMap mount provides /baked/app.yaml" in e for e in one(obj, "--config").evidence)

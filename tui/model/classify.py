@@ -154,6 +154,8 @@ def _flag_settings(context, container, command: CommandLine, profile, profile_re
         linked, link_evidence = _link(flag.value, files_by_path, mounts)
         if link_evidence:
             evidence.append(link_evidence)
+        elif spec is not None and spec.config_file and flag.value:
+            evidence.append(f"no ConfigMap mount provides {flag.value}: it comes from the image or another volume")
         settings.append(Setting(
             **context.base(container), source=Source.FLAG, name=name, value=value, layer=Layer.RESTART,
             auto_restart=None, managed_by=context.workload_manager, evidence=tuple(evidence),
@@ -183,8 +185,11 @@ def _env_settings(context, container, env_vars: list[EnvVar], files_by_path) -> 
             what = f"{var.kind} {var.source}" + (f" key {var.key}" if var.key else "")
             evidence.append(f"{what} {how}: {AT_START}")
             if var.missing:
-                evidence.append(f"{var.kind} {var.source} is not known here"
-                                + ("; optional: the variable is unset without it" if var.optional else ""))
+                absent = f"{var.kind} {var.source} is not known here" if obj is None \
+                    else f"{var.kind} {var.source} has no key {var.key}"
+                consequence = "optional: the variable is unset without it" if var.optional \
+                    else "if it is missing in the cluster too, the container cannot start"
+                evidence.append(f"{absent}; {consequence}")
             layer = Layer.RESTART
             if is_immutable(obj):
                 layer = Layer.IMMUTABLE

@@ -20,6 +20,10 @@ def restart_step(workload: Workload, auto_restart: str | None = None) -> str:
 
 
 def rollout_step(workload: Workload) -> str:
+    if workload.update_strategy == "OnDelete":
+        return f"Delete the pods of {workload.ref} to apply it (updateStrategy OnDelete)"
+    if workload.paused:
+        return f"Resume the rollout of {workload.ref} (it is paused)"
     return f"Wait for the rollout of {workload.ref} ({workload.pods_phrase()})"
 
 

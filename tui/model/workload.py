@@ -56,6 +56,8 @@ class Workload:
     volumes: tuple[dict, ...]
     selector: Mapping[str, str]
     template_labels: Mapping[str, str] = field(default_factory=dict)
+    update_strategy: str = "RollingUpdate"  # OnDelete: a template change waits for pods to be deleted
+    paused: bool = False
 
     @property
     def ref(self) -> str:
@@ -115,6 +117,8 @@ class Workload:
             raw_replicas = spec.get("replicas", 1)
             replicas = raw_replicas if isinstance(raw_replicas, int) else 1
         selector = _mapping(spec.get("selector"), f"{ref}: spec.selector").get("matchLabels") or {}
+        strategy = spec.get("updateStrategy") if kind != "Deployment" else spec.get("strategy")
+        strategy_type = strategy.get("type") if isinstance(strategy, Mapping) else None
         return cls(
             kind=kind,
             namespace=metadata.get("namespace") or "default",
@@ -128,6 +132,8 @@ class Workload:
             volumes=tuple(volumes),
             selector=_str_map(selector),
             template_labels=_str_map(pod_meta.get("labels")),
+            update_strategy=str(strategy_type or "RollingUpdate"),
+            paused=spec.get("paused") is True,
         )
 
 
