@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -89,7 +91,10 @@ class Batcher:
                 break
             self._wake.clear()
             self._stop.wait(self._interval)  # let a burst accumulate into one batch
-            self.flush()
+            try:
+                self.flush()
+            except Exception:  # noqa: BLE001 - a failing receiver must not end the stream
+                traceback.print_exc(file=sys.stderr)
 
     def stop(self, timeout: float = 2.0) -> None:
         self._stop.set()

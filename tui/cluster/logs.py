@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from tui.cluster.api import close_stream, iter_lines
 from tui.cluster.errors import ApiError, TransportError
+from tui.cluster.feed import parse_time
 from tui.cluster.informer import Batcher
 from tui.cluster.resources import RESOURCES
 from tui.cluster.session_types import LogLine
@@ -48,6 +50,7 @@ class _Stream:
         self.stop = threading.Event()
         self.resp = None
         self.last_time: str | None = None
+        self.last_text = ""
         self.thread = threading.Thread(target=self._run, daemon=True,
                                        name=f"kubeknobs-log-{self.pod}-{container}")
 
@@ -77,15 +80,21 @@ class _Stream:
                 query["tailLines"] = f.tail
             elif self.last_time:
                 query["sinceTime"] = self.last_time
+                seen = parse_time(self.last_time)
+                if seen is not None:  # servers without sinceTime still honour sinceSeconds
+                    query["sinceSeconds"] = max(1, int((datetime.now(UTC) - seen).total_seconds()) + 1)
             try:
                 self.resp = f.api.open_stream(self._path(), query, read_timeout=3600)
                 first = False
+                if self.stop.is_set():  # closed while connecting
+                    return
                 for raw in iter_lines(self.resp, self.stop):
                     stamp, text = split_timestamp(clean_line(raw))
-                    if stamp and self.last_time and stamp < self.last_time:
+                    if stamp and self.last_time and (stamp < self.last_time or
+                                                     (stamp == self.last_time and text == self.last_text)):
                         continue  # already seen before a reconnect
                     if stamp:
-                        self.last_time = stamp
+                        self.last_time, self.last_text = stamp, text
                     f.emit([LogLine(self.pod, self.container, text, stamp)])
             except ApiError as exc:
                 if exc.status in (401, 403, 404):
