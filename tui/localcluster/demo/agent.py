@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from datetime import UTC, datetime
 
 from .services import check_level, check_positive_int, check_string
-from .startup import FlagSet, StartupError, load_yaml, positive_duration
+from .startup import FlagSet, StartupError, load_yaml, positive_duration, sha256_hex
 from .zaplog import emit
 
 RESTART_ONLY = ("provider", "model")
@@ -65,7 +64,7 @@ def run_agent(program, argv: list[str]) -> int:
 
     def apply_runtime(text: str) -> None:
         new = check_runtime(load_yaml(text))
-        new_hash = hashlib.sha256(text.encode()).hexdigest()
+        new_hash = sha256_hex(text.encode())
         current = settings.get("llm")
         if current is None:
             settings["llm"] = new

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 
-from .startup import FlagSet, StartupError, parse_duration, pod_path
+from .startup import FlagSet, StartupError, parse_duration, pod_path, sha512_hex
 from .zaplog import emit
 
 
@@ -35,7 +34,7 @@ def check_corefile(text: str) -> float | None:
 def _sha512(path: str) -> tuple[str, str]:
     with open(pod_path(path), "rb") as handle:
         raw = handle.read()
-    return raw.decode("utf-8", errors="replace"), hashlib.sha512(raw).hexdigest()
+    return raw.decode("utf-8", errors="replace"), sha512_hex(raw)
 
 
 def run_coredns(program, argv: list[str]) -> int:

@@ -8,12 +8,11 @@ the callback rejects the new one.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from collections.abc import Callable
 
-from .startup import pod_path
+from .startup import pod_path, sha256_hex
 from .zaplog import Logger
 
 DEBOUNCE_SECONDS = 0.2
@@ -36,7 +35,7 @@ class FileWatcher:
         """Load the file once (a failure here is fatal to the caller), then watch its directory."""
         raw = self._read()
         self._callback(raw.decode("utf-8", errors="replace"))
-        self.hash = hashlib.sha256(raw).hexdigest()
+        self.hash = sha256_hex(raw)
         self._log.info("Initial content loaded", path=self.path, hash=self.hash, size=len(raw))
         from watchdog.events import FileSystemEventHandler
 
@@ -78,7 +77,7 @@ class FileWatcher:
             self.total_errors += 1
             self._log.error("Failed to read file after change event", path=self.path, error=str(exc))
             return
-        new_hash = hashlib.sha256(raw).hexdigest()
+        new_hash = sha256_hex(raw)
         if new_hash == self.hash:
             self._log.debug("Hash unchanged, skipping reload", path=self.path, hash=new_hash)
             return

@@ -7,7 +7,7 @@ import signal
 import threading
 
 from .services import SERVICES, Service
-from .startup import FlagSet, StartupError, load_yaml
+from .startup import FlagSet, StartupError, load_yaml, sha256_hex
 from .zaplog import Logger
 
 EFFECTIVE_INTERVAL = float(os.environ.get("KUBEKNOBS_EFFECTIVE_INTERVAL", "30"))
@@ -46,8 +46,16 @@ class Program:
         from .health import serve_probes
 
         serve_probes()
-        while not self.stopping.wait(interval):
-            every()
+        parent = os.getppid()
+        waited = 0.0
+        while not self.stopping.wait(1.0):
+            # The cluster that started us is gone (even by SIGKILL): do not outlive it.
+            if os.getppid() != parent:
+                break
+            waited += 1.0
+            if waited >= interval:
+                waited = 0.0
+                every()
         self.log.named("setup").info("Shutdown signal received, stopping")
         for watcher in self.watchers:
             watcher.stop()
@@ -113,8 +121,6 @@ def run_service(service: Service, argv: list[str]) -> int:
 
 
 def _file_applier(program: Program, path: str, applied_msg: str):
-    import hashlib
-
     loaded = []
 
     def apply(text: str) -> None:
@@ -123,7 +129,7 @@ def _file_applier(program: Program, path: str, applied_msg: str):
         else:
             check_routing(load_yaml(text))
         program.log.named("policy").info(applied_msg if loaded else "Loaded at startup", path=path,
-                                         hash=hashlib.sha256(text.encode()).hexdigest())
+                                         hash=sha256_hex(text.encode()))
         loaded.append(True)
 
     return apply

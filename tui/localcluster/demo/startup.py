@@ -122,3 +122,26 @@ def lookup(data: dict, dotted: str, default=None):
             return default
         node = node[part]
     return node
+
+
+def sha256_hex(data: bytes) -> str:
+    """SHA-256 without loading OpenSSL (hashlib costs each demo process ~3 MB of RSS)."""
+    try:
+        from _sha256 import sha256
+    except ImportError:
+        try:
+            from _sha2 import sha256
+        except ImportError:
+            from hashlib import sha256
+    return sha256(data).hexdigest()
+
+
+def sha512_hex(data: bytes) -> str:
+    try:
+        from _sha512 import sha512
+    except ImportError:
+        try:
+            from _sha2 import sha512
+        except ImportError:
+            from hashlib import sha512
+    return sha512(data).hexdigest()
