@@ -72,3 +72,14 @@ def test_secret_values_never_enter_the_objects():
     assert stored["keys"] == ["password"]
     assert "aHVudGVyMg==" not in repr(stored)
     assert "data" not in stored
+
+
+def test_copies_of_secret_data_in_metadata_are_dropped_too():
+    applied = '{"kind":"Secret","stringData":{"password":"hunter2"}}'
+    obj = secret("creds", {"password": "aHVudGVyMg=="})
+    obj["metadata"]["annotations"] = {"kubectl.kubernetes.io/last-applied-configuration": applied, "team": "a"}
+    obj["metadata"]["managedFields"] = [{"fieldsV1": {"f:data": {"f:password": {}}}}]
+    stored = ClusterObjects([obj]).secret("default", "creds")
+    assert "hunter2" not in repr(stored)
+    assert "managedFields" not in stored["metadata"]
+    assert stored["metadata"]["annotations"] == {"team": "a"}

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+# Annotations and fields that can carry a copy of the Secret's data.
+_VALUE_CARRIERS = ("kubectl.kubernetes.io/last-applied-configuration",)
+
 
 def secret_without_values(obj: Mapping) -> dict:
     """A Secret reduced to its metadata, type, immutability and key names."""
     keys = sorted({*(obj.get("data") or {}), *(obj.get("stringData") or {})})
+    metadata = {k: v for k, v in (obj.get("metadata") or {}).items() if k != "managedFields"}
+    annotations = metadata.get("annotations")
+    if isinstance(annotations, Mapping):
+        metadata["annotations"] = {k: v for k, v in annotations.items() if k not in _VALUE_CARRIERS}
     return {
         "apiVersion": obj.get("apiVersion", "v1"),
         "kind": "Secret",
-        "metadata": dict(obj.get("metadata") or {}),
+        "metadata": metadata,
         "type": obj.get("type"),
         "immutable": bool(obj.get("immutable")),
         "keys": keys,
