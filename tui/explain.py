@@ -28,7 +28,8 @@ LAYER_STYLES = {
     Layer.RESTART: "red",
     Layer.IMMUTABLE: "magenta",
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0/C1 controls (ESC starts terminal sequences) and bidi/zero-width marks that disguise text.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 class ExplainError(Exception):
@@ -37,7 +38,8 @@ class ExplainError(Exception):
 
 def printable(text: str) -> str:
     """Control and escape characters shown as visible escapes, never sent to the terminal."""
-    return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], text)
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group(0)):04x}" if ord(m.group(0)) > 0xFF else repr(m.group(0))[1:-1],
+                        text)
 
 
 def _sources(paths: list[str]) -> list[tuple[str, str]]:

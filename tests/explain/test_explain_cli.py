@@ -215,3 +215,9 @@ def test_a_bad_user_profile_is_reported_and_skipped(tmp_path):
     result = explain("-f", str(FIXTURES / "coredns.yaml"), "-o", "json", tmp_home=tmp_path)
     assert result.returncode == 0
     assert "profile skipped" in result.stderr and "bad.yaml" in result.stderr
+
+
+def test_printable_escapes_controls_and_bidi_marks_but_keeps_text():
+    from tui.explain import printable
+
+    assert printable("a\x1b[31mb\x07c\u202ed\u200be é") == "a\\x1b[31mb\\x07c\\u202ed\\u200be é"
