@@ -1,0 +1,156 @@
+"""End to end on the kubernaut demo: real processes log their reloads; the session matches them.
+
+A hot key edited → every replica's `applied` matched to the new hash; a restart-only key
+edited → `needs-restart` although the app logged success; an invalid value → `rejected`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from tests.cluster.conftest import kubectl, wait_for
+from tui.cluster.connect import load_connection
+from tui.cluster.session import ClusterSession
+from tui.model.events import ConfigMapChanged, CrashLoop, ReloadEvent, RolloutProgress
+
+pytestmark = pytest.mark.slow
+
+NS = "kubernaut-system"
+WE = ("Deployment", NS, "workflowexecution-controller")
+LEGACY = ("Deployment", NS, "workflowexecution-legacy")
+CM, KEY = "workflowexecution-config", "workflowexecution.yaml"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    from tui.localcluster import LocalCluster
+
+    workdir = tmp_path_factory.mktemp("kubernaut")
+    cluster = LocalCluster("kubernaut", sync_delay=1, time_scale=0.1, seed=1, workdir=str(workdir / "cluster"))
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+class Sink:
+    def __init__(self):
+        self.lock, self.received, self.is_synced = threading.Lock(), [], threading.Event()
+
+    def workloads_changed(self, upserts, deletes):
+        pass
+
+    def state_changed(self, state):
+        pass
+
+    def events(self, events):
+        with self.lock:
+            self.received.extend(events)
+
+    def synced(self):
+        self.is_synced.set()
+
+    def of(self, kind, **match):
+        with self.lock:
+            return [e for e in self.received if isinstance(e, kind)
+                    and all(getattr(e, k) == v for k, v in match.items())]
+
+
+def ready(pod):
+    conditions = (pod.get("status") or {}).get("conditions") or []
+    return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
+
+
+@pytest.fixture
+def session(demo, tmp_path, monkeypatch):
+    monkeypatch.setenv("KUBEKNOBS_STATE_DIR", str(tmp_path / "state"))
+    sink = Sink()
+    s = ClusterSession(load_connection(demo.kubeconfig), namespaces=[NS], sync_delay=1, margin=8)
+    s.start(sink)
+    try:
+        assert sink.is_synced.wait(20)
+        wait_for(lambda: len(s.pods_of(WE)) == 2 and all(ready(p) for p in s.pods_of(WE)), timeout=30)
+        yield s, sink
+    finally:
+        s.stop()
+
+
+def _edit(s, sink, key_path, value):
+    result = s.actions.edit_configmap_key_path(NS, CM, KEY, key_path, value)
+    assert result.ok, result.message
+    change = wait_for(lambda: [c for c in sink.of(ConfigMapChanged, name=CM)
+                               if c.resource_version == result.resource_version])[0]
+    pods = {p["metadata"]["name"] for p in s.pods_of(WE)}
+    events = wait_for(lambda: len({e.pod for e in sink.of(ReloadEvent, version=change.resource_version)}) == 2
+                      and sink.of(ReloadEvent, version=change.resource_version), timeout=20)
+    assert {e.pod for e in events} == pods
+    assert all(e.hash == change.changed_keys[KEY] and e.delay is not None for e in events)
+    return events
+
+
+def test_hot_key_edit_every_replica_reports_applied_with_the_new_hash(session):
+    events = _edit(*session, "logging.level", "DEBUG")
+    assert {e.outcome for e in events} == {"applied"}
+
+
+def test_restart_only_key_edit_reports_needs_restart_despite_the_apps_success(session):
+    events = _edit(*session, "execution.cooldownPeriod", "10m")
+    assert {e.outcome for e in events} == {"needs-restart"}
+    assert all("execution.cooldownPeriod" in e.message for e in events)
+
+
+def test_invalid_value_is_reported_rejected_with_the_apps_reason(demo, session):
+    events = _edit(*session, "logging.level", "VERBOSE")
+    assert {e.outcome for e in events} == {"rejected"}
+    assert all("logging.level" in e.message for e in events)
+    # the rejected value would crash the next pod at start: put the previous one back
+    s, _sink = session
+    assert s.actions.revert(NS, CM, KEY).ok
+    assert "level: DEBUG" in kubectl(demo, "get", "configmap", "-n", NS, CM, "-o", "jsonpath={.data}")
+
+
+def test_bad_flag_rollout_is_caught_with_its_last_log_lines_and_rolled_back(demo, session):
+    s, _sink = session
+    invalid = s.actions.edit_container_value(LEGACY, "workflowexecution-controller", "flag", "cooldown-period", "-1s",
+                                             value_type="duration", positive=True)
+    assert invalid.status == "invalid"
+    kubectl(demo, "patch", "deployment", "-n", NS, "workflowexecution-legacy", "--type=json", "-p", json.dumps(
+        [{"op": "replace", "path": "/spec/template/spec/containers/0/args/0", "value": "--cooldown-period=-1"}]))
+    progress: list = []
+    tracker = s.actions.track_rollout(LEGACY, progress.extend, timeout=60, interval=0.2)
+    try:
+        result = tracker.wait(70)
+    finally:
+        tracker.stop()
+    assert result is not None and result.failed_reason in ("CrashLoopBackOff", "ProgressDeadlineExceeded")
+    crashes = [e for e in progress if isinstance(e, CrashLoop)]
+    assert crashes and any("cooldown" in line.lower() for e in crashes for line in e.last_lines)
+
+    undo = s.actions.rollback(LEGACY)
+    assert undo.ok, undo.message
+    tracker = s.actions.track_rollout(LEGACY, progress.extend, timeout=60, interval=0.2)
+    try:
+        done = tracker.wait(70)
+    finally:
+        tracker.stop()
+    assert done is not None and done.done, done
+    assert isinstance(progress[-1], RolloutProgress) and progress[-1].done
+
+
+@pytest.mark.parametrize("key", [WE, ("StatefulSet", NS, None), ("DaemonSet", NS, None)])
+def test_rollout_restart_is_followed_to_completion(demo, session, key):
+    s, _sink = session
+    if key[2] is None:
+        key = next(k for k in s.workloads() if k[0] == key[0])
+    assert s.actions.rollout_restart(key).ok
+    seen: list = []
+    tracker = s.actions.track_rollout(key, seen.extend, timeout=60, interval=0.2)
+    try:
+        status = tracker.wait(70)
+    finally:
+        tracker.stop()
+    assert status is not None and status.done, status
