@@ -1,7 +1,10 @@
 import hashlib
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -130,3 +133,29 @@ def test_placeholder_stays_up_until_sigterm(tmp_path, run_demo):
     assert proc.proc.poll() is None
     proc.stop()
     assert proc.proc.returncode == 0
+
+
+def test_demo_program_exits_when_the_process_that_started_it_is_killed(tmp_path):
+    starter = (
+        "import os, subprocess, sys, time\n"
+        f"child = subprocess.Popen([sys.executable, '-I', {LAUNCHER!r}, 'placeholder'],"
+        " stdout=subprocess.DEVNULL, start_new_session=True,"
+        " env={'KUBEKNOBS_PARENT_PID': str(os.getpid())})\n"
+        "print(child.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", starter], stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait(10)
+    parent.stdout.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and os.path.exists(f"/proc/{child}"):
+        with open(f"/proc/{child}/stat", "rb") as handle:
+            if handle.read().rsplit(b")", 1)[1].split()[0] == b"Z":
+                break
+        time.sleep(0.1)
+    else:
+        if os.path.exists(f"/proc/{child}"):
+            os.killpg(child, signal.SIGKILL)
+            raise AssertionError("the demo program outlived its parent")

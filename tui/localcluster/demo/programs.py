@@ -46,7 +46,7 @@ class Program:
         from .health import serve_probes
 
         serve_probes()
-        parent = os.getppid()
+        parent = int(os.environ.get("KUBEKNOBS_PARENT_PID") or os.getppid())
         waited = 0.0
         while not self.stopping.wait(1.0):
             # The cluster that started us is gone (even by SIGKILL): do not outlive it.

@@ -104,6 +104,7 @@ class ContainerRunner:
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": self.pod.root,
             "HOSTNAME": self.pod.name, **env,
             "KUBEKNOBS_POD_ROOT": self.pod.root, "KUBEKNOBS_IMAGE": self.image,
+            "KUBEKNOBS_PARENT_PID": str(os.getpid()),
             **{f"KUBEKNOBS_PORT_{port}": str(local) for port, local in mapping.items()},
         }
         argv = [sys.executable, "-I", LAUNCHER, self.program, *container_argv(self.spec, env)]
