@@ -329,3 +329,24 @@ def test_a_missing_configmap_key_is_called_out():
 def test_a_config_file_flag_outside_any_configmap_says_where_it_comes_from():
     obj = deployment([container(image="example.com/watcher:1", args=["--config=/baked/app.yaml"])])
     assert any("no ConfigMap mount provides /baked/app.yaml" in e for e in one(obj, "--config").evidence)
+
+
+def test_a_flag_whose_value_comes_from_a_configmap_is_changed_in_the_configmap():
+    obj = deployment([container(args=["--level=$(K)", "--name=x-$(A)"],
+                                env=[{"name": "K", "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "KEY"}}},
+                                     {"name": "A", "value": "1"}])])
+    found = settings_for(obj)
+    level = found["--level"]
+    assert level.value == "v"
+    assert "takes $(K) from ConfigMap cfg key KEY" in level.evidence
+    assert level.plan == ("Edit ConfigMap cfg", "Restart Deployment/app (2 pods)")
+    assert (level.configmap, level.key) == ("cfg", "KEY")
+    name = found["--name"]
+    assert name.value == "x-1"
+    assert "takes $(A) from the env of the pod template" in name.evidence
+    assert name.plan[0] == "Edit Deployment/app"
+
+
+def test_a_flag_after_an_argument_says_go_flag_parsing_may_stop_there():
+    evidence = one(deployment([container(args=["serve", "--port=80"])]), "--port").evidence
+    assert any("comes after the argument 'serve'" in e for e in evidence)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -20,6 +21,7 @@ from tui.model.workload import Container, Workload
 __all__ = ["classify", "layer_summary"]
 
 AT_START = "read once at start"
+_REFERENCE = re.compile(r"(?<!\$)\$\((\w+)\)")
 INIT_EVIDENCE = "init container: it runs once when the pod starts"
 
 
@@ -103,7 +105,9 @@ def _container_settings(context: _Context, container: Container) -> list[Setting
             file_settings.extend(
                 _file_settings(context, container, mounted, declarations, flag_values, env_values)
             )
-    settings = _flag_settings(context, container, command, profile, profile_reason, files_by_path, mounts)
+    env_by_name = {var.name: var for var in env_vars}
+    settings = _flag_settings(context, container, command, profile, profile_reason, files_by_path, mounts,
+                              env_by_name)
     settings += _env_settings(context, container, env_vars, files_by_path)
     settings += _merge_duplicates(file_settings)
     return settings
@@ -122,7 +126,25 @@ def _link(value: str | None, files_by_path: Mapping[str, MountedFile], mounts: l
     return None, None
 
 
-def _flag_settings(context, container, command: CommandLine, profile, profile_reason, files_by_path, mounts):
+def _flag_source(context, flag: Flag, env_by_name: Mapping[str, EnvVar]):
+    """(evidence lines, the ConfigMap/Secret variable the whole value comes from) for `$(VAR)` in a flag."""
+    evidence, whole = [], None
+    written_value = flag.written[-1].split("=", 1)[-1] if flag.written else ""
+    for name in _REFERENCE.findall(" ".join(flag.written)):
+        var = env_by_name.get(name)
+        if var is None:
+            continue
+        if var.kind:
+            evidence.append(f"takes $({name}) from {var.kind} {var.source} key {var.key}")
+            if written_value == f"$({name})":
+                whole = var
+        else:
+            evidence.append(f"takes $({name}) from the env of the pod template")
+    return evidence, whole
+
+
+def _flag_settings(context, container, command: CommandLine, profile, profile_reason, files_by_path, mounts,
+                   env_by_name):
     workload = context.workload
     grouped: dict[str, list[Flag]] = {}
     for flag in command.flags:
@@ -156,11 +178,23 @@ def _flag_settings(context, container, command: CommandLine, profile, profile_re
             evidence.append(link_evidence)
         elif spec is not None and spec.config_file and flag.value:
             evidence.append(f"no ConfigMap mount provides {flag.value}: it comes from the image or another volume")
+        reference_evidence, var = _flag_source(context, flag, env_by_name)
+        evidence.extend(reference_evidence)
+        auto, manager, layer = None, context.workload_manager, Layer.RESTART
+        plan = pod_template_plan(workload, manager)
+        if var is not None:
+            obj = context.source_obj(var.kind, var.source)
+            auto, auto_evidence = auto_restart(workload, var.kind, var.source, obj)
+            if auto_evidence:
+                evidence.append(auto_evidence)
+            manager = managed_by(obj)
+            layer = Layer.IMMUTABLE if is_immutable(obj) else Layer.RESTART
+            plan = source_plan(layer, workload, var.kind, var.source, auto, manager)
         settings.append(Setting(
-            **context.base(container), source=Source.FLAG, name=name, value=value, layer=Layer.RESTART,
-            auto_restart=None, managed_by=context.workload_manager, evidence=tuple(evidence),
-            plan=pod_template_plan(workload, context.workload_manager), value_type=value_type,
-            consumed="flag", linked_file=linked,
+            **context.base(container), source=Source.FLAG, name=name, value=value, layer=layer,
+            auto_restart=auto, managed_by=manager, evidence=tuple(evidence), plan=plan, value_type=value_type,
+            consumed="flag", linked_file=linked, configmap=var.source if var else None,
+            secret=bool(var and var.secret), key=var.key if var else None,
         ))
     return settings
 

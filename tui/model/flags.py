@@ -31,6 +31,7 @@ class Flag:
     ambiguous: bool = False
     note: str | None = None
     tokens: tuple[str, ...] = field(default=(), compare=False)
+    written: tuple[str, ...] = field(default=(), compare=False)  # the tokens before `$(VAR)` expansion
 
     @property
     def bare_name(self) -> str:
@@ -156,10 +157,14 @@ def _is_flag_token(token: str) -> bool:
     return bool(body) and body[0] not in "=-"
 
 
-def _split_flags(tokens: Sequence[str], known_types: Mapping[str, str]) -> tuple[Flag | str, ...]:
+def _split_flags(
+    tokens: Sequence[str], known_types: Mapping[str, str], written: Sequence[str] | None = None
+) -> tuple[Flag | str, ...]:
     parts: list[Flag | str] = []
     index = 0
     count = len(tokens)
+    written = written if written is not None and len(written) == count else tokens
+    after_argument: str | None = None
     while index < count:
         token = tokens[index]
         if token == "--":
@@ -167,24 +172,32 @@ def _split_flags(tokens: Sequence[str], known_types: Mapping[str, str]) -> tuple
             break
         if not _is_flag_token(token):
             parts.append(token)
+            after_argument = after_argument or token
             index += 1
             continue
+        stop_note = (
+            f"comes after the argument {after_argument!r}: Go's flag package stops at the first argument,"
+            " pflag/cobra programs still read it"
+            if after_argument is not None
+            else None
+        )
         dashes = 2 if token.startswith("--") else 1
         body = token[dashes:]
         if "=" in body:
             bare, value = body.split("=", 1)
             kind = known_types.get(bare) or infer_value_type(value)
-            parts.append(Flag(token[:dashes] + bare, value, kind, token, tokens=(token,)))
+            parts.append(Flag(token[:dashes] + bare, value, kind, token, note=stop_note, tokens=(token,),
+                              written=(written[index],)))
             index += 1
             continue
         kind = known_types.get(body)
         following = tokens[index + 1] if index + 1 < count else None
         takes_no_value = kind == "bool" or following is None or following == "--" or _is_flag_token(following)
         if takes_no_value:
-            note = None
+            note = stop_note
             if kind not in (None, "bool"):
                 note = f"{token} is declared as {kind} but no value follows it"
-            parts.append(Flag(token, None, "bool", token, note=note, tokens=(token,)))
+            parts.append(Flag(token, None, "bool", token, note=note, tokens=(token,), written=(written[index],)))
             index += 1
             continue
         ambiguous = kind is None
@@ -193,10 +206,12 @@ def _split_flags(tokens: Sequence[str], known_types: Mapping[str, str]) -> tuple
             if ambiguous
             else None
         )
+        note = "; ".join(n for n in (note, stop_note) if n) or None
         parts.append(
             Flag(
                 token, following, kind or infer_value_type(following), f"{token} {following}",
                 ambiguous=ambiguous, note=note, tokens=(token, following),
+                written=(written[index], written[index + 1]),
             )
         )
         index += 2
@@ -258,10 +273,12 @@ def parse_command_line(
     known_types: Mapping[str, str] | None = None,
 ) -> CommandLine:
     known = known_types or {}
+    written_command = [str(token) for token in command]
+    written_args = [str(token) for token in args]
     expanded_command = [expand_vars(str(token), env) for token in command]
     expanded_args = [expand_vars(str(token), env) for token in args]
     if not expanded_command:
-        return CommandLine(None, _split_flags(expanded_args, known))
+        return CommandLine(None, _split_flags(expanded_args, known, written_args))
     program, rest = expanded_command[0], expanded_command[1:] + expanded_args
     if program.rsplit("/", 1)[-1] in SHELLS:
         found = _shell_script(rest)
@@ -270,7 +287,7 @@ def parse_command_line(
             if words is None:
                 return CommandLine(program, (), via_shell=True, notes=(note,))
             return CommandLine(words[0], _split_flags(words[1:], known), via_shell=True, notes=(note,))
-    return CommandLine(program, _split_flags(rest, known))
+    return CommandLine(program, _split_flags(rest, known, written_command[1:] + written_args))
 
 
 def parse_flags(
