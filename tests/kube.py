@@ -45,6 +45,8 @@ def raw_request(cluster, path: str, *, method: str = "GET", body: bytes | None =
     import urllib.request
 
     context = ssl.create_default_context(cafile=cluster.ca_path)
+    if body is not None and "Content-Type" not in (headers or {}):
+        headers = {"Content-Type": "application/json", **(headers or {})}
     request = urllib.request.Request(cluster.url + path, data=body, method=method, headers={
         "Authorization": f"Bearer {cluster.token if token is None else token}", **(headers or {})})
     try:

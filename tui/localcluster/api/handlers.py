@@ -71,7 +71,7 @@ class ResourceHandlers:
             verb = "delete" if route.name else "deletecollection"
         else:
             verb = VERB_OF.get(method, "")
-        if not verb or verb not in res.verbs:
+        if not verb or verb not in res.verbs or (verb in ("update", "patch") and not route.name):
             raise errors.method_not_allowed()
         self.cluster.access.check(user, verb, res, route.namespace, route.name, route.subresource or "")
         if res.plural == "selfsubjectaccessreviews":
