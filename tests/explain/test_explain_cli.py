@@ -221,3 +221,14 @@ def test_printable_escapes_controls_and_bidi_marks_but_keeps_text():
     from tui.explain import printable
 
     assert printable("a\x1b[31mb\x07c\u202ed\u200be é") == "a\\x1b[31mb\\x07c\\u202ed\\u200be é"
+
+
+def test_kubernaut_agent_config_and_llm_runtime_files(everything):
+    agent = {name: s for (w, c, name), s in everything.items() if w == "Deployment/kubernaut-agent"}
+    assert agent["-config"]["evidence"][-1] == ("points at kubernaut-agent-config/config.yaml, mounted at "
+                                                "/etc/kubernaut-agent/config.yaml")
+    assert agent["kubernaut-agent-config/config.yaml#server.port"]["layer"] == "restart"
+    assert agent["kubernaut-agent-config/config.yaml#logging.level"]["layer"] == "hot-reload"
+    assert ("declared by profile kubernaut-agent: the app watches llm-runtime.yaml and applies llm.endpoint live"
+            in agent["kubernaut-agent-llm-runtime/llm-runtime.yaml#llm.endpoint"]["evidence"])
+    assert agent["kubernaut-agent-llm-runtime/llm-runtime.yaml#llm.provider"]["layer"] == "restart"

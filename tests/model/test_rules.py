@@ -343,7 +343,7 @@ def test_a_flag_whose_value_comes_from_a_configmap_is_changed_in_the_configmap()
     assert (level.configmap, level.key) == ("cfg", "KEY")
     name = found["--name"]
     assert name.value == "x-1"
-    assert "takes $(A) from the env of the pod template" in name.evidence
+    assert "takes $(A) from env A in the pod template" in name.evidence
     assert name.plan[0] == "Edit Deployment/app"
 
 

@@ -137,7 +137,7 @@ def _flag_source(context, flag: Flag, env_by_name: Mapping[str, EnvVar]):
             if written_value == f"$({name})":
                 whole = var
         else:
-            evidence.append(f"takes $({name}) from the env of the pod template")
+            evidence.append(f"takes $({name}) from env {name} in the pod template")
     return evidence, whole
 
 

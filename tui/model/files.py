@@ -116,7 +116,7 @@ def _key_layer(file_layer: Layer, file_evidence: str, declaration: Declaration, 
     verdict, pattern = declaration.rule.key_rule(key_path)
     origin = declaration.origin
     if verdict == "live":
-        how = "applies it live" if pattern is None else f"applies {pattern} live"
+        how = f"applies {key_path} live"
         return Layer.HOT_RELOAD, f"declared by {origin}: the app watches {file_name} and {how}"
     if pattern is None:
         return Layer.RESTART, (f"declared by {origin}: the app watches {file_name} but reads {key_path} only at"
@@ -137,8 +137,9 @@ def unknown_mount_setting(context, container, mount: ConfigMapMount) -> Setting:
                                                   " kubelet updates the files (60–90 s)"]
     if mount.unresolved_sub_path:
         evidence.append("subPathExpr refers to a variable that cannot be resolved here")
-    evidence.append(f"{mount.kind} {mount.source} is not known here: its keys are unknown"
-                    + ("; optional: the pod starts without it" if mount.optional else ""))
+    if obj is None:
+        evidence.append(f"{mount.kind} {mount.source} is not known here: its keys are unknown"
+                        + ("; optional: the pod starts without it" if mount.optional else ""))
     auto, auto_evidence = auto_restart(workload, mount.kind, mount.source, obj)
     if auto_evidence:
         evidence.append(auto_evidence)
