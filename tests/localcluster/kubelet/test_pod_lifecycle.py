@@ -145,3 +145,17 @@ def test_phantom_pods_run_no_process(tmp_path):
         assert len(kubectl.json("get", "deployments", "-A")["items"]) == 40
     finally:
         cluster.stop()
+
+
+def test_init_container_completes_before_the_app_starts(empty_cluster):
+    kubectl = Kubectl(empty_cluster)
+    manifest = json.loads(pod_manifest("with-init", image="nginx:1.27", args=["nginx"]))
+    manifest["spec"]["initContainers"] = [{"name": "migrate", "image": "busybox:1.36", "command": ["sh", "-c", "true"]}]
+    kubectl.run("apply", "--validate=false", "-f", "-", input=json.dumps(manifest))
+    pod = wait_until(lambda: (p := get_pod(kubectl, "with-init")) and pod_ready(p) and p, timeout=20,
+                     message="pod ready after init")
+    init = pod["status"]["initContainerStatuses"][0]
+    assert init["state"]["terminated"]["reason"] == "Completed"
+    assert init["restartCount"] == 0
+    assert pod["status"]["podIP"].startswith("10.244.")
+    assert "completed" in kubectl.run("logs", "with-init", "-c", "migrate")

@@ -218,6 +218,9 @@ def run_placeholder(argv: list[str]) -> int:
     from .zaplog import emit
 
     image = os.environ.get("KUBEKNOBS_IMAGE", "unknown")
+    if os.environ.get("KUBEKNOBS_INIT"):
+        emit(f"placeholder init container: image {image} is not one of the demo programs; completed")
+        return 0
     program = Program("placeholder")
     emit(f"placeholder container started: image {image} is not one of the demo programs; args {argv!r}")
     return program.run_until_stopped(lambda: emit(f"placeholder for {image} still running"), interval=60.0)

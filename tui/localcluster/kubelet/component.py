@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
+import random
 
 from tui.localcluster.api.errors import ApiError
 from tui.localcluster.api.events import record_event
@@ -29,8 +30,10 @@ class Kubelet:
         self.time_scale = float(getattr(options, "time_scale", 1.0))
         self.sync_delay = float(getattr(options, "sync_delay", 60.0))
         self.run_processes = bool(getattr(options, "run_processes", True))
-        self.rng = getattr(cluster, "rng", None)
-        self.host_ip = "172.18.0.2"
+        rng = getattr(cluster, "rng", None)
+        # Its own generator, seeded once: jitter never shifts the cluster's generated names.
+        self._jitter = random.Random(rng.getrandbits(32) if rng is not None else None)
+        self._addresses: dict[str, int] = {}
         self.workers: dict[tuple[str, str], PodWorker] = {}
         self._tasks: dict[tuple[str, str], asyncio.Task] = {}
         self._finishing: dict[tuple[str, str], asyncio.Task] = {}
@@ -38,7 +41,6 @@ class Kubelet:
         self._queue: asyncio.Queue | None = None
         self._pump: asyncio.Task | None = None
         self._load: dict[str, int] = {}
-        self._ip = 0
         self._closed = False
         self.schedules = True
 
@@ -75,9 +77,17 @@ class Kubelet:
 
     # helpers for pods
 
-    def next_pod_ip(self) -> str:
-        self._ip += 1
-        return f"10.244.{(self._ip // 250) % 250}.{self._ip % 250 + 2}"
+    def addresses(self, pod: dict) -> tuple[str, str]:
+        """(hostIP, podIP) for a pod: its node's InternalIP and the next address of the node's pod CIDR."""
+        node_name = (pod.get("spec") or {}).get("nodeName") or ""
+        node = self.store.get("nodes", None, node_name) or {}
+        host = next((a["address"] for a in (node.get("status") or {}).get("addresses") or []
+                     if a.get("type") == "InternalIP"), "172.18.0.2")
+        cidr = (node.get("spec") or {}).get("podCIDR") or "10.244.0.0/24"
+        used = self._addresses.get(node_name, 0) + 1
+        self._addresses[node_name] = used
+        prefix = cidr.split("/", 1)[0].rsplit(".", 1)[0]
+        return host, f"{prefix}.{used % 250 + 2}"
 
     def event(self, pod: dict, reason: str, message: str, type: str = "Normal",
               component: str = "kubelet") -> None:
@@ -120,7 +130,7 @@ class Kubelet:
                     worker.object_changed(kind, meta.get("name"), self._sync_delay())
 
     def _sync_delay(self) -> float:
-        jitter = self.rng.random() if self.rng is not None else 1.0
+        jitter = self._jitter.random()
         return self.sync_delay * (1 - SYNC_JITTER * jitter)
 
     def _load_remove(self, pod: dict) -> None:
@@ -197,13 +207,14 @@ class Kubelet:
     def _write_phantom_status(self, pod: dict) -> None:
         """Status only, no process: how scale scenarios hold thousands of pods."""
         now = now_iso()
+        host_ip, pod_ip = self.addresses(pod)
         containers = (pod.get("spec") or {}).get("containers") or []
         status = {
             "phase": "Running",
             "conditions": [{"type": t, "status": "True", "lastProbeTime": None, "lastTransitionTime": now}
                            for t in ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady",
                                      "PodScheduled")],
-            "hostIP": self.host_ip, "podIP": self.next_pod_ip(), "startTime": now,
+            "hostIP": host_ip, "podIP": pod_ip, "startTime": now,
             "containerStatuses": [{
                 "name": c.get("name"), "image": c.get("image"), "imageID": "", "ready": True, "started": True,
                 "restartCount": 0, "state": {"running": {"startedAt": now}}, "lastState": {},

@@ -104,7 +104,7 @@ class ContainerRunner:
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": self.pod.root,
             "HOSTNAME": self.pod.name, **env,
             "KUBEKNOBS_POD_ROOT": self.pod.root, "KUBEKNOBS_IMAGE": self.image,
-            "KUBEKNOBS_PARENT_PID": str(os.getpid()),
+            "KUBEKNOBS_PARENT_PID": str(os.getpid()), **({"KUBEKNOBS_INIT": "1"} if self.init else {}),
             **{f"KUBEKNOBS_PORT_{port}": str(local) for port, local in mapping.items()},
         }
         argv = [sys.executable, "-I", LAUNCHER, self.program, *container_argv(self.spec, env)]
@@ -184,6 +184,9 @@ class ContainerRunner:
         kind, port, path = target
         local = probes.resolve_port(self.spec, port, mapping)
         if local is None:
+            # A probe on a port the container does not declare: judge by the start delay alone.
+            await asyncio.sleep(START_DELAY)
+            report(True)
             return
         period = float(probe.get("periodSeconds", 10))
         timeout = float(probe.get("timeoutSeconds", 1))

@@ -29,7 +29,7 @@ class PodWorker:
         self.initialized = not self.init_containers
         self.mounted = False
         self.stopping = False
-        self.pod_ip = kubelet.next_pod_ip()
+        self.host_ip, self.pod_ip = kubelet.addresses(pod)
         self.start_time = now_iso()
         self._changed = asyncio.Event()
         self._stopped = asyncio.Event()
@@ -186,7 +186,7 @@ class PodWorker:
                 self._condition("ContainersReady", ready),
                 self._condition("PodScheduled", True),
             ],
-            "hostIP": self.kubelet.host_ip, "hostIPs": [{"ip": self.kubelet.host_ip}],
+            "hostIP": self.host_ip, "hostIPs": [{"ip": self.host_ip}],
             "podIP": self.pod_ip, "podIPs": [{"ip": self.pod_ip}],
             "startTime": self.start_time,
             "containerStatuses": [r.status() for r in self.containers],
