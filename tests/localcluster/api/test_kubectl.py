@@ -174,6 +174,14 @@ def test_auth_can_i_answers_for_both_users(api_cluster):
     assert 'User "kubeknobs-demo-readonly" cannot' in err or 'configmaps "x"' in err
 
 
+def test_auth_whoami_and_can_i_list(api_cluster):
+    assert "kubeknobs-demo-readonly" in ok(api_cluster, "auth", "whoami", user="readonly")
+    rules = ok(api_cluster, "auth", "can-i", "--list", user="readonly")
+    assert any(line.split()[0] == "configmaps" and "[get list watch]" in line for line in rules.splitlines())
+    assert not any(line.split()[0] == "secrets" for line in rules.splitlines()[1:])
+    assert ok(api_cluster, "auth", "can-i", "--list").splitlines()[1].split()[0] == "*.*"
+
+
 def test_readonly_user_gets_forbidden_with_the_apiserver_message(api_cluster):
     ok(api_cluster, "create", "configmap", "settings", "--from-literal=level=info")
     err = fails(api_cluster, "patch", "cm", "settings", "-p", '{"data":{"level":"debug"}}', user="readonly")

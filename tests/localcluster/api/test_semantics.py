@@ -76,7 +76,7 @@ def test_discovery_and_openapi(api_cluster):
     status, _, body = raw_request(api_cluster, "/version")
     assert status == 200 and json.loads(body)["minor"] == "32"
     groups = json.loads(raw_request(api_cluster, "/apis")[2])
-    assert [g["name"] for g in groups["groups"]] == ["apps", "authorization.k8s.io"]
+    assert [g["name"] for g in groups["groups"]] == ["apps", "authorization.k8s.io", "authentication.k8s.io"]
     core = json.loads(raw_request(api_cluster, "/api/v1")[2])
     names = {r["name"] for r in core["resources"]}
     assert {"pods", "pods/log", "configmaps", "secrets", "events", "namespaces", "nodes"} <= names

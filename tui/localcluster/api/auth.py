@@ -6,11 +6,12 @@ import secrets
 from dataclasses import dataclass
 
 from tui.localcluster.api import errors
-from tui.localcluster.api.resources import RESOURCES, Resource
+from tui.localcluster.api.resources import GROUPS, RESOURCES, Resource
 
 ADMIN_USER = "kubeknobs-demo-admin"
 READONLY_USER = "kubeknobs-demo-readonly"
 READ_VERBS = frozenset({"get", "list", "watch"})
+REVIEWS = frozenset({"selfsubjectaccessreviews", "selfsubjectrulesreviews", "selfsubjectreviews"})
 PUBLIC_PATHS = frozenset({"/version", "/healthz", "/livez", "/readyz"})
 
 
@@ -38,7 +39,7 @@ class Access:
         """The admin may do anything; the read-only user has the `view` role (which excludes Secrets)."""
         if user.admin:
             return True
-        if resource == "selfsubjectaccessreviews" and verb == "create":
+        if resource in REVIEWS and verb == "create":
             return True
         if resource == "secrets":
             return False
@@ -75,3 +76,33 @@ class Access:
         out = {"kind": "SelfSubjectAccessReview", "apiVersion": "authorization.k8s.io/v1",
                "metadata": {"creationTimestamp": None}, "spec": spec, "status": status}
         return out
+
+    def answer(self, user: User, plural: str, body: dict) -> dict:
+        """The answer to a POSTed review: access, rules, or who am I."""
+        if plural == "selfsubjectaccessreviews":
+            return self.review(user, body)
+        if plural == "selfsubjectrulesreviews":
+            return self.rules(user, body)
+        groups = ["system:masters", "system:authenticated"] if user.admin else ["system:authenticated"]
+        return {"kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1",
+                "metadata": {"creationTimestamp": None},
+                "status": {"userInfo": {"username": user.name, "groups": groups}}}
+
+    def rules(self, user: User, body: dict) -> dict:
+        if user.admin:
+            rules = [{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}]
+        else:
+            rules = [{"verbs": ["create"], "apiGroups": ["authorization.k8s.io"],
+                      "resources": ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]},
+                     {"verbs": ["create"], "apiGroups": ["authentication.k8s.io"],
+                      "resources": ["selfsubjectreviews"]}]
+            for group, plurals in GROUPS.items():
+                readable = [p for p in plurals if p != "secrets" and "get" in RESOURCES[p].verbs]
+                readable += [f"{p}/{sub}" for p in readable for sub in RESOURCES[p].subresources]
+                if readable:
+                    rules.append({"verbs": sorted(READ_VERBS), "apiGroups": [group], "resources": readable})
+        return {"kind": "SelfSubjectRulesReview", "apiVersion": "authorization.k8s.io/v1",
+                "metadata": {"creationTimestamp": None}, "spec": (body or {}).get("spec") or {},
+                "status": {"resourceRules": rules,
+                           "nonResourceRules": [{"verbs": ["get"], "nonResourceURLs": ["*"]}],
+                           "incomplete": False}}

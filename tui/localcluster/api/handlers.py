@@ -9,6 +9,7 @@ import json
 from aiohttp import web
 
 from tui.localcluster.api import errors, tables
+from tui.localcluster.api.auth import REVIEWS
 from tui.localcluster.api.errors import ApiError
 from tui.localcluster.api.patch import PATCH_TYPES, apply_patch
 from tui.localcluster.api.selectors import combine, parse_field_selector, parse_label_selector
@@ -74,9 +75,9 @@ class ResourceHandlers:
         if not verb or verb not in res.verbs or (verb in ("update", "patch") and not route.name):
             raise errors.method_not_allowed()
         self.cluster.access.check(user, verb, res, route.namespace, route.name, route.subresource or "")
-        if res.plural == "selfsubjectaccessreviews":
+        if res.plural in REVIEWS:
             body = await read_body(request)
-            return json_response(self.cluster.access.review(user, body), status=201)
+            return json_response(self.cluster.access.answer(user, res.plural, body), status=201)
         if verb == "get":
             return self.get(request, route)
         if verb == "list":

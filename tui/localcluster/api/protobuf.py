@@ -44,8 +44,13 @@ SCHEMAS: dict[str, dict[int, tuple[str, str, bool]]] = {
                            5: ("resource", "string", False), 6: ("subresource", "string", False),
                            7: ("name", "string", False)},
     "NonResourceAttributes": {1: ("path", "string", False), 2: ("verb", "string", False)},
+    "SelfSubjectRulesReview": {1: ("metadata", "ObjectMeta", False), 2: ("spec", "SelfSubjectRulesReviewSpec",
+                                                                        False)},
+    "SelfSubjectRulesReviewSpec": {1: ("namespace", "string", False)},
+    "SelfSubjectReview": {1: ("metadata", "ObjectMeta", False)},
 }
-KINDS = {"ConfigMap", "Secret", "Namespace", "ServiceAccount", "SelfSubjectAccessReview"}
+KINDS = {"ConfigMap", "Secret", "Namespace", "ServiceAccount", "SelfSubjectAccessReview", "SelfSubjectRulesReview",
+         "SelfSubjectReview"}
 
 
 class ProtobufError(ValueError):

@@ -59,6 +59,8 @@ RESOURCES: dict[str, Resource] = {r.plural: r for r in (
     _r("controllerrevisions", "ControllerRevision", "apps", True),
     _r("selfsubjectaccessreviews", "SelfSubjectAccessReview", "authorization.k8s.io", False,
        verbs=("create",)),
+    _r("selfsubjectrulesreviews", "SelfSubjectRulesReview", "authorization.k8s.io", False, verbs=("create",)),
+    _r("selfsubjectreviews", "SelfSubjectReview", "authentication.k8s.io", False, verbs=("create",)),
 )}
 
 GROUPS: dict[str, tuple[str, ...]] = {}
