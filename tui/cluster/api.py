@@ -48,7 +48,9 @@ class KubeApi:
         token = self.configuration.get_api_key_with_prefix("BearerToken") or \
             self.configuration.get_api_key_with_prefix("authorization")
         if token:
-            headers["Authorization"] = token
+            scheme, _, value = token.partition(" ")
+            # in-cluster config writes "bearer"; some servers only accept the canonical spelling
+            headers["Authorization"] = f"Bearer {value}" if scheme.lower() == "bearer" and value else token
         elif self.configuration.username or self.configuration.password:
             import urllib3
 

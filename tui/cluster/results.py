@@ -18,6 +18,10 @@ class ActionResult:
     dry_run: bool = False
     details: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # the dashboard puts the message inside its own sentence
+        object.__setattr__(self, "message", self.message.strip().rstrip("."))
+
     @property
     def ok(self) -> bool:
         return self.status == "ok"

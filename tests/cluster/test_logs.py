@@ -1,0 +1,71 @@
+"""Log follows: previous runs of crashed containers, restarts resumed, pods joining and leaving."""
+
+from __future__ import annotations
+
+import threading
+
+from tests.cluster.conftest import wait_for
+from tui.cluster.logs import LogFollower, clean_line
+
+
+def pod(name, restarts=0):
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"},
+            "spec": {"containers": [{"name": "app", "image": "x"}]},
+            "status": {"phase": "Running", "containerStatuses": [{"name": "app", "restartCount": restarts}]}}
+
+
+class Lines:
+    def __init__(self):
+        self.lock, self.items = threading.Lock(), []
+
+    def __call__(self, lines):
+        with self.lock:
+            self.items.extend(lines)
+
+    def texts(self, pod_name=None, previous=None):
+        with self.lock:
+            return [ln.text for ln in self.items if (pod_name is None or ln.pod == pod_name)
+                    and (previous is None or ln.previous == previous)]
+
+
+def test_crashed_container_shows_its_previous_run_then_follows(cluster, admin):
+    cluster.call(cluster.store.create, "pods", pod("crashy", restarts=1))
+    cluster.call(cluster.logs.append, "default", "crashy", "app", "fatal: cooldownPeriod must be > 0")
+    cluster.call(cluster.logs.rotate, "default", "crashy", "app")
+    cluster.call(cluster.logs.append, "default", "crashy", "app", "starting again")
+    got = Lines()
+    follower = LogFollower(admin, "default", got, tail=10)
+    try:
+        follower.set_pods([cluster.call(cluster.store.get, "pods", "default", "crashy")])
+        wait_for(lambda: "starting again" in got.texts(previous=False))
+        assert got.texts(previous=True) == ["fatal: cooldownPeriod must be > 0"]
+        cluster.call(cluster.logs.append, "default", "crashy", "app", "live line")
+        wait_for(lambda: "live line" in got.texts())
+        assert got.texts(previous=False).count("starting again") == 1
+    finally:
+        follower.stop()
+
+
+def test_pods_join_and_leave(cluster, admin):
+    for name in ("a", "b"):
+        cluster.call(cluster.store.create, "pods", pod(name))
+    got = Lines()
+    follower = LogFollower(admin, "default", got, tail=10)
+    try:
+        follower.set_pods([pod("a")])
+        cluster.call(cluster.logs.append, "default", "a", "app", "from a")
+        wait_for(lambda: got.texts("a") == ["from a"])
+        follower.set_pods([pod("a"), pod("b")])
+        wait_for(lambda: follower.pods() == {"a", "b"})
+        cluster.call(cluster.logs.append, "default", "b", "app", "from b")
+        wait_for(lambda: got.texts("b") == ["from b"])
+        follower.set_pods([pod("b")])
+        assert follower.pods() == {"b"}
+    finally:
+        follower.stop()
+
+
+def test_escape_sequences_and_control_bytes_are_removed():
+    assert clean_line(b"\x1b[2J\x1b]0;title\x07ok\r") == "[2J]0;titleok"
+    assert clean_line("tab\there é".encode()) == "tab\there é"
+    assert clean_line(b"\xff\xfebad") == "\ufffd\ufffdbad"
