@@ -38,6 +38,7 @@ class Kubelet:
         self._tasks: dict[tuple[str, str], asyncio.Task] = {}
         self._finishing: dict[tuple[str, str], asyncio.Task] = {}
         self._phantoms: set[str] = set()
+        self._queued: set[tuple[str, str]] = set()
         self._queue: asyncio.Queue | None = None
         self._pump: asyncio.Task | None = None
         self._load: dict[str, int] = {}
@@ -53,7 +54,7 @@ class Kubelet:
         self.store.add_listener(self._on_change)
         pods, _ = self.store.list("pods")
         for pod in pods:
-            self._queue.put_nowait((pod["metadata"].get("namespace"), pod["metadata"]["name"]))
+            self._enqueue((pod["metadata"].get("namespace"), pod["metadata"]["name"]))
         self._pump = asyncio.create_task(self._admit_loop())
 
     async def stop(self) -> None:
@@ -120,7 +121,7 @@ class Kubelet:
                 self._load_remove(obj)
             elif worker is None:
                 if meta.get("uid") not in self._phantoms:
-                    self._queue.put_nowait(key)
+                    self._enqueue(key)
             elif worker.uid == meta.get("uid"):
                 worker.pod_updated(obj)
         elif resource in ("configmaps", "secrets"):
@@ -140,6 +141,11 @@ class Kubelet:
 
     # admission
 
+    def _enqueue(self, key: tuple[str, str]) -> None:
+        if key not in self._queued:
+            self._queued.add(key)
+            self._queue.put_nowait(key)
+
     async def _admit_loop(self) -> None:
         while True:
             key = await self._queue.get()
@@ -147,6 +153,9 @@ class Kubelet:
                 self._admit(key)
             except ApiError as exc:
                 log.debug("pod %s/%s not admitted: %s", *key, exc.message)
+            finally:
+                # Our own writes during admission do not queue the pod again.
+                self._queued.discard(key)
             # Yield now and then so that a burst of thousands of pods never starves the API.
             if self._queue.qsize() % 64 == 0:
                 await asyncio.sleep(0)
@@ -157,7 +166,7 @@ class Kubelet:
         finishing = self._finishing.get(key)
         if finishing is not None:
             # A pod of the same name is still stopping: its directory and logs go first.
-            finishing.add_done_callback(lambda _: self._queue.put_nowait(key))
+            finishing.add_done_callback(lambda _: self._enqueue(key))
             return
         pod = self.store.get("pods", *key)
         if pod is None or pod["metadata"].get("uid") in self._phantoms:
@@ -171,10 +180,13 @@ class Kubelet:
             bound["spec"]["nodeName"] = node
             pod = self.store.update("pods", bound)
             self._load[node] = self._load.get(node, 0) + 1
-            self.event(pod, "Scheduled", f"Successfully assigned {key[0]}/{key[1]} to {node}",
-                       component="default-scheduler")
         annotations = (pod.get("metadata") or {}).get("annotations") or {}
-        if not self.run_processes or annotations.get(PHANTOM_ANNOTATION) == "true":
+        phantom = not self.run_processes or annotations.get(PHANTOM_ANNOTATION) == "true"
+        if not spec.get("nodeName") and not phantom:
+            # Phantom pods skip events: thousands of them would only fill the store.
+            self.event(pod, "Scheduled", f"Successfully assigned {key[0]}/{key[1]} to {pod['spec']['nodeName']}",
+                       component="default-scheduler")
+        if phantom:
             self._phantoms.add(pod["metadata"].get("uid"))
             self._write_phantom_status(pod)
             return
