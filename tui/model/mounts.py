@@ -51,7 +51,7 @@ def _items(raw) -> tuple[tuple[str, str], ...] | None:
     return tuple(
         (str(item.get("key")), str(item.get("path") or item.get("key")))
         for item in raw
-        if isinstance(item, Mapping) and item.get("key")
+        if isinstance(item, dict) and item.get("key")
     )
 
 
@@ -60,16 +60,16 @@ def _sources(volume: Mapping) -> list[tuple[str, Mapping, bool, int | None]]:
     found = []
     for kind, field_name, name_field in (("ConfigMap", "configMap", "name"), ("Secret", "secret", "secretName")):
         spec = volume.get(field_name)
-        if isinstance(spec, Mapping) and spec.get(name_field):
+        if isinstance(spec, dict) and spec.get(name_field):
             found.append((kind, {**spec, "name": spec[name_field]}, False, spec.get("defaultMode")))
     projected = volume.get("projected")
-    if isinstance(projected, Mapping):
+    if isinstance(projected, dict):
         for source in projected.get("sources") or []:
-            if not isinstance(source, Mapping):
+            if not isinstance(source, dict):
                 continue
             for kind, field_name in (("ConfigMap", "configMap"), ("Secret", "secret")):
                 spec = source.get(field_name)
-                if isinstance(spec, Mapping) and spec.get("name"):
+                if isinstance(spec, dict) and spec.get("name"):
                     found.append((kind, spec, True, projected.get("defaultMode")))
     return found
 

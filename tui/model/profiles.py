@@ -14,7 +14,7 @@ import yaml
 
 from tui.model.flags import VALUE_TYPES
 from tui.model.reloadlog import ProfileError, ReloadMatch, ReloadRule, match_reload, parse_reload_rule
-from tui.model.workload import Container, Workload
+from tui.model.workload import Container, Workload, split_image
 
 __all__ = ["FileRule", "FlagSpec", "Profile", "ProfileError", "ProfileSet", "ReloadMatch", "ReloadRule"]
 
@@ -134,9 +134,9 @@ class Profile:
     def specificity(self) -> tuple[int, int]:
         return (self.priority, len(self.tags) + len(self.exclude_tags) + len(self.labels))
 
-    def matches(self, workload: Workload, container: Container) -> bool:
+    def matches(self, workload: Workload, container: Container, image: tuple[str, str | None] | None = None) -> bool:
         if self.images:
-            repository, tag = container.image_repository, container.image_tag
+            repository, tag = image or split_image(container.image)
             if not any(p.match(repository) or p.match(container.image) for p in self.images):
                 return False
             if self.tags and not (tag and any(p.match(tag) for p in self.tags)):
@@ -160,6 +160,8 @@ class ProfileSet:
         self.profiles: tuple[Profile, ...] = tuple(by_name.values())
         self._by_name = by_name
         self._cache: dict[tuple, Profile | None] = {}
+        # labels join the cache key only when some profile looks at them
+        self._uses_labels = any(profile.labels for profile in self.profiles)
 
     def __len__(self) -> int:
         return len(self.profiles)
@@ -168,13 +170,16 @@ class ProfileSet:
         return self._by_name.get(name)
 
     def for_container(self, workload: Workload, container: Container) -> Profile | None:
-        labels = workload.template_labels or workload.labels
-        cache_key = (container.image, container.name, tuple(sorted(labels.items())))
+        cache_key: tuple = (container.image, container.name)
+        if self._uses_labels:
+            labels = workload.template_labels or workload.labels
+            cache_key += tuple(sorted(labels.items()))
         if cache_key in self._cache:
             return self._cache[cache_key]
         best: Profile | None = None
+        image = split_image(container.image)
         for profile in self.profiles:
-            if profile.matches(workload, container) and (
+            if profile.matches(workload, container, image) and (
                 best is None or profile.specificity() > best.specificity()
             ):
                 best = profile

@@ -85,7 +85,7 @@ class Workload:
 
     @classmethod
     def from_api(cls, obj: Mapping) -> Workload:
-        if not isinstance(obj, Mapping):
+        if not isinstance(obj, dict):
             raise WorkloadError("not a Kubernetes object (expected a mapping)")
         kind = obj.get("kind")
         metadata = _mapping(obj.get("metadata"), f"{kind}: metadata")
@@ -110,7 +110,7 @@ class Workload:
             raise WorkloadError(f"{ref}: spec.template.spec.initContainers is not a list")
         init_containers = tuple(_container(c, ref, "initContainers", True) for c in raw_init)
         volumes = pod_spec.get("volumes") or []
-        if not isinstance(volumes, list) or not all(isinstance(v, Mapping) for v in volumes):
+        if not isinstance(volumes, list) or not all(isinstance(v, dict) for v in volumes):
             raise WorkloadError(f"{ref}: spec.template.spec.volumes is not a list of volumes")
         replicas = None
         if kind != "DaemonSet":
@@ -118,7 +118,7 @@ class Workload:
             replicas = raw_replicas if isinstance(raw_replicas, int) else 1
         selector = _mapping(spec.get("selector"), f"{ref}: spec.selector").get("matchLabels") or {}
         strategy = spec.get("updateStrategy") if kind != "Deployment" else spec.get("strategy")
-        strategy_type = strategy.get("type") if isinstance(strategy, Mapping) else None
+        strategy_type = strategy.get("type") if isinstance(strategy, dict) else None
         return cls(
             kind=kind,
             namespace=metadata.get("namespace") or "default",
@@ -142,13 +142,13 @@ def _mapping(value, where: str, *, required: bool = False) -> Mapping:
         if required:
             raise WorkloadError(f"{where} is missing")
         return {}
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         raise WorkloadError(f"{where} is not a mapping")
     return value
 
 
 def _str_map(value) -> dict[str, str]:
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         return {}
     return {str(k): "" if v is None else str(v) for k, v in value.items()}
 
@@ -164,13 +164,13 @@ def _str_list(value, where: str) -> tuple[str, ...]:
 def _dict_list(value, where: str) -> tuple[dict, ...]:
     if value is None:
         return ()
-    if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         raise WorkloadError(f"{where} is not a list of mappings")
     return tuple(value)
 
 
 def _container(raw, ref: str, where_list: str, init: bool) -> Container:
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, dict):
         raise WorkloadError(f"{ref}: spec.template.spec.{where_list} has an entry that is not a mapping")
     name = raw.get("name")
     if not name or not isinstance(name, str):
