@@ -124,6 +124,7 @@ class KubeknobsApp(App):
         self._theme_watcher: ThemeWatcher | None = None
         self.project_themes: set[str] = set()
         self.status_info = StatusInfo()
+        self.rows: dict[tuple, object] = {}  # every workload row the session has sent, by key
 
     # -- start-up ----------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -213,15 +214,15 @@ class KubeknobsApp(App):
             self.set_status(state="connected", reason=None)
 
     def apply_workloads(self, upserts: list, deletes: list) -> None:
+        for key in deletes:
+            self.rows.pop(tuple(key), None)
+        self.rows.update((row.key, row) for row in upserts)
         for screen in self.screen_stack:
             if isinstance(screen, ControllersScreen):
-                screen.table.apply(upserts, deletes)
-                screen.refresh_rows()
+                screen.apply(upserts, deletes)
             elif hasattr(screen, "workloads_changed"):
                 screen.workloads_changed(upserts, deletes)
-        table = self.controllers_screen.table if self.controllers_screen else None
-        if table is not None:
-            self.set_status(counts=f"{table.total_count} controllers")
+        self.set_status(counts=f"{len(self.rows)} controllers")
 
     def add_events(self, events: list) -> None:
         self.event_history.extend(events)
@@ -295,10 +296,10 @@ class KubeknobsApp(App):
         self.namespaces = namespaces
         self.stop_session()
         self.synced = False
+        self.rows.clear()
         screen = self.controllers_screen
         if screen is not None:
-            screen.table.replace([])
-            screen.refresh_rows()
+            screen.reset()
         self.set_status(namespaces=self.namespace_label)
         self.connect(self.kubeconfig, context or self.context_name)
 
@@ -308,7 +309,7 @@ class KubeknobsApp(App):
         if key is not None:
             return key
         screen = self.controllers_screen
-        return screen.table.cursor_key if screen is not None else None
+        return screen.table.cursor_key if screen is not None and screen.table_ready else None
 
     def open_detail(self, key: tuple) -> None:
         from tui.screens.detail import DetailScreen

@@ -27,6 +27,7 @@ def fresh_kubernaut():
 def make_app(tmp_path, monkeypatch):
     """make_app(cluster, **kw): the dashboard on `cluster`, with a still clock and no theme watcher."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # ConfigMap edit backups land here
     from tui.app import KubeknobsApp
 
     def make(cluster=None, **kw):

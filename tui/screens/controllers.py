@@ -44,6 +44,23 @@ class ControllersScreen(Screen):
 
     def on_mount(self) -> None:
         self.table.focus()
+        self.table.replace(self.app.rows.values())
+        self._update_title()
+
+    def apply(self, upserts: list, deletes: list) -> None:
+        """A batch from the session; before the table is mounted, on_mount catches up from app.rows."""
+        if self.table_ready:
+            self.table.apply(upserts, deletes)
+            self._update_title()
+
+    def reset(self) -> None:
+        if self.table_ready:
+            self.table.replace([])
+            self._update_title()
+
+    @property
+    def table_ready(self) -> bool:
+        return bool(self.query(WorkloadTable)) and self.table.is_mounted
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -70,9 +87,6 @@ class ControllersScreen(Screen):
 
     def on_workload_table_selected(self, event: WorkloadTable.Selected) -> None:
         self.app.open_detail(event.key)
-
-    def refresh_rows(self) -> None:
-        self._update_title()
 
     def _update_title(self) -> None:
         table = self.table

@@ -60,8 +60,7 @@ class DetailScreen(Screen):
         self.load_settings()
 
     def _row(self):
-        screen = self.app.controllers_screen
-        return screen.table.row(self.workload_key) if screen is not None else None
+        return self.app.rows.get(self.workload_key)
 
     def _show_header(self) -> None:
         kind, namespace, name = self.workload_key

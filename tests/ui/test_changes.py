@@ -1,0 +1,149 @@
+"""Changing things from the dashboard: restart, a flag, a hot-reloading key; namespaces and contexts."""
+
+from __future__ import annotations
+
+import json
+
+from textual.widgets import Button, Input
+
+from tests.kube import kubectl
+from tests.ui.harness import SIZE, wait_for
+from tests.ui.test_dashboard import WE, open_detail, synced
+from tui.screens.change import ChangeScreen
+from tui.screens.controllers import ControllersScreen
+from tui.screens.pickers import ContextPicker, NamespacePicker
+from tui.screens.restart import RestartScreen
+
+LEGACY = ("Deployment", "kubernaut-system", "workflowexecution-legacy")
+
+
+def deployment(cluster, name: str) -> dict:
+    out = kubectl(cluster, "-n", "kubernaut-system", "get", "deployment", name, "-o", "json")
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def restarted_at(obj: dict) -> str | None:
+    return (obj["spec"]["template"]["metadata"].get("annotations") or {}).get("kubectl.kubernetes.io/restartedAt")
+
+
+async def focus_setting(pilot, screen, match) -> None:
+    for _ in range(60):
+        setting = screen.focused_setting
+        if setting is not None and match(setting):
+            return
+        await pilot.press("j")
+    raise AssertionError("setting not found")
+
+
+async def test_restart_asks_first_then_rolls_the_pods(fresh_kubernaut, make_app):
+    app = make_app(fresh_kubernaut)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await synced(app, pilot)
+        table.move_to(WE)
+        await pilot.press("r")
+        assert isinstance(app.screen, RestartScreen)
+        await pilot.press("n")
+        assert isinstance(app.screen, ControllersScreen)
+        assert restarted_at(deployment(fresh_kubernaut, WE[2])) is None
+        await pilot.press("r", "y")
+        await wait_for(pilot, lambda: isinstance(app.screen, ControllersScreen), what="the restart to finish")
+        assert restarted_at(deployment(fresh_kubernaut, WE[2]))
+
+
+async def test_read_only_mode_changes_nothing(fresh_kubernaut, make_app):
+    app = make_app(fresh_kubernaut, readonly=True)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await synced(app, pilot)
+        assert app.status_info.readonly
+        table.move_to(WE)
+        await pilot.press("r")
+        assert app.screen.query_one("#confirm", Button).disabled
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, RestartScreen)
+        await pilot.press("escape")
+        assert restarted_at(deployment(fresh_kubernaut, WE[2])) is None
+
+
+async def test_changing_a_flag_validates_then_rolls_a_new_template(fresh_kubernaut, make_app):
+    app = make_app(fresh_kubernaut)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(app, pilot, LEGACY)
+        await focus_setting(pilot, screen, lambda s: s.name == "--cooldown-period")
+        await pilot.press("e")
+        assert isinstance(app.screen, ChangeScreen)
+        box = app.screen.query_one("#new-value", Input)
+        assert box.value == "5m"
+        box.value = "soon"
+        await pilot.press("enter")
+        result = app.screen.query_one("#change-result")
+        await wait_for(pilot, lambda: "Not changed" in str(result.content), what="the validation message")
+        assert "--cooldown-period=5m" in deployment(fresh_kubernaut, LEGACY[2])["spec"]["template"]["spec"][
+            "containers"][0]["args"]
+        box.value = "45s"
+        await pilot.click("#apply")
+        await wait_for(pilot, lambda: "Applied" in str(result.content), what="the change", timeout=30)
+        args = deployment(fresh_kubernaut, LEGACY[2])["spec"]["template"]["spec"]["containers"][0]["args"]
+        assert "--cooldown-period=45s" in args
+
+
+async def test_changing_a_hot_key_shows_the_reload_of_each_pod(fresh_kubernaut, make_app):
+    app = make_app(fresh_kubernaut)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(app, pilot)
+        await focus_setting(pilot, screen, lambda s: s.key_path == "logging.level")
+        await pilot.press("e")
+        app.screen.query_one("#new-value", Input).value = "DEBUG"
+        await pilot.click("#apply")
+        result = app.screen.query_one("#change-result")
+        await wait_for(pilot, lambda: "Applied" in str(result.content), what="the ConfigMap edit", timeout=30)
+        out = kubectl(fresh_kubernaut, "-n", "kubernaut-system", "get", "configmap", "workflowexecution-config",
+                      "-o", "jsonpath={.data.workflowexecution\\.yaml}")
+        assert "DEBUG" in out.stdout
+        await pilot.press("escape")
+        log = screen.query_one("#detail-events")
+        await wait_for(pilot, lambda: sum("reloaded" in line for line in log.lines()) >= 2, timeout=60,
+                       what="a reload event from each pod")
+        assert any("ConfigMap workflowexecution-config changed" in line for line in log.lines())
+
+
+async def test_namespace_picker_and_palette_switch_namespaces(kubernaut, make_app):
+    app = make_app(kubernaut)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await synced(app, pilot)
+        await pilot.press("n")
+        assert isinstance(app.screen, NamespacePicker)
+        await pilot.press(*"kube-system")  # type-to-search is not an OptionList feature: move instead
+        picker = app.screen
+        options = picker.query_one("OptionList")
+        index = next(i for i in range(options.option_count) if options.get_option_at_index(i).id == "kube-system")
+        options.highlighted = index
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.synced and table.total_count == 1, what="kube-system only")
+        assert table.visible_keys() == [("Deployment", "kube-system", "coredns")]
+        assert app.status_info.namespaces == "kube-system"
+        await pilot.press("ctrl+p", *"Namespace: all")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.synced and table.total_count >= 11, what="every namespace again")
+
+
+async def test_context_picker_switches_to_the_read_only_user(fresh_kubernaut, make_app):
+    app = make_app(fresh_kubernaut)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await synced(app, pilot)
+        await pilot.press("c")
+        assert isinstance(app.screen, ContextPicker)
+        options = app.screen.query_one("OptionList")
+        options.highlighted = next(i for i in range(options.option_count)
+                                   if options.get_option_at_index(i).id == "kubeknobs-demo-readonly")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.status_info.context == "kubeknobs-demo-readonly" and app.synced
+                       and table.total_count >= 11, what="the read-only context")
+        table.move_to(WE)
+        await pilot.press("r", "y")
+        result = app.screen.query_one("#restart-result")
+        await wait_for(pilot, lambda: "Not restarted" in str(result.content), what="the refusal")
+        assert "forbidden" in str(result.content)
+        assert restarted_at(deployment(fresh_kubernaut, WE[2])) is None

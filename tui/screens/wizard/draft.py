@@ -1,0 +1,129 @@
+"""Steps 2 and 3, as data: the operator's new value, checked, and the exact text that will be written."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import yaml
+
+from tui.cluster.edits import EditError, replace_flag, set_key_path, validate_format, value_format
+from tui.model.flags import validate_value
+from tui.model.layers import Setting
+from tui.screens.wizard.plan import Route
+
+
+def must_be_positive(setting: Setting) -> bool:
+    """The profile declared the value must be greater than 0 (the model says so in the evidence)."""
+    return any("greater than 0" in line for line in setting.evidence)
+
+
+@dataclass(frozen=True)
+class Base:
+    """What the server held when the wizard read it: the diff's left side and the apply's guard."""
+
+    text: str  # the whole ConfigMap value, or the container's spec as YAML
+    resource_version: str
+    obj: dict  # the object as read
+
+
+@dataclass(frozen=True)
+class Draft:
+    value: str  # what the operator typed: the new value, or the whole new file
+    old_text: str
+    new_text: str  # what will be written (the ConfigMap value, or the container spec as YAML)
+    label: str  # the diff's file label, e.g. "workflowexecution-config/workflowexecution.yaml"
+
+
+def editor_language(setting: Setting) -> str | None:
+    """The TextArea language for a whole-key edit."""
+    fmt = value_format(setting.key or "")
+    return {"yaml": "yaml", "json": "json", "toml": "toml"}.get(fmt or "")
+
+
+def base_from_configmap(obj: dict, key: str) -> Base:
+    value = (obj.get("data") or {}).get(key)
+    return Base("" if value is None else value, str((obj.get("metadata") or {}).get("resourceVersion") or ""), obj)
+
+
+def container_spec(obj: dict, container: str) -> dict | None:
+    spec = ((obj.get("spec") or {}).get("template") or {}).get("spec") or {}
+    return next((c for c in spec.get("containers") or [] if c.get("name") == container), None)
+
+
+def _container_yaml(found: dict) -> str:
+    keep = {k: found[k] for k in ("name", "image", "command", "args", "env") if k in found}
+    return yaml.safe_dump(keep, sort_keys=False, allow_unicode=True, width=4096)
+
+
+def base_from_workload(obj: dict, container: str) -> Base:
+    found = container_spec(obj, container)
+    text = _container_yaml(found) if found else ""
+    return Base(text, str((obj.get("metadata") or {}).get("resourceVersion") or ""), obj)
+
+
+def check_value(setting: Setting, route: Route, value: str) -> str | None:
+    """Why `value` cannot be written, or None; shown inline, and it blocks the next step."""
+    if route == Route.KEY:
+        return validate_format(setting.key or "", value)
+    if value == "" and setting.value_type not in ("string",):
+        return "a value is required"
+    problem = validate_value(setting.value_type, value, positive=must_be_positive(setting))
+    return f"{setting.value_type} expected: {problem}" if problem else None
+
+
+def make_draft(setting: Setting, route: Route, base: Base, value: str) -> Draft:
+    """The text the apply will write; EditError (operator text) when it cannot be built."""
+    problem = check_value(setting, route, value)
+    if problem:
+        raise EditError(problem)
+    if route == Route.KEY:
+        new_text = value
+    elif route == Route.KEY_PATH:
+        fmt = value_format(setting.key or "") or "yaml"
+        new_text = set_key_path(base.text, setting.key_path or "", value, fmt=fmt)
+    elif route == Route.TEMPLATE:
+        new_text = _template_after(base.obj, setting, value)
+    else:
+        raise EditError("this setting cannot be edited here")
+    if new_text == base.text:
+        raise EditError("the new value is the same as the current one: nothing to change")
+    if route == Route.TEMPLATE:
+        label = f"{setting.workload} container {setting.container}"
+    else:
+        label = f"{setting.configmap}/{setting.key}"
+    return Draft(value, base.text, new_text, label)
+
+
+def _template_after(obj: dict, setting: Setting, value: str) -> str:
+    found = container_spec(obj, setting.container)
+    if found is None:
+        raise EditError(f"{setting.workload} has no container {setting.container}")
+    after = copy.deepcopy(found)
+    if str(setting.source) == "flag":
+        args, hit = replace_flag(list(after.get("args") or []), setting.name, value)
+        if hit:
+            after["args"] = args
+        else:
+            command, hit = replace_flag(list(after.get("command") or []), setting.name, value)
+            if hit:
+                after["command"] = command
+            else:
+                after["args"] = [*(after.get("args") or []), f"--{setting.name.lstrip('-')}={value}"]
+    else:
+        env = list(after.get("env") or [])
+        entry = next((e for e in env if e.get("name") == setting.name), None)
+        if entry is not None and entry.get("valueFrom"):
+            raise EditError(f"{setting.name} comes from {next(iter(entry['valueFrom']))}; change it at its source")
+        if entry is None:
+            env.append({"name": setting.name, "value": value})
+        else:
+            entry["value"] = value
+        after["env"] = env
+    return _container_yaml(after)
+
+
+def rebase(setting: Setting, route: Route, draft: Draft, fresh: Base) -> Draft:
+    """The same edit made again on the server's newer version (a whole-key edit keeps the operator's text)."""
+    return make_draft(setting, route, fresh, draft.value) if route != Route.KEY else \
+        Draft(draft.value, fresh.text, draft.value, draft.label)

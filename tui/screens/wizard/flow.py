@@ -1,0 +1,305 @@
+"""The change wizard as a state machine, without any UI: read, edit, review, apply, follow, summarise.
+
+Methods that talk to the cluster block; the screen calls them from worker threads.
+Events reach the flow through `feed`; the window for reload events through `tick`.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from enum import StrEnum
+
+import yaml
+
+from tui.cluster.edits import EditError
+from tui.history import ChangeHistory, ChangeRecord
+from tui.model.events import ClusterEvent
+from tui.model.layers import Setting
+from tui.screens.wizard.draft import Base, Draft, base_from_configmap, base_from_workload, make_draft, rebase
+from tui.screens.wizard.follow import PodCheck, ReloadWatch, RolloutWatch
+from tui.screens.wizard.plan import ChangePlan, Follow, Route, display_name, plan_change
+
+
+class Step(StrEnum):
+    WHERE = "Where it lives"
+    EDIT = "Edit"
+    REVIEW = "Review"
+    FOLLOW = "Apply and follow"
+    SUMMARY = "Summary"
+
+
+class Phase(StrEnum):
+    EDITING = "editing"  # nothing written yet
+    RELOADING = "reloading"  # waiting for each pod's reload event
+    STALE = "stale"  # the window passed without a reload on every pod
+    CONFIRM_RESTART = "confirm-restart"  # written; the pods must restart to use it
+    ROLLING = "rolling"
+    REJECTED = "rejected"  # a pod's app refused the new content and kept the old one
+    FAILED = "failed"  # the rollout crash-loops or stalled
+    IN_FORCE = "in-force"
+    UNDONE = "undone"
+
+
+TERMINAL = (Phase.IN_FORCE, Phase.UNDONE)
+
+
+class ChangeFlow:
+    def __init__(self, setting: Setting, workload_key: tuple[str, str, str], session, *,
+                 history: ChangeHistory | None = None, window: float | None = None):
+        self.setting = setting
+        self.key = tuple(workload_key)
+        self.session = session
+        self.history = history or ChangeHistory()
+        correlator = getattr(session, "correlator", None)
+        self.window = window if window is not None else float(getattr(correlator, "window", 90.0))
+        self.plan: ChangePlan | None = None
+        self.base: Base | None = None
+        self.draft: Draft | None = None
+        self.step = Step.WHERE
+        self.phase = Phase.EDITING
+        self.problem: str | None = None  # the last operator-facing reason something did not happen
+        self.dry_run_result = None
+        self.conflict = None  # the ActionResult of a conflict, with the server's current value
+        self.applied = None  # the ActionResult of the apply
+        self.applied_at: float | None = None
+        self.applied_wall: datetime | None = None
+        self.in_force_after: float | None = None
+        self.reload: ReloadWatch | None = None
+        self.rollout: RolloutWatch | None = None
+        self.rollout_target: str | None = None  # resourceVersion the rollout is measured from
+        self.undo_done: list[str] = []
+        self.recorded: ChangeRecord | None = None
+
+    # -- reading -------------------------------------------------------------------------------
+    @property
+    def namespace(self) -> str:
+        return self.key[1]
+
+    @property
+    def name(self) -> str:
+        return display_name(self.setting)
+
+    def pod_names(self) -> list[str]:
+        return [p["metadata"]["name"] for p in self.session.pods_of(self.key)
+                if not (p.get("metadata") or {}).get("deletionTimestamp")]
+
+    def prepare(self) -> ChangePlan:
+        """Step 1: the plan, with RBAC asked of the server; then what the server holds now."""
+        row = self.session.workloads().get(self.key)
+        pods = row.desired if row is not None else len(self.pod_names())
+        siblings = self.session.settings(self.key)
+        readonly = bool(getattr(self.session, "readonly", False))
+        self.plan = plan_change(self.setting, pods=pods, siblings=siblings, readonly=readonly, can=self._can)
+        if self.plan.route != Route.REFUSED:
+            self.base = self.read_base()
+        return self.plan
+
+    def _can(self, verb: str, resource: str, namespace: str) -> bool:
+        try:
+            return self.session.can(verb, resource, namespace)
+        except Exception:  # noqa: BLE001 - an unanswered review is not a refusal; the apply asks again
+            return True
+
+    def read_base(self) -> Base:
+        if self.plan.route == Route.TEMPLATE:
+            kind, ns, name = self.key
+            obj = yaml.safe_load(self.session.object_yaml(kind, ns, name)) or {}
+            return base_from_workload(obj, self.setting.container)
+        obj = yaml.safe_load(self.session.object_yaml("ConfigMap", self.namespace, self.setting.configmap)) or {}
+        return base_from_configmap(obj, self.setting.key or "")
+
+    def initial_input(self) -> str:
+        if self.plan.route == Route.KEY:
+            return self.base.text if self.base else ""
+        return "" if self.setting.value is None else self.setting.value
+
+    # -- edit and review ----------------------------------------------------------------------------
+    def edit(self, value: str) -> Draft:
+        """Step 2: EditError with the reason when the value cannot be written."""
+        self.draft = make_draft(self.setting, self.plan.route, self.base, value)
+        self.conflict = None
+        self.dry_run_result = None
+        return self.draft
+
+    def dry_run(self):
+        """Step 3: the server's verdict, nothing stored."""
+        self.dry_run_result = self._write(dry_run=True)
+        if self.dry_run_result.status == "conflict":
+            self.conflict = self.dry_run_result
+        return self.dry_run_result
+
+    def _write(self, *, dry_run: bool):
+        actions, s, route = self.session.actions, self.setting, self.plan.route
+        if route == Route.TEMPLATE:
+            from tui.screens.wizard.draft import must_be_positive
+
+            return actions.edit_container_value(self.key, s.container, str(s.source), s.name, self.draft.value,
+                                                value_type=s.value_type, positive=must_be_positive(s),
+                                                dry_run=dry_run, resource_version=self.base.resource_version)
+        return actions.edit_configmap_key(self.namespace, s.configmap, s.key, self.draft.new_text,
+                                          resource_version=self.base.resource_version, dry_run=dry_run)
+
+    def rebase(self) -> Draft:
+        """After a conflict: the same edit on what the server holds now; review it again."""
+        fresh = self.read_base()
+        self.draft = rebase(self.setting, self.plan.route, self.draft, fresh)
+        self.base, self.conflict, self.dry_run_result = fresh, None, None
+        return self.draft
+
+    # -- apply and follow ---------------------------------------------------------------------
+    def apply(self):
+        """Step 4: write it; a conflict or refusal leaves everything as it was."""
+        result = self._write(dry_run=False)
+        if result.status == "conflict":
+            self.conflict = result
+        if not result.ok:
+            self.problem = result.message
+            return result
+        self.applied, self.applied_at, self.applied_wall = result, time.monotonic(), datetime.now(UTC)
+        self.step = Step.FOLLOW
+        follow = self.plan.follow
+        if follow in (Follow.HOT, Follow.FILE, Follow.RELOAD_THEN_RESTART):
+            self.reload = ReloadWatch(self.setting.configmap, self.setting.key, str(result.resource_version or ""),
+                                      [PodCheck(p) for p in self.pod_names()])
+            self.phase = Phase.RELOADING
+        elif follow == Follow.RESTART:
+            self.phase = Phase.CONFIRM_RESTART
+        else:
+            self._start_rollout(self.plan.route == Route.TEMPLATE and result.resource_version or None)
+        return result
+
+    def _start_rollout(self, target_version: str | None) -> None:
+        self.rollout = RolloutWatch(self.key)
+        self.rollout_target = target_version
+        self.phase = Phase.ROLLING
+
+    def restart(self):
+        """The confirmed rollout restart."""
+        result = self.session.actions.rollout_restart(self.key)
+        if result.ok:
+            self._start_rollout(result.resource_version)
+        else:
+            self.problem = result.message
+        return result
+
+    def feed(self, events: list[ClusterEvent]) -> bool:
+        changed = False
+        for event in events:
+            if self.reload is not None and self.phase in (Phase.RELOADING, Phase.STALE):
+                changed |= self.reload.feed(event)
+            if self.rollout is not None and self.phase in (Phase.ROLLING, Phase.FAILED):
+                changed |= self.rollout.feed(event)
+        if changed:
+            self._advance()
+        return changed
+
+    def tick(self, now: float | None = None) -> bool:
+        """The reload window: pods silent past it are flagged, and a restart is offered."""
+        now = time.monotonic() if now is None else now
+        if self.phase == Phase.RELOADING and self.applied_at is not None and now - self.applied_at > self.window:
+            self.reload.expire()
+            self._advance()
+            return True
+        return False
+
+    def _advance(self) -> None:
+        if self.phase in (Phase.RELOADING, Phase.STALE) and self.reload is not None:
+            watch = self.reload
+            if watch.rejected and watch.answered:
+                self.phase = Phase.REJECTED
+            elif watch.all_applied and self.plan.follow != Follow.RELOAD_THEN_RESTART:
+                self._in_force(watch.slowest)
+            elif watch.answered:
+                self.phase = Phase.CONFIRM_RESTART
+            elif any(p.state == "no event yet" for p in watch.pods):
+                self.phase = Phase.STALE
+        elif self.phase == Phase.ROLLING and self.rollout is not None:
+            if self.rollout.failed:
+                self.phase = Phase.FAILED
+            elif self.rollout.done:
+                if self.undo_done:
+                    self._finish(Phase.UNDONE)
+                else:
+                    self._in_force(None)
+
+    def _in_force(self, delay: float | None) -> None:
+        elapsed = time.monotonic() - self.applied_at if self.applied_at is not None else None
+        self.in_force_after = elapsed if elapsed is not None else delay
+        self._finish(Phase.IN_FORCE)
+
+    def _finish(self, phase: Phase) -> None:
+        self.phase = phase
+        self.step = Step.SUMMARY
+        self.record()
+
+    # -- undo -------------------------------------------------------------------------------
+    @property
+    def configmap_changed(self) -> bool:
+        return self.applied is not None and self.plan.route in (Route.KEY, Route.KEY_PATH)
+
+    def revert(self):
+        """Put back the ConfigMap value saved before the edit."""
+        s = self.setting
+        result = self.session.actions.revert(self.namespace, s.configmap, s.key)
+        if result.ok:
+            self.undo_done.append(result.message)
+            if self.phase != Phase.ROLLING:
+                self._finish(Phase.UNDONE)
+        else:
+            self.problem = result.message
+        return result
+
+    def rollback(self) -> list:
+        """The previous revision of the workload, and the ConfigMap's old value when it was changed too."""
+        results = []
+        if self.configmap_changed:
+            reverted = self.revert()
+            results.append(reverted)
+            if not reverted.ok:
+                return results
+        result = self.session.actions.rollback(self.key)
+        results.append(result)
+        if result.ok:
+            self.undo_done.append(result.message)
+            self.rollout = RolloutWatch(self.key)
+            self.rollout_target = result.resource_version
+            self.phase = Phase.ROLLING
+            self.step = Step.FOLLOW
+        else:
+            self.problem = result.message
+        return results
+
+    # -- summary ------------------------------------------------------------------------------
+    def undo_hint(self) -> str:
+        kind, ns, name = self.key
+        if self.plan.route == Route.TEMPLATE:
+            return f"kubectl rollout undo {kind.lower()}/{name} -n {ns} (or b in the wizard while it follows)"
+        backup = getattr(self.applied, "backup", None)
+        where = f" saved in {backup}" if backup else ""
+        return f"revert ConfigMap {self.setting.configmap} key {self.setting.key} to the value{where}"
+
+    def record(self, outcome: str | None = None) -> ChangeRecord | None:
+        """Once per change: appended to the change history."""
+        if self.applied is None or self.recorded is not None:
+            return self.recorded
+        s, conn = self.setting, getattr(self.session, "connection", None)
+        old = s.value if self.plan.route != Route.KEY else (self.draft.old_text if self.draft else None)
+        record = ChangeRecord(
+            started=(self.applied_wall or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            context=getattr(conn, "context", "") or "", user=getattr(conn, "user", "") or "",
+            namespace=self.namespace, workload=f"{self.key[0]}/{self.key[2]}", container=s.container,
+            setting=self.name, source=str(s.source), layer=str(s.layer), old_value=old,
+            new_value=self.draft.value if self.draft else None, outcome=outcome or str(self.phase),
+            in_force_after=None if self.in_force_after is None else round(self.in_force_after, 1),
+            configmap=s.configmap, key=s.key, key_path=s.key_path, undo=self.undo_hint(),
+            backup=getattr(self.applied, "backup", None), message="; ".join(self.undo_done))
+        self.recorded = record
+        try:
+            self.history.append(record)
+        except OSError as exc:
+            self.problem = f"The change history could not be written: {exc}"
+        return record
+
+
+__all__ = ["ChangeFlow", "EditError", "Phase", "Step", "TERMINAL"]

@@ -1,0 +1,116 @@
+"""Step 4, as data: what each pod did with the change, and how the rollout goes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from tui.model.events import CrashLoop, KubeEvent, ReloadEvent, ReloadPending, ReloadStale, RolloutProgress
+
+
+class PodState(StrEnum):
+    WAITING = "waiting for kubelet"
+    APPLIED = "applied"
+    NEEDS_RESTART = "reloaded, needs restart"
+    REJECTED = "rejected"
+    STALE = "no event yet"
+
+
+@dataclass
+class PodCheck:
+    pod: str
+    state: PodState = PodState.WAITING
+    hash: str | None = None
+    delay: float | None = None
+    message: str = ""
+
+
+@dataclass
+class ReloadWatch:
+    """One ConfigMap version and the pods expected to load it."""
+
+    configmap: str
+    key: str
+    version: str
+    pods: list[PodCheck]
+
+    def feed(self, event) -> bool:
+        check = next((p for p in self.pods if p.pod == getattr(event, "pod", None)), None)
+        if check is None:
+            return False
+        if isinstance(event, ReloadEvent) and event.version == self.version and event.configmap == self.configmap:
+            check.state = {"applied": PodState.APPLIED, "rejected": PodState.REJECTED}.get(
+                event.outcome, PodState.NEEDS_RESTART)
+            check.hash, check.delay, check.message = event.hash, event.delay, event.message
+            return True
+        mine = getattr(event, "configmap", None) == self.configmap and getattr(event, "key", None) == self.key
+        if isinstance(event, ReloadStale) and mine and check.state == PodState.WAITING:
+            check.state = PodState.STALE
+            return True
+        if isinstance(event, ReloadPending) and mine and check.state == PodState.STALE:
+            check.state = PodState.WAITING
+            return True
+        return False
+
+    def expire(self) -> bool:
+        """The window passed: every pod still waiting has sent no event."""
+        changed = False
+        for check in self.pods:
+            if check.state == PodState.WAITING:
+                check.state, changed = PodState.STALE, True
+        return changed
+
+    def count(self, state: PodState) -> int:
+        return sum(1 for p in self.pods if p.state == state)
+
+    @property
+    def answered(self) -> bool:
+        return all(p.state not in (PodState.WAITING, PodState.STALE) for p in self.pods)
+
+    @property
+    def all_applied(self) -> bool:
+        return bool(self.pods) and all(p.state == PodState.APPLIED for p in self.pods)
+
+    @property
+    def rejected(self) -> list[PodCheck]:
+        return [p for p in self.pods if p.state == PodState.REJECTED]
+
+    @property
+    def slowest(self) -> float | None:
+        delays = [p.delay for p in self.pods if p.delay is not None]
+        return max(delays) if delays else None
+
+
+@dataclass
+class RolloutWatch:
+    """The rollout of one workload, with `kubectl rollout status` counts and the failures seen."""
+
+    workload: tuple[str, str, str]
+    progress: RolloutProgress | None = None
+    crashes: list[CrashLoop] = field(default_factory=list)
+    events: list[KubeEvent] = field(default_factory=list)
+
+    def feed(self, event) -> bool:
+        if getattr(event, "workload", None) != self.workload:
+            return False
+        if isinstance(event, RolloutProgress):
+            self.progress = event
+            return True
+        if isinstance(event, CrashLoop):
+            if not any((c.pod, c.container) == (event.pod, event.container) for c in self.crashes):
+                self.crashes.append(event)
+            return True
+        if isinstance(event, KubeEvent):
+            self.events = [*self.events[-4:], event]
+            return True
+        return False
+
+    @property
+    def done(self) -> bool:
+        return self.progress is not None and self.progress.done
+
+    @property
+    def failed(self) -> str | None:
+        if self.progress is not None and self.progress.failed_reason:
+            return self.progress.failed_reason
+        return self.crashes[0].reason if self.crashes else None

@@ -1,0 +1,175 @@
+"""Step 1, as data: where the setting lives, which path the change takes, and what may stand in its way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tui.model.layers import Layer, Setting, Source
+
+
+class Route(StrEnum):
+    KEY = "configmap-key"  # the whole value of a ConfigMap key, in an editor
+    KEY_PATH = "configmap-path"  # one key path inside a YAML/JSON value
+    TEMPLATE = "template"  # a flag or literal env value of the pod template
+    REFUSED = "refused"
+
+
+class Follow(StrEnum):
+    HOT = "hot-reload"  # wait for every pod to report the new hash
+    FILE = "file-propagates"  # wait for a reload; none known: offer a restart
+    RESTART = "restart"  # apply the ConfigMap, then a confirmed rollout restart
+    ROLLOUT = "rollout"  # the pod template changed (or Reloader acts): the rollout starts by itself
+    RELOAD_THEN_RESTART = "reload-then-restart"  # the watched file reloads, but this key is read at start
+
+
+@dataclass(frozen=True)
+class Caution:
+    kind: str  # helm | argocd | flux | helm-checksum | reloader | immutable | rbac | readonly | secret
+    text: str
+    blocks: bool = False  # the apply will be refused
+
+
+@dataclass(frozen=True)
+class ChangePlan:
+    route: Route
+    follow: Follow | None
+    summary: str  # the plan in plain words
+    steps: tuple[str, ...]
+    cautions: tuple[Caution, ...]
+    pods: int
+    verb: str  # the permission the apply needs, e.g. "update configmaps"
+    refusal: str | None = None
+
+    @property
+    def blocked(self) -> Caution | None:
+        return next((c for c in self.cautions if c.blocks), None)
+
+    @property
+    def restarts(self) -> bool:
+        return self.follow in (Follow.RESTART, Follow.ROLLOUT, Follow.RELOAD_THEN_RESTART)
+
+
+MANAGED = {
+    "helm": "Managed by Helm: the next upgrade reverts a direct edit; change the chart values. You may still proceed.",
+    "argocd": "Managed by Argo CD: the next sync reverts this edit; change it in Git. You may still proceed.",
+    "flux": "Managed by Flux: the next reconcile reverts this edit; change it in Git. You may still proceed.",
+}
+AUTO = {
+    "reloader": "Stakater Reloader watches this workload: the ConfigMap edit rolls every pod automatically.",
+    "helm-checksum": "The pods carry a Helm checksum/config annotation: the next helm upgrade rolls them and "
+                     "overwrites a direct edit.",
+}
+
+
+def pods_phrase(count: int) -> str:
+    return "1 pod" if count == 1 else f"{count} pods"
+
+
+def display_name(setting: Setting) -> str:
+    if setting.source == Source.FILE_KEY and setting.key_path:
+        return setting.key_path
+    if setting.source == Source.FILE and setting.key:
+        return setting.key
+    return setting.name
+
+
+def route_of(setting: Setting) -> tuple[Route, str | None]:
+    if setting.secret:
+        return Route.REFUSED, "This value comes from a Secret: kubeknobs never shows or edits Secret values."
+    if setting.layer == Layer.IMMUTABLE:
+        return Route.REFUSED, (f"ConfigMap {setting.configmap} is immutable: create a new ConfigMap with the change "
+                               "and point the workload at it; kubeknobs cannot make that change yet.")
+    if setting.configmap and setting.key and setting.key_path:
+        return Route.KEY_PATH, None
+    if setting.configmap and setting.key:
+        return Route.KEY, None
+    if setting.source in (Source.FLAG, Source.ENV) and not setting.configmap:
+        return Route.TEMPLATE, None
+    return Route.REFUSED, "This setting has no single value to edit; follow the plan by hand."
+
+
+def _watched(setting: Setting, siblings: Iterable[Setting]) -> bool:
+    """Does the app watch the file this key lives in (another setting of the same file hot-reloads)?"""
+    return any(s.configmap == setting.configmap and s.key == setting.key and s.container == setting.container
+               and s.layer == Layer.HOT_RELOAD for s in siblings)
+
+
+def follow_of(setting: Setting, route: Route, siblings: Iterable[Setting]) -> Follow | None:
+    if route == Route.REFUSED:
+        return None
+    if route == Route.TEMPLATE:
+        return Follow.ROLLOUT
+    if setting.auto_restart == "reloader":
+        return Follow.ROLLOUT
+    if setting.layer == Layer.HOT_RELOAD:
+        return Follow.HOT
+    if setting.layer == Layer.FILE_PROPAGATES:
+        return Follow.FILE
+    if setting.consumed == "volume" and _watched(setting, list(siblings)):
+        return Follow.RELOAD_THEN_RESTART
+    return Follow.RESTART
+
+
+def _where(setting: Setting) -> str:
+    name = display_name(setting)
+    if setting.source == Source.FLAG:
+        return f"`{name}` is a command-line flag of container {setting.container} in {setting.workload}."
+    if setting.source == Source.ENV and not setting.configmap:
+        return f"`{name}` is an env value of container {setting.container} in {setting.workload}."
+    if setting.source == Source.ENV:
+        return f"`{name}` comes from ConfigMap `{setting.configmap}`, key `{setting.key}`, into the env of {setting.container}."
+    text = f"`{name}` is in ConfigMap `{setting.configmap}`"
+    if setting.key_path:
+        text += f", file `{setting.key}`"
+    if setting.mount_path:
+        text += f", mounted at `{setting.mount_path}`"
+        if setting.sub_path:
+            text += " with subPath (a copy made at start)"
+    return text + "."
+
+
+def _how(follow: Follow | None, pods: int, setting: Setting) -> str:
+    n = pods_phrase(pods)
+    return {
+        Follow.HOT: f"The app reloads it live: edit the ConfigMap and wait for the reload event on {n}.",
+        Follow.FILE: f"The kubelet updates the file, but no reload is known: edit the ConfigMap, wait for the file to "
+                     f"reach {n}, then restart if the app does not pick it up.",
+        Follow.RESTART: f"It is read only at start: edit the ConfigMap, then restart {n}.",
+        Follow.RELOAD_THEN_RESTART: f"The app watches this file but reads this key only at start: edit the ConfigMap, "
+                                    f"then restart {n}.",
+        Follow.ROLLOUT: (f"It is read once at start: editing the pod template rolls {n}."
+                         if setting.source in (Source.FLAG, Source.ENV) and not setting.configmap else
+                         f"Reloader rolls {n} after the ConfigMap edit."),
+    }.get(follow, "")
+
+
+def plan_change(setting: Setting, *, pods: int, siblings: Iterable[Setting] = (), readonly: bool = False,
+                can: Callable[[str, str, str], bool] | None = None) -> ChangePlan:
+    route, refusal = route_of(setting)
+    follow = follow_of(setting, route, siblings)
+    resource = (setting.workload.split("/", 1)[0].lower() + "s") if route == Route.TEMPLATE else "configmaps"
+    verb = "patch" if route == Route.TEMPLATE else "update"
+    cautions: list[Caution] = []
+    if setting.managed_by in MANAGED:
+        cautions.append(Caution(str(setting.managed_by), MANAGED[setting.managed_by]))
+    if setting.auto_restart in AUTO:
+        cautions.append(Caution(str(setting.auto_restart), AUTO[setting.auto_restart]))
+    if setting.layer == Layer.IMMUTABLE:
+        cautions.append(Caution("immutable", f"ConfigMap {setting.configmap} is immutable: the change needs a new "
+                                "ConfigMap and a rolling update of the workload.", blocks=True))
+    if readonly:
+        cautions.append(Caution("readonly", "kubeknobs runs read-only (--readonly): every apply is refused and "
+                                "nothing is changed.", blocks=True))
+    elif can is not None and route != Route.REFUSED:
+        missing = [f"{v} {r} in namespace {setting.namespace}" for v, r in
+                   [(verb, resource)] + ([("patch", setting.workload.split("/", 1)[0].lower() + "s")]
+                                         if follow in (Follow.RESTART, Follow.RELOAD_THEN_RESTART) else [])
+                   if not can(v, r, setting.namespace)]
+        if missing:
+            cautions.append(Caution("rbac", "You may not " + "; nor ".join(missing) + ": the apply will be refused.",
+                                    blocks=True))
+    summary = _where(setting) + " " + (_how(follow, pods, setting) if route != Route.REFUSED else (refusal or ""))
+    return ChangePlan(route, follow, summary.strip(), tuple(setting.plan), tuple(cautions), pods,
+                      f"{verb} {resource}", refusal)

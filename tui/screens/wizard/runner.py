@@ -1,0 +1,137 @@
+"""Keeps a change followed on the app's loop, whether or not its wizard is on screen.
+
+Events come from the app's event history (the session's stream); rollout progress is
+read from the session's cache with `kubectl rollout status` semantics, so nothing here
+outlives the app: its one timer stops with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tui.cluster.rollout import failing_containers, last_log_lines, rollout_status
+from tui.model.events import CrashLoop, RolloutProgress
+from tui.screens.wizard.flow import TERMINAL, ChangeFlow, Phase
+
+POLL = 0.2
+
+
+def _newer_or_same(seen: str, target: str) -> bool:
+    if seen == target:
+        return True
+    return seen.isdigit() and target.isdigit() and int(seen) >= int(target)
+
+
+class ChangeRun:
+    def __init__(self, app, flow: ChangeFlow):
+        self.app, self.flow = app, flow
+        self.listeners: list[Callable[[], None]] = []
+        self._mark = app.event_history[-1] if app.event_history else None
+        self._timer = None
+        self._last_progress: RolloutProgress | None = None
+        self._crash_seen: set[tuple[str, str]] = set()
+        self._announced = False
+
+    def mark(self) -> None:
+        """Events from now on concern this change (called just before the apply)."""
+        history = self.app.event_history
+        self._mark = history[-1] if history else None
+
+    def start(self) -> None:
+        if self._timer is None:
+            self._timer = self.app.set_interval(POLL, self.poll, name="kubeknobs-change-follow")
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def _new_events(self) -> list:
+        history = self.app.event_history
+        out = []
+        for event in reversed(history):
+            if event is self._mark:
+                break
+            out.append(event)
+        if history:
+            self._mark = history[-1]
+        out.reverse()
+        return out
+
+    def poll(self) -> None:
+        flow = self.flow
+        changed = flow.feed(self._new_events())
+        changed |= flow.tick()
+        if flow.phase == Phase.ROLLING:
+            changed |= self._follow_rollout()
+        if changed:
+            self._changed()
+        if flow.phase in TERMINAL:
+            self.stop()
+            self._announce()
+
+    def _changed(self) -> None:
+        for listener in list(self.listeners):
+            listener()
+
+    def _announce(self) -> None:
+        """The outcome reaches the operator even when the wizard was left."""
+        if self._announced or self.listeners:
+            return
+        self._announced = True
+        word = "is in force" if self.flow.phase == Phase.IN_FORCE else "was undone"
+        self.app.notify(f"{self.flow.name} of {self.flow.key[2]} {word}.", title="Change", markup=False)
+
+    def _follow_rollout(self) -> bool:
+        flow, session = self.flow, self.app.session
+        if session is None:
+            return False
+        obj = session.workload_object(flow.key)
+        if obj is None:
+            return False
+        seen = str((obj.get("metadata") or {}).get("resourceVersion") or "")
+        if flow.rollout_target and not _newer_or_same(seen, flow.rollout_target):
+            return False  # the cache has not seen our own write yet
+        status = rollout_status(obj)
+        event = RolloutProgress(namespace=flow.key[1], workload=flow.key, updated=status.updated,
+                                ready=status.ready, available=status.available, desired=status.desired,
+                                done=status.done, failed_reason=status.failed_reason, message=status.message)
+        events = []
+        if self._last_progress is None or _counts(self._last_progress) != _counts(event):
+            self._last_progress = event
+            events.append(event)
+        for pod in session.pods_of(flow.key):
+            for container, reason, _message in failing_containers(pod):
+                name = pod["metadata"]["name"]
+                if (name, container) not in self._crash_seen:
+                    self._crash_seen.add((name, container))
+                    self._fetch_crash(name, container, reason)
+        if events:
+            self.app.add_events(events)
+            return flow.feed(events)
+        return False
+
+    def _fetch_crash(self, pod: str, container: str, reason: str) -> None:
+        flow = self.flow
+
+        def fetch() -> None:
+            try:
+                api = self.app.session.actions.api
+                lines = tuple(last_log_lines(api, flow.key[1], pod, container, 10,
+                                             previous=reason == "CrashLoopBackOff"))
+            except Exception:  # noqa: BLE001 - the crash is reported without its lines
+                lines = ()
+            event = CrashLoop(namespace=flow.key[1], workload=flow.key, pod=pod, container=container,
+                              reason=reason, last_lines=lines)
+            self.app.call_from_thread(self._crash, event)
+
+        self.app.run_worker(fetch, thread=True, group="kubeknobs-change-crash", exit_on_error=False)
+
+    def _crash(self, event: CrashLoop) -> None:
+        self.app.add_events([event])
+        if self.flow.feed([event]):
+            self._changed()
+
+
+def _counts(event: RolloutProgress) -> tuple:
+    return (event.updated, event.ready, event.available, event.desired, event.done, event.failed_reason)
