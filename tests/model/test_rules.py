@@ -350,3 +350,17 @@ def test_a_flag_whose_value_comes_from_a_configmap_is_changed_in_the_configmap()
 def test_a_flag_after_an_argument_says_go_flag_parsing_may_stop_there():
     evidence = one(deployment([container(args=["serve", "--port=80"])]), "--port").evidence
     assert any("comes after the argument 'serve'" in e for e in evidence)
+
+
+def test_a_content_rule_without_known_content_falls_back_to_mount_semantics():
+    obj = deployment([container(image="coredns/coredns:1.11.1", args=["-conf", "/etc/coredns/Corefile"],
+                                mounts=[{"name": "c", "mountPath": "/etc/coredns"}])], [cm_volume("c", "absent")])
+    setting = one(obj, "absent/Corefile", profiles=ProfileSet.builtin())
+    assert setting.layer == Layer.FILE_PROPAGATES
+    assert "profile coredns decides by the content of Corefile, which is not known here" in setting.evidence[0]
+
+
+def test_declaring_live_keys_implies_the_file_is_watched():
+    profile = parse_profile({"name": "p", "match": {"images": ["x"]},
+                             "files": [{"key": "a.yaml", "format": "yaml", "live": ["a"]}]}, "test")
+    assert profile.files[0].watched is True

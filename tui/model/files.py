@@ -43,6 +43,11 @@ def _file_layer(context, container, mounted: MountedFile, obj, declaration: Decl
             if found:
                 return Layer.HOT_RELOAD, [f"declared by {declaration.origin}: {has}, the app re-reads it"]
             return Layer.RESTART, [f"declared by {declaration.origin}: {has}, the app reads it only at start"]
+        if declaration.rule.watched_when is not None and content is None:
+            return Layer.FILE_PROPAGATES, [
+                f"inferred from mount semantics: {declaration.origin} decides by the content of {name},"
+                " which is not known here"
+            ]
         if watched is True:
             return Layer.HOT_RELOAD, [f"declared by {declaration.origin}: the app watches {name} and applies changes"]
         if watched is False:

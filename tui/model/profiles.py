@@ -337,6 +337,10 @@ def _file_rule(entry, where: str) -> FileRule:
             watched_when = re.compile(str(entry["watched_when"]), re.MULTILINE)
         except re.error as error:
             raise ProfileError(f"{where}: watched_when is not a valid regular expression: {error}") from None
+    live = _strings(entry.get("live"), f"{where}: live")
+    restart = _strings(entry.get("restart"), f"{where}: restart")
+    if watched is None and watched_when is None and (live or restart):
+        watched = True  # declaring which keys apply live says the app watches the file
     return FileRule(
         flag=str(entry["flag"]).lstrip("-") if entry.get("flag") is not None else None,
         env=str(entry["env"]) if entry.get("env") is not None else None,
@@ -345,8 +349,8 @@ def _file_rule(entry, where: str) -> FileRule:
         format=fmt,
         watched=watched,
         watched_when=watched_when,
-        live=_strings(entry.get("live"), f"{where}: live"),
-        restart=_strings(entry.get("restart"), f"{where}: restart"),
+        live=live,
+        restart=restart,
         unlisted=unlisted,
         note=str(entry["note"]) if entry.get("note") else None,
     )
