@@ -156,6 +156,8 @@ class LocalCluster:
     def stop(self) -> None:
         if not self._started:
             return
+        if threading.current_thread() is self.thread:
+            raise RuntimeError("LocalCluster.stop() must be called from another thread than the cluster loop")
         self._started = False
         loop, stopped = self.loop, self._stopped
         if loop is not None and stopped is not None and not loop.is_closed():

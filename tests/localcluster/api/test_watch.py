@@ -151,3 +151,33 @@ def test_pod_log_follow_streams_appended_lines_until_the_pod_goes(api_cluster):
             assert collector.events.get(timeout=WAIT) is None
         finally:
             collector.stop()
+
+
+def test_a_watcher_that_never_reads_is_dropped_instead_of_buffering_forever(api_cluster):
+    import socket
+    import ssl
+    import time
+
+    context = ssl.create_default_context(cafile=api_cluster.ca_path)
+    raw = socket.create_connection(("127.0.0.1", api_cluster.port), timeout=30)
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    stuck = context.wrap_socket(raw, server_hostname="127.0.0.1")
+    try:
+        stuck.sendall(f"GET /api/v1/namespaces/default/configmaps?watch=true HTTP/1.1\r\nHost: x\r\n"
+                      f"Authorization: Bearer {api_cluster.token}\r\n\r\n".encode())
+        deadline = time.monotonic() + WAIT
+        while not api_cluster.faults.open_watches and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert api_cluster.faults.open_watches
+
+        def flood():
+            for i in range(2500):
+                api_cluster.store.create("configmaps", {"metadata": {"name": f"big-{i}"}, "data": {"k": "x" * 4096}})
+
+        api_cluster.call(flood)
+        deadline = time.monotonic() + WAIT
+        while api_cluster.faults.open_watches and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not api_cluster.faults.open_watches
+    finally:
+        stuck.close()

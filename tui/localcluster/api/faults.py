@@ -34,7 +34,7 @@ class Faults:
     def drop_watches(self) -> int:
         """Close every open watch connection (clients see the stream end and must resume)."""
         dropped = len(self.open_watches)
-        self._on_loop(lambda: [w.close() for w in list(self.open_watches)])
+        self._on_loop(lambda: [w.drop() for w in list(self.open_watches)])
         return dropped
 
     def fail_next(self, n: int, status: int = 500, retry_after: int | None = None) -> None:
@@ -78,5 +78,5 @@ class Faults:
     def drop_watches_now(self) -> int:
         watches = list(self.open_watches)
         for watcher in watches:
-            watcher.close()
+            watcher.drop()
         return len(watches)

@@ -90,18 +90,21 @@ async def send_bytes(request: web.Request, parts: list[bytes], status: int = 200
         return web.Response(body=b"".join(parts), status=status, headers={"Content-Type": "application/json"})
     response = web.StreamResponse(status=status, headers={"Content-Type": "application/json"})
     response.content_length = total
-    await response.prepare(request)
-    buffer: list[bytes] = []
-    size = 0
-    for part in parts:
-        buffer.append(part)
-        size += len(part)
-        if size >= CHUNK:
+    try:
+        await response.prepare(request)
+        buffer: list[bytes] = []
+        size = 0
+        for part in parts:
+            buffer.append(part)
+            size += len(part)
+            if size >= CHUNK:
+                await response.write(b"".join(buffer))
+                buffer, size = [], 0
+        if buffer:
             await response.write(b"".join(buffer))
-            buffer, size = [], 0
-    if buffer:
-        await response.write(b"".join(buffer))
-    await response.write_eof()
+        await response.write_eof()
+    except ConnectionResetError:
+        pass  # the client went away mid-list
     return response
 
 

@@ -27,9 +27,10 @@ class Watcher:
         self.wakeup = asyncio.Event()
         self.closed = False
         self.overflowed = False
+        self.abort: Callable[[], None] | None = None  # cuts the connection even while a write is blocked
 
     def offer(self, change: Change) -> None:
-        if self.closed:
+        if self.closed or self.overflowed:
             return
         obj = change.entry.obj
         if self.namespace and obj["metadata"].get("namespace") != self.namespace:
@@ -49,11 +50,28 @@ class Watcher:
         self.pending.append((kind, change))
         if len(self.pending) > MAX_PENDING:
             self.overflowed = True
+            self.pending.clear()
+            self.drop(graceful=False)
         self.wakeup.set()
 
     def close(self) -> None:
         self.closed = True
         self.wakeup.set()
+
+    def drop(self, graceful: bool = True) -> None:
+        """End the watch; the client sees its stream end and must resume.
+
+        Graceful: the stream ends cleanly, and the connection is cut only if a blocked write keeps it open.
+        """
+        self.close()
+        if not graceful:
+            self._abort()
+        else:
+            asyncio.get_running_loop().call_later(1.0, self._abort)
+
+    def _abort(self) -> None:
+        if self.abort is not None:
+            self.abort()
 
 
 def event_line(kind: str, change: Change, render: Callable | None) -> bytes:
@@ -123,6 +141,8 @@ class WatchStream:
         if not expired:
             store.watchers[watcher.resource].add(watcher)
             self.registry.add(watcher)
+            transport = request.transport
+            watcher.abort = transport.abort if transport is not None else None
         response = web.StreamResponse(status=200, headers={"Content-Type": "application/json",
                                                            "Cache-Control": "no-cache, private"})
         response.enable_chunked_encoding()
@@ -135,6 +155,7 @@ class WatchStream:
         except (ConnectionResetError, asyncio.CancelledError, RuntimeError):
             pass
         finally:
+            watcher.abort = None
             watcher.close()
             store.watchers[watcher.resource].discard(watcher)
             self.registry.discard(watcher)
