@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from tui.localcluster.controllers import progress
 from tui.localcluster.controllers.events import record
 from tui.localcluster.controllers.objects import controller_of
+from tui.localcluster.controllers.revision import TemplateCache
 from tui.localcluster.controllers.rollout import Rollout
 from tui.localcluster.controllers.workqueue import Reconciler
+
+_SETTLED = (progress.NEW_RS_AVAILABLE, progress.TIMED_OUT)
 
 
 class DeploymentController(Reconciler):
     name = "deployment-controller"
+    # A safety net for progress deadlines besides the timer set when a rollout stops progressing.
+    resync_interval = 30.0
 
     def __init__(self, cluster, index) -> None:
         super().__init__(cluster)
         self.index = index
+        self.templates = TemplateCache()
 
     def record(self, d: dict, reason: str, message: str, type: str = "Normal") -> None:
         record(self.store, d, reason, message, type, self.name)
@@ -22,6 +29,16 @@ class DeploymentController(Reconciler):
         items, _ = self.store.list("deployments")
         for d in items:
             self.enqueue((d["metadata"].get("namespace"), d["metadata"]["name"]))
+
+    def periodic_resync(self) -> None:
+        """Queue the Deployments whose rollout is still in flight."""
+        items, _ = self.store.list("deployments")
+        for d in items:
+            status = d.get("status") or {}
+            cond = progress.get_condition(status, progress.PROGRESSING)
+            in_flight = cond is not None and cond.get("reason") not in _SETTLED
+            if in_flight or status.get("observedGeneration", 0) < d["metadata"].get("generation", 0):
+                self.enqueue((d["metadata"].get("namespace"), d["metadata"]["name"]))
 
     def on_event(self, event_type: str, resource: str, obj: dict) -> None:
         if resource == "deployments":

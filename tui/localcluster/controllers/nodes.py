@@ -5,6 +5,10 @@ from __future__ import annotations
 from tui.localcluster.controllers.objects import labels_match
 
 
+def _placement(node: dict) -> tuple:
+    return ((node.get("metadata") or {}).get("labels"), node.get("spec"))
+
+
 class NodeRoster:
     """Nodes by name, kept current from store events; callbacks run when the set changes."""
 
@@ -28,10 +32,14 @@ class NodeRoster:
         if resource != "nodes":
             return
         name = obj["metadata"]["name"]
+        before = self.nodes.get(name)
         if event_type == "DELETED":
             self.nodes.pop(name, None)
         else:
             self.nodes[name] = obj
+            # Heartbeats change only the status; placement depends on labels and spec.
+            if before is not None and _placement(before) == _placement(obj):
+                return
         for callback in self.on_change:
             callback()
 

@@ -40,11 +40,33 @@ def equal_ignore_hash(a: dict, b: dict) -> bool:
     return semantic(template_without_hash(a or {})) == semantic(template_without_hash(b or {}))
 
 
-def find_new(d: dict, rss: list[dict]) -> dict | None:
+class TemplateCache:
+    """Normalised templates by (uid, generation): a stored template changes only with the generation."""
+
+    limit = 100_000
+
+    def __init__(self) -> None:
+        self._by_key: dict[tuple, dict] = {}
+
+    def normalised(self, obj: dict) -> dict:
+        meta = obj.get("metadata") or {}
+        key = (meta.get("uid"), meta.get("generation"))
+        found = self._by_key.get(key) if key[0] else None
+        if found is None:
+            found = semantic(template_without_hash((obj.get("spec") or {}).get("template") or {}))
+            if key[0]:
+                if len(self._by_key) >= self.limit:
+                    self._by_key.clear()
+                self._by_key[key] = found
+        return found
+
+
+def find_new(d: dict, rss: list[dict], cache: TemplateCache | None = None) -> dict | None:
     """The oldest ReplicaSet whose template is the Deployment's."""
-    template = d["spec"].get("template") or {}
+    cache = cache or TemplateCache()
+    template = cache.normalised(d)
     for rs in by_creation(rss):
-        if equal_ignore_hash(rs["spec"].get("template") or {}, template):
+        if cache.normalised(rs) == template:
             return rs
     return None
 

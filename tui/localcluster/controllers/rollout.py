@@ -6,11 +6,8 @@ import copy
 
 from tui.localcluster.controllers import progress, revision, specs
 from tui.localcluster.controllers.hashing import template_hash
-from tui.localcluster.controllers.objects import is_terminating, owner_reference, round_half_away
-
-
-def _active(rss: list[dict]) -> list[dict]:
-    return [rs for rs in rss if rs is not None and specs.replicas(rs) > 0]
+from tui.localcluster.controllers.objects import is_terminating, owner_reference
+from tui.localcluster.controllers.scaling import active, scale_proportionally
 
 
 class Rollout:
@@ -90,7 +87,7 @@ class Rollout:
     # --- revisions and the new ReplicaSet ------------------------------------------------
     def revisions(self, create: bool) -> tuple[dict | None, list[dict]]:
         """getAllReplicaSetsAndSyncRevision: (new RS or None, all old RSs)."""
-        new_rs = revision.find_new(self.d, self.rs_list)
+        new_rs = revision.find_new(self.d, self.rs_list, self.controller.templates)
         old = [rs for rs in self.rs_list if new_rs is None or rs["metadata"]["uid"] != new_rs["metadata"]["uid"]]
         return self.new_replica_set(new_rs, old, create), old
 
@@ -211,7 +208,7 @@ class Rollout:
     def is_scaling_event(self) -> bool:
         new_rs, old = self.revisions(create=False)
         want = str(specs.replicas(self.d))
-        for rs in _active([*old, new_rs]):
+        for rs in active([*old, new_rs]):
             desired = (rs["metadata"].get("annotations") or {}).get(specs.DESIRED_REPLICAS)
             if desired is not None and desired != want:
                 return True
@@ -220,7 +217,7 @@ class Rollout:
     def sync(self) -> None:
         """The paused or scaling path: scale proportionally, clean up when paused, write status."""
         new_rs, old = self.revisions(create=False)
-        self.scale(new_rs, old)
+        scale_proportionally(self, new_rs, old)
         new_rs, old = self._refresh(new_rs, old)
         if self.d["spec"].get("paused"):
             self.cleanup(old)
@@ -231,86 +228,13 @@ class Rollout:
         fresh_new = by_name.get(new_rs["metadata"]["name"]) if new_rs else None
         return fresh_new, [by_name.get(rs["metadata"]["name"], rs) for rs in old]
 
-    def scale(self, new_rs: dict | None, old: list[dict]) -> None:
-        d = self.d
-        want = specs.replicas(d)
-        only = self._active_or_latest(new_rs, old)
-        if only is not None:
-            if specs.replicas(only) != want:
-                self.scale_and_record(only, want)
-            return
-        if revision.is_saturated(d, new_rs):
-            for rs in _active(old):
-                self.scale_and_record(rs, 0)
-            return
-        if not specs.is_rolling(d):
-            return
-        active = _active([*old, new_rs])
-        allowed = want + specs.max_surge(d) if want > 0 else 0
-        to_add = allowed - sum(specs.replicas(rs) for rs in active)
-        operation = None
-        if to_add > 0:
-            active = self._size_then(active, newer_first=True)
-            operation = "up"
-        elif to_add < 0:
-            active = self._size_then(active, newer_first=False)
-            operation = "down"
-        added = 0
-        sizes = {}
-        for rs in active:
-            if to_add:
-                share = self._proportion(rs, to_add, added)
-                sizes[rs["metadata"]["name"]] = specs.replicas(rs) + share
-                added += share
-            else:
-                sizes[rs["metadata"]["name"]] = specs.replicas(rs)
-        for i, rs in enumerate(active):
-            name = rs["metadata"]["name"]
-            if i == 0 and to_add:
-                sizes[name] = max(sizes[name] + to_add - added, 0)
-            self.scale_rs(rs, sizes[name], operation)
-
-    @staticmethod
-    def _size_then(rss: list[dict], newer_first: bool) -> list[dict]:
-        ordered = revision.by_creation(rss)
-        if newer_first:
-            ordered.reverse()
-        return sorted(ordered, key=lambda rs: -specs.replicas(rs))
-
-    @staticmethod
-    def _active_or_latest(new_rs: dict | None, old: list[dict]) -> dict | None:
-        if new_rs is None and not old:
-            return None
-        newest_first = list(reversed(revision.by_creation(old)))
-        active = _active([*newest_first, new_rs])
-        if not active:
-            return new_rs if new_rs is not None else newest_first[0]
-        return active[0] if len(active) == 1 else None
-
-    def _proportion(self, rs: dict, to_add: int, added: int) -> int:
-        d = self.d
-        if specs.replicas(rs) == 0 or to_add == 0 or to_add == added:
-            return 0
-        want = specs.replicas(d)
-        if want == 0:
-            fraction = -specs.replicas(rs)
-        else:
-            before = revision.annotation_max_replicas(rs) or int(d["status"].get("replicas") or 0)
-            if before == 0:
-                fraction = 0
-            else:
-                new_size = specs.replicas(rs) * (want + specs.max_surge(d)) / before
-                fraction = round_half_away(new_size) - specs.replicas(rs)
-        allowed = to_add - added
-        return min(fraction, allowed) if to_add > 0 else max(fraction, allowed)
-
     # --- strategies --------------------------------------------------------------------------
     def rolling(self) -> None:
         new_rs, old = self.revisions(create=True)
         if new_rs is not None and self._reconcile_new(new_rs):
             return self._finish()
         new_rs, old = self._refresh(new_rs, old)
-        if self._reconcile_old(new_rs, _active(old)):
+        if self._reconcile_old(new_rs, active(old)):
             return self._finish()
         new_rs, old = self._refresh(new_rs, old)
         if progress.deployment_complete(self.d, self.d["status"]):
@@ -318,7 +242,7 @@ class Rollout:
         self._finish()
 
     def _finish(self) -> None:
-        new_rs = revision.find_new(self.d, self.rs_list)
+        new_rs = revision.find_new(self.d, self.rs_list, self.controller.templates)
         old = [rs for rs in self.rs_list if rs is not new_rs]
         self.sync_rollout_status([*old, new_rs], new_rs)
 
@@ -376,7 +300,7 @@ class Rollout:
     def recreate(self) -> None:
         new_rs, old = self.revisions(create=False)
         scaled = False
-        for rs in _active(old):
+        for rs in active(old):
             scaled = self.scale_and_record(rs, 0)[0] or scaled
         if scaled or self._old_pods_running(new_rs, old):
             return self._finish()

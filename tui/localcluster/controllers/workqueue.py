@@ -77,11 +77,14 @@ class Reconciler:
     """Base of a controller: listens to the store, queues keys, reconciles them one by one."""
 
     name = "controller"
+    # Seconds between periodic_resync() calls; None for none.
+    resync_interval: float | None = None
 
     def __init__(self, cluster) -> None:
         self.cluster = cluster
         self.queue: WorkQueue | None = None
         self._task: asyncio.Task | None = None
+        self._resync: asyncio.Task | None = None
         self._failures: dict = {}
 
     @property
@@ -95,6 +98,8 @@ class Reconciler:
     async def start(self) -> None:
         self.queue = WorkQueue()
         self._task = asyncio.create_task(self._run(), name=self.name)
+        if self.resync_interval:
+            self._resync = asyncio.create_task(self._resync_loop(), name=f"{self.name}-resync")
         self.store.add_listener(self.on_event)
         self.resync_all()
 
@@ -104,11 +109,12 @@ class Reconciler:
             remove(self.on_event)
         if self.queue is not None:
             self.queue.close()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        for task in (self._resync, self._task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._task = self._resync = None
 
     def enqueue(self, key) -> None:
         if self.queue is not None:
@@ -124,8 +130,16 @@ class Reconciler:
     def resync_all(self) -> None:
         """Queue every object this controller owns (at start, and for periodic resyncs)."""
 
+    def periodic_resync(self) -> None:
+        """Queue what needs another look every resync_interval seconds."""
+
     def sync(self, key) -> None:
         raise NotImplementedError
+
+    async def _resync_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.resync_interval)
+            self.periodic_resync()
 
     async def _run(self) -> None:
         while True:
