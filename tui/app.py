@@ -32,6 +32,10 @@ EVENT_HISTORY = 10_000
 class ClusterUpdate(Message):
     """Something arrived from the session; the app drains the buffer in one go."""
 
+    def __init__(self, bridge: SessionBridge) -> None:
+        super().__init__()
+        self.bridge = bridge
+
 
 class SessionBridge:
     """The session's sink: called from its threads, it buffers and wakes the UI once per burst."""
@@ -49,7 +53,7 @@ class SessionBridge:
     def _wake(self) -> None:
         if not self._posted:
             self._posted = True
-            self._app.post_message(ClusterUpdate())
+            self._app.post_message(ClusterUpdate(self))
 
     def workloads_changed(self, upserts, deletes) -> None:
         with self._lock:
@@ -202,6 +206,8 @@ class KubeknobsApp(App):
 
     # -- the bridge from the session ---------------------------------------------------------
     def on_cluster_update(self, message: ClusterUpdate) -> None:
+        if message.bridge is not self.bridge:
+            return  # from a session that was replaced: its news is stale
         upserts, deletes, events, state, synced = self.bridge.drain()
         if state is not None:
             self.set_status(state=state.status, reason=state.reason)
@@ -260,7 +266,9 @@ class KubeknobsApp(App):
         self._connect_now(str(cluster.kubeconfig), "kubeknobs-demo")
 
     @work(thread=True, exclusive=True, group="connect")
-    def connect(self, kubeconfig: str | None, context: str | None) -> None:
+    def connect(self, kubeconfig: str | None, context: str | None, retired=None) -> None:
+        if retired is not None:
+            retired.stop()  # joins its threads: kept off the UI loop
         self._connect_now(kubeconfig, context)
 
     def _connect_now(self, kubeconfig: str | None, context: str | None) -> None:
@@ -294,14 +302,15 @@ class KubeknobsApp(App):
     def reconnect(self, *, namespaces: list[str] | None = None, context: str | None = None) -> None:
         """Restart the session for other namespaces or another context; the table starts afresh."""
         self.namespaces = namespaces
-        self.stop_session()
+        retired, self.session = self.session, None
+        self.bridge = SessionBridge(self)
         self.synced = False
         self.rows.clear()
         screen = self.controllers_screen
         if screen is not None:
             screen.reset()
         self.set_status(namespaces=self.namespace_label)
-        self.connect(self.kubeconfig, context or self.context_name)
+        self.connect(self.kubeconfig, context or self.context_name, retired)
 
     # -- actions shared by screens -----------------------------------------------------------
     def selected_workload(self) -> tuple | None:

@@ -262,7 +262,7 @@ class ChangeFlow:
         results.append(result)
         if result.ok:
             self.undo_done.append(result.message)
-            self.rollout = RolloutWatch(self.key)
+            self.rollout = RolloutWatch(self.key, crashes_fail=False)
             self.rollout_target = result.resource_version
             self.phase = Phase.ROLLING
             self.step = Step.FOLLOW

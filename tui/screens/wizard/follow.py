@@ -89,6 +89,7 @@ class RolloutWatch:
     progress: RolloutProgress | None = None
     crashes: list[CrashLoop] = field(default_factory=list)
     events: list[KubeEvent] = field(default_factory=list)
+    crashes_fail: bool = True  # after a rollback, the old pods' crashes are the past, not a failure
 
     def feed(self, event) -> bool:
         if getattr(event, "workload", None) != self.workload:
@@ -113,4 +114,4 @@ class RolloutWatch:
     def failed(self) -> str | None:
         if self.progress is not None and self.progress.failed_reason:
             return self.progress.failed_reason
-        return self.crashes[0].reason if self.crashes else None
+        return self.crashes[0].reason if self.crashes and self.crashes_fail else None
