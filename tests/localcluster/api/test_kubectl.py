@@ -165,6 +165,27 @@ def test_get_watch_prints_rows_as_objects_change(api_cluster):
     assert not KLOG_NOISE.search(stderr), stderr
 
 
+def test_logs_follow_streams_until_the_pod_is_gone(api_cluster):
+    pod = {"metadata": {"name": "worker"}, "spec": {"containers": [{"name": "main", "image": "busybox"}]}}
+    api_cluster.call(api_cluster.store.create, "pods", pod)
+    api_cluster.call(api_cluster.logs.append, "default", "worker", "main", "one")
+    env = {**os.environ, "KUBECACHEDIR": os.path.join(api_cluster.options.workdir, "kubectl-cache")}
+    process = subprocess.Popen([KUBECTL, "--kubeconfig", api_cluster.kubeconfig, "logs", "-f", "worker"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert process.stdout.readline() == "one\n"
+        api_cluster.call(api_cluster.logs.append, "default", "worker", "main", "two")
+        assert process.stdout.readline() == "two\n"
+        api_cluster.call(api_cluster.logs.remove, "default", "worker")
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
+        process.stdout.close()
+        process.stderr.close()
+
+
 def test_auth_can_i_answers_for_both_users(api_cluster):
     assert ok(api_cluster, "auth", "can-i", "patch", "configmaps").strip() == "yes"
     assert ok(api_cluster, "auth", "can-i", "list", "pods", user="readonly").strip() == "yes"

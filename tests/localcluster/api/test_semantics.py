@@ -158,3 +158,27 @@ def test_immutable_secret_refuses_changes_over_http(api_cluster):
                                       headers={"Content-Type": "application/merge-patch+json"})
     assert status == 422 and json.loads(body)["message"] == (
         'Secret "s" is invalid: data: Forbidden: field is immutable when `immutable` is set')
+
+
+def _watch_lines(cluster, query: str, accept: str = "application/json") -> list[dict]:
+    status, _, body = raw_request(cluster, f"/api/v1/namespaces/default/configmaps?watch=true&{query}",
+                                  headers={"Accept": accept})
+    assert status == 200
+    return [json.loads(line) for line in body.decode().splitlines() if line]
+
+
+def test_watch_with_initial_events_ends_them_with_a_bookmark(api_cluster):
+    _configmaps(api_cluster, "a", "b")
+    events = _watch_lines(api_cluster, "sendInitialEvents=true&resourceVersionMatch=NotOlderThan"
+                                       "&allowWatchBookmarks=true&timeoutSeconds=1")
+    assert [e["type"] for e in events[:3]] == ["ADDED", "ADDED", "BOOKMARK"]
+    assert events[2]["object"]["metadata"]["annotations"] == {"k8s.io/initial-events-end": "true"}
+
+
+def test_watch_events_as_tables_honour_include_object(api_cluster):
+    _configmaps(api_cluster, "a")
+    for include, kind in (("None", None), ("Metadata", "PartialObjectMetadata"), ("Object", "ConfigMap")):
+        events = _watch_lines(api_cluster, f"timeoutSeconds=1&includeObject={include}", accept=TABLE)
+        table_event = events[0]["object"]
+        assert table_event["kind"] == "Table" and table_event["rows"][0]["cells"][0] == "a"
+        assert table_event["rows"][0].get("object", {}).get("kind") == kind
