@@ -159,3 +159,16 @@ def test_demo_program_exits_when_the_process_that_started_it_is_killed(tmp_path)
         if os.path.exists(f"/proc/{child}"):
             os.killpg(child, signal.SIGKILL)
             raise AssertionError("the demo program outlived its parent")
+
+
+def test_remediationorchestrator_reports_old_and_new_values_of_live_keys(tmp_path, run_demo):
+    config = "logging:\n  level: INFO\ndryRun: false\nretention:\n  period: 24h\n"
+    publish(tmp_path, "/etc/config", {"remediationorchestrator.yaml": config})
+    proc = run_demo("remediationorchestrator", "--config=/etc/config/remediationorchestrator.yaml")
+    proc.wait_for(msg("File watcher started"))
+    new = config.replace("dryRun: false", "dryRun: true")
+    publish(tmp_path, "/etc/config", {"remediationorchestrator.yaml": new})
+    record = json.loads(proc.wait_for(msg("Configuration hot-reloaded successfully")))
+    assert record["changes"] == {"dryRun": "false -> true"}
+    assert record["hash"] == sha(new)
+    assert record["path"] == "/etc/config/remediationorchestrator.yaml"

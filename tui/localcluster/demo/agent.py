@@ -72,11 +72,11 @@ def run_agent(program, argv: list[str]) -> int:
         for key in RESTART_ONLY:
             if new[key] != current[key]:
                 reason = f"{key} change requires a process restart"
-                event_line("rejected", reason=reason, hash=new_hash)
+                event_line("rejected", reason=reason, hash=new_hash, path=values["llm-runtime"])
                 raise ValueError(reason)
         changed = sorted(k for k in new if new[k] != current[k])
         settings["llm"] = new
-        event_line("success", changed=",".join(changed) or "none", hash=new_hash)
+        event_line("success", changed=",".join(changed) or "none", hash=new_hash, path=values["llm-runtime"])
 
     try:
         program.watch(values["config"], apply_config)

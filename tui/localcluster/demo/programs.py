@@ -89,8 +89,8 @@ def run_service(service: Service, argv: list[str]) -> int:
                 effective[key] = value
             if service.reports_changes and changes:
                 program.log.named("config").info(
-                    "Configuration hot-reloaded successfully",
-                    changes={k: f"{old} -> {new}" for k, (old, new) in changes.items()},
+                    "Configuration hot-reloaded successfully", path=path, hash=sha256_hex(text.encode()),
+                    changes={k: f"{_go(old)} -> {_go(new)}" for k, (old, new) in changes.items()},
                 )
         program.log.set_level(effective["logging.level"])
         if len(program.watchers) > 0:
@@ -118,6 +118,11 @@ def run_service(service: Service, argv: list[str]) -> int:
     report()
     setup.info("Starting manager")
     return program.run_until_stopped(report)
+
+
+def _go(value) -> str:
+    """A value as Go's %v prints it (booleans in lower case)."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def _file_applier(program: Program, path: str, applied_msg: str):
