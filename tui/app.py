@@ -275,12 +275,18 @@ class KubeknobsApp(App):
         from tui.cluster.connect import ConnectError, load_connection, probe
 
         self.call_from_thread(self.set_status, state="connecting", reason=None)
+        connection = None
         try:
             connection = load_connection(kubeconfig, context)
             self.call_from_thread(self.set_status, context=connection.context,
                                   server=self.server_label or connection.server)
-            probe(connection)
-        except ConnectError as error:
+            probe(connection, namespaces=self.namespaces)
+        except Exception as exc:  # every start-up failure gets the error screen, never a traceback
+            from tui.cluster.errors import connect_error_for
+
+            error = exc if isinstance(exc, ConnectError) else connect_error_for(
+                exc, server=getattr(connection, "server", "?"), context=getattr(connection, "context", "?"),
+                user=getattr(connection, "user", "?"))
             self.call_from_thread(self.show_connect_error, error)
             return
         from tui.cluster.session import ClusterSession

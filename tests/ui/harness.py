@@ -27,7 +27,7 @@ def kubeconfig_of(cluster) -> str:
 
 def fixed_clock(cluster, offset: timedelta = timedelta(minutes=10, seconds=30)):
     """A clock that stands still `offset` after the cluster started: ages read the same every run."""
-    now = cluster.started_at + offset
+    now = (getattr(cluster, "started_at", None) or datetime.now(UTC)) + offset
     return lambda: now
 
 

@@ -14,6 +14,7 @@ from tui.widgets.status_bar import StatusBar
 
 
 class StartupErrorScreen(Screen):
+    AUTO_FOCUS = "#demo"
     BINDINGS = [
         Binding("d", "demo", "Demo cluster", id="startup.demo", tooltip="Start the embedded demo cluster"),
         Binding("R", "retry", "Retry", id="startup.retry", tooltip="Try to connect again"),
@@ -27,7 +28,9 @@ class StartupErrorScreen(Screen):
     def compose(self) -> ComposeResult:
         error = self.error
         yield StatusBar(id="status")
-        with Vertical(id="startup"), Vertical(id="startup-box"):
+        box = Vertical(id="startup-box")
+        box.border_title = f"cannot connect: {getattr(error, 'kind', 'error')}"
+        with Vertical(id="startup"), box:
             yield Static(Text(clean(getattr(error, "title", "Cannot connect")), end=""), classes="title",
                          markup=False)
             yield Static(Text(clean(getattr(error, "detail", str(error)), keep_newlines=True), end=""),
@@ -39,10 +42,6 @@ class StartupErrorScreen(Screen):
                 yield Button("Retry (R)", id="retry")
                 yield Button("Quit (ctrl+q)", id="quit", variant="error")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#startup-box").border_title = f"cannot connect: {getattr(self.error, 'kind', 'error')}"
-        self.query_one("#demo", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         {"demo": self.action_demo, "retry": self.action_retry, "quit": self.app.exit}[event.button.id]()

@@ -132,6 +132,9 @@ class ChangeFlow:
     def _write(self, *, dry_run: bool):
         actions, s, route = self.session.actions, self.setting, self.plan.route
         if route == Route.TEMPLATE:
+            changed = self._template_changed()
+            if changed is not None:
+                return changed
             from tui.screens.wizard.draft import must_be_positive
 
             return actions.edit_container_value(self.key, s.container, str(s.source), s.name, self.draft.value,
@@ -139,6 +142,18 @@ class ChangeFlow:
                                                 dry_run=dry_run, resource_version=self.base.resource_version)
         return actions.edit_configmap_key(self.namespace, s.configmap, s.key, self.draft.new_text,
                                           resource_version=self.base.resource_version, dry_run=dry_run)
+
+    def _template_changed(self):
+        """A workload's resourceVersion moves with every status update: compare the container itself."""
+        from tui.cluster.results import ActionResult
+
+        fresh = self.read_base()
+        if fresh.text == self.base.text:
+            self.base = fresh
+            return None
+        return ActionResult("conflict", f"{self.key[0]} {self.key[2]} container {self.setting.container} changed "
+                            "since it was read; nothing was overwritten.", current_value=fresh.text,
+                            resource_version=fresh.resource_version)
 
     def rebase(self) -> Draft:
         """After a conflict: the same edit on what the server holds now; review it again."""
