@@ -52,3 +52,13 @@ def test_unknown_certificate_authority_is_a_tls_error(cluster, tmp_path):
     with pytest.raises(ConnectError) as err:
         probe(conn, timeout=5)
     assert err.value.kind == "tls" and "certificate" in err.value.hint
+
+
+def test_server_that_never_answers_fails_within_the_timeout(cluster):
+    cluster.faults.set_latency(3)
+    try:
+        with pytest.raises(ConnectError) as err:
+            probe(load_connection(cluster.kubeconfig), timeout=0.5)
+    finally:
+        cluster.faults.set_latency(0)
+    assert err.value.kind == "unreachable" and "0.5s" in err.value.title

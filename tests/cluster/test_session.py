@@ -241,3 +241,49 @@ def test_stop_ends_every_thread_promptly(cluster):
     leftover = [t for t in set(threading.enumerate()) - before if t.is_alive() and t.name.startswith("kubeknobs")]
     assert leftover == []
     assert sink.states[-1].status == "offline"
+
+
+def test_read_only_user_sees_everything_and_changes_nothing(cluster):
+    seed(cluster)
+    sink = Sink()
+    s = ClusterSession(load_connection(cluster.kubeconfig, "kubeknobs-demo-readonly"), namespaces=["default"])
+    s.start(sink)
+    try:
+        wait_for(lambda: sink.synced_calls == 1)
+        assert KEY in sink.rows and sink.states[-1].status == "connected"
+        assert not s.can("patch", "deployments", "default")
+        result = s.actions.rollout_restart(KEY)
+        assert result.status == "forbidden" and result.denied == "patch deployments in namespace default"
+    finally:
+        s.stop()
+
+
+def test_connection_state_reports_reconnecting_then_connected(cluster, session):
+    s, sink = session
+    wait_for(lambda: all(i._stream is not None for i in s._informers.values()))  # every watch is open
+    cluster.faults.fail_next(3, status=503)
+    cluster.faults.drop_watches()
+    wait_for(lambda: any(st.status == "reconnecting" and "503" in (st.reason or "") for st in sink.states))
+    wait_for(lambda: sink.states[-1].status == "connected")
+
+
+def test_many_workloads_show_rows_first_and_summaries_after(cluster):
+    def many():
+        for i in range(300):
+            cluster.store.create("deployments", {
+                "apiVersion": "apps/v1", "kind": "Deployment",
+                "metadata": {"name": f"app-{i:03}", "namespace": "default"},
+                "spec": {"selector": {"matchLabels": {"app": "x"}}, "template": {
+                    "metadata": {"labels": {"app": "x"}},
+                    "spec": {"containers": [{"name": "c", "image": "x", "args": ["--level=info"]}]}}}})
+
+    cluster.call(many)
+    sink = Sink()
+    s = ClusterSession(load_connection(cluster.kubeconfig), namespaces=["default"])
+    s.start(sink)
+    try:
+        wait_for(lambda: sink.synced_calls == 1 and len(sink.rows) == 300)
+        wait_for(lambda: all(r.summary != "…" for r in s.workloads().values()))
+        assert all(r.summary != "…" for r in sink.rows.values())
+    finally:
+        s.stop()

@@ -258,6 +258,7 @@ class Informer:
         try:
             if self._stop.is_set():
                 return
+            self._set_state("connected")
             for line in iter_lines(resp, self._stop):
                 if not line.strip():
                     continue

@@ -44,6 +44,7 @@ class ClusterSession:
         self._informers: dict[tuple[str, str | None], Informer] = {}
         self._rows: dict[tuple, WorkloadRow] = {}
         self._summaries: dict[tuple, tuple[tuple, list]] = {}
+        self._cm_users: dict[tuple[str, str], set[tuple]] = {}  # (namespace, ConfigMap) -> workload keys
         self._followers: dict[tuple, object] = {}  # workload key -> LogFollower following for reloads
         self._user_follows: list[tuple[tuple, object]] = []
         self._lock = threading.RLock()
@@ -156,11 +157,17 @@ class ClusterSession:
                 self._apply(item, dirty, deleted, events)
             except Exception as exc:  # noqa: BLE001 - one odd object never stops the stream
                 events.append(_note(item, exc))
-        upserts = []
+        # a big first list shows its rows at once and fills in layer summaries afterwards
+        cheap = len(dirty) > 200
+        upserts, later = [], []
         for key in dirty:
             obj = self.workload_object(key)
             if obj is not None:
-                row = self._row(key, obj)
+                row = self._row(key, obj, cheap=cheap)
+                if row is None:
+                    row = workload_row(key[0], obj, summary="…")
+                    later.append(key)
+                self._index(key, self._rows.get(key), row)
                 self._rows[key] = row
                 upserts.append(row)
         if self._sink is not None and (upserts or deleted):
@@ -170,19 +177,34 @@ class ClusterSession:
             self._synced = True
             if self._sink is not None:
                 self._sink.synced()
+        self._summarise(later)
+
+    def _summarise(self, keys: list[tuple], chunk: int = 250) -> None:
+        for start in range(0, len(keys), chunk):
+            if self._stop.is_set():
+                return
+            rows = []
+            for key in keys[start:start + chunk]:
+                obj = self.workload_object(key)
+                if obj is not None and key in self._rows:
+                    row = self._row(key, obj)
+                    self._rows[key] = row
+                    rows.append(row)
+            if rows and self._sink is not None:
+                self._sink.workloads_changed(rows, [])
 
     def _apply(self, d: Delta, dirty: set, deleted: list, events: list) -> None:
         if d.resource in WORKLOAD_PLURALS:
             key = (WORKLOAD_PLURALS[d.resource], *d.key)
             if d.type == "deleted":
-                self._rows.pop(key, None)
+                self._index(key, self._rows.pop(key, None), None)
                 deleted.append(key)
                 dirty.discard(key)
             else:
                 dirty.add(key)
         elif d.resource == "configmaps":
             d.obj.setdefault("kind", "ConfigMap")
-            users = [k for k, row in self._rows.items() if row.namespace == d.key[0] and d.key[1] in row.configmaps]
+            users = sorted(self._cm_users.get(d.key, ()))
             if d.type == "deleted":
                 self._objects.remove("ConfigMap", *d.key)
             else:
@@ -208,21 +230,30 @@ class ClusterSession:
                 workload = owner_workload(pod) if pod else None
             events.append(kube_event(d.obj, workload))
 
+    def _index(self, key: tuple, old: WorkloadRow | None, new: WorkloadRow | None) -> None:
+        for name in old.configmaps if old else ():
+            self._cm_users.get((key[1], name), set()).discard(key)
+        for name in new.configmaps if new else ():
+            self._cm_users.setdefault((key[1], name), set()).add(key)
+
     def _emit(self, events: list) -> None:
         if events and self._sink is not None:
             self._sink.events(events)
 
     # -- rows and settings -----------------------------------------------------------------
-    def _row(self, key: tuple, obj: dict) -> WorkloadRow:
+    def _row(self, key: tuple, obj: dict, *, cheap: bool = False) -> WorkloadRow | None:
+        """The row with its layer summary; with `cheap`, None unless the summary is already cached."""
         from tui.model.layers import layer_summary
         from tui.model.ownership import managed_by
 
-        settings = self._settings_for(key, obj)
+        settings = self._settings_for(key, obj, cached_only=cheap)
+        if settings is None:
+            return None
         auto = next((s.auto_restart for s in settings if s.auto_restart), None)
         return workload_row(key[0], obj, summary=layer_summary(settings) if settings else "",
                             auto_restart=auto, managed_by=managed_by(obj))
 
-    def _settings_for(self, key: tuple, obj: dict) -> list:
+    def _settings_for(self, key: tuple, obj: dict, *, cached_only: bool = False) -> list | None:
         from tui.cluster.feed import configmaps_of
         from tui.model.classify import classify
 
@@ -233,6 +264,8 @@ class ClusterSession:
         cached = self._summaries.get(key)
         if cached and cached[0] == version:
             return cached[1]
+        if cached_only:
+            return None
         try:
             settings = classify(obj, self._objects, self.profiles)
         except Exception:  # noqa: BLE001 - a workload the model cannot read still gets a row
