@@ -77,6 +77,34 @@ def test_create_from_file_and_from_literals(api_cluster):
     assert 'deployments.apps "web" already exists' in err
 
 
+def _contained(want, got, path=""):
+    """Every field kubectl showed for its client-side dry run is stored with the same value."""
+    if isinstance(want, dict):
+        for key, value in want.items():
+            if key in ("status", "creationTimestamp") or (value in ({}, None, []) and key not in got):
+                continue
+            assert key in got, f"{path}.{key} missing"
+            _contained(value, got[key], f"{path}.{key}")
+    elif isinstance(want, list):
+        assert len(want) == len(got), path
+        for i, (a, b) in enumerate(zip(want, got, strict=True)):
+            _contained(a, b, f"{path}[{i}]")
+    else:
+        assert want == got, path
+
+
+def test_typed_create_commands_send_protobuf_that_is_stored_faithfully(api_cluster):
+    for args, tail in ((("create", "deployment", "web", "--image=nginx:1.27", "--replicas=3", "--port=8080"), ()),
+                       (("run", "job", "--image=busybox", "--env=A=1", "--port=80", "--labels=x=y",
+                         "--restart=Never", "--command"), ("--", "sh", "-c", "echo hi")),
+                       (("create", "serviceaccount", "robot"), ()),
+                       (("create", "secret", "generic", "token", "--from-literal=t=x"), ())):
+        want = json.loads(ok(api_cluster, *args, "--dry-run=client", "-o", "json", *tail))
+        got = json.loads(ok(api_cluster, *args, "-o", "json", *tail))
+        assert got["metadata"]["uid"]
+        _contained(want, got)
+
+
 def test_apply_creates_then_updates(api_cluster):
     assert ok(api_cluster, "apply", "--validate=false", "-f", "-", input=DEPLOYMENT).strip() == \
         "deployment.apps/web created"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections import Counter
 
 
 class Faults:
@@ -14,6 +15,8 @@ class Faults:
         self.retry_after: int | None = None
         self.latency = 0.0
         self.open_watches: set = set()
+        self.requests: Counter = Counter()  # (method, path, is_watch) -> how many arrived
+        self.offline = False
 
     def _on_loop(self, fn) -> None:
         loop = self._cluster.loop
@@ -42,6 +45,19 @@ class Faults:
             self.fail_remaining, self.fail_status, self.retry_after = n, status, retry_after
 
         self._on_loop(apply)
+
+    def go_away(self) -> None:
+        """Stop answering: the port closes and open connections are cut, until `come_back`."""
+        self.offline = True
+        asyncio.run_coroutine_threadsafe(self._cluster._go_offline(), self._cluster.loop).result(timeout=10)
+
+    def come_back(self) -> None:
+        """Answer again on the same port; the store kept everything."""
+        asyncio.run_coroutine_threadsafe(self._cluster._come_back(), self._cluster.loop).result(timeout=10)
+        self.offline = False
+
+    def count(self, method: str, path: str, query) -> None:
+        self.requests[(method, path, query.get("watch") in ("true", "1"))] += 1
 
     def set_latency(self, seconds: float) -> None:
         self.latency = max(0.0, float(seconds))

@@ -48,9 +48,33 @@ SCHEMAS: dict[str, dict[int, tuple[str, str, bool]]] = {
                                                                         False)},
     "SelfSubjectRulesReviewSpec": {1: ("namespace", "string", False)},
     "SelfSubjectReview": {1: ("metadata", "ObjectMeta", False)},
+    # What `kubectl create deployment` and `kubectl run` send.
+    "Deployment": {1: ("metadata", "ObjectMeta", False), 2: ("spec", "DeploymentSpec", False)},
+    "DeploymentSpec": {1: ("replicas", "int", False), 2: ("selector", "LabelSelector", False),
+                       3: ("template", "PodTemplateSpec", False), 5: ("minReadySeconds", "int", False),
+                       6: ("revisionHistoryLimit", "int", False), 7: ("paused", "bool", False),
+                       9: ("progressDeadlineSeconds", "int", False)},
+    "LabelSelector": {1: ("matchLabels", "map:string", False)},
+    "PodTemplateSpec": {1: ("metadata", "ObjectMeta", False), 2: ("spec", "PodSpec", False)},
+    "Pod": {1: ("metadata", "ObjectMeta", False), 2: ("spec", "PodSpec", False)},
+    "PodSpec": {2: ("containers", "Container", True), 3: ("restartPolicy", "string", False),
+                4: ("terminationGracePeriodSeconds", "int", False), 6: ("dnsPolicy", "string", False),
+                7: ("nodeSelector", "map:string", False), 8: ("serviceAccountName", "string", False),
+                10: ("nodeName", "string", False), 19: ("schedulerName", "string", False),
+                20: ("initContainers", "Container", True)},
+    "Container": {1: ("name", "string", False), 2: ("image", "string", False), 3: ("command", "string", True),
+                  4: ("args", "string", True), 5: ("workingDir", "string", False),
+                  6: ("ports", "ContainerPort", True), 7: ("env", "EnvVar", True),
+                  8: ("resources", "ResourceRequirements", False), 14: ("imagePullPolicy", "string", False),
+                  16: ("stdin", "bool", False), 17: ("stdinOnce", "bool", False), 18: ("tty", "bool", False)},
+    "ContainerPort": {1: ("name", "string", False), 2: ("hostPort", "int", False), 3: ("containerPort", "int", False),
+                      4: ("protocol", "string", False)},
+    "EnvVar": {1: ("name", "string", False), 2: ("value", "string", False)},
+    "ResourceRequirements": {1: ("limits", "map:Quantity", False), 2: ("requests", "map:Quantity", False)},
+    "Quantity": {1: ("string", "string", False)},
 }
 KINDS = {"ConfigMap", "Secret", "Namespace", "ServiceAccount", "SelfSubjectAccessReview", "SelfSubjectRulesReview",
-         "SelfSubjectReview"}
+         "SelfSubjectReview", "Deployment", "Pod"}
 
 
 class ProtobufError(ValueError):
@@ -122,6 +146,8 @@ def decode_message(message: str, data: bytes) -> dict:
             out.setdefault(name, []).append(_scalar(kind, value))
         else:
             out[name] = _scalar(kind, value)
+    if message == "Quantity":
+        return out.get("string", "")
     if message == "Time":
         seconds = out.get("seconds", 0)
         return datetime.datetime.fromtimestamp(seconds, datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
