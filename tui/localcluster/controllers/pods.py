@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-
 from tui.localcluster.controllers.events import record
 from tui.localcluster.controllers.hashing import random_suffix
 from tui.localcluster.controllers.objects import owner_reference
@@ -24,7 +22,7 @@ def pod_from_template(template: dict, owner: dict, kind: str, name: str, *, gene
     if meta_in.get("finalizers"):
         metadata["finalizers"] = list(meta_in["finalizers"])
     metadata["ownerReferences"] = [owner_reference(owner, kind)]
-    spec = copy.deepcopy(template.get("spec") or {})
+    spec = dict(template.get("spec") or {})  # the store copies what it stores; top-level keys are ours
     return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": spec, "status": {"phase": "Pending"}}
 
 

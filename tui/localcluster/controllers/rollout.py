@@ -18,7 +18,10 @@ class Rollout:
         self.store = controller.store
         meta = dict(d["metadata"])
         meta["annotations"] = dict(meta.get("annotations") or {})
-        self.d = {**d, "metadata": meta, "status": copy.deepcopy(d.get("status") or {})}
+        status = dict(d.get("status") or {})
+        if "conditions" in status:
+            status["conditions"] = [dict(c) for c in status["conditions"]]
+        self.d = {**d, "metadata": meta, "status": status}
         self.rs_list = rs_list
         self.requeue_after: float | None = None
 
