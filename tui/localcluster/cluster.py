@@ -62,6 +62,7 @@ class LocalCluster:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
         self._stopped: asyncio.Event | None = None
         self._started = False
         self._tls = None
@@ -136,9 +137,26 @@ class LocalCluster:
         self._tls = issue(os.path.join(self.options.workdir, "pki"))
         site = web.TCPSite(self._runner, "127.0.0.1", self.port, ssl_context=self._tls.server_context())
         await site.start()
+        self._site = site
         self.port = self._runner.addresses[0][1]
         self.url = f"https://127.0.0.1:{self.port}"
         self._write_kubeconfig()
+
+    async def _go_offline(self) -> None:
+        """Close the port and cut every open connection, as a crashed API server would."""
+        site, self._site = self._site, None
+        if site is not None:
+            await site.stop()
+        self.faults.drop_watches_now()
+        for handler in list(self._runner.server.connections if self._runner and self._runner.server else ()):
+            handler.force_close()
+
+    async def _come_back(self) -> None:
+        """Answer again on the same port, with the same certificate and the same store."""
+        if self._site is None and self._runner is not None:
+            site = web.TCPSite(self._runner, "127.0.0.1", self.port, ssl_context=self._tls.server_context())
+            await site.start()
+            self._site = site
 
     async def _shutdown(self) -> None:
         for component in reversed(self.components):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections import Counter
+import time
+from collections import Counter, deque
 
 
 class Faults:
@@ -15,7 +16,9 @@ class Faults:
         self.retry_after: int | None = None
         self.latency = 0.0
         self.open_watches: set = set()
-        self.requests: Counter = Counter()  # (method, path, is_watch) -> how many arrived
+        self.requests: Counter = Counter()  # (method, path, kind) -> how many arrived; kind: watch, dry-run or ""
+        self.log: deque = deque(maxlen=20000)  # (monotonic time, method, path, kind, injected status or None)
+        self.held: Counter = Counter()  # paths of requests held by the injected latency right now
         self.offline = False
 
     def _on_loop(self, fn) -> None:
@@ -56,9 +59,6 @@ class Faults:
         asyncio.run_coroutine_threadsafe(self._cluster._come_back(), self._cluster.loop).result(timeout=10)
         self.offline = False
 
-    def count(self, method: str, path: str, query) -> None:
-        self.requests[(method, path, query.get("watch") in ("true", "1"))] += 1
-
     def set_latency(self, seconds: float) -> None:
         self.latency = max(0.0, float(seconds))
 
@@ -66,14 +66,24 @@ class Faults:
         """Forget history so the next watch resuming from an older resourceVersion gets 410 Gone."""
         self._on_loop(self._cluster.store.compact)
 
-    async def before_request(self) -> tuple[int, int | None] | None:
-        """Apply latency, and say whether this request should fail (status, retry-after)."""
+    async def before_request(self, method: str = "GET", path: str = "", query=None) -> tuple[int, int | None] | None:
+        """Count the request, apply latency, and say whether it should fail (status, retry-after)."""
+        query = query or {}
+        kind = "watch" if query.get("watch") in ("true", "1") else "dry-run" if query.get("dryRun") else ""
+        self.requests[(method, path, kind)] += 1
+        arrived = time.monotonic()
         if self.latency:
-            await asyncio.sleep(self.latency)
+            self.held[path] += 1
+            try:
+                await asyncio.sleep(self.latency)
+            finally:
+                self.held[path] -= 1
+        fault = None
         if self.fail_remaining > 0:
             self.fail_remaining -= 1
-            return self.fail_status, self.retry_after
-        return None
+            fault = self.fail_status, self.retry_after
+        self.log.append((arrived, method, path, kind, fault[0] if fault else None))
+        return fault
 
     def handle_admin(self, body: dict) -> dict:
         action = body.get("action")

@@ -128,8 +128,7 @@ class ApiServer:
                 user = self.cluster.access.authenticate(request.headers.get("Authorization"))
             if path == "/localcluster/faults":
                 return await self._faults(request, user)
-            self.cluster.faults.count(request.method, path, request.query)
-            fault = await self.cluster.faults.before_request()
+            fault = await self.cluster.faults.before_request(request.method, path, request.query)
             if fault is not None:
                 raise self._fault_error(*fault)
             return await self._route(request, path, user)
