@@ -1,0 +1,1 @@
+"""Benchmarks of kubeknobs against kubectl on the same embedded cluster (not part of the test run)."""

@@ -1,0 +1,130 @@
+"""The dashboard in a process of its own, headless, reporting timing marks as JSON lines.
+
+Run by the harness as `python -m bench.driver --marks-fd N ...`; commands arrive on stdin
+(`keys SECONDS`, `quit`). Marks carry `time.monotonic()`, which is system-wide on Linux, so the
+harness compares them with its own clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+_FD: int | None = None
+
+
+def mark(name: str, **fields) -> None:
+    if _FD is not None:
+        os.write(_FD, (json.dumps({"mark": name, "t": time.monotonic(), **fields}) + "\n").encode())
+
+
+def bench_session_class():
+    """The session, recording every object version it applied to the model."""
+    from tui.cluster.informer import Delta, rv_of
+    from tui.cluster.session import ClusterSession
+
+    class BenchSession(ClusterSession):
+        def _on_items(self, items: list) -> None:
+            super()._on_items(items)
+            applied = [[d.resource, d.key[0], d.key[1], rv_of(d.obj)] for d in items
+                       if isinstance(d, Delta) and d.type == "updated" and d.resource in ("configmaps", "pods")]
+            if applied:
+                mark("model", items=applied)
+
+    return BenchSession
+
+
+def bench_app(expected: int):
+    import tui.app
+    from tui.app import KubeknobsApp
+    from tui.model.events import ReloadEvent
+
+    class BenchApp(KubeknobsApp):
+        CSS_PATH = str(Path(tui.app.__file__).with_name(KubeknobsApp.CSS_PATH))
+        table_full = False
+
+        def on_mount(self) -> None:
+            super().on_mount()
+            self.controllers_screen.call_after_refresh(mark, "first-frame")
+
+        def _connect_now(self, kubeconfig, context) -> None:
+            import tui.cluster.session as session_module
+
+            session_module.ClusterSession = bench_session_class()
+            super()._connect_now(kubeconfig, context)
+
+        def apply_workloads(self, upserts: list, deletes: list) -> None:
+            super().apply_workloads(upserts, deletes)
+            screen = self.controllers_screen
+            if not self.table_full and screen is not None and screen.table.total_count >= expected:
+                self.table_full = True
+                screen.table.call_after_refresh(mark, "table", rows=screen.table.total_count)
+
+        def add_events(self, events: list) -> None:
+            super().add_events(events)
+            shown = [[e.pod, e.outcome, e.configmap, e.version] for e in events if isinstance(e, ReloadEvent)]
+            if shown:
+                self.screen.call_after_refresh(mark, "reloads", items=shown)
+
+    return BenchApp
+
+
+async def press_keys(app, pilot, seconds: float, interval: float = 0.05) -> list[float]:
+    """Alternate j and k; each latency runs from the key's dispatch to the repaint that follows it."""
+    table = app.controllers_screen.table
+    latencies: list[float] = []
+    end = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < end:
+        started = time.monotonic()
+        await pilot.press("j" if n % 2 == 0 else "k")
+        await asyncio.wait_for(table.wait_for_refresh(), 10)
+        latencies.append(time.monotonic() - started)
+        n += 1
+        await asyncio.sleep(max(0.0, interval - (time.monotonic() - started)))
+    return latencies
+
+
+async def drive(args) -> None:
+    app = bench_app(args.expect)(kubeconfig=args.kubeconfig, context=args.context, namespaces=[],
+                                 watch_themes=False, live_events=True)
+    loop = asyncio.get_running_loop()
+    async with app.run_test(headless=True, size=(args.width, args.height)) as pilot:
+        while True:
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            words = line.split()
+            if not words or words[0] == "quit":
+                break
+            if words[0] == "keys":
+                latencies = await press_keys(app, pilot, float(words[1]))
+                mark("keys", latencies=latencies)
+            elif words[0] == "rss":
+                mark("rss", peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    mark("rss", peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def main() -> None:
+    global _FD
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--marks-fd", type=int, required=True)
+    parser.add_argument("--kubeconfig", required=True)
+    parser.add_argument("--context", default="kubeknobs-demo")
+    parser.add_argument("--expect", type=int, required=True, help="workloads the table must show")
+    parser.add_argument("--width", type=int, default=160)
+    parser.add_argument("--height", type=int, default=50)
+    args = parser.parse_args()
+    _FD = args.marks_fd
+    mark("main")
+    asyncio.run(drive(args))
+    # Threads of the session are daemons; leave without waiting on them.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
