@@ -50,13 +50,10 @@ class Access:
         if self.allows(user, verb, res.plural, subresource):
             return
         resource = f"{res.plural}/{subresource}" if subresource else res.plural
-        label = f"{res.qualified}" if not subresource else f"{res.qualified}"
-        details = {"kind": res.plural}
-        if name:
-            details = {"name": name, "kind": res.plural}
+        details = {"name": name, "kind": res.plural} if name else {"kind": res.plural}
         if res.group:
             details["group"] = res.group
-        raise errors.forbidden(label, name, user.name, verb, resource, res.group, namespace, details)
+        raise errors.forbidden(res.qualified, name, user.name, verb, resource, res.group, namespace, details)
 
     def review(self, user: User, review: dict) -> dict:
         spec = review.get("spec") or {}

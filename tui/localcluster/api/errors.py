@@ -83,11 +83,12 @@ def method_not_allowed() -> ApiError:
     return ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
 
 
-def unsupported_media_type(content_type: str) -> ApiError:
+def unsupported_media_type() -> ApiError:
+    """A patch body of a type this server does not take (server-side apply included)."""
     return ApiError(415, "UnsupportedMediaType",
-                    'the body of the request was in an unknown format - accepted media types include: '
-                    'application/json-patch+json, application/merge-patch+json, '
-                    'application/strategic-merge-patch+json')
+                    "the body of the request was in an unknown format - accepted media types include: "
+                    "application/json-patch+json, application/merge-patch+json, "
+                    "application/strategic-merge-patch+json")
 
 
 def gone(message: str) -> ApiError:

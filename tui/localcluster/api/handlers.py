@@ -241,7 +241,7 @@ class ResourceHandlers:
     async def patch(self, request: web.Request, route: Route) -> web.Response:
         ctype = (request.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if ctype not in PATCH_TYPES:
-            raise errors.unsupported_media_type(ctype)
+            raise errors.unsupported_media_type()
         body = await read_body(request, patch=True)
         current = self._current(route)
         if route.subresource == "scale":
