@@ -232,3 +232,22 @@ def test_deployment_without_progress_deadline_has_no_progressing_condition(clust
     conditions = get(cluster, "deployments", "web")["status"]["conditions"]
     assert [c["type"] for c in conditions] == ["Available"]
     assert kubectl(cluster, "rollout", "status", "deployment/web").returncode == 0
+
+
+def test_relabelled_pod_is_released_and_replaced(cluster):
+    apply(cluster, deployment("web"))
+    rollout_status(cluster, "web")
+    (rs,) = owned_replicasets(cluster, "web")
+    victim = items(cluster, "pods")[0]["metadata"]["name"]
+
+    run(cluster, "label", "--overwrite", f"pod/{victim}", "app=quarantine")
+    wait_for(lambda: len(items(cluster, "pods")) == 4, what="a replacement pod")
+    rollout_status(cluster, "web")
+    released = get(cluster, "pods", victim)
+    assert not released["metadata"].get("ownerReferences")
+    owned = [p for p in items(cluster, "pods")
+             if any(r["uid"] == rs["metadata"]["uid"] for r in p["metadata"].get("ownerReferences") or [])]
+    assert len(owned) == 3 and victim not in {p["metadata"]["name"] for p in owned}
+
+    run(cluster, "label", "--overwrite", f"pod/{victim}", "app=web")
+    wait_for(lambda: len(items(cluster, "pods")) == 3, what="the surplus pod removed after adoption")

@@ -15,6 +15,7 @@ class OwnerIndex:
         self.cluster = cluster
         self._dependents: dict[str, dict[str, set]] = {r: defaultdict(set) for r in DEPENDENT_RESOURCES}
         self._owners_of: dict[tuple, tuple[str, ...]] = {}
+        self._orphan_pods: dict[str | None, set[str]] = defaultdict(set)
 
     async def start(self) -> None:
         store = self.cluster.store
@@ -35,6 +36,8 @@ class OwnerIndex:
             return
         meta = obj.get("metadata") or {}
         key = (meta.get("namespace"), meta.get("name"))
+        if resource == "pods":
+            self._track_orphan(event_type, key, meta)
         record = (resource, *key)
         before = self._owners_of.get(record, ())
         after = () if event_type == "DELETED" else tuple(
@@ -54,6 +57,26 @@ class OwnerIndex:
             self._owners_of[record] = after
         else:
             self._owners_of.pop(record, None)
+
+    def _track_orphan(self, event_type: str, key: tuple, meta: dict) -> None:
+        orphan = event_type != "DELETED" and not any(r.get("controller") for r in meta.get("ownerReferences") or [])
+        names = self._orphan_pods.get(key[0])
+        if orphan:
+            self._orphan_pods[key[0]].add(key[1])
+        elif names is not None:
+            names.discard(key[1])
+            if not names:
+                del self._orphan_pods[key[0]]
+
+    def orphan_pods(self, namespace: str | None) -> list[dict]:
+        """Pods of `namespace` that no controller owns (candidates for adoption)."""
+        store = self.cluster.store
+        found = []
+        for name in list(self._orphan_pods.get(namespace, ())):
+            pod = store.get("pods", namespace, name)
+            if pod is not None:
+                found.append(pod)
+        return found
 
     def keys(self, resource: str, owner_uid: str) -> list[tuple]:
         return list(self._dependents[resource].get(owner_uid, ()))

@@ -10,8 +10,10 @@ from tui.localcluster.controllers.objects import (
     is_pod_ready,
     is_terminating,
     labels_match,
+    owner_reference,
     parse_time,
     seconds_until_available,
+    selector_matches,
     timestamp,
 )
 from tui.localcluster.controllers.pods import PodControl
@@ -91,8 +93,16 @@ class ReplicaSetController(Reconciler):
                 self.enqueue((obj["metadata"].get("namespace"), obj["metadata"]["name"]))
         elif resource == "pods":
             ref = controller_of(obj)
-            if ref is not None and ref.get("kind") == "ReplicaSet":
-                self.enqueue((obj["metadata"].get("namespace"), ref["name"]))
+            namespace = obj["metadata"].get("namespace")
+            if ref is not None:
+                if ref.get("kind") == "ReplicaSet":
+                    self.enqueue((namespace, ref["name"]))
+            elif event_type != "DELETED" and is_pod_active(obj):
+                # An orphan: the ReplicaSets whose selector matches it may adopt it.
+                labels = obj["metadata"].get("labels")
+                for rs in self.store.list("replicasets", namespace)[0]:
+                    if selector_matches(rs["spec"].get("selector"), labels):
+                        self.enqueue((namespace, rs["metadata"]["name"]))
 
     def sync(self, key) -> None:
         rs = self.store.get("replicasets", *key)
@@ -107,7 +117,23 @@ class ReplicaSetController(Reconciler):
             self.store.update("replicasets", {**rs, "status": status}, subresource="status")
         self._requeue_for_availability(key, rs, pods)
 
+    def claim_pods(self, rs: dict) -> None:
+        """ClaimPods: release owned pods the selector no longer matches, adopt matching orphans."""
+        selector = (rs.get("spec") or {}).get("selector")
+        uid = rs["metadata"]["uid"]
+        for pod in self.index.owned("pods", rs):
+            if is_terminating(pod) or selector_matches(selector, pod["metadata"].get("labels")):
+                continue
+            refs = [r for r in pod["metadata"].get("ownerReferences") or [] if r.get("uid") != uid]
+            self.store.update("pods", {**pod, "metadata": {**pod["metadata"], "ownerReferences": refs}})
+        for pod in self.index.orphan_pods(rs["metadata"].get("namespace")):
+            if not is_pod_active(pod) or not selector_matches(selector, pod["metadata"].get("labels")):
+                continue
+            refs = [*(pod["metadata"].get("ownerReferences") or []), owner_reference(rs, "ReplicaSet")]
+            self.store.update("pods", {**pod, "metadata": {**pod["metadata"], "ownerReferences": refs}})
+
     def _manage(self, rs: dict) -> dict | None:
+        self.claim_pods(rs)
         pods = [p for p in self.index.owned("pods", rs) if is_pod_active(p)]
         diff = len(pods) - specs.replicas(rs)
         template = (rs.get("spec") or {}).get("template") or {}
