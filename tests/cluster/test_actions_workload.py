@@ -184,3 +184,16 @@ def test_read_only_user_cannot_restart(cluster, viewer, we, tmp_path):
     actions = Actions(viewer, AccessReview(viewer), backups=Backups("ro", tmp_path))
     result = actions.rollout_restart(WE)
     assert result.status == "forbidden" and result.denied == "patch deployments in namespace default"
+
+
+def test_profile_says_cooldown_must_be_a_positive_duration(cluster, admin, tmp_path):
+    from tui.model.profiles import ProfileSet
+
+    legacy = deployment()
+    legacy["spec"]["template"]["spec"]["containers"][0]["image"] = "quay.io/kubernaut-ai/workflowexecution:legacy"
+    cluster.call(cluster.store.create, "deployments", legacy)
+    actions = Actions(admin, AccessReview(admin), backups=Backups("t", tmp_path), profiles=ProfileSet.builtin())
+    for bad in ("-1s", "0s", "5"):
+        result = actions.edit_container_value(WE, "controller", "flag", "--cooldown-period", bad)
+        assert result.status == "invalid", bad
+    assert actions.edit_container_value(WE, "controller", "flag", "--cooldown-period", "90s").ok

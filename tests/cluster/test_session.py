@@ -142,7 +142,7 @@ def _edit_and_log(cluster, s, sink, new_text, line_for):
     assert change.changed_keys == {"workflowexecution.yaml": sha256_text(new_text)}
     for pod in s.pods_of(KEY):
         name = pod["metadata"]["name"]
-        wait_for(lambda n=name: s._followers.get(KEY) and n in s._followers[KEY].pods())
+        wait_for(lambda n=name: s.reloads.follower(KEY) and n in s.reloads.follower(KEY).pods())
         cluster.call(cluster.logs.append, "default", name, "workflowexecution-controller", line_for(new_text))
     return wait_for(lambda: len(sink.of(ReloadEvent)) == 2 and sink.of(ReloadEvent))
 

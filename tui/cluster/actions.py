@@ -40,8 +40,9 @@ def _rv(obj: dict) -> str:
 
 class Actions:
     def __init__(self, api, access, *, backups: Backups | None = None, readonly: bool = False,
-                 context: str = "default"):
+                 context: str = "default", profiles=None):
         self.api = api
+        self.profiles = profiles
         self.access = access
         self.backups = backups or Backups(context)
         self.readonly = readonly
@@ -201,13 +202,18 @@ class Actions:
         blocked = self._guard("patch", res.plural, ns)
         if blocked:
             return blocked
-        problem = validate_value(value_type, value, positive=positive)
-        if problem:
-            return ActionResult.invalid(f"{name}: {problem}")
         try:
             obj = self.api.request("GET", res.item(ns, wname))
         except (ApiError, TransportError) as exc:
             return self._failure(exc, "get", res.plural, ns)
+        if source == "flag":
+            spec = self._flag_spec(obj, container, name)
+            if spec is not None:
+                value_type = spec.type if value_type == "string" else value_type
+                positive = positive or spec.positive
+        problem = validate_value(value_type, value, positive=positive)
+        if problem:
+            return ActionResult.invalid(f"{name}: {problem}")
         if resource_version and _rv(obj) != resource_version:
             return ActionResult("conflict", f"{kind} {wname} changed since it was read; nothing was overwritten.",
                                 resource_version=_rv(obj))
@@ -238,6 +244,20 @@ class Actions:
                  "spec": {"template": {"spec": {"containers": [entry]}}}}
         return self._patch(res, ns, wname, patch, STRATEGIC, dry_run=dry_run,
                            done=f"{kind} {wname}: {container} {name} set to {value}; the pods roll.")
+
+    def _flag_spec(self, obj: dict, container: str, name: str):
+        """What the app's profile says about a flag (type, must be positive), if a profile matches."""
+        if self.profiles is None:
+            return None
+        from tui.model.workload import Workload
+
+        try:
+            workload = Workload.from_api({**obj, "kind": obj.get("kind") or "Deployment"})
+        except ValueError:
+            return None
+        found = next((c for c in workload.all_containers if c.name == container), None)
+        profile = self.profiles.for_container(workload, found) if found is not None else None
+        return profile.flags.get(name.lstrip("-")) if profile is not None else None
 
     def _patch(self, res, ns: str, name: str, body, content_type: str, *, dry_run: bool = False,
                done: str, field_manager: str = "kubeknobs") -> ActionResult:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, datetime
 
 from tui.cluster.connect import Connection, open_api
 from tui.cluster.errors import ApiError, TransportError, describe
@@ -15,12 +14,12 @@ from tui.cluster.feed import (
     WORKLOAD_PLURALS,
     kube_event,
     owner_workload,
-    parse_time,
     pod_events,
     workload_row,
 )
 from tui.cluster.informer import Batcher, Delta, Informer, InformerState
-from tui.cluster.reload import ReloadCorrelator, ReloadTarget, changed_keys, changed_paths, match_line
+from tui.cluster.reload import ReloadCorrelator
+from tui.cluster.reloadwatch import ReloadWatch
 from tui.cluster.resources import BY_KIND, RESOURCES
 from tui.cluster.session_types import ConnectionState, LogLine, SessionSink, WorkloadRow
 
@@ -45,7 +44,6 @@ class ClusterSession:
         self._rows: dict[tuple, WorkloadRow] = {}
         self._summaries: dict[tuple, tuple[tuple, list]] = {}
         self._cm_users: dict[tuple[str, str], set[tuple]] = {}  # (namespace, ConfigMap) -> workload keys
-        self._followers: dict[tuple, object] = {}  # workload key -> LogFollower following for reloads
         self._user_follows: list[tuple[tuple, object]] = []
         self._lock = threading.RLock()
         self._stop = threading.Event()
@@ -53,6 +51,7 @@ class ClusterSession:
         self._state = ConnectionState("offline")
         self._synced = False
         self.correlator = ReloadCorrelator(window=sync_delay + margin)
+        self.reloads = ReloadWatch(self)
         self._batcher = Batcher(self._on_items, interval=0.05, name="kubeknobs-session-deltas")
         self._thread: threading.Thread | None = None
         self._access = None
@@ -88,7 +87,7 @@ class ClusterSession:
                 informer.start()
         while not self._stop.wait(0.5):
             self._emit(self.correlator.tick())
-            self._retire_followers()
+            self.reloads.retire()
 
     def stop(self) -> None:
         """Ends every thread of the session within about two seconds."""
@@ -101,8 +100,7 @@ class ClusterSession:
 
             close_stream(informer._stream)
         with self._lock:
-            followers = list(self._followers.values()) + [f for _, f in self._user_follows]
-            self._followers.clear()
+            followers = self.reloads.take_all() + [f for _, f in self._user_follows]
             self._user_follows.clear()
         for follower in followers:
             follower.stopped.set()
@@ -211,13 +209,13 @@ class ClusterSession:
                 self._objects.add(d.obj)
             dirty.update(users)
             if d.type == "updated" and self._synced:
-                events.extend(self._configmap_changed(d, users))
+                events.extend(self.reloads.configmap_changed(d, users))
         elif d.resource == "pods":
             owner = owner_workload(d.obj)
             if d.type == "deleted":
                 self.correlator.pod_gone(*d.key)
             elif self._synced or d.type == "updated":
-                events.extend(pod_events(d.old, d.obj, owner))
+                events.extend(self._with_log_lines(e) for e in pod_events(d.old, d.obj, owner))
             if owner is not None:
                 self._refresh_follows(owner)
         elif d.resource == "events" and d.type != "deleted":
@@ -229,6 +227,19 @@ class ClusterSession:
                 pod = self._informer_get("pods", d.key[0], involved.get("name", ""))
                 workload = owner_workload(pod) if pod else None
             events.append(kube_event(d.obj, workload))
+
+    def _with_log_lines(self, event):
+        """A crash loop carries the container's last lines (of its previous run when there is one)."""
+        from dataclasses import replace
+
+        from tui.cluster.rollout import last_log_lines
+        from tui.model.events import CrashLoop
+
+        if not isinstance(event, CrashLoop) or self._api is None:
+            return event
+        lines = last_log_lines(self._api, event.namespace, event.pod, event.container, 10,
+                               previous=event.reason == "CrashLoopBackOff")
+        return replace(event, last_lines=tuple(lines)) if lines else event
 
     def _index(self, key: tuple, old: WorkloadRow | None, new: WorkloadRow | None) -> None:
         for name in old.configmaps if old else ():
@@ -353,7 +364,7 @@ class ClusterSession:
         with self._lock:
             if self._actions is None:
                 self._actions = Actions(self._ensure_api(), self.access, readonly=self.readonly,
-                                        context=self.connection.context)
+                                        context=self.connection.context, profiles=self.profiles)
             return self._actions
 
     # -- logs and reloads -------------------------------------------------------------------
@@ -371,85 +382,13 @@ class ClusterSession:
     def _refresh_follows(self, key: tuple) -> None:
         with self._lock:
             followers = [f for k, f in self._user_follows if k == key]
-            if key in self._followers:
-                followers.append(self._followers[key])
+        reload_follower = self.reloads.follower(key)
+        if reload_follower is not None:
+            followers.append(reload_follower)
         if followers:
             pods = [p for p in self.pods_of(key) if not (p.get("metadata") or {}).get("deletionTimestamp")]
             for follower in followers:
                 follower.set_pods(pods)
-
-    def _configmap_changed(self, d: Delta, users: list[tuple]) -> list:
-        from tui.model.layers import Layer
-
-        ns, name = d.key
-        changes = changed_keys(d.old, d.obj)
-        if not changes:
-            return []
-        version = str(d.obj["metadata"].get("resourceVersion") or "")
-        old_data, new_data = (d.old or {}).get("data") or {}, d.obj.get("data") or {}
-        targets, watching = [], []
-        for key in users:
-            obj = self.workload_object(key)
-            settings = self._settings_for(key, obj) if obj else []
-            for cm_key in changes:
-                mine = [s for s in settings if s.configmap == name and s.key == cm_key]
-                if not any(s.layer == Layer.HOT_RELOAD for s in mine):
-                    continue
-                restart_only = tuple(s.key_path for s in mine if s.key_path and s.layer == Layer.RESTART)
-                paths = changed_paths(old_data.get(cm_key), new_data.get(cm_key)) or set()
-                for pod in self.pods_of(key):
-                    if (pod.get("metadata") or {}).get("deletionTimestamp"):
-                        continue
-                    targets.append(ReloadTarget(key, pod["metadata"]["name"], cm_key, restart_only,
-                                                tuple(sorted(paths))))
-                if key not in watching:
-                    watching.append(key)
-        events = self.correlator.config_changed(ns, name, version, changes, targets,
-                                                workload=users[0] if len(users) == 1 else None)
-        for key in watching:
-            self._follow_reloads(key)
-        return events
-
-    def _follow_reloads(self, key: tuple) -> None:
-        from tui.cluster.logs import LogFollower
-
-        with self._lock:
-            if key in self._followers or self._stop.is_set():
-                return
-            follower = LogFollower(self._ensure_api(), key[1], lambda lines: self._on_reload_lines(key, lines),
-                                   since_seconds=2, include_previous=False)
-            self._followers[key] = follower
-        self._refresh_follows(key)
-
-    def _on_reload_lines(self, key: tuple, lines: list[LogLine]) -> None:
-        from tui.model.workload import Workload
-
-        obj = self.workload_object(key)
-        try:
-            workload = Workload.from_api(obj) if obj else None
-        except ValueError:
-            workload = None
-        events = []
-        for line in lines:
-            match = None
-            container = next((c for c in (workload.all_containers if workload else ())
-                              if c.name == line.container), None)
-            profile = self.profiles.for_container(workload, container) if container is not None else None
-            if profile is not None:
-                match = profile.match_reload(line.text)
-            match = match or match_line(line.text)
-            if match is not None:
-                events.extend(self.correlator.reload_seen(key[1], key, line.pod, line.container, match,
-                                                          at=parse_time(line.time) or datetime.now(UTC)))
-        self._emit(events)
-
-    def _retire_followers(self) -> None:
-        with self._lock:
-            idle = [k for k, f in self._followers.items()
-                    if not any(self.correlator.open_for(k[1], p) for p in f.pods())]
-            retired = [self._followers.pop(k) for k in idle]
-        for follower in retired:
-            follower.stop()
 
 
 class _FollowHandle:

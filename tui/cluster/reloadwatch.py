@@ -1,0 +1,101 @@
+"""Following the logs of pods that should reload a changed ConfigMap, for as long as they owe an answer."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+from tui.cluster.feed import parse_time
+from tui.cluster.informer import Delta
+from tui.cluster.reload import ReloadTarget, changed_keys, changed_paths, match_line
+from tui.cluster.session_types import LogLine
+
+
+class ReloadWatch:
+    def __init__(self, session):
+        self.session = session
+        self._followers: dict[tuple, object] = {}  # workload key -> LogFollower
+        self._lock = threading.Lock()
+
+    def follower(self, key: tuple):
+        with self._lock:
+            return self._followers.get(key)
+
+    def take_all(self) -> list:
+        with self._lock:
+            followers = list(self._followers.values())
+            self._followers.clear()
+        return followers
+
+    def configmap_changed(self, d: Delta, users: list[tuple]) -> list:
+        from tui.model.layers import Layer
+
+        ns, name = d.key
+        changes = changed_keys(d.old, d.obj)
+        if not changes:
+            return []
+        version = str(d.obj["metadata"].get("resourceVersion") or "")
+        old_data, new_data = (d.old or {}).get("data") or {}, d.obj.get("data") or {}
+        targets, watching = [], []
+        for key in users:
+            obj = self.session.workload_object(key)
+            settings = self.session._settings_for(key, obj) if obj else []
+            for cm_key in changes:
+                mine = [s for s in settings if s.configmap == name and s.key == cm_key]
+                if not any(s.layer == Layer.HOT_RELOAD for s in mine):
+                    continue
+                restart_only = tuple(s.key_path for s in mine if s.key_path and s.layer == Layer.RESTART)
+                paths = changed_paths(old_data.get(cm_key), new_data.get(cm_key)) or set()
+                for pod in self.session.pods_of(key):
+                    if (pod.get("metadata") or {}).get("deletionTimestamp"):
+                        continue
+                    targets.append(ReloadTarget(key, pod["metadata"]["name"], cm_key, restart_only,
+                                                tuple(sorted(paths))))
+                if key not in watching:
+                    watching.append(key)
+        events = self.session.correlator.config_changed(ns, name, version, changes, targets,
+                                                workload=users[0] if len(users) == 1 else None)
+        for key in watching:
+            self.follow(key)
+        return events
+
+    def follow(self, key: tuple) -> None:
+        from tui.cluster.logs import LogFollower
+
+        with self._lock:
+            if key in self._followers or self.session._stop.is_set():
+                return
+            follower = LogFollower(self.session._ensure_api(), key[1], lambda lines: self.on_lines(key, lines),
+                                   since_seconds=2, include_previous=False)
+            self._followers[key] = follower
+        self.session._refresh_follows(key)
+
+    def on_lines(self, key: tuple, lines: list[LogLine]) -> None:
+        from tui.model.workload import Workload
+
+        obj = self.session.workload_object(key)
+        try:
+            workload = Workload.from_api(obj) if obj else None
+        except ValueError:
+            workload = None
+        events = []
+        for line in lines:
+            match = None
+            container = next((c for c in (workload.all_containers if workload else ())
+                              if c.name == line.container), None)
+            profile = self.session.profiles.for_container(workload, container) if container is not None else None
+            if profile is not None:
+                match = profile.match_reload(line.text)
+            match = match or match_line(line.text)
+            if match is not None:
+                events.extend(self.session.correlator.reload_seen(key[1], key, line.pod, line.container, match,
+                                                          at=parse_time(line.time) or datetime.now(UTC)))
+        self.session._emit(events)
+
+    def retire(self) -> None:
+        with self._lock:
+            idle = [k for k, f in self._followers.items()
+                    if not any(self.session.correlator.open_for(k[1], p) for p in f.pods())]
+            retired = [self._followers.pop(k) for k in idle]
+        for follower in retired:
+            follower.stop()
