@@ -44,6 +44,7 @@ class ContainerRunner:
         self.stopping = False
         self._backoff = 0.0
         self._probe_task: asyncio.Task | None = None
+        self._kill: asyncio.Task | None = None
         self._started_at = 0.0
 
     # status
@@ -123,6 +124,7 @@ class ContainerRunner:
         started_iso = now_iso()
         self.started = True
         self._set_state({"running": {"startedAt": started_iso}})
+        self._kill = None
         self._probe_task = asyncio.create_task(self._probe(mapping))
         code = await self.process.wait()
         self._probe_task.cancel()
@@ -174,10 +176,12 @@ class ContainerRunner:
             self._set_ready(not self.init)
             if not (served and probes.probe_target(liveness)):
                 return
-        await asyncio.gather(self._probe_loop(readiness, mapping, self._set_ready) if ready_target else _noop(),
-                             self._probe_loop(liveness, mapping, self._liveness) if served else _noop())
+        await asyncio.gather(
+            self._probe_loop(readiness, mapping, self._set_ready, eager=True) if ready_target else _noop(),
+            self._probe_loop(liveness, mapping, self._liveness) if served else _noop(),
+        )
 
-    async def _probe_loop(self, probe: dict, mapping: dict[int, int], report) -> None:
+    async def _probe_loop(self, probe: dict, mapping: dict[int, int], report, *, eager: bool = False) -> None:
         target = probes.probe_target(probe)
         if target is None:
             return
@@ -203,13 +207,14 @@ class ContainerRunner:
                 report(True)
             elif not ok and failures >= failure_needed:
                 report(False)
-            # Until the first success, probe often so a fresh pod turns Ready promptly.
-            await asyncio.sleep(min(period, 0.5) if first else period)
+            # Until the first success, readiness is probed often so a fresh pod turns Ready promptly;
+            # liveness keeps its period, or a slow start would be counted as failures.
+            await asyncio.sleep(min(period, 0.5) if first and eager else period)
 
     def _liveness(self, alive: bool) -> None:
-        if not alive and self.process is not None:
+        if not alive and self.process is not None and self._kill is None:
             self.pod.event("Killing", f"Container {self.name} failed liveness probe, will be restarted")
-            asyncio.get_running_loop().create_task(self.process.stop(self.pod.grace))
+            self._kill = asyncio.get_running_loop().create_task(self.process.stop(self.pod.grace))
 
     async def stop(self, grace: float) -> None:
         self.stopping = True
