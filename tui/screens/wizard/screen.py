@@ -106,7 +106,7 @@ class WizardScreen(Screen):
     def on_mount(self) -> None:
         self.flow.session = self.app.session
         self.query_one("#wizard-title", Static).update(Text(f"Change {clean(self.setting.name)}", end=""))
-        self._steps(Step.WHERE)
+        self.query_one("#wizard-steps", Static).update(views.steps_text(self.app, Step.WHERE))
         self._background(self.flow.prepare, self._prepared)
 
     def on_unmount(self) -> None:

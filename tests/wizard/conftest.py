@@ -1,0 +1,45 @@
+"""The kubernaut demo for the wizard's tests, and the dashboard connected to it with its own state dir."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.harness import CONTEXT, fixed_clock, kubeconfig_of, start_demo_cluster
+
+
+@pytest.fixture(scope="module")
+def demo():
+    """One kubernaut cluster per module; its tests change different workloads."""
+    cluster = start_demo_cluster("kubernaut", time_scale=0.1)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def fresh_demo():
+    cluster = start_demo_cluster("kubernaut", time_scale=0.1)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def state_dir(tmp_path, monkeypatch):
+    path = tmp_path / "state"
+    monkeypatch.setenv("KUBEKNOBS_STATE_DIR", str(path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return path
+
+
+@pytest.fixture
+def make_app(tmp_path, state_dir):
+    from tui.app import KubeknobsApp
+
+    def make(cluster, **kw):
+        kw.setdefault("kubeconfig", kubeconfig_of(cluster))
+        kw.setdefault("context", CONTEXT)
+        kw.setdefault("clock", fixed_clock(cluster))
+        kw.setdefault("watch_themes", False)
+        kw.setdefault("themes_dir", tmp_path / "themes")
+        return KubeknobsApp(**kw)
+
+    return make

@@ -1,0 +1,65 @@
+"""Walking the wizard as an operator does: open it on a setting, type, review, apply, wait."""
+
+from __future__ import annotations
+
+import json
+
+from tests.kube import kubectl
+from tests.ui.harness import wait_for
+from tui.screens.wizard.flow import Step
+from tui.screens.wizard.screen import WizardScreen
+
+NS = "kubernaut-system"
+WE = ("Deployment", NS, "workflowexecution-controller")
+LEGACY = ("Deployment", NS, "workflowexecution-legacy")
+SP = ("Deployment", NS, "signalprocessing-controller")
+
+
+async def connected(app, pilot, key):
+    await wait_for(pilot, lambda: app.synced and app.session is not None and app.session.settings(key),
+                   what="the session to sync", timeout=60)
+
+
+def find_setting(app, key, match):
+    found = [s for s in app.session.settings(key) if match(s)]
+    assert found, f"no such setting on {key}"
+    return found[0]
+
+
+async def open_wizard(app, pilot, key, match) -> WizardScreen:
+    await connected(app, pilot, key)
+    screen = WizardScreen(key, find_setting(app, key, match))
+    app.push_screen(screen)
+    await wait_for(pilot, lambda: screen.flow.plan is not None
+                   and screen.query_one("#wizard-body").current == "step-where", what="step 1 shown")
+    return screen
+
+
+async def type_value(pilot, screen, value: str) -> None:
+    await pilot.click("#to-edit")
+    await wait_for(pilot, lambda: screen.flow.step == Step.EDIT, what="step 2")
+    editor = screen._editor()
+    if hasattr(editor, "load_text"):
+        editor.load_text(value)
+    else:
+        editor.value = value
+    await pilot.pause()
+
+
+async def review(pilot, screen) -> None:
+    await pilot.click("#to-review")
+    await wait_for(pilot, lambda: screen.flow.step == Step.REVIEW and screen.flow.dry_run_result is not None,
+                   what="the dry run", timeout=30)
+    await pilot.pause()
+
+
+def configmap_value(cluster, name: str, key: str) -> str:
+    out = kubectl(cluster, "-n", NS, "get", "configmap", name, "-o", "json")
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)["data"][key]
+
+
+def deployment(cluster, name: str) -> dict:
+    out = kubectl(cluster, "-n", NS, "get", "deployment", name, "-o", "json")
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)

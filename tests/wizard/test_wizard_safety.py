@@ -1,0 +1,123 @@
+"""The wizard's safety on the kubernaut demo: validation, crash loops and rollback, conflicts, permissions."""
+
+from __future__ import annotations
+
+import json
+
+from tests.kube import kubectl
+from tests.ui.harness import SIZE, wait_for
+from tests.wizard.steps import LEGACY, NS, WE, configmap_value, deployment, open_wizard, review, type_value
+from tests.wizard.test_wizard_demo import confirm
+from tui.screens.wizard.flow import Phase, Step
+
+
+def cooldown_arg(cluster) -> str:
+    args = deployment(cluster, LEGACY[2])["spec"]["template"]["spec"]["containers"][0]["args"]
+    return next(a for a in args if a.startswith("--cooldown-period"))
+
+
+def is_cooldown(setting) -> bool:
+    return setting.name == "--cooldown-period"
+
+
+async def test_cooldown_flag_rolls_out_invalid_is_blocked_and_a_forced_crash_loop_is_rolled_back(demo, make_app,
+                                                                                               state_dir):
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_wizard(app, pilot, LEGACY, is_cooldown)
+        assert "editing the pod template rolls 1 pod" in screen.flow.plan.summary
+        await type_value(pilot, screen, "10m")
+        await review(pilot, screen)
+        diff = str(screen.query_one("#review-text").content)
+        assert "-- --cooldown-period=5m" in diff and "+- --cooldown-period=10m" in diff
+        await pilot.click("#apply")
+        question = await confirm(app, pilot)
+        assert "workflowexecution-legacy" in question and "1 pod" in question
+        await wait_for(pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=90, what="the rollout")
+        assert cooldown_arg(demo) == "--cooldown-period=10m"
+        await pilot.press("escape")
+
+        screen = await open_wizard(app, pilot, LEGACY, is_cooldown)
+        await type_value(pilot, screen, "-1")
+        assert screen.flow.step == Step.EDIT
+        assert "duration" in str(screen.query_one("#edit-problem").content)
+        assert screen.query_one("#to-review").disabled
+        await pilot.click("#to-review")
+        assert screen.flow.step == Step.EDIT  # blocked: nothing is sent
+
+        # New pods count as available only after 5 s: time for the forced edit to land mid-rollout.
+        slow = kubectl(demo, "-n", NS, "patch", "deployment", LEGACY[2], "-p", '{"spec":{"minReadySeconds":5}}')
+        assert slow.returncode == 0, slow.stderr
+        await type_value(pilot, screen, "15m")
+        await review(pilot, screen)
+        await pilot.click("#apply")
+        await confirm(app, pilot)
+        await wait_for(pilot, lambda: screen.flow.phase == Phase.ROLLING, what="the rollout to start")
+        obj = deployment(demo, LEGACY[2])
+        index = next(i for i, a in enumerate(obj["spec"]["template"]["spec"]["containers"][0]["args"])
+                     if a.startswith("--cooldown-period"))
+        forced = kubectl(demo, "-n", NS, "patch", "deployment", LEGACY[2], "--type=json", "-p", json.dumps(
+            [{"op": "replace", "path": f"/spec/template/spec/containers/0/args/{index}",
+              "value": "--cooldown-period=-1"}]))
+        assert forced.returncode == 0, forced.stderr
+        await wait_for(pilot, lambda: screen.flow.phase == Phase.FAILED, timeout=90, what="the crash loop")
+        crash = screen.flow.rollout.crashes[0]
+        assert any("cooldown-period" in line for line in crash.last_lines)
+        assert "cooldown-period" in str(screen.query_one("#rollout-text").content)
+        await pilot.press("b")
+        question = await confirm(app, pilot)
+        assert "workflowexecution-legacy" in question
+        await wait_for(pilot, lambda: screen.flow.phase == Phase.UNDONE, timeout=90, what="the rollback")
+    assert cooldown_arg(demo) == "--cooldown-period=15m"
+    status = deployment(demo, LEGACY[2])["status"]
+    assert status.get("readyReplicas") == 1 and status.get("updatedReplicas") == 1
+
+
+async def test_concurrent_edit_is_a_conflict_and_nothing_is_overwritten(demo, make_app, state_dir):
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_wizard(app, pilot, WE, lambda s: s.key_path == "controller.metricsAddr")
+        await type_value(pilot, screen, ":9191")
+        await review(pilot, screen)
+        theirs = configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml").replace(
+            "leaderElection: true", "leaderElection: false")
+        patched = kubectl(demo, "-n", NS, "patch", "configmap", "workflowexecution-config", "--type=merge", "-p",
+                          json.dumps({"data": {"workflowexecution.yaml": theirs}}))
+        assert patched.returncode == 0, patched.stderr
+        await pilot.click("#apply")
+        await wait_for(pilot, lambda: screen.flow.conflict is not None, what="the conflict")
+        assert screen.flow.applied is None
+        shown = str(screen.query_one("#conflict-text").content)
+        assert "leaderElection: false" in shown and ":9191" in shown
+        assert configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml") == theirs
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.flow.conflict is None and screen.flow.dry_run_result is not None
+                       and screen.flow.dry_run_result.ok, what="the rebased review")
+        await pilot.click("#apply")
+        await wait_for(pilot, lambda: screen.flow.applied is not None, what="the apply")
+    final = configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml")
+    assert "leaderElection: false" in final and ':9191' in final
+
+
+async def test_read_only_user_is_refused_every_apply_with_the_missing_permission(demo, make_app, state_dir):
+    before = configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml")
+    args_before = deployment(demo, LEGACY[2])["spec"]["template"]["spec"]["containers"][0]["args"]
+    app = make_app(demo, context="kubeknobs-demo-readonly")
+    async with app.run_test(size=SIZE) as pilot:
+        for key, match, value, permission in (
+                (WE, lambda s: s.key_path == "logging.level", "WARN", "update configmaps in namespace kubernaut-system"),
+                (LEGACY, is_cooldown, "20m", "patch deployments in namespace kubernaut-system")):
+            screen = await open_wizard(app, pilot, key, match)
+            assert permission in str(screen.query_one("#where-text").content)
+            await type_value(pilot, screen, value)
+            await review(pilot, screen)
+            assert screen.flow.dry_run_result.status == "forbidden"
+            await pilot.click("#apply")
+            if screen.flow.plan.follow == "rollout":
+                await confirm(app, pilot)
+            await wait_for(pilot, lambda s=screen: s.flow.problem is not None, what="the refusal")
+            assert screen.flow.applied is None
+            assert permission in str(screen.query_one("#conflict-text").content)
+            await pilot.press("escape")
+    assert configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml") == before
+    assert deployment(demo, LEGACY[2])["spec"]["template"]["spec"]["containers"][0]["args"] == args_before
