@@ -25,6 +25,7 @@ class ClusterProcess:
         self.scenario = scenario
         self.sync_delay = sync_delay
         self.dir = Path(workdir or tempfile.mkdtemp(prefix="kubeknobs-bench-"))
+        self.dir.mkdir(parents=True, exist_ok=True)
         self.kubeconfig = self.dir / f"kubeconfig-{scenario.replace(':', '-')}"
         self.proc: subprocess.Popen | None = None
         self.startup_seconds = 0.0

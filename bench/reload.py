@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 
 from bench.cluster import ClusterProcess, RawApi
@@ -31,10 +30,10 @@ def _wait(predicate, timeout: float, what: str):
     raise TimeoutError(f"no {what} within {timeout:.0f} s")
 
 
-def measure_reload(runs: int, log) -> Figure:
+def measure_reload(runs: int, log, workdir: str | None = None) -> Figure:
     figure = Figure("reload: write to 'applied' on 3 pods, minus sync delay", "kubernaut", note=(
         f"sync delay {SYNC_DELAY:g} s, each pod syncs after 70-100 % of it"))
-    with ClusterProcess("kubernaut", sync_delay=SYNC_DELAY) as cluster:
+    with ClusterProcess("kubernaut", sync_delay=SYNC_DELAY, workdir=workdir) as cluster:
         api = RawApi(cluster.kubeconfig)
         _wait(lambda: _ready_pods(api) >= 3, 120, "3 ready gateway pods")
         workloads = sum(len(api.json("GET", f"/apis/apps/v1/{p}")["items"])

@@ -7,10 +7,12 @@ table is printed and written to bench/results.md with the machine it ran on.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench.cluster import ClusterProcess, RawApi
@@ -33,6 +35,7 @@ class Plan:
     storm_rate: float
     reload_runs: int
     replicas: int = 3
+    workdir: str | None = None
 
 
 PLANS = {
@@ -84,7 +87,7 @@ def cold_start(kubeconfig: Path, expect: int, timeout: float) -> tuple[float, fl
 def measure_size(size: int, plan: Plan, figures: list[Figure], ratios: dict) -> None:
     label = f"{size}"
     log(f"== scale:{size}: starting the cluster")
-    with ClusterProcess(f"scale:{size}") as cluster:
+    with ClusterProcess(f"scale:{size}", workdir=plan.workdir) as cluster:
         api = RawApi(cluster.kubeconfig)
         failed = scale_deployments(api, plan.replicas)
         settle = wait_settled(api, size * plan.replicas, timeout=max(120, size * 0.2))
@@ -177,7 +180,7 @@ def reload_detection(plan: Plan, figures: list[Figure]) -> None:
 
     if plan.reload_runs:
         log("== reload detection on the kubernaut scenario")
-        figures.append(measure_reload(plan.reload_runs, log))
+        figures.append(measure_reload(plan.reload_runs, log, plan.workdir))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,20 +189,26 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--quick", action="store_true", help="100 and 2,000 workloads, short storm (under 2 minutes)")
     mode.add_argument("--smoke", action="store_true", help="one tiny run to prove the harness works")
     parser.add_argument("--sizes", help="comma-separated sizes instead of the mode's")
+    parser.add_argument("--workdir", help="where kubeconfigs and cluster files go (default: a temporary directory)")
     parser.add_argument("--output", type=Path, help=f"where to write the results (default: {RESULTS}, none for --smoke)")
     args = parser.parse_args(argv)
     name = "smoke" if args.smoke else "quick" if args.quick else "full"
     plan = PLANS[name]
     if args.sizes:
         sizes = tuple(int(s) for s in args.sizes.split(","))
-        plan = Plan(sizes, plan.runs, plan.warmup, max(sizes) if plan.storm_size in plan.sizes else 0,
-                    plan.storm_seconds, plan.storm_rate, plan.reload_runs, plan.replicas)
+        plan = replace(plan, sizes=sizes, storm_size=max(sizes) if plan.storm_size in plan.sizes else 0)
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="kubeknobs-bench-"))
+    plan = replace(plan, workdir=str(workdir))
     figures: list[Figure] = []
     ratios: dict[int, float] = {}
     started = time.monotonic()
-    for size in plan.sizes:
-        measure_size(size, plan, figures, ratios)
-    reload_detection(plan, figures)
+    try:
+        for size in plan.sizes:
+            measure_size(size, plan, figures, ratios)
+        reload_detection(plan, figures)
+    finally:
+        if not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
     text = table(figures)
     print(text)
     output = args.output or (None if args.smoke else RESULTS)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from urllib.parse import quote
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import aiohttp
 
@@ -59,7 +59,7 @@ async def _storm(api: RawApi, rate: float, seconds: float, cms, pods, concurrenc
                             continue
                     rv = json.loads(payload)["metadata"]["resourceVersion"]
                     result.writes[(resource, ns, name, str(rv))] = done
-                except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, KeyError):
+                except (TimeoutError, aiohttp.ClientError, ValueError, KeyError):
                     result.failed += 1
 
         workers = [asyncio.create_task(writer()) for _ in range(concurrency)]
