@@ -138,10 +138,13 @@ def test_rollback_without_history_is_refused(cluster, actions, we):
     assert result.status == "refused" and "no rollout history" in result.message
 
 
-def test_statefulset_rollback_uses_the_previous_controller_revision(cluster, actions):
+@pytest.mark.parametrize("kind", ["StatefulSet", "DaemonSet"])
+def test_rollback_uses_the_previous_controller_revision(cluster, actions, kind):
     sts = deployment("store")
-    sts["kind"] = "StatefulSet"
-    sts = cluster.call(cluster.store.create, "statefulsets", sts)
+    sts["kind"] = kind
+    if kind == "DaemonSet":
+        sts["spec"].pop("replicas")
+    sts = cluster.call(cluster.store.create, kind.lower() + "s", sts)
 
     def revisions():
         for rev, image in ((1, "old"), (2, "new")):
@@ -151,14 +154,14 @@ def test_statefulset_rollback_uses_the_previous_controller_revision(cluster, act
             cluster.store.create("controllerrevisions", {
                 "apiVersion": "apps/v1", "kind": "ControllerRevision", "revision": rev,
                 "metadata": {"name": f"store-{rev}", "namespace": "default",
-                             "ownerReferences": [{"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "store",
+                             "ownerReferences": [{"apiVersion": "apps/v1", "kind": kind, "name": "store",
                                                   "uid": sts["metadata"]["uid"], "controller": True}]},
                 "data": {"spec": {"template": template}}})
 
     cluster.call(revisions)
-    result = actions.rollback(("StatefulSet", "default", "store"))
+    result = actions.rollback((kind, "default", "store"))
     assert result.ok, result.message
-    found, _ = containers(cluster, "statefulset", "store")
+    found, _ = containers(cluster, kind.lower(), "store")
     assert found["controller"]["image"] == "img:old"
 
 

@@ -62,3 +62,11 @@ def test_server_that_never_answers_fails_within_the_timeout(cluster):
     finally:
         cluster.faults.set_latency(0)
     assert err.value.kind == "unreachable" and "0.5s" in err.value.title
+
+
+def test_probe_for_all_namespaces_checks_the_cluster_wide_list(cluster):
+    conn = load_connection(cluster.kubeconfig, "kubeknobs-demo-readonly")
+    with pytest.raises(ConnectError) as err:
+        probe(conn, timeout=5, namespaces=None, resources=("secrets",))
+    assert "list secrets in all namespaces" in err.value.title
+    probe(conn, timeout=5, namespaces=["kube-system"])

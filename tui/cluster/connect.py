@@ -195,13 +195,22 @@ def open_api(connection: Connection, *, timeout: float = 30.0):
     return KubeApi(_configuration(connection), timeout=timeout)
 
 
-def probe(connection: Connection, timeout: float = 5.0, *, namespaces: list[str] | None = None,
+_CONTEXT_NAMESPACE: list[str] = []
+
+
+def probe(connection: Connection, timeout: float = 5.0, *, namespaces: list[str] | None = _CONTEXT_NAMESPACE,
           resources: tuple[str, ...] = ("deployments",)) -> None:
-    """GET /version and the lists the dashboard needs; raises ConnectError saying what failed."""
+    """GET /version and the lists the dashboard needs; raises ConnectError saying what failed.
+
+    `namespaces`: omitted → the context's namespace; None → all namespaces (as the session watches them).
+    """
     from tui.cluster.resources import resource
 
     api = open_api(connection, timeout=timeout)
-    namespace = namespaces[0] if namespaces else connection.namespace
+    if namespaces is _CONTEXT_NAMESPACE:
+        namespace = connection.namespace
+    else:
+        namespace = namespaces[0] if namespaces else None
     try:
         api.request("GET", "/version", timeout=timeout, retries=0)
         for name in resources:
