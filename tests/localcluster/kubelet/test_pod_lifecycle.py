@@ -159,3 +159,23 @@ def test_init_container_completes_before_the_app_starts(empty_cluster):
     assert init["restartCount"] == 0
     assert pod["status"]["podIP"].startswith("10.244.")
     assert "completed" in kubectl.run("logs", "with-init", "-c", "migrate")
+
+
+def test_failing_liveness_probe_restarts_the_container(empty_cluster):
+    kubectl = Kubectl(empty_cluster)
+    kubectl.run("apply", "--validate=false", "-f", "-", input=configmap("gw", {"config.yaml": CONFIG}))
+    kubectl.run("apply", "--validate=false", "-f", "-", input=pod_manifest(
+        "unhealthy", volumes=[{"name": "cfg", "configMap": {"name": "gw"}}],
+        mounts=[{"name": "cfg", "mountPath": "/etc/app"}],
+        extra={"ports": [{"name": "http", "containerPort": 8080}],
+               "livenessProbe": {"httpGet": {"path": "/wrong-path", "port": "http"}, "initialDelaySeconds": 1,
+                                 "periodSeconds": 1, "failureThreshold": 2}}))
+
+    def restarted():
+        status = get_pod(kubectl, "unhealthy")["status"]["containerStatuses"][0]
+        return status["restartCount"] >= 1 and status
+
+    wait_until(restarted, timeout=30, message="restart after failed liveness")
+    events = kubectl.json("get", "events", "--field-selector", "involvedObject.name=unhealthy")["items"]
+    assert any(e["reason"] == "Killing" and "failed liveness probe" in e["message"] for e in events)
+    assert "Shutdown signal received" in kubectl.run("logs", "unhealthy", "--previous")

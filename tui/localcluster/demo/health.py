@@ -7,6 +7,9 @@ import socket
 import threading
 
 PORT_ENV_PREFIX = "KUBEKNOBS_PORT_"
+# The paths the real services serve; a probe pointed elsewhere fails, as it would on a cluster.
+SERVED_PATHS = frozenset({"/", "/healthz", "/readyz", "/livez", "/health", "/ready", "/health/ready",
+                          "/health/live", "/metrics"})
 
 
 def mapped_ports() -> dict[int, int]:
@@ -22,7 +25,7 @@ def mapped_ports() -> dict[int, int]:
 
 
 def serve_probes(is_healthy=lambda: True) -> list[socket.socket]:
-    """Listen on every mapped port; any request gets 200 while healthy, 503 otherwise."""
+    """Listen on every mapped port: 200 on a served path while healthy, 503 when not, 404 elsewhere."""
     sockets = []
     for local in sorted(set(mapped_ports().values())):
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -47,8 +50,12 @@ def _accept(sock: socket.socket, is_healthy) -> None:
         with conn:
             conn.settimeout(2.0)
             try:
-                conn.recv(4096)
-                status = "200 OK" if is_healthy() else "503 Service Unavailable"
+                request = conn.recv(4096).split(b"\r\n", 1)[0].split()
+                path = request[1].decode("latin-1").split("?", 1)[0] if len(request) > 1 else "/"
+                if path not in SERVED_PATHS:
+                    status = "404 Not Found"
+                else:
+                    status = "200 OK" if is_healthy() else "503 Service Unavailable"
                 conn.sendall(f"HTTP/1.1 {status}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".encode())
             except OSError:
                 continue
