@@ -7,11 +7,10 @@ The informer keeps the last seen version of every object and delivers changes as
 from __future__ import annotations
 
 import json
+import logging
 import random
-import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ from tui.cluster.errors import ApiError, TransportError, describe
 from tui.cluster.resources import Resource
 
 ObjKey = tuple[str, str]  # (namespace, name)
+log = logging.getLogger("kubeknobs.cluster")
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class Batcher:
             try:
                 self.flush()
             except Exception:  # noqa: BLE001 - a failing receiver must not end the stream
-                traceback.print_exc(file=sys.stderr)
+                log.exception("delivering a batch failed")
 
     def stop(self, timeout: float = 2.0) -> None:
         self._stop.set()
@@ -156,9 +156,13 @@ class Informer:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self, timeout: float = 2.0) -> None:
+    def signal_stop(self) -> None:
+        """Ask the thread to end and interrupt its open watch, without waiting."""
         self._stop.set()
         close_stream(self._stream)
+
+    def stop(self, timeout: float = 2.0) -> None:
+        self.signal_stop()
         if self._thread.is_alive():
             self._thread.join(timeout)
 

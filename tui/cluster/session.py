@@ -95,10 +95,7 @@ class ClusterSession:
         deadline = time.monotonic() + 2.0
         informers = list(self._informers.values())
         for informer in informers:
-            informer._stop.set()
-            from tui.cluster.api import close_stream
-
-            close_stream(informer._stream)
+            informer.signal_stop()
         with self._lock:
             followers = self.reloads.take_all() + [f for _, f in self._user_follows]
             self._user_follows.clear()
