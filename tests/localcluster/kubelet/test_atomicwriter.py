@@ -82,3 +82,35 @@ def test_immutable_configmap_volume_is_not_resynced(tmp_path):
     objects[("configmap", "frozen")] = {"data": {"k": "2"}}
     write_volume_mounts(str(tmp_path), pod, lambda k, n: objects.get((k, n)), frozen)
     assert (tmp_path / "f/k").read_text() == "1"
+
+
+def test_projected_volume_merges_configmap_secret_and_downward_api(tmp_path):
+    import base64
+
+    objects = {("configmap", "cfg"): {"data": {"app.yaml": "a: 1\n"}},
+               ("secret", "creds"): {"data": {"token": base64.b64encode(b"t0k").decode()}}}
+    pod = _pod([{"name": "all", "projected": {"sources": [
+        {"configMap": {"name": "cfg"}},
+        {"secret": {"name": "creds", "items": [{"key": "token", "path": "auth/token"}]}},
+        {"downwardAPI": {"items": [{"path": "name", "fieldRef": {"fieldPath": "metadata.name"}}]}},
+        {"configMap": {"name": "absent", "optional": True}},
+    ]}}], [{"name": "all", "mountPath": "/etc/all"}])
+    write_volume_mounts(str(tmp_path), pod, lambda k, n: objects.get((k, n)), set())
+    assert (tmp_path / "etc/all/app.yaml").read_text() == "a: 1\n"
+    assert (tmp_path / "etc/all/auth/token").read_text() == "t0k"
+    assert (tmp_path / "etc/all/name").read_text() == "p"
+
+
+def test_missing_key_of_items_and_bad_path_are_mount_errors(tmp_path):
+    from tui.localcluster.kubelet.volumes import MountError
+
+    objects = {("configmap", "cfg"): {"data": {"a": "1"}}}
+    missing = _pod([{"name": "v", "configMap": {"name": "cfg", "items": [{"key": "b", "path": "b"}]}}],
+                   [{"name": "v", "mountPath": "/v"}])
+    with pytest.raises(MountError, match="non-existent config key: b"):
+        write_volume_mounts(str(tmp_path), missing, lambda k, n: objects.get((k, n)), set())
+    escaping = _pod([{"name": "v", "configMap": {"name": "cfg", "items": [{"key": "a", "path": "../a"}]}}],
+                    [{"name": "v", "mountPath": "/v"}])
+    with pytest.raises(MountError, match='volume "v"'):
+        write_volume_mounts(str(tmp_path), escaping, lambda k, n: objects.get((k, n)), set())
+    assert not (tmp_path / "a").exists()

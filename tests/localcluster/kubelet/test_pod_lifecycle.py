@@ -116,6 +116,8 @@ def test_deleting_a_pod_stops_its_process_group(empty_cluster):
     kubectl.run("delete", "pod", "short", "--wait=false")
     wait_until(lambda: processes_under(empty_cluster.options.workdir) == [], timeout=10, message="process gone")
     assert not os.path.exists(os.path.join(empty_cluster.options.workdir, "pods", "default", "short"))
+    events = kubectl.json("get", "events", "--field-selector", "involvedObject.name=short")["items"]
+    assert any(e["reason"] == "Killing" and e["message"] == "Stopping container app" for e in events)
 
 
 def test_env_from_configmap_and_var_expansion_reach_the_process(empty_cluster):

@@ -130,7 +130,10 @@ def write_volume_mounts(root: str, pod: dict, lookup, frozen: set[str]) -> bool:
         if payload is None:
             os.makedirs(target, exist_ok=True)
             continue
-        changed |= atomicwriter.write(target, payload, _mode(volume))
+        try:
+            changed |= atomicwriter.write(target, payload, _mode(volume))
+        except atomicwriter.PayloadError as exc:
+            raise MountError(f'MountVolume.SetUp failed for volume "{volume_name}" : {exc}') from None
         if sources and all(sources.values()):
             frozen.add(volume_name)
     return changed

@@ -102,8 +102,7 @@ def workloads(config_checksum: str) -> list[dict]:
             "volumeMounts": [mount("config", "/etc/gateway")],
         }, volumes=[cm_volume("config", "gateway-config")],
             extra_labels={"app.kubernetes.io/managed-by": "Helm", "helm.sh/chart": "kubernaut-1.4.0"},
-            annotations={"meta.helm.sh/release-name": "kubernaut", "meta.helm.sh/release-namespace": NAMESPACE,
-                         "deployment.kubernetes.io/revision": "1"},
+            annotations={"meta.helm.sh/release-name": "kubernaut", "meta.helm.sh/release-namespace": NAMESPACE},
             template_annotations={"checksum/config": config_checksum}),
         workload("StatefulSet", "datastorage", "datastorage", component="storage", container={
             "name": "datastorage", "image": image("datastorage"),
