@@ -113,3 +113,15 @@ def test_reload_of_an_unknown_hash_is_reported_unmatched():
     line = match_line(zap("Configuration reloaded successfully", hash="f" * 64))
     (event,) = c.reload_seen("kubernaut", WE, "we-1", "c", line)
     assert event.version is None and event.delay is None
+
+
+def test_unhashed_rejection_naming_another_file_does_not_answer_this_key():
+    c = ReloadCorrelator(window=10)
+    target = ReloadTarget(WE, "we-1", "policy.rego", files=("/etc/sp/policies/policy.rego",))
+    c.config_changed("kubernaut", "sp-policy", "7", {"policy.rego": sha256_text("p")}, [target])
+    other = match_line(zap("Callback rejected new content, keeping previous", path="/etc/sp/config.yaml"))
+    (event,) = c.reload_seen("kubernaut", WE, "we-1", "c", other)
+    assert event.version is None
+    mine = match_line(zap("Callback rejected new content, keeping previous", path="/etc/sp/policies/policy.rego"))
+    (event,) = c.reload_seen("kubernaut", WE, "we-1", "c", mine)
+    assert event.version == "7"

@@ -132,6 +132,14 @@ class ReloadTarget:
     key: str
     restart_only: tuple[str, ...] = ()  # key paths of that file read only at start
     changed: tuple[str, ...] = ()  # key paths the change touched (empty: unknown)
+    files: tuple[str, ...] = ()  # where the key is mounted in the pod (empty: unknown)
+
+    def about(self, file: str | None) -> bool:
+        """Could a reload line naming `file` be about this key?"""
+        if not file or not self.files:
+            return True
+        return any(file == f or file.rstrip("/").endswith("/" + self.key) or f.startswith(file.rstrip("/") + "/")
+                   for f in self.files)
 
 
 @dataclass
@@ -182,8 +190,8 @@ class ReloadCorrelator:
         at = at or datetime.now(UTC)
         digest = (match.hash or "").lower()
         with self._lock:
-            open_ = [e for e in self.expectations
-                     if e.namespace == namespace and e.target.pod == pod and not e.resolved]
+            open_ = [e for e in self.expectations if e.namespace == namespace and e.target.pod == pod
+                     and not e.resolved and e.target.about(getattr(match, "file", None))]
             if digest and len(digest) >= MIN_PREFIX:
                 hit = next((e for e in reversed(open_) if e.hash.startswith(digest)), None)
             elif not digest and match.outcome != "applied":

@@ -49,8 +49,9 @@ class ReloadWatch:
                 for pod in self.session.pods_of(key):
                     if (pod.get("metadata") or {}).get("deletionTimestamp"):
                         continue
+                    files = tuple(sorted({s.mount_path for s in mine if s.mount_path}))
                     targets.append(ReloadTarget(key, pod["metadata"]["name"], cm_key, restart_only,
-                                                tuple(sorted(paths))))
+                                                tuple(sorted(paths)), files))
                 if key not in watching:
                     watching.append(key)
         events = self.session.correlator.config_changed(ns, name, version, changes, targets,
