@@ -3,13 +3,12 @@ import os
 import queue
 import signal
 import subprocess
-import sys
 import threading
 import time
 
 import pytest
 
-from tui.localcluster.demo import LAUNCHER
+from tui.localcluster.demo import command
 from tui.localcluster.kubelet import atomicwriter
 
 
@@ -21,7 +20,7 @@ class DemoProcess:
         self.lines: list[str] = []
         self._queue: queue.Queue = queue.Queue()
         full_env = {"PATH": os.environ.get("PATH", ""), "KUBEKNOBS_POD_ROOT": str(root), **(env or {})}
-        self.proc = subprocess.Popen([sys.executable, "-I", LAUNCHER, program, *args], env=full_env,
+        self.proc = subprocess.Popen(command(program, list(args)), env=full_env,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                      start_new_session=True)
         self._reader = threading.Thread(target=self._read, daemon=True)

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tui.localcluster.demo import LAUNCHER, program_for_image
+from tui.localcluster.demo import LAUNCHER, command, program_for_image
 
 from .conftest import msg, publish
 
@@ -66,7 +66,7 @@ def test_hot_key_reloads_restart_only_key_reports_success_but_stays_and_bad_valu
 
 
 def test_invalid_startup_flag_is_one_clear_line_and_exit_1(tmp_path):
-    out = subprocess.run([sys.executable, "-I", LAUNCHER, "workflowexecution-legacy", "--cooldown-period=-1"],
+    out = subprocess.run(command("workflowexecution-legacy", ["--cooldown-period=-1"]),
                          capture_output=True, text=True, timeout=30)
     assert out.returncode == 1
     lines = out.stdout.strip().splitlines()
@@ -79,8 +79,7 @@ def test_invalid_startup_flag_is_one_clear_line_and_exit_1(tmp_path):
 def test_invalid_config_at_start_exits_1(tmp_path):
     bad = WE_CONFIG.replace("5m", "0s")
     publish(tmp_path, "/etc/config", {"workflowexecution.yaml": bad})
-    out = subprocess.run([sys.executable, "-I", LAUNCHER, "workflowexecution",
-                          "--config=/etc/config/workflowexecution.yaml"],
+    out = subprocess.run(command("workflowexecution", ["--config=/etc/config/workflowexecution.yaml"]),
                          capture_output=True, text=True, timeout=30, env={"KUBEKNOBS_POD_ROOT": str(tmp_path)})
     assert out.returncode == 1
     assert "execution.cooldownPeriod must be greater than 0" in out.stdout

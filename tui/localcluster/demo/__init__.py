@@ -9,10 +9,16 @@ env stay the in-container paths and are resolved under that root when opened.
 from __future__ import annotations
 
 import os
+import sys
 
 LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "launch.py")
 
 KUBERNAUT_REPOSITORY = "kubernaut-ai/"
+
+
+def command(program: str, args: list[str]) -> list[str]:
+    """The argv of a demo process: no PYTHON* variables and no script directory on sys.path."""
+    return [sys.executable, "-E", "-P", LAUNCHER, program, *args]
 
 # Programs that serve the HTTP/TCP probes declared on their container.
 SERVES_PROBES = frozenset({

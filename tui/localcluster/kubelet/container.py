@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
-import sys
 import time
 
-from tui.localcluster.demo import LAUNCHER, SERVES_PROBES, program_for_image
+from tui.localcluster.demo import SERVES_PROBES, command, program_for_image
 
 from . import probes
 from .env import ConfigError, container_argv, resolve_env
@@ -108,7 +107,7 @@ class ContainerRunner:
             "KUBEKNOBS_PARENT_PID": str(os.getpid()), **({"KUBEKNOBS_INIT": "1"} if self.init else {}),
             **{f"KUBEKNOBS_PORT_{port}": str(local) for port, local in mapping.items()},
         }
-        argv = [sys.executable, "-I", LAUNCHER, self.program, *container_argv(self.spec, env)]
+        argv = command(self.program, container_argv(self.spec, env))
         self.process = ContainerProcess(argv, env=process_env, cwd=self.pod.root, on_line=self._on_line)
         self.container_id = "containerd://" + hashlib.sha256(
             f"{self.pod.uid}/{self.name}/{self.restart_count}".encode()).hexdigest()
