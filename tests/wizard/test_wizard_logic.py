@@ -1,0 +1,155 @@
+"""The wizard's steps without a screen: the plan's words, validation, the text written, each pod's state."""
+
+from __future__ import annotations
+
+import pytest
+from rich.text import Text
+
+from tui.cluster.edits import EditError
+from tui.history import ChangeHistory, ChangeRecord, history_path
+from tui.model.events import CrashLoop, ReloadEvent, ReloadPending, ReloadStale, RolloutProgress
+from tui.model.layers import Layer, Setting, Source
+from tui.screens.wizard.draft import Base, check_value, make_draft
+from tui.screens.wizard.follow import PodCheck, ReloadWatch, RolloutWatch
+from tui.screens.wizard.plan import Follow, Route, plan_change
+from tui.widgets.diff import unified_lines
+
+FILE = "# the controller's config\nlogging:\n  level: INFO  # DEBUG when chasing a bug\nexecution:\n  cooldownPeriod: 5m\n"
+WE = ("Deployment", "demo", "we")
+
+
+def file_key(path: str, layer: Layer, value: str, **kw) -> Setting:
+    base = dict(namespace="demo", workload="Deployment/we", container="we", source=Source.FILE_KEY, name=f"we.yaml#{path}",
+                value=value, layer=layer, auto_restart=None, managed_by=None, evidence=(), plan=("Edit ConfigMap we",),
+                configmap="we-config", key="we.yaml", key_path=path, mount_path="/etc/config", consumed="volume")
+    return Setting(**{**base, **kw})
+
+
+WATCHED_FILE = file_key("", Layer.HOT_RELOAD, FILE, source=Source.FILE, key_path=None, name="we-config/we.yaml")
+LEVEL = file_key("logging.level", Layer.HOT_RELOAD, "INFO")
+COOLDOWN = file_key("execution.cooldownPeriod", Layer.RESTART, "5m", value_type="duration")
+FLAG = Setting(namespace="demo", workload="Deployment/legacy", container="we", source=Source.FLAG,
+               name="--cooldown-period", value="5m", layer=Layer.RESTART, auto_restart=None, managed_by=None,
+               evidence=("declared by profile legacy: --cooldown-period is a duration greater than 0",), plan=(),
+               value_type="duration", consumed="flag")
+
+
+def test_restart_only_key_in_a_watched_file_says_so_in_plain_words():
+    plan = plan_change(COOLDOWN, pods=2, siblings=[WATCHED_FILE, LEVEL, COOLDOWN])
+    assert plan.route == Route.KEY_PATH and plan.follow == Follow.RELOAD_THEN_RESTART
+    assert plan.summary == ("`execution.cooldownPeriod` is in ConfigMap `we-config`, file `we.yaml`, mounted at "
+                            "`/etc/config`. The app watches this file but reads this key only at start: edit the "
+                            "ConfigMap, then restart 2 pods.")
+
+
+def test_hot_key_waits_for_reload_and_flag_rolls_the_template():
+    assert plan_change(LEVEL, pods=2).follow == Follow.HOT
+    plan = plan_change(FLAG, pods=1)
+    assert (plan.route, plan.follow, plan.verb) == (Route.TEMPLATE, Follow.ROLLOUT, "patch deployments")
+    assert "rolls 1 pod" in plan.summary
+
+
+def test_managed_reloader_immutable_rbac_and_read_only_are_warned_before_any_edit():
+    plan = plan_change(file_key("logging.level", Layer.HOT_RELOAD, "INFO", managed_by="argocd", auto_restart="reloader"),
+                       pods=3, can=lambda verb, resource, ns: False)
+    kinds = [c.kind for c in plan.cautions]
+    assert kinds == ["argocd", "reloader", "rbac"]
+    assert plan.follow == Follow.ROLLOUT  # Reloader rolls the pods
+    assert "update configmaps in namespace demo" in plan.cautions[-1].text and plan.blocked.kind == "rbac"
+    assert not plan.cautions[0].blocks  # the operator may still proceed against GitOps
+    assert plan_change(LEVEL, pods=1, readonly=True).blocked.kind == "readonly"
+    immutable = plan_change(file_key("logging.level", Layer.IMMUTABLE, "INFO"), pods=1)
+    assert immutable.route == Route.REFUSED and immutable.blocked.kind == "immutable"
+    secret = plan_change(file_key("token", Layer.RESTART, None, secret=True), pods=1)
+    assert secret.route == Route.REFUSED and "never shows or edits Secret values" in secret.refusal
+
+
+def test_key_path_edit_keeps_comments_and_the_rest_of_the_file():
+    draft = make_draft(LEVEL, Route.KEY_PATH, Base(FILE, "7", {}), "DEBUG")
+    changed = [line for line in unified_lines(draft.old_text, draft.new_text)[2:] if line[:1] in "+-"]
+    assert [line.split("#")[0].rstrip() for line in changed] == ["-  level: INFO", "+  level: DEBUG"]
+    assert all(line.endswith("# DEBUG when chasing a bug") for line in changed)
+    assert draft.new_text.startswith("# the controller's config\n") and "cooldownPeriod: 5m" in draft.new_text
+
+
+def test_invalid_values_are_named_and_block_the_next_step():
+    assert "duration" in check_value(FLAG, Route.TEMPLATE, "-1")
+    assert "greater than 0" in check_value(FLAG, Route.TEMPLATE, "-5m")
+    assert check_value(FLAG, Route.TEMPLATE, "10m") is None
+    whole = file_key("", Layer.HOT_RELOAD, FILE, source=Source.FILE, key_path=None)
+    assert "not valid YAML at line 2" in check_value(whole, Route.KEY, "a: [1\nb: 2")
+    with pytest.raises(EditError, match="same as the current"):
+        make_draft(LEVEL, Route.KEY_PATH, Base(FILE, "7", {}), "INFO")
+    with pytest.raises(EditError, match="greater than 0"):
+        make_draft(FLAG, Route.TEMPLATE, Base("", "1", {}), "0s")
+
+
+def test_flag_edit_changes_only_that_argument_of_the_pod_template():
+    obj = {"spec": {"template": {"spec": {"containers": [
+        {"name": "we", "image": "we:legacy", "args": ["--cooldown-period=5m", "--leader-elect"]}]}}}}
+    from tui.screens.wizard.draft import base_from_workload
+
+    draft = make_draft(FLAG, Route.TEMPLATE, base_from_workload(obj, "we"), "10m")
+    changed = [line for line in unified_lines(draft.old_text, draft.new_text) if line[:1] in "+-"][2:]
+    assert changed == ["-- --cooldown-period=5m", "+- --cooldown-period=10m"]
+
+
+def reload(pod: str, outcome: str, version: str = "42", **kw) -> ReloadEvent:
+    return ReloadEvent(namespace="demo", workload=WE, pod=pod, container="we", outcome=outcome, hash="ab" * 32,
+                       version=version, configmap="we-config", key="we.yaml", delay=1.5, **kw)
+
+
+def test_each_pod_turns_green_only_for_the_version_written():
+    watch = ReloadWatch("we-config", "we.yaml", "42", [PodCheck("we-a"), PodCheck("we-b")])
+    assert not watch.feed(reload("we-a", "applied", version="41"))  # an older change
+    assert not watch.feed(reload("we-c", "applied"))  # not one of ours
+    assert watch.feed(reload("we-a", "applied"))
+    assert not watch.all_applied and not watch.answered
+    stale = ReloadStale(namespace="demo", workload=WE, pod="we-b", configmap="we-config", key="we.yaml",
+                        since=reload("x", "applied").time)
+    assert watch.feed(stale) and watch.pods[1].state == "no event yet"
+    pending = ReloadPending(namespace="demo", workload=WE, pod="we-b", configmap="we-config", key="we.yaml",
+                            since=stale.since)
+    assert watch.feed(pending) and watch.pods[1].state == "waiting for kubelet"
+    assert watch.feed(reload("we-b", "rejected", message="rego_parse_error"))
+    assert watch.answered and [p.pod for p in watch.rejected] == ["we-b"] and watch.slowest == 1.5
+
+
+def test_rollout_watch_fails_on_a_crash_loop_except_while_rolling_back():
+    progress = RolloutProgress(namespace="demo", workload=WE, updated=1, ready=0, available=0, desired=1)
+    crash = CrashLoop(namespace="demo", workload=WE, pod="we-x", container="we", last_lines=("bad flag",))
+    watch = RolloutWatch(WE)
+    assert watch.feed(progress) and not watch.done and watch.failed is None
+    assert watch.feed(crash) and watch.failed == "CrashLoopBackOff"
+    back = RolloutWatch(WE, crashes_fail=False)
+    back.feed(crash)
+    assert back.failed is None
+
+
+def test_history_is_json_lines_in_the_state_dir_newest_first(tmp_path, monkeypatch):
+    monkeypatch.setenv("KUBEKNOBS_STATE_DIR", str(tmp_path / "state"))
+    assert history_path() == tmp_path / "state" / "history.jsonl"
+    history = ChangeHistory()
+    assert history.records() == []
+    for value in ("DEBUG", "WARN"):
+        history.append(ChangeRecord(started="2026-01-01T00:00:00Z", context="c", user="u", namespace="demo",
+                                    workload="Deployment/we", container="we", setting="logging.level",
+                                    source="file-key", layer="hot-reload", old_value="INFO", new_value=value,
+                                    outcome="in-force", in_force_after=1.2))
+    with history.path.open("a") as fh:
+        fh.write("not json\n")
+    assert [r.new_value for r in history.records()] == ["WARN", "DEBUG"]
+    assert (history.path.stat().st_mode & 0o777) == 0o600
+
+
+def test_diff_renders_cluster_text_as_data():
+    from textual.app import App
+
+    from tui.widgets.diff import diff_text
+
+    class Bare(App):
+        pass
+
+    text = diff_text(Bare(), "a: [bold]x[/bold]\n", "a: \x1b[31mred\n")
+    assert isinstance(text, Text)
+    assert "[bold]x[/bold]" in text.plain and "\x1b" not in text.plain
