@@ -60,9 +60,11 @@ def seed(cluster):
     def run():
         store = cluster.store
         store.create("configmaps", configmap("workflowexecution-config", {"workflowexecution.yaml": CONFIG}))
-        store.create("secrets", {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "token",
-                                                                                     "namespace": "default"},
-                                 "data": {"password": "c2VjcmV0"}})
+        applied = '{"data":{"password":"c2VjcmV0"},"kind":"Secret"}'
+        store.create("secrets", {"apiVersion": "v1", "kind": "Secret", "metadata": {
+            "name": "token", "namespace": "default",
+            "annotations": {"kubectl.kubernetes.io/last-applied-configuration": applied}},
+            "data": {"password": "c2VjcmV0"}, "stringData": {"extra": "plain-secret"}})
         dep = store.create("deployments", {
             "apiVersion": "apps/v1", "kind": "Deployment",
             "metadata": {"name": "workflowexecution", "namespace": "default"},
@@ -125,7 +127,8 @@ def test_synced_rows_carry_readiness_configmaps_and_layer_summary(session):
 def test_secret_values_are_redacted_in_yaml(session):
     s, _sink = session
     text = s.object_yaml("Secret", "default", "token")
-    assert "c2VjcmV0" not in text and "<redacted>" in text
+    assert "c2VjcmV0" not in text and "plain-secret" not in text and "<redacted>" in text
+    assert "password" in text  # the keys stay visible
 
 
 def test_deleting_a_workload_removes_its_row(cluster, session):

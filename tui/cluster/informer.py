@@ -203,7 +203,7 @@ class Informer:
                 attempt += 1
                 self.reconnects += 1
                 self._stop.wait(wait)
-            except (TransportError, ValueError) as exc:
+            except Exception as exc:  # noqa: BLE001 - network, bad JSON, a failing credential plugin: retry
                 if self._stop.is_set():
                     break
                 self._set_state("reconnecting", describe(exc))

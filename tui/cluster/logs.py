@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from tui.cluster.informer import Batcher
 from tui.cluster.resources import RESOURCES
 from tui.cluster.session_types import LogLine
 
+log = logging.getLogger("kubeknobs.cluster")
 _CONTROL = {c: None for c in range(32) if c not in (9,)} | {127: None}
 
 
@@ -99,8 +101,10 @@ class _Stream:
             except ApiError as exc:
                 if exc.status in (401, 403, 404):
                     return
-            except TransportError:
+            except (TransportError, ValueError):
                 pass
+            except Exception:  # noqa: BLE001 - e.g. a credential plugin failing mid-follow: retry shortly
+                log.exception("log follow of %s/%s failed", self.pod, self.container)
             finally:
                 close_stream(self.resp)
                 self.resp = None
