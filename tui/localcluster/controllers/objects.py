@@ -24,11 +24,6 @@ def parse_time(text: str | None) -> datetime | None:
         return None
 
 
-def key_of(obj: dict) -> tuple[str | None, str]:
-    meta = obj.get("metadata") or {}
-    return meta.get("namespace"), meta.get("name", "")
-
-
 def controller_of(obj: dict) -> dict | None:
     for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:
         if ref.get("controller"):

@@ -102,8 +102,11 @@ class Rollout:
             changed = revision.set_new_rs_annotations(d, annotations, new_revision, exists=True)
             min_ready = specs.min_ready_seconds(d)
             if changed or specs.min_ready_seconds(existing) != min_ready:
+                spec = existing["spec"]
+                if specs.min_ready_seconds(existing) != min_ready:
+                    spec = {**spec, "minReadySeconds": min_ready}
                 return self.update_rs({**existing, "metadata": {**existing["metadata"], "annotations": annotations},
-                                       "spec": {**existing["spec"], "minReadySeconds": min_ready}})
+                                       "spec": spec})
             needs_update = self.set_revision(annotations.get(specs.REVISION, ""))
             if specs.progress_deadline(d) is not None and progress.get_condition(d["status"], progress.PROGRESSING) is None:
                 progress.set_condition(d["status"], progress.new_condition(
