@@ -129,6 +129,7 @@ class KubeknobsApp(App):
         self.project_themes: set[str] = set()
         self.status_info = StatusInfo()
         self.rows: dict[tuple, object] = {}  # every workload row the session has sent, by key
+        self.known_namespaces: list[str] = []  # the last namespace list read from the API
 
     # -- start-up ----------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -386,13 +387,19 @@ class KubeknobsApp(App):
             self.push_screen(HelpScreen())
 
     def action_pick_namespace(self) -> None:
-        from tui.screens.pickers import NamespacePicker
-
         if self.session is None:
             self.notify("Not connected to a cluster yet.", severity="warning")
             return
-        self.push_screen(NamespacePicker(self.session.namespaces(), self.namespaces),
-                         lambda chosen: chosen is not None and self.reconnect(namespaces=chosen or None))
+        self._open_namespace_picker(self.session)
+
+    @work(thread=True, exclusive=True, group="namespaces")
+    def _open_namespace_picker(self, session) -> None:
+        from tui.screens.pickers import NamespacePicker
+
+        namespaces = session.namespaces()  # off the UI loop: a slow API must not freeze the keys
+        self.known_namespaces = namespaces
+        self.call_from_thread(self.push_screen, NamespacePicker(namespaces, self.namespaces),
+                              lambda chosen: chosen is not None and self.reconnect(namespaces=chosen or None))
 
     def action_pick_context(self) -> None:
         from tui.screens.pickers import ContextPicker

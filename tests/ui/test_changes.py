@@ -113,7 +113,7 @@ async def test_namespace_picker_and_palette_switch_namespaces(kubernaut, make_ap
     async with app.run_test(size=SIZE) as pilot:
         table = await synced(app, pilot)
         await pilot.press("n")
-        assert isinstance(app.screen, NamespacePicker)
+        await wait_for(pilot, lambda: isinstance(app.screen, NamespacePicker), what="the namespace picker")
         await pilot.press(*"kube-system")  # type-to-search is not an OptionList feature: move instead
         picker = app.screen
         options = picker.query_one("OptionList")

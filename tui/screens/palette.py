@@ -11,7 +11,9 @@ from textual.screen import Screen
 def dashboard_commands(app, screen: Screen) -> Iterable[SystemCommand]:
     yield SystemCommand("Switch namespace", "Choose the namespaces shown", app.action_pick_namespace)
     if app.session is not None:
-        for namespace in _safe(app.session.namespaces):
+        # names already known: the palette is built on the UI loop and must not wait for the API
+        known = set(app.known_namespaces) | {row.namespace for row in app.rows.values()} | set(app.namespaces or [])
+        for namespace in sorted(known):
             yield SystemCommand(f"Namespace: {namespace}", f"Show only namespace {namespace}",
                                 lambda ns=namespace: app.reconnect(namespaces=[ns]))
         yield SystemCommand("Namespace: all", "Show every namespace", lambda: app.reconnect(namespaces=None))
@@ -36,9 +38,3 @@ def dashboard_commands(app, screen: Screen) -> Iterable[SystemCommand]:
     yield SystemCommand("Events of all controllers", "Live events of every controller",
                         lambda: app.push_events_screen(None))
 
-
-def _safe(call) -> list[str]:
-    try:
-        return list(call())
-    except Exception:  # not synced yet or no permission: the picker says more
-        return []
