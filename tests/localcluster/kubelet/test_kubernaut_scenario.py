@@ -115,3 +115,11 @@ def test_invalid_cooldown_flag_makes_new_pods_crash_loop_with_the_error_in_previ
     assert old <= {p["metadata"]["name"] for p in kubectl.pods(NS, selector)}
     events = kubectl.run("get", "events", "-n", NS, "--field-selector", f"involvedObject.name={pod}")
     assert "BackOff" in events
+
+
+def test_stopping_the_cluster_while_pods_start_leaves_no_process(tmp_path):
+    workdir = str(tmp_path / "cluster")
+    cluster = LocalCluster("kubernaut", sync_delay=SYNC_DELAY, workdir=workdir, seed=2)
+    cluster.start()
+    cluster.stop()
+    assert processes_under(workdir) == []

@@ -117,6 +117,10 @@ class ContainerRunner:
             self._set_state({"waiting": {"reason": "RunContainerError", "message": str(exc)}})
             self.pod.event("Failed", f"Error: {exc}", "Warning")
             return 128
+        if self.stopping:
+            # Stopped while the process was being spawned: it goes at once.
+            await self.process.stop(0)
+            return None
         self.pod.event("Created", f"Created container {self.name}")
         self.pod.event("Started", f"Started container {self.name}")
         self._started_at = time.monotonic()
