@@ -49,7 +49,7 @@ class Kubelet:
 
     async def start(self) -> None:
         # Bind pods ourselves only when no scheduler runs beside us.
-        self.schedules = not any(type(c).__name__ == "Scheduler" for c in getattr(self.cluster, "components", []))
+        self.schedules = not any("Scheduler" in type(c).__name__ for c in getattr(self.cluster, "components", []))
         self._queue = asyncio.Queue()
         self.store.add_listener(self._on_change)
         pods, _ = self.store.list("pods")
