@@ -20,7 +20,7 @@ def parse_count(name: str) -> int:
     except (IndexError, ValueError):
         raise ValueError(f"scenario {name!r}: use scale:N with N a whole number, e.g. scale:1000") from None
     if not 1 <= count <= 100_000:
-        raise ValueError(f"scenario {name!r}: N must be between 1 and 100000")
+        raise ValueError(f"scenario {name!r}: use scale:N with N between 1 and 100000")
     return count
 
 
