@@ -107,6 +107,9 @@ class Batcher:
 DeltaBatcher = Batcher
 
 
+EXPIRED_QUIET = 30.0  # seconds without a 410 after which a relist is immediate again
+
+
 class Informer:
     """List then watch one resource (in one namespace or all), on its own thread."""
 
@@ -181,6 +184,7 @@ class Informer:
     def _run(self) -> None:
         attempt = 0
         need_list = True
+        expired, last_expired = 0, float("-inf")  # 410s close together: the history keeps being compacted
         while not self._stop.is_set():
             try:
                 if need_list:
@@ -195,6 +199,11 @@ class Informer:
                     break
                 if exc.status == 410:
                     need_list = True
+                    now = time.monotonic()
+                    expired = expired + 1 if now - last_expired < EXPIRED_QUIET else 0
+                    last_expired = now
+                    if expired:  # relist at once the first time, then back off as client-go's reflector does
+                        self._stop.wait(backoff_delay(expired, base=0.4, cap=self._max_backoff, rng=self._rng))
                     continue
                 permanent = exc.status in (401, 403, 404)
                 self._set_state("failed" if permanent else "reconnecting", describe(exc))
