@@ -143,7 +143,7 @@ def test_bad_flag_rollout_is_caught_with_its_last_log_lines_and_rolled_back(demo
 
 @pytest.mark.parametrize("key", [WE, ("StatefulSet", NS, None), ("DaemonSet", NS, None)])
 def test_rollout_restart_is_followed_to_completion(demo, session, key):
-    s, _sink = session
+    s, sink = session
     if key[2] is None:
         key = next(k for k in s.workloads() if k[0] == key[0])
     assert s.actions.rollout_restart(key).ok
@@ -154,3 +154,6 @@ def test_rollout_restart_is_followed_to_completion(demo, session, key):
     finally:
         tracker.stop()
     assert status is not None and status.done, status
+    # the session's own stream tells the same story
+    wait_for(lambda: sink.of(RolloutProgress, workload=key, done=True), timeout=20)
+    assert sink.of(RolloutProgress, workload=key, done=False)

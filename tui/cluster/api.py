@@ -29,12 +29,14 @@ class KubeApi:
     """A thread-safe raw JSON client for one cluster/user."""
 
     def __init__(self, configuration, *, timeout: float = 30.0):
-        from kubernetes.client import ApiClient
-
         self.configuration = configuration
         self.timeout = timeout
-        self._client = ApiClient(configuration)
-        self._pool = self._client.rest_client.pool_manager
+        if hasattr(configuration, "pool_manager"):
+            self._pool = configuration.pool_manager()
+        else:
+            from kubernetes.client import ApiClient
+
+            self._pool = ApiClient(configuration).rest_client.pool_manager
         self.base = configuration.host.rstrip("/")
         self._closed = threading.Event()
 

@@ -151,6 +151,11 @@ def load_connection(kubeconfig: str | None = None, context: str | None = None) -
 
 
 def _configuration(connection: Connection):
+    from tui.cluster.credentials import plain_credentials
+
+    plain = plain_credentials(connection)
+    if plain is not None:
+        return plain
     from kubernetes import client, config
     from kubernetes.config.config_exception import ConfigException
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tui.cluster.session_types import WorkloadRow
-from tui.model.events import ContainerRestarted, CrashLoop, KubeEvent
+from tui.model.events import ContainerRestarted, CrashLoop, KubeEvent, RolloutProgress
 
 WORKLOAD_PLURALS = {"deployments": "Deployment", "statefulsets": "StatefulSet", "daemonsets": "DaemonSet"}
 
@@ -118,3 +118,18 @@ def kube_event(obj: dict, workload) -> KubeEvent:
                      message=str(obj.get("message") or obj.get("note") or ""),
                      involved=f"{involved.get('kind', '')}/{involved.get('name', '')}",
                      count=int(obj.get("count") or (obj.get("series") or {}).get("count") or 1))
+
+
+def rollout_event(key: tuple[str, str, str], old: dict | None, new: dict) -> RolloutProgress | None:
+    """Progress of a rollout between two versions of a workload; None when nothing is rolling."""
+    from tui.cluster.rollout import rollout_status
+
+    if old is None:
+        return None
+    before = rollout_status({**old, "kind": key[0]})
+    after = rollout_status({**new, "kind": key[0]})
+    if before.done and after.done or before == after:
+        return None
+    return RolloutProgress(namespace=key[1], workload=key, updated=after.updated, ready=after.ready,
+                           available=after.available, desired=after.desired, done=after.done,
+                           failed_reason=after.failed_reason, message=after.message)

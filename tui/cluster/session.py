@@ -15,6 +15,7 @@ from tui.cluster.feed import (
     kube_event,
     owner_workload,
     pod_events,
+    rollout_event,
     workload_row,
 )
 from tui.cluster.informer import Batcher, Delta, Informer, InformerState
@@ -197,6 +198,9 @@ class ClusterSession:
                 dirty.discard(key)
             else:
                 dirty.add(key)
+                progress = rollout_event(key, d.old, d.obj) if self._synced else None
+                if progress is not None:
+                    events.append(progress)
         elif d.resource == "configmaps":
             d.obj.setdefault("kind", "ConfigMap")
             users = sorted(self._cm_users.get(d.key, ()))
