@@ -87,6 +87,8 @@ def _get(doc, path: str):
 
 def _remove(doc, path: str):
     parts = _pointer(path)
+    if not parts:
+        raise errors.ApiError(422, "Invalid", "the whole document cannot be removed")
     node = _container(doc, parts, path)
     last = parts[-1]
     if isinstance(node, dict) and last in node:

@@ -18,6 +18,7 @@ from tui.localcluster.api import errors
 from tui.localcluster.api.defaults import apply_defaults, normalize_secret, validate
 from tui.localcluster.api.resources import RESOURCES, Resource
 from tui.localcluster.api.selectors import Matcher, combine, parse_field_selector, parse_label_selector
+from tui.localcluster.api.shape import check_shape
 
 GENERATED = ("deployments", "replicasets", "statefulsets", "daemonsets")
 WITH_STATUS = ("deployments", "replicasets", "statefulsets", "daemonsets", "pods", "namespaces", "nodes")
@@ -186,9 +187,8 @@ class Store:
     def create(self, resource: str, obj: dict, *, dry_run: bool = False, field_manager: str | None = None) -> dict:
         res = self._resource(resource)
         obj = _typed(res, json.loads(dumps(obj)))
+        check_shape(res, obj)
         meta = obj.setdefault("metadata", {})
-        if not isinstance(meta, dict):
-            raise errors.bad_request("metadata must be an object")
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = meta["generateName"] + self._random_suffix()
         if res.namespaced:
@@ -235,7 +235,13 @@ class Store:
     def update(self, resource: str, obj: dict, *, subresource: str | None = None, dry_run: bool = False,
                field_manager: str | None = None) -> dict:
         res = self._resource(resource)
-        meta_in = obj.get("metadata") or {}
+        incoming = _typed(res, json.loads(dumps(obj)))
+        if subresource is None:
+            check_shape(res, incoming)
+        meta_in = incoming.get("metadata") or {}
+        if not isinstance(meta_in, dict) or not isinstance(meta_in.get("namespace", ""), str | None) \
+                or not isinstance(meta_in.get("name", ""), str | None):
+            raise errors.bad_request(f"{res.kind}.metadata must be an object with string name and namespace")
         name = meta_in.get("name") or ""
         namespace = (meta_in.get("namespace") or "default") if res.namespaced else ""
         entry = self._objects[res.plural].get((namespace, name))
@@ -247,9 +253,12 @@ class Store:
             raise errors.conflict(res, name)
         if subresource == "status":
             new = copy.deepcopy(current)
-            new["status"] = json.loads(dumps(obj.get("status") or {}))
+            status = incoming.get("status") or {}
+            if not isinstance(status, dict):
+                raise errors.bad_request(f"{res.kind}.status must be an object")
+            new["status"] = status
         else:
-            new = _typed(res, json.loads(dumps(obj)))
+            new = incoming
             if res.plural in WITH_STATUS and "status" in current:
                 new["status"] = copy.deepcopy(current["status"])
         meta = new.setdefault("metadata", {})

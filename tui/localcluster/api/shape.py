@@ -1,0 +1,105 @@
+"""Type checks of incoming objects, as Go's JSON decoding does them before any defaulting.
+
+A field of the wrong JSON type is a 400 BadRequest; a null field is treated as absent, like Go's zero value.
+"""
+
+from __future__ import annotations
+
+from tui.localcluster.api import errors
+from tui.localcluster.api.resources import Resource
+
+STR, INT, BOOL, OBJ = "string", "int32", "bool", "object"
+STR_MAP = ("map", STR)
+
+
+def _list(item) -> tuple:
+    return ("list", item)
+
+
+META = {"name": STR, "generateName": STR, "namespace": STR, "labels": STR_MAP, "annotations": STR_MAP,
+        "finalizers": _list(STR), "ownerReferences": _list(OBJ), "resourceVersion": STR, "uid": STR,
+        "managedFields": _list(OBJ)}
+ENV = {"name": STR, "value": STR, "valueFrom": {"fieldRef": OBJ, "configMapKeyRef": OBJ, "secretKeyRef": OBJ,
+                                                "resourceFieldRef": OBJ}}
+PROBE = {"httpGet": OBJ, "exec": OBJ, "tcpSocket": OBJ, "grpc": OBJ, "initialDelaySeconds": INT,
+         "timeoutSeconds": INT, "periodSeconds": INT, "successThreshold": INT, "failureThreshold": INT}
+CONTAINER = {"name": STR, "image": STR, "command": _list(STR), "args": _list(STR), "workingDir": STR,
+             "env": _list(ENV), "envFrom": _list(OBJ), "resources": OBJ, "imagePullPolicy": STR,
+             "ports": _list({"containerPort": INT, "name": STR, "protocol": STR, "hostPort": INT}),
+             "volumeMounts": _list({"name": STR, "mountPath": STR, "subPath": STR, "readOnly": BOOL}),
+             "livenessProbe": PROBE, "readinessProbe": PROBE, "startupProbe": PROBE,
+             "terminationMessagePath": STR, "terminationMessagePolicy": STR}
+VOLUME = {"name": STR, "configMap": OBJ, "secret": OBJ, "projected": OBJ, "downwardAPI": OBJ, "emptyDir": OBJ}
+POD_SPEC = {"containers": _list(CONTAINER), "initContainers": _list(CONTAINER), "volumes": _list(VOLUME),
+            "restartPolicy": STR, "terminationGracePeriodSeconds": INT, "dnsPolicy": STR, "nodeName": STR,
+            "nodeSelector": STR_MAP, "serviceAccountName": STR, "securityContext": OBJ, "schedulerName": STR,
+            "readinessGates": _list(OBJ)}
+WORKLOAD_SPEC = {"replicas": INT, "selector": {"matchLabels": STR_MAP, "matchExpressions": _list(OBJ)},
+                 "template": {"metadata": META, "spec": POD_SPEC}, "strategy": {"type": STR, "rollingUpdate": OBJ},
+                 "updateStrategy": {"type": STR, "rollingUpdate": OBJ}, "revisionHistoryLimit": INT,
+                 "progressDeadlineSeconds": INT, "minReadySeconds": INT, "paused": BOOL, "serviceName": STR,
+                 "podManagementPolicy": STR}
+DATA = {"data": STR_MAP, "binaryData": STR_MAP, "stringData": STR_MAP, "immutable": BOOL, "type": STR}
+SCHEMAS = {
+    "pods": {"spec": POD_SPEC},
+    "deployments": {"spec": WORKLOAD_SPEC}, "replicasets": {"spec": WORKLOAD_SPEC},
+    "statefulsets": {"spec": WORKLOAD_SPEC}, "daemonsets": {"spec": WORKLOAD_SPEC},
+    "configmaps": DATA, "secrets": DATA,
+    "namespaces": {"spec": {"finalizers": _list(STR)}},
+}
+
+
+def _json_type(value) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _fail(res: Resource, path: str, value, expected: str):
+    raise errors.bad_request(
+        f'{res.kind} in version "{res.version}" cannot be handled as a {res.kind}: json: cannot unmarshal '
+        f"{_json_type(value)} into Go struct field {res.kind}.{path} of type {expected}")
+
+
+def _check(res: Resource, value, schema, path: str):
+    """The value, type-checked against `schema`, with null fields dropped."""
+    if isinstance(schema, dict):
+        if not isinstance(value, dict):
+            _fail(res, path, value, OBJ)
+        for key in [k for k, v in value.items() if v is None]:
+            del value[key]
+        for key, sub in schema.items():
+            if key in value:
+                value[key] = _check(res, value[key], sub, f"{path}.{key}")
+        return value
+    if isinstance(schema, tuple):
+        kind, item = schema
+        if kind == "list":
+            if not isinstance(value, list):
+                _fail(res, path, value, "[]" + (item if isinstance(item, str) else OBJ))
+            return [_check(res, v, item, path) for v in value if v is not None or item == STR]
+        if not isinstance(value, dict):
+            _fail(res, path, value, "map[string]string")
+        for v in value.values():
+            if not isinstance(v, str):
+                _fail(res, path, v, STR)
+        return value
+    if schema == STR and not isinstance(value, str):
+        _fail(res, path, value, STR)
+    if schema == INT and (isinstance(value, bool) or not isinstance(value, int)):
+        _fail(res, path, value, INT)
+    if schema == BOOL and not isinstance(value, bool):
+        _fail(res, path, value, BOOL)
+    if schema == OBJ and not isinstance(value, dict):
+        _fail(res, path, value, OBJ)
+    return value
+
+
+def check_shape(res: Resource, obj: dict) -> None:
+    """Raise 400 BadRequest where a field has the wrong JSON type; drop null fields, in place."""
+    schema = {"metadata": META, "status": OBJ, **SCHEMAS.get(res.plural, {})}
+    _check(res, obj, schema, "")
