@@ -1,4 +1,12 @@
-"""The only part of kubeknobs that talks to a cluster."""
+"""The only part of kubeknobs that talks to a cluster.
+
+connect     kubeconfig files and contexts → Connection; probe; the raw JSON client (api)
+informer    list + watch of one resource kind, as batched deltas
+session     the dashboard's live view: rows, settings, the typed event stream
+reload      log lines → reload outcomes, matched to ConfigMap versions (reloadwatch follows the pods)
+actions     guarded changes (edits, restart, rollback, propagate), with rollout tracking (rollout)
+access      SelfSubjectAccessReview, cached; errors: every failure as operator text
+"""
 
 import logging
 

@@ -10,7 +10,6 @@ import contextlib
 import json
 import random
 import threading
-import time
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
@@ -158,6 +157,3 @@ def close_stream(resp) -> None:
         with contextlib.suppress(Exception):  # the connection may already be gone
             getattr(resp, name)()
 
-
-def monotonic() -> float:
-    return time.monotonic()

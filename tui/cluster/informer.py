@@ -1,7 +1,7 @@
 """One informer for every resource kind: list, watch, resume, relist; deltas in batches.
 
 The informer keeps the last seen version of every object and delivers changes as
-`Delta`s through a `DeltaBatcher`, so a burst of a thousand changes is one call.
+`Delta`s through a `Batcher`, so a burst of a thousand changes is one call.
 """
 
 from __future__ import annotations
@@ -104,16 +104,13 @@ class Batcher:
         self.flush()
 
 
-DeltaBatcher = Batcher
-
-
 EXPIRED_QUIET = 30.0  # seconds without a 410 after which a relist is immediate again
 
 
 class Informer:
     """List then watch one resource (in one namespace or all), on its own thread."""
 
-    def __init__(self, api, resource: Resource, *, namespace: str | None = None, batcher: DeltaBatcher,
+    def __init__(self, api, resource: Resource, *, namespace: str | None = None, batcher: Batcher,
                  on_state: Callable[[Informer, InformerState], None] | None = None,
                  on_synced: Callable[[Informer], None] | None = None,
                  label_selector: str | None = None, field_selector: str | None = None,
@@ -313,8 +310,3 @@ class Informer:
                 self.resource_version = rv
         if delta is not None:
             self._batcher.put([delta])
-
-
-def wait_synced(informers: list[Informer], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    return all(informer.synced.wait(max(0.0, deadline - time.monotonic())) for informer in informers)
