@@ -24,6 +24,7 @@ PROPAGATE_AT = "kubeknobs.io/propagate-at"
 STRATEGIC = "application/strategic-merge-patch+json"
 MERGE = "application/merge-patch+json"
 JSON_PATCH = "application/json-patch+json"
+CONFIGMAP_LIMIT = 1024 * 1024
 READONLY = "Read-only mode: nothing was changed (start without --readonly to make changes)."
 SKIP_UNDO_ANNOTATIONS = {"deployment.kubernetes.io/revision", "deployment.kubernetes.io/revision-history",
                          "deployment.kubernetes.io/desired-replicas", "deployment.kubernetes.io/max-replicas",
@@ -96,6 +97,11 @@ class Actions:
                                         resource_version=_rv(cm))
         new = copy.deepcopy(cm)
         new.setdefault("data", {})[key] = value
+        size = sum(len(k) + len(v.encode()) for k, v in new["data"].items()) + \
+            sum(len(k) + len(v) * 3 // 4 for k, v in (new.get("binaryData") or {}).items())
+        if size > CONFIGMAP_LIMIT:
+            return ActionResult.invalid(f"ConfigMap {name} would hold {size:,} bytes; the API server accepts at "
+                                        f"most {CONFIGMAP_LIMIT:,} (1 MiB). Move large content elsewhere")
         path = RESOURCES["configmaps"].item(namespace, name)
         try:
             self.api.request("PUT", path, body=new, query={"dryRun": "All"})

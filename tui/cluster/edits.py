@@ -93,10 +93,8 @@ def set_key_path(text: str, key_path: str, value_text: str, *, fmt: str = "yaml"
         return json.dumps(doc, indent=indent, ensure_ascii=False) + ("\n" if text.endswith("\n") else "")
     from ruamel.yaml import YAML, YAMLError
 
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 4096
     try:
+        yaml = _round_trip_yaml(text)
         doc = yaml.load(text)
     except YAMLError as exc:
         raise EditError(f"the current value is not valid YAML: {exc}") from None
@@ -116,6 +114,28 @@ def set_key_path(text: str, key_path: str, value_text: str, *, fmt: str = "yaml"
     out = io.StringIO()
     yaml.dump(doc, out)
     return out.getvalue()
+
+
+def _round_trip_yaml(text: str):
+    """A ruamel YAML whose indentation reproduces `text` unchanged, so an edit touches only its line."""
+    from ruamel.yaml import YAML
+
+    best, best_score = None, -1
+    wanted = text.splitlines()
+    for mapping, offset in ((2, 2), (2, 0), (4, 2), (4, 0), (4, 4)):
+        yaml = YAML()
+        yaml.preserve_quotes = True
+        yaml.width = 4096
+        yaml.indent(mapping=mapping, sequence=offset + 2, offset=offset)
+        out = io.StringIO()
+        yaml.dump(yaml.load(text), out)
+        got = out.getvalue().splitlines()
+        score = sum(a == b for a, b in zip(wanted, got, strict=False)) - abs(len(wanted) - len(got))
+        if got == wanted:
+            return yaml
+        if score > best_score:
+            best, best_score = yaml, score
+    return best
 
 
 def _has(parent, key) -> bool:
