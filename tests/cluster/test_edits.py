@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.cluster.conftest import configmap
 from tui.cluster.access import AccessReview
@@ -72,3 +74,32 @@ def test_binary_key_is_not_edited_as_text(cluster, actions):
     cluster.call(cluster.store.create, "configmaps", configmap("bin", {}, binaryData={"blob": "AAEC"}))
     result = actions.edit_configmap_key("default", "bin", "blob", "text")
     assert result.status == "refused" and "binary" in result.message
+
+
+KEYS = st.from_regex(r"[a-z][a-zA-Z0-9]{0,8}", fullmatch=True)
+SCALARS = st.one_of(st.integers(-1000, 1000), st.booleans(), st.from_regex(r"[a-z][a-z0-9 ]{0,10}", fullmatch=True))
+DOCS = st.recursive(SCALARS, lambda inner: st.dictionaries(KEYS, inner, min_size=1, max_size=4), max_leaves=12)
+
+
+def _leaves(doc, prefix=""):
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            yield from _leaves(v, f"{prefix}.{k}" if prefix else k)
+    else:
+        yield prefix, doc
+
+
+@settings(max_examples=60, deadline=None)
+@given(doc=DOCS.filter(lambda d: isinstance(d, dict)), data=st.data())
+def test_setting_one_key_path_changes_only_that_value(doc, data):
+    import yaml
+
+    text = yaml.safe_dump(doc, sort_keys=False)
+    leaves = dict(_leaves(doc))
+    path = data.draw(st.sampled_from(sorted(leaves)))
+    new_value = data.draw(st.integers(-5, 5))
+    out = set_key_path(text, path, str(new_value))
+    after = dict(_leaves(yaml.safe_load(out)))
+    assert after.pop(path) == new_value
+    leaves.pop(path)
+    assert after == leaves
