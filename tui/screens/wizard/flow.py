@@ -68,6 +68,8 @@ class ChangeFlow:
         self.reload: ReloadWatch | None = None
         self.rollout: RolloutWatch | None = None
         self.rollout_target: str | None = None  # resourceVersion the rollout is measured from
+        self.awaiting_generation: int | None = None  # Reloader's rollout counts once the generation passes this
+        self.auto_missing = False  # Reloader did not roll the pods within the window
         self.undo_done: list[str] = []
         self.recorded: ChangeRecord | None = None
 
@@ -165,6 +167,7 @@ class ChangeFlow:
     # -- apply and follow ---------------------------------------------------------------------
     def apply(self):
         """Step 4: write it; a conflict or refusal leaves everything as it was."""
+        before = (self.session.workload_object(self.key) or {}).get("metadata") or {}
         result = self._write(dry_run=False)
         if result.status == "conflict":
             self.conflict = result
@@ -180,8 +183,11 @@ class ChangeFlow:
             self.phase = Phase.RELOADING
         elif follow == Follow.RESTART:
             self.phase = Phase.CONFIRM_RESTART
+        elif self.plan.route == Route.TEMPLATE:
+            self._start_rollout(result.resource_version)
         else:
-            self._start_rollout(self.plan.route == Route.TEMPLATE and result.resource_version or None)
+            self._start_rollout(None)
+            self.awaiting_generation = int(before.get("generation") or 0)
         return result
 
     def _start_rollout(self, target_version: str | None) -> None:
@@ -193,6 +199,7 @@ class ChangeFlow:
         """The confirmed rollout restart."""
         result = self.session.actions.rollout_restart(self.key)
         if result.ok:
+            self.awaiting_generation = None
             self._start_rollout(result.resource_version)
         else:
             self.problem = result.message
@@ -212,6 +219,11 @@ class ChangeFlow:
     def tick(self, now: float | None = None) -> bool:
         """The reload window: pods silent past it are flagged, and a restart is offered."""
         now = time.monotonic() if now is None else now
+        late = self.applied_at is not None and now - self.applied_at > self.window
+        if self.phase == Phase.ROLLING and self.awaiting_generation is not None and late:
+            self.awaiting_generation, self.auto_missing = None, True
+            self.phase = Phase.CONFIRM_RESTART
+            return True
         if self.phase == Phase.RELOADING and self.applied_at is not None and now - self.applied_at > self.window:
             self.reload.expire()
             self._advance()

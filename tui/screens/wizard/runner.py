@@ -89,9 +89,14 @@ class ChangeRun:
         obj = session.workload_object(flow.key)
         if obj is None:
             return False
-        seen = str((obj.get("metadata") or {}).get("resourceVersion") or "")
+        meta = obj.get("metadata") or {}
+        seen = str(meta.get("resourceVersion") or "")
         if flow.rollout_target and not _newer_or_same(seen, flow.rollout_target):
             return False  # the cache has not seen our own write yet
+        if flow.awaiting_generation is not None:
+            if int(meta.get("generation") or 0) <= flow.awaiting_generation:
+                return False  # Reloader has not changed the pod template yet
+            flow.awaiting_generation = None
         status = rollout_status(obj)
         event = RolloutProgress(namespace=flow.key[1], workload=flow.key, updated=status.updated,
                                 ready=status.ready, available=status.available, desired=status.desired,

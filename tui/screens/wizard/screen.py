@@ -253,6 +253,10 @@ class WizardScreen(Screen):
         flow = self.flow
         if isinstance(outcome, Exception):
             flow.problem = str(outcome)
+        if flow.applied is not None:
+            self.run.start()  # also when the wizard was left meanwhile
+        if not self.is_attached:
+            return
         if flow.applied is None:
             self._show_review()
             result = outcome if not isinstance(outcome, Exception) else None
@@ -261,7 +265,6 @@ class WizardScreen(Screen):
                 self._say("#conflict-text", text)
             self.query_one("#apply", Button).disabled = flow.conflict is not None
             return
-        self.run.start()
         self._steps(Step.FOLLOW)
         self._refresh()
 

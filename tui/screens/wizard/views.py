@@ -132,12 +132,17 @@ def follow_text(app, flow: ChangeFlow) -> Text:
                     "them yet, or the app does not re-read it. Propagate now (p) or restart (r).",
                     style(app, "warning", bold=True))
     elif phase == Phase.CONFIRM_RESTART:
-        if watch is not None:
+        if flow.auto_missing:
+            text.append(f"Reloader did not roll the pods within {flow.window:.0f}s: restart {n} (r) to put the "
+                        "change in force.", style(app, "warning", bold=True))
+        elif watch is not None:
             text.append(f"The pods logged \"reloaded\", but {clean(flow.name)} is read only at start: "
                         f"restart {n} (r) to put it in force.", style(app, "warning", bold=True))
         else:
             text.append(f"ConfigMap updated; the pods still run the old value: restart {n} (r) to put it in force.",
                         style(app, "warning", bold=True))
+    elif phase == Phase.ROLLING and flow.awaiting_generation is not None:
+        text.append(f"Waiting for Reloader to roll {kind} {clean(name)} ({n})…", style(app, "foreground", bold=True))
     elif phase == Phase.ROLLING:
         text.append(f"Rolling out {kind} {clean(name)}", style(app, "foreground", bold=True))
     elif phase == Phase.REJECTED:

@@ -1,0 +1,73 @@
+"""Leaving the wizard, and the paths where no reload comes: propagate now, the window, the restart."""
+
+from __future__ import annotations
+
+import json
+
+from tests.kube import kubectl
+from tests.ui.harness import SIZE, wait_for
+from tests.wizard.steps import NS, WE, configmap_value, open_wizard, review, type_value
+from tests.wizard.test_wizard_demo import confirm
+from tui.history import ChangeHistory
+from tui.screens.wizard.flow import Phase
+from tui.screens.wizard.screen import WizardScreen
+
+SHIPPER = ("DaemonSet", NS, "log-shipper")
+AI = ("Deployment", NS, "aianalysis-controller")
+
+
+async def test_leaving_before_apply_changes_nothing(demo, make_app, state_dir):
+    before = configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml")
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_wizard(app, pilot, WE, lambda s: s.key_path == "logging.level")
+        await type_value(pilot, screen, "ERROR")
+        await review(pilot, screen)
+        assert screen.flow.dry_run_result.ok
+        await pilot.press("escape")
+        assert not isinstance(app.screen, WizardScreen)
+    assert configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml") == before
+    assert not (state_dir / "backups").exists() and ChangeHistory().records() == []
+
+
+async def test_leaving_after_apply_keeps_following_until_in_force(demo, make_app, state_dir):
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_wizard(app, pilot, AI, lambda s: s.key_path == "logging.level")
+        await type_value(pilot, screen, "DEBUG")  # at WARN the app would no longer log its reloads
+        await review(pilot, screen)
+        await pilot.click("#apply")
+        await wait_for(pilot, lambda: screen.flow.applied is not None, what="the apply")
+        await pilot.press("escape")
+        assert not isinstance(app.screen, WizardScreen)
+        await wait_for(pilot, lambda: ChangeHistory().records(), timeout=60, what="the change to be in force")
+        record = ChangeHistory().records()[0]
+        assert (record.setting, record.new_value, record.outcome) == ("logging.level", "DEBUG", "in-force")
+        reloads = [e for e in app.event_history if type(e).__name__ == "ReloadEvent" and e.workload == AI]
+        assert reloads and all(e.outcome == "applied" for e in reloads)
+
+
+async def test_file_without_reload_offers_propagate_now_then_a_restart_of_every_pod(demo, make_app, state_dir):
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_wizard(app, pilot, SHIPPER, lambda s: s.key == "fluent-bit.conf")
+        assert "no reload is known" in screen.flow.plan.summary
+        text = configmap_value(demo, "log-shipper-config", "fluent-bit.conf")
+        await type_value(pilot, screen, text + "\n# flush faster\n")
+        await review(pilot, screen)
+        screen.flow.window = 3.0  # the kubelet's window, shortened for the test
+        await pilot.click("#apply")
+        await wait_for(pilot, lambda: screen.flow.phase == Phase.RELOADING, what="the apply")
+        await pilot.press("p")
+        await wait_for(pilot, lambda: screen.flow.phase == Phase.STALE, timeout=30, what="the window to pass")
+        assert "No reload event" in str(screen.query_one("#follow-text").content)
+        pods = json.loads(kubectl(demo, "-n", NS, "get", "pods", "-l", "app.kubernetes.io/name=log-shipper",
+                                  "-o", "json").stdout)["items"]
+        assert pods and all("kubeknobs.io/propagate-at" in (p["metadata"].get("annotations") or {}) for p in pods)
+        await pilot.press("r")
+        question = await confirm(app, pilot)
+        assert f"DaemonSet {NS}/log-shipper ({len(pods)} pods)" in question
+        await wait_for(pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=90, what="the rollout")
+    obj = json.loads(kubectl(demo, "-n", NS, "get", "daemonset", "log-shipper", "-o", "json").stdout)
+    assert obj["spec"]["template"]["metadata"]["annotations"].get("kubectl.kubernetes.io/restartedAt")
+    assert configmap_value(demo, "log-shipper-config", "fluent-bit.conf").endswith("# flush faster\n")
