@@ -7,7 +7,9 @@ from hypothesis import strategies as st
 
 from tui.localcluster.api.errors import ApiError
 from tui.localcluster.api.patch import json_patch, merge_patch, strategic_merge
+from tui.localcluster.api.resources import RESOURCES
 from tui.localcluster.api.selectors import parse_field_selector, parse_label_selector
+from tui.localcluster.api.shape import check_shape
 
 scalars = st.none() | st.booleans() | st.integers(-5, 5) | st.text(max_size=5)
 json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
@@ -90,13 +92,16 @@ shapes = st.fixed_dictionaries({
 def test_store_creates_or_refuses_any_shape(resource, obj):
     store = _store()
     try:
+        check_shape(RESOURCES[resource], obj)
         created = store.create(resource, obj)
     except ApiError as err:
         assert err.code in (400, 404, 409, 422)
     else:
         assert created["metadata"]["resourceVersion"]
         try:
-            store.update(resource, {**created, "data": {"k": "v"}, "spec": obj.get("spec")})
+            update = {**created, "data": {"k": "v"}, "spec": obj.get("spec")}
+            check_shape(RESOURCES[resource], update)
+            store.update(resource, update)
         except ApiError as err:
             assert err.code in (400, 404, 409, 422)
 
@@ -113,6 +118,8 @@ def test_store_updates_or_refuses_any_shape(resource, obj, subresource):
     if isinstance(obj.get("metadata"), dict):
         obj["metadata"]["name"] = "ok"
     try:
+        if subresource is None:
+            check_shape(RESOURCES[resource], obj)
         store.update(resource, obj, subresource=subresource)
     except ApiError as err:
         assert err.code in (400, 404, 409, 422)

@@ -182,3 +182,17 @@ def test_watch_events_as_tables_honour_include_object(api_cluster):
         table_event = events[0]["object"]
         assert table_event["kind"] == "Table" and table_event["rows"][0]["cells"][0] == "a"
         assert table_event["rows"][0].get("object", {}).get("kind") == kind
+
+
+def test_wrong_json_types_are_a_bad_request_that_changes_nothing(api_cluster):
+    body = json.dumps({"metadata": {"name": "web"}, "spec": {"replicas": "three"}}).encode()
+    status, _, answer = raw_request(api_cluster, "/apis/apps/v1/namespaces/default/deployments", method="POST",
+                                    body=body)
+    assert status == 400 and json.loads(answer)["message"] == (
+        'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go '
+        "struct field Deployment.spec.replicas of type int32")
+    _configmaps(api_cluster, "a")
+    status, _, _ = raw_request(api_cluster, "/api/v1/namespaces/default/configmaps/a", method="PATCH",
+                               body=b'{"data":{"k":1}}', headers={"Content-Type": "application/merge-patch+json"})
+    assert status == 400
+    assert json.loads(raw_request(api_cluster, "/api/v1/namespaces/default/configmaps/a")[2])["data"] == {"k": "a"}

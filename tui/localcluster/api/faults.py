@@ -18,7 +18,7 @@ class Faults:
         self.open_watches: set = set()
         self.requests: Counter = Counter()  # (method, path, kind) -> how many arrived; kind: watch, dry-run or ""
         self.log: deque = deque(maxlen=20000)  # (monotonic time, method, path, kind, injected status or None)
-        self.held: Counter = Counter()  # paths of requests held by the injected latency right now
+        self.held: Counter = Counter()  # requests held by the latency now, by path and by (method, path, kind)
         self.offline = False
 
     def _on_loop(self, fn) -> None:
@@ -74,10 +74,12 @@ class Faults:
         arrived = time.monotonic()
         if self.latency:
             self.held[path] += 1
+            self.held[(method, path, kind)] += 1
             try:
                 await asyncio.sleep(self.latency)
             finally:
                 self.held[path] -= 1
+                self.held[(method, path, kind)] -= 1
         fault = None
         if self.fail_remaining > 0:
             self.fail_remaining -= 1

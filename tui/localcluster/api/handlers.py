@@ -14,6 +14,7 @@ from tui.localcluster.api.errors import ApiError
 from tui.localcluster.api.patch import PATCH_TYPES, apply_patch
 from tui.localcluster.api.selectors import combine, parse_field_selector, parse_label_selector
 from tui.localcluster.api.server import Route, json_response, read_body, send_bytes
+from tui.localcluster.api.shape import check_shape
 from tui.localcluster.api.store import dumps
 from tui.localcluster.api.watch import WatchStream
 
@@ -193,6 +194,7 @@ class ResourceHandlers:
     def _check_body(self, route: Route, body, *, named: bool) -> dict:
         if not isinstance(body, dict):
             raise errors.bad_request("the body of the request must be a JSON object")
+        check_shape(route.res, body)
         kind = body.get("kind")
         if kind and kind != route.res.kind:
             raise errors.bad_request(f"the API version in the data ({body.get('apiVersion', '')}) does not "
@@ -250,6 +252,7 @@ class ResourceHandlers:
         patched = apply_patch(ctype, copy.deepcopy(current), body)
         if not isinstance(patched, dict):
             raise errors.bad_request("the patch produced something other than an object")
+        check_shape(route.res, patched)
         meta = patched.setdefault("metadata", {}) if isinstance(patched.get("metadata"), dict) else {}
         patched["metadata"] = meta
         if meta.get("name") != route.name:

@@ -65,37 +65,50 @@ def _fail(res: Resource, path: str, value, expected: str):
         f"{_json_type(value)} into Go struct field {res.kind}.{path} of type {expected}")
 
 
+SCALARS = {STR: str, INT: int, BOOL: bool, OBJ: dict}
+
+
 def _check(res: Resource, value, schema, path: str):
-    """The value, type-checked against `schema`, with null fields dropped."""
-    if isinstance(schema, dict):
-        if not isinstance(value, dict):
+    """The value, type-checked against `schema`, with null fields dropped (hot path: kept lean)."""
+    kind = type(schema)
+    if kind is str:
+        if type(value) is not SCALARS[schema]:
+            _fail(res, path, value, schema)
+        return value
+    if kind is dict:
+        if type(value) is not dict:
             _fail(res, path, value, OBJ)
-        for key in [k for k, v in value.items() if v is None]:
-            del value[key]
-        for key, sub in schema.items():
-            if key in value:
-                value[key] = _check(res, value[key], sub, f"{path}.{key}")
+        if None in value.values():
+            for key in [k for k, v in value.items() if v is None]:
+                del value[key]
+        for key, v in value.items():
+            sub = schema.get(key)
+            if sub is None:
+                continue
+            if type(sub) is str:
+                if type(v) is not SCALARS[sub]:
+                    _fail(res, f"{path}.{key}", v, sub)
+            else:
+                value[key] = _check(res, v, sub, f"{path}.{key}")
         return value
-    if isinstance(schema, tuple):
-        kind, item = schema
-        if kind == "list":
-            if not isinstance(value, list):
-                _fail(res, path, value, "[]" + (item if isinstance(item, str) else OBJ))
-            return [_check(res, v, item, path) for v in value if v is not None or item == STR]
-        if not isinstance(value, dict):
-            _fail(res, path, value, "map[string]string")
-        for v in value.values():
-            if not isinstance(v, str):
-                _fail(res, path, v, STR)
-        return value
-    if schema == STR and not isinstance(value, str):
-        _fail(res, path, value, STR)
-    if schema == INT and (isinstance(value, bool) or not isinstance(value, int)):
-        _fail(res, path, value, INT)
-    if schema == BOOL and not isinstance(value, bool):
-        _fail(res, path, value, BOOL)
-    if schema == OBJ and not isinstance(value, dict):
-        _fail(res, path, value, OBJ)
+    container, item = schema
+    if container == "list":
+        if type(value) is not list:
+            _fail(res, path, value, "[]" + (item if isinstance(item, str) else OBJ))
+        if None in value:
+            value = [v for v in value if v is not None]
+        if type(item) is str:
+            wanted = SCALARS[item]
+            for v in value:
+                if type(v) is not wanted:
+                    _fail(res, path, v, item)
+            return value
+        return [_check(res, v, item, path) for v in value]
+    if type(value) is not dict:
+        _fail(res, path, value, "map[string]string")
+    for v in value.values():
+        if type(v) is not str:
+            _fail(res, path, v, STR)
     return value
 
 
