@@ -290,3 +290,18 @@ def test_many_workloads_show_rows_first_and_summaries_after(cluster):
         assert all(r.summary != "…" for r in sink.rows.values())
     finally:
         s.stop()
+
+
+def test_a_kind_the_user_may_not_list_still_lets_the_rest_sync(cluster):
+    seed(cluster)
+    sink = Sink()
+    s = ClusterSession(load_connection(cluster.kubeconfig, "kubeknobs-demo-readonly"), namespaces=["default"],
+                       kinds=("deployments", "configmaps", "secrets"))
+    s.start(sink)
+    try:
+        wait_for(lambda: sink.synced_calls == 1)
+        assert KEY in sink.rows
+        failed = wait_for(lambda: [st for st in sink.states if st.status == "failed"])
+        assert "secrets" in failed[-1].reason
+    finally:
+        s.stop()

@@ -189,8 +189,14 @@ class Informer:
                     need_list = False
                     attempt = 0
                     self._set_state("connected")
+                began = time.monotonic()
                 self._watch()
-                attempt = 0
+                if time.monotonic() - began < 1.0:
+                    # a watch that ends at once (a proxy cutting streams) must not become a request storm
+                    attempt += 1
+                    self._stop.wait(backoff_delay(attempt, base=0.05, cap=self._max_backoff, rng=self._rng))
+                else:
+                    attempt = 0
             except ApiError as exc:
                 if self._stop.is_set():
                     break

@@ -32,12 +32,14 @@ _SYNCED = object()
 
 class ClusterSession:
     def __init__(self, connection: Connection, *, namespaces: list[str] | None = None, profiles=None,
-                 readonly: bool = False, sync_delay: float = 60.0, margin: float = 30.0, api=None):
+                 readonly: bool = False, sync_delay: float = 60.0, margin: float = 30.0, api=None,
+                 kinds: tuple[str, ...] = WATCHED):
         from tui.model.objects import ClusterObjects
 
         self.connection = connection
         self.namespace_filter = list(namespaces) if namespaces else None
         self.readonly = readonly
+        self.kinds = kinds
         self._profiles = profiles
         self._api = api
         self._objects = ClusterObjects()
@@ -79,7 +81,7 @@ class ClusterSession:
             return
         self._batcher.start()
         for ns in self.namespace_filter or [None]:
-            for plural in WATCHED:
+            for plural in self.kinds:
                 informer = Informer(api, RESOURCES[plural], namespace=ns, batcher=self._batcher,
                                     on_state=self._on_informer_state, on_synced=self._on_synced)
                 self._informers[(plural, ns)] = informer
@@ -130,13 +132,16 @@ class ClusterSession:
         trouble = [s for s in states if s.status == "reconnecting"]
         if failed:
             self._set_state(ConnectionState("failed", failed[0].reason))
+            if not self._synced:
+                self._on_synced(informer)
         elif trouble:
             self._set_state(ConnectionState("reconnecting", trouble[0].reason))
         elif all(s.status == "connected" for s in states):
             self._set_state(ConnectionState("connected"))
 
     def _on_synced(self, _informer: Informer) -> None:
-        if all(i.synced.is_set() for i in self._informers.values()):
+        # a kind the user may not list is settled too: the dashboard shows the rest and the reason
+        if all(i.synced.is_set() or i.state.status == "failed" for i in self._informers.values()):
             self._batcher.put([_SYNCED])
 
     # -- deltas ----------------------------------------------------------------------------
