@@ -62,7 +62,7 @@ def _json_type(value) -> str:
 def _fail(res: Resource, path: str, value, expected: str):
     raise errors.bad_request(
         f'{res.kind} in version "{res.version}" cannot be handled as a {res.kind}: json: cannot unmarshal '
-        f"{_json_type(value)} into Go struct field {res.kind}.{path} of type {expected}")
+        f"{_json_type(value)} into Go struct field {res.kind}{path} of type {expected}")
 
 
 SCALARS = {STR: str, INT: int, BOOL: bool, OBJ: dict}
