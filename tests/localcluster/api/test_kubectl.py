@@ -246,6 +246,7 @@ def test_logs_of_a_pod_written_through_the_python_api(api_cluster):
     assert ok(api_cluster, "logs", "worker") == "starting\nready [bold]not markup[/bold]\ndone\n"
     assert ok(api_cluster, "logs", "worker", "--tail=1") == "done\n"
     assert ok(api_cluster, "logs", "worker", "-c", "main", "--since=1h").count("\n") == 3
+    assert ok(api_cluster, "logs", "worker", "--since-time=2000-01-01T00:00:00Z").count("\n") == 3
     api_cluster.call(api_cluster.logs.rotate, "default", "worker", "main")
     api_cluster.call(api_cluster.logs.append, "default", "worker", "main", "second run")
     assert ok(api_cluster, "logs", "worker", "--previous") == "starting\nready [bold]not markup[/bold]\ndone\n"

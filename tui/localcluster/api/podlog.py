@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from aiohttp import web
 
@@ -54,6 +54,13 @@ async def serve_log(cluster, request: web.Request, route) -> web.StreamResponse:
     timestamps = request.query.get("timestamps", "").lower() == "true"
     tail = _number(request, "tailLines")
     since = _number(request, "sinceSeconds")
+    since_time = request.query.get("sinceTime")
+    if since_time and since is None:
+        try:
+            moment = datetime.fromisoformat(since_time.replace("Z", "+00:00"))
+        except ValueError:
+            raise errors.bad_request(f'invalid value for sinceTime: "{since_time}"') from None
+        since = max(0.0, (datetime.now(UTC) - moment).total_seconds())
     limit = _number(request, "limitBytes")
     ns = route.namespace
     if previous and not logs.has(ns, route.name, container, previous=True):
