@@ -145,16 +145,16 @@ async def test_events_screen_shows_cluster_events_and_pauses(kubernaut, make_app
         await pilot.press("v")
         assert isinstance(app.screen, EventsScreen)
         log = app.screen.query_one("#events-all")
-        await wait_for(pilot, lambda: log.line_count > 0, what="Kubernetes events")
+        await wait_for(pilot, lambda: log.item_count > 0, what="Kubernetes events")
         await pilot.press("p")
         assert log.paused
-        seen = log.line_count
+        seen = log.item_count
         kubectl(kubernaut, "-n", "kubernaut-system", "annotate", "configmap", "gateway-config", "x=1")
         out = kubectl(kubernaut, "-n", "kubernaut-system", "patch", "configmap", "workflowexecution-config",
                       "--type=merge", "-p", '{"data":{"extra.yaml":"a: 1"}}')
         assert out.returncode == 0, out.stderr
         await wait_for(pilot, lambda: "waiting" in str(log.border_subtitle), what="held events")
-        assert log.line_count == seen
+        assert log.item_count == seen
         await pilot.press("p")
         assert any("ConfigMap workflowexecution-config changed: extra.yaml" in line for line in log.lines())
 

@@ -76,7 +76,7 @@ async def test_a_burst_of_a_thousand_events_is_one_repaint():
         log.add_events(burst)
         await pilot.pause()
         assert log.repaints == before + 1
-        assert log.line_count == 1000
+        assert log.item_count == 1000
 
 
 async def test_pause_holds_events_and_resume_shows_them():
@@ -86,10 +86,10 @@ async def test_pause_holds_events_and_resume_shows_them():
         log.add_events(events[:2])
         await pilot.press("p")
         log.add_events(events[2:])
-        assert log.line_count == 2
+        assert log.item_count == 2
         assert "paused" in str(log.border_subtitle) and "10 waiting" in str(log.border_subtitle)
         await pilot.press("p")
-        assert log.line_count == len(events)
+        assert log.item_count == len(events)
 
 
 async def test_event_text_from_the_cluster_is_not_markup_or_escapes():
@@ -106,4 +106,4 @@ async def test_events_for_one_controller_only():
     log = EventLog(workload=("Deployment", "other", "x"))
     async with Bench(log).run_test(size=(140, 40)):
         log.add_events(every_event_outcome())
-        assert log.line_count == 0
+        assert log.item_count == 0

@@ -16,6 +16,7 @@ from textual.widgets import Button, Input, Static
 
 from tui.widgets.safe_text import clean
 from tui.widgets.setting_panel import setting_text
+from tui.widgets.settings_table import short_name
 
 
 def change_route(setting) -> str:
@@ -54,7 +55,7 @@ class ChangeScreen(ModalScreen[object]):
     def compose(self) -> ComposeResult:
         setting = self.setting
         with Vertical(classes="dialog", id="change"):
-            yield Static(Text("Change " + clean(setting.name), end=""), classes="title", markup=False)
+            yield Static(Text("Change " + clean(short_name(setting)), end=""), classes="title", markup=False)
             yield Static(setting_text(self.app, setting), markup=False, id="change-plan")
             if self.route.startswith("refused"):
                 yield Static(REFUSALS[self.route], classes="problem", markup=False)

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tui.widgets.event_log import EventLog
-from tui.widgets.safe_text import clean
+from tui.widgets.safe_text import clean, cluster_text
 from tui.widgets.setting_panel import SettingPanel, warning_lines
 from tui.widgets.settings_table import SettingsTable
 from tui.widgets.status_bar import StatusBar
@@ -99,8 +99,11 @@ class DetailScreen(Screen):
     def _show_settings(self, settings: list) -> None:
         table = self.query_one(SettingsTable)
         table.show(settings)
-        containers = len({s.container for s in settings})
-        table.border_title = f"Settings ({len(settings)} in {containers} container{'s' if containers != 1 else ''})"
+        if len(table.containers) == 1:
+            title = f"Settings of container {table.containers[0]} ({len(settings)})"
+        else:
+            title = f"Settings ({len(settings)} in {len(table.containers)} containers)"
+        table.border_title = cluster_text(title)
 
     def on_settings_table_focused(self, event: SettingsTable.Focused) -> None:
         self.query_one(SettingPanel).show(event.setting)

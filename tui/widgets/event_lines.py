@@ -19,6 +19,8 @@ SEVERITY_COLOUR = {"good": "success", "warning": "warning", "error": "error", "i
 
 
 def event_colour(event) -> str:
+    if type(event).__name__ == "ConfigMapChanged":
+        return "accent"
     severity = getattr(event, "severity", None)
     if severity in SEVERITY_COLOUR and type(event).__name__ != "KubeEvent":
         return SEVERITY_COLOUR[severity]
@@ -38,23 +40,41 @@ def event_colour(event) -> str:
 
 def workload_label(event) -> str:
     workload = getattr(event, "workload", None)
-    namespace = getattr(event, "namespace", None) or ""
     if isinstance(workload, tuple | list) and len(workload) == 3:
-        return f"{workload[1]}/{workload[2]}"
-    if workload:
-        return f"{namespace}/{workload}" if namespace else str(workload)
-    return namespace or "-"
+        return str(workload[2])
+    return str(workload or getattr(event, "namespace", None) or "-")
 
 
-def event_line(app, event, *, with_workload: bool = True) -> Text:
+WORKLOAD_WIDTH = 24
+
+
+def event_lines(app, event, width: int, *, with_workload: bool = True) -> list[Text]:
+    """The event as display lines: time, kind and workload, then the summary wrapped under itself."""
     kind = type(event).__name__
     when = getattr(event, "time", None)
     stamp = when.strftime("%H:%M:%S") if isinstance(when, datetime) else "--:--:--"
     colour_name = event_colour(event)
-    text = Text(no_wrap=True, end="")
-    text.append(stamp + " ", style(app, "foreground-muted"))
-    text.append(KIND_LABEL.get(kind, kind.upper())[:8].ljust(8) + " ", style(app, colour_name, bold=True))
+    prefix = Text(no_wrap=True, end="")
+    prefix.append(stamp + " ", style(app, "foreground-muted"))
+    prefix.append(KIND_LABEL.get(kind, kind.upper())[:8].ljust(8) + " ", style(app, colour_name, bold=True))
     if with_workload:
-        text.append(clean(workload_label(event))[:40].ljust(24) + " ", style(app, "secondary"))
-    text.append(clean(getattr(event, "summary", "") or ""), style(app, colour_name) if colour_name != "foreground" else "")
-    return text
+        label = clean(workload_label(event))
+        if len(label) > WORKLOAD_WIDTH:
+            label = label[: WORKLOAD_WIDTH - 1] + "…"
+        prefix.append(label.ljust(WORKLOAD_WIDTH) + " ", style(app, "secondary"))
+    summary = Text(clean(getattr(event, "summary", "") or ""), end="",
+                   style=style(app, colour_name) if colour_name != "foreground" else "")
+    room = max(20, width - prefix.cell_len)
+    chunks = summary.wrap(app.console, room) if summary.cell_len > room else [summary]
+    pad = " " * prefix.cell_len
+    lines = []
+    for number, chunk in enumerate(chunks):
+        line = prefix.copy() if number == 0 else Text(pad, no_wrap=True, end="")
+        chunk.rstrip()
+        lead = len(chunk.plain) - len(chunk.plain.lstrip())
+        if lead:
+            chunk = chunk[lead:]
+        line.append_text(chunk)
+        line.no_wrap, line.end = True, ""
+        lines.append(line)
+    return lines or [prefix]

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from tui.widgets.event_lines import event_line
+from tui.widgets.event_lines import event_lines
 from tui.widgets.stream_view import DEFAULT_CAP, StreamView
 
 
@@ -44,8 +44,8 @@ class EventLog(StreamView):
             return
         self.write_items(chosen)
 
-    def format_item(self, item):
-        return event_line(self.app, item, with_workload=self.workload is None)
+    def item_lines(self, item, width: int):
+        return event_lines(self.app, item, width, with_workload=self.workload is None)
 
     def action_toggle_pause(self) -> None:
         self.paused = not self.paused

@@ -38,7 +38,7 @@ def setting_text(app, setting) -> Text:
     text.append(clean(short_name(setting)), style(app, "foreground", bold=True))
     text.append("  ")
     text.append_text(layer_badge(app, setting.layer))
-    text.append(f"  {setting.source} · {setting.value_type} · container {clean(setting.container)}\n",
+    text.append(f"\n{setting.source} · {setting.value_type} · container {clean(setting.container)}\n",
                 style(app, "foreground-muted"))
     text.append("value  ", style(app, "foreground-muted"))
     text.append(value_text(setting) + "\n")

@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 from tui.widgets.safe_text import clean
 from tui.widgets.theme_styles import layer_badge, style
 
-COLUMNS = ("CONTAINER", "SOURCE", "SETTING", "VALUE", "LAYER", "WHERE", "LINKS")
+COLUMNS = ("SETTING", "LAYER", "SOURCE", "VALUE", "WHERE", "LINKS")
 
 
 def setting_id(setting) -> str:
@@ -50,7 +50,13 @@ def value_text(setting) -> str:
         return "<secret>"
     if setting.value is None:
         return "-"
+    if "\n" in setting.value.strip():
+        return f"<{len(setting.value.strip().splitlines())} lines>"
     return clean(setting.value)
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class SettingsTable(DataTable):
@@ -69,9 +75,11 @@ class SettingsTable(DataTable):
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
         self._settings: dict[str, object] = {}
+        self.containers: list[str] = []
 
-    def on_mount(self) -> None:
-        for label in COLUMNS:
+    def _columns(self, with_container: bool) -> None:
+        self.clear(columns=True)
+        for label in (("CONTAINER",) if with_container else ()) + COLUMNS:
             self.add_column(label, key=label.lower())
 
     @property
@@ -92,7 +100,9 @@ class SettingsTable(DataTable):
         """Replace the rows, keeping the cursor on the same setting when it still exists."""
         current = self.focused_setting
         current_id = setting_id(current) if current is not None else None
-        self.clear()
+        containers = {s.container for s in settings}
+        self.containers = sorted(containers)
+        self._columns(len(containers) > 1)
         self._settings = {}
         app = self.app
         previous_container = None
@@ -105,18 +115,19 @@ class SettingsTable(DataTable):
             if setting.init:
                 name.append(" (init)", style(app, "foreground-muted"))
             links = clean(setting.linked_file) if setting.linked_file else ""
-            container = "" if setting.container == previous_container else clean(setting.container)
-            previous_container = setting.container
-            self.add_row(
-                Text(container, style=style(app, "secondary"), end=""),
-                Text(str(setting.source), style=style(app, "foreground-muted"), end=""),
+            cells = [
                 name,
-                Text(value_text(setting)[:40], end=""),
                 layer_badge(app, setting.layer),
-                Text(clean(where(setting)), style=style(app, "foreground-muted"), end=""),
+                Text(str(setting.source), style=style(app, "foreground-muted"), end=""),
+                Text(_shorten(value_text(setting), 26), end=""),
+                Text(_shorten(clean(where(setting)), 70), style=style(app, "foreground-muted"), end=""),
                 Text(links, style=style(app, "accent"), end=""),
-                key=sid,
-            )
+            ]
+            if len(containers) > 1:
+                container = "" if setting.container == previous_container else clean(setting.container)
+                cells.insert(0, Text(container, style=style(app, "secondary"), end=""))
+            previous_container = setting.container
+            self.add_row(*cells, key=sid)
         if current_id in self._settings:
             self.move_cursor(row=self.get_row_index(current_id))
         self.post_message(self.Focused(self.focused_setting))

@@ -1,6 +1,7 @@
-"""A capped, growing list of lines drawn with the line API: events and logs.
+"""A capped, growing list of items drawn with the line API: events and logs.
 
-A burst of lines is appended in one call and repainted once; old lines fall off the top.
+A burst of items is appended in one call and repainted once; old items fall off the top.
+An item may take several lines (wrapped events); only visible lines are turned into strips.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ DEFAULT_CAP = 10_000
 
 
 class StreamView(ScrollView, can_focus=True):
-    """Items drawn one line each by `format_item`, newest at the bottom."""
+    """Items drawn by `item_lines`, newest at the bottom."""
 
     BINDINGS = [
         Binding("j,down", "scroll_down", "Down", show=False, id="stream.down"),
@@ -36,45 +37,68 @@ class StreamView(ScrollView, can_focus=True):
     def __init__(self, *, cap: int = DEFAULT_CAP, placeholder: str = "", **kwargs) -> None:
         super().__init__(**kwargs)
         self._items: deque = deque(maxlen=cap)
-        self._lines: deque[Text] = deque(maxlen=cap)
-        self._dropped = 0
+        self._counts: deque[int] = deque(maxlen=cap)  # display lines per item
+        self._lines: deque[Text] = deque()
         self._width = 0
-        self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(512)
+        self._laid_out_for = 0
+        self._cache: LRUCache[int, Strip] = LRUCache(512)
         self.placeholder = placeholder
         self.repaints = 0
 
-    @property
-    def line_count(self) -> int:
-        return len(self._lines)
-
-    def lines(self) -> list[str]:
-        return [line.plain for line in self._lines]
-
+    # -- what subclasses draw ------------------------------------------------------------------
     def format_item(self, item) -> Text:
         """The line for `item`; cluster text in it must already be made safe."""
         return item if isinstance(item, Text) else Text(str(item), no_wrap=True, end="")
 
-    def on_mount(self) -> None:
-        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.restyle())
+    def item_lines(self, item, width: int) -> list[Text]:
+        """The display lines of `item` at `width` columns; one unwrapped line unless overridden."""
+        return [self.format_item(item)]
 
-    def restyle(self) -> None:
-        """Re-format every line, so that a theme change recolours what is already shown."""
-        self._lines = deque((self.format_item(i) for i in self._items), maxlen=self._items.maxlen)
-        self._cache.clear()
-        self.refresh()
+    # -- data ----------------------------------------------------------------------------------
+    @property
+    def line_count(self) -> int:
+        return len(self._lines)
+
+    @property
+    def item_count(self) -> int:
+        return len(self._items)
+
+    @property
+    def items(self) -> list:
+        return list(self._items)
+
+    def lines(self) -> list[str]:
+        """One string per item (wrapped lines joined), for tests and copying."""
+        out, position = [], 0
+        lines = list(self._lines)
+        for count in self._counts:
+            out.append(" ".join(line.plain.strip() for line in lines[position:position + count]))
+            position += count
+        return out
+
+    def _layout_width(self) -> int:
+        return max(20, self.scrollable_content_region.width - 1)
 
     def write_items(self, items: Iterable) -> None:
+        width = self._layout_width()
         added = 0
         for item in items:
-            if len(self._lines) == self._lines.maxlen:
-                self._dropped += 1
-            line = self.format_item(item)
+            if len(self._items) == self._items.maxlen:
+                for _ in range(self._counts[0]):
+                    self._lines.popleft()
+            block = self.item_lines(item, width)
             self._items.append(item)
-            self._lines.append(line)
-            self._width = max(self._width, line.cell_len)
+            self._counts.append(len(block))
+            self._lines.extend(block)
+            for line in block:
+                self._width = max(self._width, line.cell_len)
             added += 1
         if not added:
             return
+        self._laid_out_for = width
+        self._settle()
+
+    def _settle(self) -> None:
         self._cache.clear()
         self.virtual_size = Size(self._width, len(self._lines))
         self.repaints += 1
@@ -82,19 +106,44 @@ class StreamView(ScrollView, can_focus=True):
             self.scroll_end(animate=False, immediate=True, x_axis=False)
         self.refresh()
 
+    def relayout(self) -> None:
+        """Draw every item again: after a theme change or a new width."""
+        width = self._layout_width()
+        self._lines.clear()
+        self._counts.clear()
+        self._width = 0
+        for item in self._items:
+            block = self.item_lines(item, width)
+            self._counts.append(len(block))
+            self._lines.extend(block)
+            for line in block:
+                self._width = max(self._width, line.cell_len)
+        self._laid_out_for = width
+        self._settle()
+
     def clear(self) -> None:
         self._items.clear()
+        self._counts.clear()
         self._lines.clear()
         self._cache.clear()
         self._width = 0
         self.virtual_size = Size(0, 0)
         self.refresh()
 
+    # -- events --------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.relayout())
+
+    def on_resize(self) -> None:
+        if self._items and self._layout_width() != self._laid_out_for:
+            self.relayout()
+
     def action_toggle_follow(self) -> None:
         self.follow = not self.follow
         if self.follow:
             self.scroll_end(animate=False)
 
+    # -- rendering -----------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
@@ -106,12 +155,11 @@ class StreamView(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         if index >= len(self._lines):
             return Strip.blank(width, base)
-        key = (index, self._dropped)
-        strip = self._cache.get(key)
+        strip = self._cache.get(index)
         if strip is None:
             text = self._lines[index]
             segments = [Segment(s.text, base + s.style if s.style else base)
                         for s in text.render(self.app.console) if s.text != "\n"]
             strip = Strip(segments)
-            self._cache[key] = strip
+            self._cache[index] = strip
         return strip.crop_extend(scroll_x, scroll_x + width, base)

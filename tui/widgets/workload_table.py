@@ -99,6 +99,7 @@ class WorkloadTable(ScrollView, can_focus=True):
         self._filter = ""
         self.sort_column = "namespace"
         self.sort_reverse = False
+        self._at_top = True  # until the operator moves, the cursor stays on the first row as rows arrive
 
     # -- data ------------------------------------------------------------------------------
     @property
@@ -152,7 +153,9 @@ class WorkloadTable(ScrollView, can_focus=True):
         by = _sort_key(self.sort_column)
         self._order = sorted(keys, key=lambda k: by(rows[k]), reverse=self.sort_reverse)
         self.virtual_size = Size(0, len(self._order) + 1)
-        if current is not None and current in rows:
+        if self._at_top:
+            self.cursor = 0
+        elif current is not None and current in rows:
             try:
                 self.cursor = self._order.index(current)
             except ValueError:
@@ -184,6 +187,7 @@ class WorkloadTable(ScrollView, can_focus=True):
     def _move(self, index: int) -> None:
         if not self._order:
             return
+        self._at_top = False
         index = max(0, min(len(self._order) - 1, index))
         if index != self.cursor:
             self.cursor = index
