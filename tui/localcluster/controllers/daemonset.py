@@ -69,7 +69,7 @@ class DaemonSetController(Reconciler):
 
     def on_event(self, event_type: str, resource: str, obj: dict) -> None:
         if resource == "daemonsets":
-            if event_type != "DELETED":
+            if event_type != "DELETED" and not self.is_echo(resource, obj):
                 self.enqueue((obj["metadata"].get("namespace"), obj["metadata"]["name"]))
         elif resource in ("pods", "controllerrevisions"):
             ref = controller_of(obj)
@@ -111,7 +111,7 @@ class DaemonSetController(Reconciler):
             if existing is not None and history.same_data(existing, data) and ref and ref.get("uid") == ds["metadata"]["uid"]:
                 return existing
             status = {**(ds.get("status") or {}), "collisionCount": int(collisions or 0) + 1}
-            self.store.update("daemonsets", {**ds, "status": status}, subresource="status")
+            self.write_own("daemonsets", {**ds, "status": status}, subresource="status")
             raise
 
     # --- sync ------------------------------------------------------------------------------
@@ -129,7 +129,7 @@ class DaemonSetController(Reconciler):
         by_node = self.pods_by_node(ds)
         status = self.status(ds, by_node, pod_hash)
         if status != (ds.get("status") or {}):
-            self.store.update("daemonsets", {**ds, "status": status}, subresource="status")
+            self.write_own("daemonsets", {**ds, "status": status}, subresource="status")
         live = {cur["metadata"]["name"]} | {
             f"{ds['metadata']['name']}-{h}"
             for pods in by_node.values() for p in pods

@@ -42,7 +42,7 @@ class DeploymentController(Reconciler):
 
     def on_event(self, event_type: str, resource: str, obj: dict) -> None:
         if resource == "deployments":
-            if event_type != "DELETED":
+            if event_type != "DELETED" and not self.is_echo(resource, obj):
                 self.enqueue((obj["metadata"].get("namespace"), obj["metadata"]["name"]))
         elif resource == "replicasets":
             ref = controller_of(obj)
@@ -63,5 +63,7 @@ class DeploymentController(Reconciler):
             return
         rollout = Rollout(self, d, self.index.owned("replicasets", d))
         rollout.run()
-        if rollout.requeue_after is not None:
+        if rollout.follow_up:
+            self.enqueue(key)
+        elif rollout.requeue_after is not None:
             self.enqueue_after(key, rollout.requeue_after)

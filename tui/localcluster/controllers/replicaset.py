@@ -12,6 +12,7 @@ from tui.localcluster.controllers.objects import (
     labels_match,
     owner_reference,
     parse_time,
+    ready_condition,
     seconds_until_available,
     selector_matches,
     timestamp,
@@ -81,6 +82,7 @@ class ReplicaSetController(Reconciler):
         super().__init__(cluster)
         self.index = index
         self.pods = PodControl(cluster, self.name)
+        self._pod_views: dict[tuple, tuple] = {}
 
     def resync_all(self) -> None:
         items, _ = self.store.list("replicasets")
@@ -89,11 +91,13 @@ class ReplicaSetController(Reconciler):
 
     def on_event(self, event_type: str, resource: str, obj: dict) -> None:
         if resource == "replicasets":
-            if event_type != "DELETED":
+            if event_type != "DELETED" and not self.is_echo(resource, obj):
                 self.enqueue((obj["metadata"].get("namespace"), obj["metadata"]["name"]))
         elif resource == "pods":
             ref = controller_of(obj)
             namespace = obj["metadata"].get("namespace")
+            if not self._pod_changed(event_type, namespace, obj):
+                return
             if ref is not None:
                 if ref.get("kind") == "ReplicaSet":
                     self.enqueue((namespace, ref["name"]))
@@ -103,6 +107,25 @@ class ReplicaSetController(Reconciler):
                 for rs in self.store.list("replicasets", namespace)[0]:
                     if selector_matches(rs["spec"].get("selector"), labels):
                         self.enqueue((namespace, rs["metadata"]["name"]))
+
+    def _pod_changed(self, event_type: str, namespace: str | None, pod: dict) -> bool:
+        """Whether a pod event changes what the ReplicaSet sees (a node binding or a log line does not)."""
+        key = (namespace, pod["metadata"]["name"])
+        if event_type == "DELETED":
+            self._pod_views.pop(key, None)
+            return True
+        meta, status = pod["metadata"], pod.get("status") or {}
+        ready = ready_condition(pod) or {}
+        view = (
+            meta.get("uid"), meta.get("deletionTimestamp"), status.get("phase"),
+            ready.get("status"), ready.get("lastTransitionTime"),
+            tuple(sorted((meta.get("labels") or {}).items())),
+            tuple(r.get("uid") for r in meta.get("ownerReferences") or []),
+        )
+        if self._pod_views.get(key) == view:
+            return False
+        self._pod_views[key] = view
+        return True
 
     def sync(self, key) -> None:
         rs = self.store.get("replicasets", *key)
@@ -114,7 +137,7 @@ class ReplicaSetController(Reconciler):
         pods = [p for p in self.index.owned("pods", rs) if is_pod_active(p)]
         status = replica_set_status(rs, pods, failure)
         if status != (rs.get("status") or {}):
-            self.store.update("replicasets", {**rs, "status": status}, subresource="status")
+            self.write_own("replicasets", {**rs, "status": status}, subresource="status")
         self._requeue_for_availability(key, rs, pods)
 
     def claim_pods(self, rs: dict) -> None:

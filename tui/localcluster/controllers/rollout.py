@@ -24,6 +24,7 @@ class Rollout:
         self.d = {**d, "metadata": meta, "status": status}
         self.rs_list = rs_list
         self.requeue_after: float | None = None
+        self.follow_up = False
 
     # --- writes --------------------------------------------------------------------------
     def event(self, reason: str, message: str, type: str = "Normal") -> None:
@@ -37,9 +38,11 @@ class Rollout:
             return
         annotations = self.d["metadata"]["annotations"]
         if (stored["metadata"].get("annotations") or {}) != annotations:
-            stored = self.store.update("deployments", {**stored, "metadata": {**stored["metadata"], "annotations": annotations}})
+            stored = self.controller.write_own(
+                "deployments", {**stored, "metadata": {**stored["metadata"], "annotations": annotations}})
         if (stored.get("status") or {}) != self.d["status"]:
-            stored = self.store.update("deployments", {**stored, "status": self.d["status"]}, subresource="status")
+            stored = self.controller.write_own("deployments", {**stored, "status": self.d["status"]},
+                                               subresource="status")
         self.d["metadata"]["resourceVersion"] = stored["metadata"].get("resourceVersion")
 
     def update_rs(self, rs: dict) -> dict:
@@ -353,8 +356,10 @@ class Rollout:
 
     def sync_rollout_status(self, all_rss: list[dict], new_rs: dict | None) -> None:
         status = progress.rollout_status([rs for rs in all_rss if rs], new_rs, self.d)
-        if status == self.d["status"]:
-            self.requeue_after = progress.seconds_until_deadline(self.d, status)
-            return
-        self.d["status"] = status
-        self.update_status()
+        if status != self.d["status"]:
+            # A rollout that just completed gets one more pass: old ReplicaSets are cleaned up then.
+            self.follow_up = not progress.deployment_complete(self.d, self.d["status"]) and (
+                progress.deployment_complete(self.d, status))
+            self.d["status"] = status
+            self.update_status()
+        self.requeue_after = progress.seconds_until_deadline(self.d, status)

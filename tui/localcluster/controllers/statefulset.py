@@ -48,7 +48,7 @@ class StatefulSetController(Reconciler):
 
     def on_event(self, event_type: str, resource: str, obj: dict) -> None:
         if resource == "statefulsets":
-            if event_type != "DELETED":
+            if event_type != "DELETED" and not self.is_echo(resource, obj):
                 self.enqueue((obj["metadata"].get("namespace"), obj["metadata"]["name"]))
         elif resource in ("pods", "controllerrevisions"):
             ref = controller_of(obj)
@@ -125,7 +125,7 @@ class StatefulSetController(Reconciler):
         pods = self.index.owned("pods", sts)
         status = self.status(sts, pods, current, update, collisions)
         if status != (sts.get("status") or {}):
-            self.store.update("statefulsets", {**sts, "status": status}, subresource="status")
+            self.write_own("statefulsets", {**sts, "status": status}, subresource="status")
         live = {current["metadata"]["name"], update["metadata"]["name"], *filter(None, map(_revision_of, pods))}
         history.truncate(self.store, self.index.owned("controllerrevisions", sts), live,
                          specs.revision_history_limit(sts))

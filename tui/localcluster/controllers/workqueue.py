@@ -86,6 +86,7 @@ class Reconciler:
         self._task: asyncio.Task | None = None
         self._resync: asyncio.Task | None = None
         self._failures: dict = {}
+        self._writing: tuple | None = None
 
     @property
     def store(self):
@@ -126,6 +127,19 @@ class Reconciler:
 
     def on_event(self, event_type: str, resource: str, obj: dict) -> None:
         raise NotImplementedError
+
+    def write_own(self, resource: str, obj: dict, **options) -> dict:
+        """Update an object this controller reconciles; the echo of the write is not queued again."""
+        meta = obj["metadata"]
+        self._writing = (resource, meta.get("namespace"), meta["name"])
+        try:
+            return self.store.update(resource, obj, **options)
+        finally:
+            self._writing = None
+
+    def is_echo(self, resource: str, obj: dict) -> bool:
+        meta = obj["metadata"]
+        return self._writing == (resource, meta.get("namespace"), meta["name"])
 
     def resync_all(self) -> None:
         """Queue every object this controller owns (at start, and for periodic resyncs)."""
