@@ -60,6 +60,36 @@ def test_get_all_namespaces_prints_kubectl_columns(api_cluster):
     assert wide[-3:] == ["CONTAINERS", "IMAGES", "SELECTOR"]
 
 
+SERVICES = """apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{name: http, port: 80, targetPort: 8080}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: edge}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports: [{port: 443}]
+"""
+
+
+def test_services_from_manifests_get_cluster_ips_and_node_ports(api_cluster):
+    ok(api_cluster, "apply", "--validate=false", "-f", "-", input=SERVICES)
+    rows = [line.split() for line in ok(api_cluster, "get", "svc").splitlines()]
+    assert rows[0] == ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]
+    assert rows[1][:2] == ["edge", "NodePort"] and re.fullmatch(r"443:3\d{4}/TCP", rows[1][4])
+    assert rows[2][:2] == ["web", "ClusterIP"] and rows[2][1:5:3] == ["ClusterIP", "80/TCP"]
+    before = json.loads(ok(api_cluster, "get", "svc", "edge", "-o", "json"))["spec"]
+    ok(api_cluster, "apply", "--validate=false", "-f", "-", input=SERVICES.replace("port: 443", "port: 443, name: tls"))
+    after = json.loads(ok(api_cluster, "get", "svc", "edge", "-o", "json"))["spec"]
+    assert after["clusterIP"] == before["clusterIP"] and after["ports"][0]["nodePort"] == before["ports"][0]["nodePort"]
+    assert "Kubernetes control plane is running at https://127.0.0.1:" in ok(api_cluster, "cluster-info")
+
+
 def test_get_yaml_shows_the_defaulted_object(api_cluster):
     ok(api_cluster, "apply", "--validate=false", "-f", "-", input=DEPLOYMENT)
     out = ok(api_cluster, "get", "deploy", "web", "-o", "yaml")

@@ -98,6 +98,18 @@ def apply_defaults(res: Resource, obj: dict) -> None:
         obj.setdefault("status", {}).setdefault("phase", "Active")
     elif kind == "secrets":
         obj.setdefault("type", "Opaque")
+    elif kind == "services":
+        spec = obj.setdefault("spec", {})
+        spec.setdefault("type", "ClusterIP")
+        spec.setdefault("sessionAffinity", "None")
+        spec.setdefault("internalTrafficPolicy", "Cluster")
+        if spec["type"] in ("NodePort", "LoadBalancer"):
+            spec.setdefault("externalTrafficPolicy", "Cluster")
+        for port in spec.get("ports") or []:
+            if isinstance(port, dict):
+                port.setdefault("protocol", "TCP")
+                port.setdefault("targetPort", port.get("port"))
+        obj.setdefault("status", {}).setdefault("loadBalancer", {})
     elif kind == "deployments":
         spec = obj.setdefault("spec", {})
         spec.setdefault("replicas", 1)
@@ -207,6 +219,15 @@ def validate(res: Resource, obj: dict) -> None:
                                        "Invalid value: illegal base64 data"))
     if res.plural == "pods":
         _validate_pod_spec(obj.get("spec"), "spec", causes)
+    if res.plural == "services":
+        spec = obj.get("spec") or {}
+        if not spec.get("ports") and spec.get("clusterIP") != "None":
+            causes.append(("spec.ports", "FieldValueRequired", "Required value"))
+        for i, port in enumerate(spec.get("ports") or []):
+            value = port.get("port") if isinstance(port, dict) else None
+            if not isinstance(value, int) or not 0 < value < 65536:
+                causes.append((f"spec.ports[{i}].port", "FieldValueInvalid",
+                               f"Invalid value: {value}: must be between 1 and 65535, inclusive"))
     if res.plural in WORKLOADS:
         spec = obj.get("spec") or {}
         selector = spec.get("selector")

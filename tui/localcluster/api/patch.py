@@ -204,6 +204,9 @@ def _merge_list(field: str, original, patch: list):
                 out.append(value)
         return out
     key = MERGE_KEYS.get(field)
+    if field == "ports" and any(isinstance(p, dict) and "port" in p and "containerPort" not in p
+                                for p in [*patch, *(original or [])]):
+        key = "port"  # Service ports merge by port, container ports by containerPort
     if key is None or not isinstance(original, list) or not all(isinstance(p, dict) for p in patch):
         return [_merge_map({}, p) if isinstance(p, dict) else p for p in patch]
     if any(isinstance(p, dict) and p.get("$patch") == "replace" and len(p) == 1 for p in patch):

@@ -52,6 +52,7 @@ RESOURCES: dict[str, Resource] = {r.plural: r for r in (
     _r("secrets", "Secret", "", True),
     _r("events", "Event", "", True, ("ev",)),
     _r("serviceaccounts", "ServiceAccount", "", True, ("sa",)),
+    _r("services", "Service", "", True, ("svc",), ("status",), ("all",)),
     _r("deployments", "Deployment", "apps", True, ("deploy",), ("status", "scale"), ("all",)),
     _r("replicasets", "ReplicaSet", "apps", True, ("rs",), ("status", "scale"), ("all",)),
     _r("statefulsets", "StatefulSet", "apps", True, ("sts",), ("status", "scale"), ("all",)),

@@ -46,6 +46,8 @@ SCHEMAS = {
     "statefulsets": {"spec": WORKLOAD_SPEC}, "daemonsets": {"spec": WORKLOAD_SPEC},
     "configmaps": DATA, "secrets": DATA,
     "namespaces": {"spec": {"finalizers": _list(STR)}},
+    "services": {"spec": {"type": STR, "clusterIP": STR, "selector": STR_MAP, "externalIPs": _list(STR),
+                          "ports": _list({"name": STR, "port": INT, "protocol": STR, "nodePort": INT})}},
 }
 
 

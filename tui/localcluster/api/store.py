@@ -23,7 +23,8 @@ from tui.localcluster.api.resources import RESOURCES, Resource
 from tui.localcluster.api.selectors import Matcher, combine, parse_field_selector, parse_label_selector
 
 GENERATED = ("deployments", "replicasets", "statefulsets", "daemonsets")
-WITH_STATUS = ("deployments", "replicasets", "statefulsets", "daemonsets", "pods", "namespaces", "nodes")
+WITH_STATUS = ("deployments", "replicasets", "statefulsets", "daemonsets", "pods", "namespaces", "nodes",
+               "services")
 SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 IMMUTABLE_MSG = "Forbidden: field is immutable when `immutable` is set"
 
@@ -213,6 +214,8 @@ class Store:
         key = (meta.get("namespace", ""), meta["name"])
         if key in self._objects[res.plural]:
             raise errors.already_exists(res, meta["name"])
+        if res.plural == "services":
+            self._allocate_service(obj)
         meta["uid"] = self.new_uid()
         meta["creationTimestamp"] = timestamp()
         if res.plural in GENERATED:
@@ -222,6 +225,20 @@ class Store:
             return obj
         meta["resourceVersion"] = self._next_rv()
         return self._commit("ADDED", res, obj, None)
+
+    def _allocate_service(self, svc: dict) -> None:
+        """A cluster IP from 10.96.0.0/12 and node ports from 30000-32767, as the apiserver allocates them."""
+        spec = svc.setdefault("spec", {})
+        if not spec.get("clusterIP"):
+            spec["clusterIP"] = f"10.{96 + self.rng.randrange(16)}.{self.rng.randrange(256)}.{self.rng.randrange(1, 255)}"
+        spec["clusterIPs"] = [spec["clusterIP"]]
+        if spec["clusterIP"] != "None":
+            spec.setdefault("ipFamilies", ["IPv4"])
+            spec.setdefault("ipFamilyPolicy", "SingleStack")
+        if spec.get("type") in ("NodePort", "LoadBalancer"):
+            for port in spec.get("ports") or []:
+                if isinstance(port, dict):
+                    port.setdefault("nodePort", 30000 + self.rng.randrange(2768))
 
     def _managed_fields(self, res: Resource, meta: dict, manager: str | None, operation: str,
                         subresource: str | None = None) -> None:
@@ -269,6 +286,17 @@ class Store:
             else:
                 meta.pop(field, None)
         meta["resourceVersion"] = current["metadata"]["resourceVersion"]
+        if res.plural == "services" and subresource is None:
+            spec, old = new.setdefault("spec", {}), current.get("spec", {})
+            for field in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
+                if field in old:
+                    spec[field] = old[field]
+            allocated = {p.get("port"): p["nodePort"] for p in old.get("ports") or [] if p.get("nodePort")}
+            if spec.get("type") in ("NodePort", "LoadBalancer"):
+                for port in spec.get("ports") or []:
+                    if isinstance(port, dict) and port.get("port") in allocated:
+                        port.setdefault("nodePort", allocated[port.get("port")])
+                self._allocate_service(new)
         if subresource is None:
             if res.plural == "secrets":
                 normalize_secret(new)

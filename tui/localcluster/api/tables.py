@@ -114,6 +114,24 @@ def _address(node: dict, kind: str) -> str:
     return "<none>"
 
 
+def _service_ports(spec: dict) -> str:
+    parts = []
+    for port in spec.get("ports") or []:
+        node = f":{port['nodePort']}" if port.get("nodePort") else ""
+        parts.append(f"{port.get('port')}{node}/{port.get('protocol', 'TCP')}")
+    return ",".join(parts) or "<none>"
+
+
+def _external_ips(svc: dict) -> str:
+    spec = svc.get("spec") or {}
+    ips = list(spec.get("externalIPs") or [])
+    ingress = ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
+    ips += [i.get("ip") or i.get("hostname", "") for i in ingress]
+    if ips:
+        return ",".join(ips)
+    return "<pending>" if spec.get("type") == "LoadBalancer" else "<none>"
+
+
 def _row(res: Resource, obj: dict) -> list:
     meta = obj.get("metadata") or {}
     spec = obj.get("spec") or {}
@@ -140,6 +158,10 @@ def _row(res: Resource, obj: dict) -> list:
         return [name, len(obj.get("data") or {}) + len(obj.get("binaryData") or {}), age]
     if kind == "secrets":
         return [name, obj.get("type", ""), len(obj.get("data") or {}), age]
+    if kind == "services":
+        return [name, spec.get("type", ""), spec.get("clusterIP") or "<none>", _external_ips(obj),
+                _service_ports(spec), age, ",".join(f"{k}={v}" for k, v in sorted(
+                    (spec.get("selector") or {}).items())) or "<none>"]
     if kind == "serviceaccounts":
         return [name, len(obj.get("secrets") or []), age]
     if kind == "events":
@@ -181,6 +203,9 @@ COLUMNS: dict[str, list[Column]] = {
     "configmaps": [("Name", "string", 0), ("Data", "integer", 0), ("Age", "string", 0)],
     "secrets": [("Name", "string", 0), ("Type", "string", 0), ("Data", "integer", 0), ("Age", "string", 0)],
     "serviceaccounts": [("Name", "string", 0), ("Secrets", "integer", 0), ("Age", "string", 0)],
+    "services": [("Name", "string", 0), ("Type", "string", 0), ("Cluster-IP", "string", 0),
+                 ("External-IP", "string", 0), ("Port(s)", "string", 0), ("Age", "string", 0),
+                 ("Selector", "string", 1)],
     "events": [("Last Seen", "string", 0), ("Type", "string", 0), ("Reason", "string", 0),
                ("Object", "string", 0), ("Subobject", "string", 1), ("Source", "string", 1),
                ("Message", "string", 0), ("First Seen", "string", 1), ("Count", "integer", 1),
