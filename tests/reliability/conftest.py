@@ -44,3 +44,39 @@ def make_app(tmp_path, state_dir):
         return KubeknobsApp(**kw)
 
     return make
+
+
+class QuietSink:
+    """A session sink for tests without the dashboard: it only notes that the first lists arrived."""
+
+    def __init__(self):
+        import threading
+
+        self.ready = threading.Event()
+        self.seen: list = []
+
+    def workloads_changed(self, upserts, deletes) -> None:
+        pass
+
+    def state_changed(self, state) -> None:
+        pass
+
+    def events(self, events) -> None:
+        self.seen.extend(events)
+
+    def synced(self) -> None:
+        self.ready.set()
+
+
+@pytest.fixture
+def session(demo, state_dir):
+    """A ClusterSession on the demo, synced, as the wizard uses it; stopped at the end."""
+    from tui.cluster.connect import load_connection
+    from tui.cluster.session import ClusterSession
+
+    live = ClusterSession(load_connection(demo.kubeconfig, CONTEXT), sync_delay=1)
+    sink = QuietSink()
+    live.start(sink)
+    assert sink.ready.wait(60), "the session did not sync"
+    yield live
+    live.stop()
