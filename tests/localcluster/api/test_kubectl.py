@@ -90,6 +90,44 @@ def test_services_from_manifests_get_cluster_ips_and_node_ports(api_cluster):
     assert "Kubernetes control plane is running at https://127.0.0.1:" in ok(api_cluster, "cluster-info")
 
 
+APP_MANIFEST = """apiVersion: v1
+kind: ServiceAccount
+metadata: {name: app}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: app-reader}
+rules: [{apiGroups: [""], resources: [configmaps], verbs: [get, list, watch]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: app-reader}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: app-reader}
+subjects: [{kind: ServiceAccount, name: app, namespace: default}]
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: app}
+spec: {minAvailable: 1, selector: {matchLabels: {app: web}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: app}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+"""
+
+
+def test_a_whole_application_manifest_applies(api_cluster):
+    out = ok(api_cluster, "apply", "--validate=false", "-f", "-", input=APP_MANIFEST)
+    assert out.splitlines() == ["serviceaccount/app created", "clusterrole.rbac.authorization.k8s.io/app-reader created",
+                                "rolebinding.rbac.authorization.k8s.io/app-reader created",
+                                "poddisruptionbudget.policy/app created", "networkpolicy.networking.k8s.io/app created"]
+    again = ok(api_cluster, "apply", "--validate=false", "-f", "-", input=APP_MANIFEST)
+    assert again.count("unchanged") >= 4 and "created" not in again  # PDB selectors patch as a whole
+    assert ok(api_cluster, "get", "clusterrole", "app-reader", "-o", "jsonpath={.rules[0].verbs}") == \
+        '["get","list","watch"]'
+
+
 def test_get_yaml_shows_the_defaulted_object(api_cluster):
     ok(api_cluster, "apply", "--validate=false", "-f", "-", input=DEPLOYMENT)
     out = ok(api_cluster, "get", "deploy", "web", "-o", "yaml")

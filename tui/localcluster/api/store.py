@@ -23,8 +23,7 @@ from tui.localcluster.api.resources import RESOURCES, Resource
 from tui.localcluster.api.selectors import Matcher, combine, parse_field_selector, parse_label_selector
 
 GENERATED = ("deployments", "replicasets", "statefulsets", "daemonsets")
-WITH_STATUS = ("deployments", "replicasets", "statefulsets", "daemonsets", "pods", "namespaces", "nodes",
-               "services")
+WITH_STATUS = tuple(r.plural for r in RESOURCES.values() if "status" in r.subresources)
 SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 IMMUTABLE_MSG = "Forbidden: field is immutable when `immutable` is set"
 
