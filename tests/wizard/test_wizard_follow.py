@@ -40,7 +40,8 @@ async def test_leaving_after_apply_keeps_following_until_in_force(demo, make_app
         await wait_for(pilot, lambda: screen.flow.applied is not None, what="the apply")
         await pilot.press("escape")
         assert not isinstance(app.screen, WizardScreen)
-        await wait_for(pilot, lambda: ChangeHistory().records(), timeout=60, what="the change to be in force")
+        await wait_for(pilot, lambda: [r.outcome for r in ChangeHistory().records()] == ["in-force"], timeout=60,
+                       what="the change to be in force")
         record = ChangeHistory().records()[0]
         assert (record.setting, record.new_value, record.outcome) == ("logging.level", "DEBUG", "in-force")
         reloads = [e for e in app.event_history if type(e).__name__ == "ReloadEvent" and e.workload == AI]
@@ -71,3 +72,23 @@ async def test_file_without_reload_offers_propagate_now_then_a_restart_of_every_
     obj = json.loads(kubectl(demo, "-n", NS, "get", "daemonset", "log-shipper", "-o", "json").stdout)
     assert obj["spec"]["template"]["metadata"]["annotations"].get("kubectl.kubernetes.io/restartedAt")
     assert configmap_value(demo, "log-shipper-config", "fluent-bit.conf").endswith("# flush faster\n")
+
+
+async def test_cluster_text_in_the_review_is_data_not_markup(demo, make_app, state_dir):
+    routing = configmap_value(demo, "notification-routing-config", "routing.yaml")
+    hostile = routing + "# [bold red]boom[/] \x1b[31mred\x1b[0m [link=x]y[/link]\n"
+    patched = kubectl(demo, "-n", NS, "patch", "configmap", "notification-routing-config", "--type=merge", "-p",
+                      json.dumps({"data": {"routing.yaml": hostile}}))
+    assert patched.returncode == 0, patched.stderr
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        key = ("Deployment", NS, "notification-controller")
+        await wait_for(pilot, lambda: app.session is not None and any(
+            "boom" in (s.value or "") for s in app.session.settings(key)), what="the new content", timeout=60)
+        screen = await open_wizard(app, pilot, key, lambda s: s.key == "routing.yaml" and not s.key_path)
+        await type_value(pilot, screen, routing + "# [bold red]bang[/]\n")
+        await review(pilot, screen)
+        shown = screen.query_one("#review-text").content
+        assert "-# [bold red]boom[/] red [link=x]y[/link]" in str(shown)
+        assert "\x1b" not in str(shown)
+        await pilot.press("escape")

@@ -87,3 +87,13 @@ def test_change_history_lists_changes_newest_first(state_dir, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_helm_managed_setting_warns_before_any_edit_and_may_still_proceed(untouched, make_app, state_dir):
+    app = make_app(untouched)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_wizard(app, pilot, ("Deployment", "kubernaut-system", "gateway"),
+                                   lambda s: s.key_path == "logging.level")
+        where = str(screen.query_one("#where-text").content)
+        assert "Managed by Helm" in where and "checksum/config" in where
+        assert not screen.query_one("#to-edit").disabled
