@@ -86,7 +86,7 @@ def _edit(s, sink, key_path, value):
                                if c.resource_version == result.resource_version])[0]
     pods = {p["metadata"]["name"] for p in s.pods_of(WE)}
     events = wait_for(lambda: len({e.pod for e in sink.of(ReloadEvent, version=change.resource_version)}) == 2
-                      and sink.of(ReloadEvent, version=change.resource_version), timeout=20)
+                      and sink.of(ReloadEvent, version=change.resource_version), timeout=40)
     assert {e.pod for e in events} == pods
     assert all(e.hash == change.changed_keys[KEY] and e.delay is not None for e in events)
     return events

@@ -76,8 +76,8 @@ class _Stream:
         first = True
         while not self.stop.is_set() and not f.stopped.is_set():
             query = {"container": self.container, "follow": True, "timestamps": True}
-            if first and f.since_seconds is not None:
-                query["sinceSeconds"] = max(1, int(f.since_seconds + 0.999))
+            if first and f.since is not None:
+                query["sinceSeconds"] = max(1, int((datetime.now(UTC) - f.since).total_seconds()) + 1)
             elif first:
                 query["tailLines"] = f.tail
             elif self.last_time:
@@ -117,9 +117,9 @@ class LogFollower:
     """Streams of every container of the given pods, delivered as batches of LogLine."""
 
     def __init__(self, api, namespace: str, on_lines: Callable[[list[LogLine]], None], *, tail: int = 100,
-                 since_seconds: float | None = None, include_previous: bool = True, interval: float = 0.05):
+                 since: datetime | None = None, include_previous: bool = True, interval: float = 0.05):
         self.api, self.namespace, self.tail = api, namespace, tail
-        self.since_seconds = since_seconds
+        self.since = since  # read from this moment on (instead of a tail), however late the stream opens
         self.include_previous = include_previous
         self.stopped = threading.Event()
         self._streams: dict[tuple[str, str], _Stream] = {}

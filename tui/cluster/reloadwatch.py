@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from collections import deque
+from datetime import UTC, datetime, timedelta
 
 from tui.cluster.feed import parse_time
 from tui.cluster.informer import Delta
@@ -11,11 +12,20 @@ from tui.cluster.reload import ReloadTarget, changed_keys, changed_paths, match_
 from tui.cluster.session_types import LogLine
 
 
+def written_at(obj: dict) -> datetime | None:
+    """When the API server stored the latest write (managedFields; whole seconds)."""
+    times = [parse_time(m.get("time")) for m in (obj.get("metadata") or {}).get("managedFields") or []]
+    times = [t for t in times if t is not None]
+    return max(times) if times else None
+
+
 class ReloadWatch:
     def __init__(self, session):
         self.session = session
         self._followers: dict[tuple, object] = {}  # workload key -> LogFollower
         self._lock = threading.Lock()
+        self._seen: set[tuple] = set()
+        self._seen_order: deque[tuple] = deque()
 
     def follower(self, key: tuple):
         with self._lock:
@@ -54,20 +64,21 @@ class ReloadWatch:
                                                 tuple(sorted(paths)), files))
                 if key not in watching:
                     watching.append(key)
+        changed_at = written_at(d.obj) or datetime.now(UTC)
         events = self.session.correlator.config_changed(ns, name, version, changes, targets,
                                                 workload=users[0] if len(users) == 1 else None)
         for key in watching:
-            self.follow(key)
+            self.follow(key, changed_at)
         return events
 
-    def follow(self, key: tuple) -> None:
+    def follow(self, key: tuple, since: datetime) -> None:
         from tui.cluster.logs import LogFollower
 
         with self._lock:
             if key in self._followers or self.session._stop.is_set():
                 return
             follower = LogFollower(self.session._ensure_api(), key[1], lambda lines: self.on_lines(key, lines),
-                                   since_seconds=2, include_previous=False)
+                                   since=since - timedelta(seconds=10), include_previous=False)
             self._followers[key] = follower
         self.session._refresh_follows(key)
 
@@ -88,10 +99,22 @@ class ReloadWatch:
             if profile is not None:
                 match = profile.match_reload(line.text)
             match = match or match_line(line.text)
-            if match is not None:
+            if match is not None and self._first_time(line):
                 events.extend(self.session.correlator.reload_seen(key[1], key, line.pod, line.container, match,
                                                           at=parse_time(line.time) or datetime.now(UTC)))
         self.session._emit(events)
+
+    def _first_time(self, line: LogLine) -> bool:
+        """A follow that starts early re-reads lines an earlier follow already reported."""
+        mark = (line.pod, line.container, line.time, line.text)
+        with self._lock:
+            if mark in self._seen:
+                return False
+            self._seen.add(mark)
+            self._seen_order.append(mark)
+            if len(self._seen_order) > 5000:
+                self._seen.discard(self._seen_order.popleft())
+        return True
 
     def retire(self) -> None:
         with self._lock:

@@ -206,7 +206,7 @@ class RolloutTracker:
         except (ApiError, TransportError):
             return []
         out = []
-        for pod in pods:
+        for pod in self._new_pods(obj, pods):
             pod_name = (pod.get("metadata") or {}).get("name", "")
             for container, reason, message in failing_containers(pod):
                 if (pod_name, container, reason) in self._reported:
@@ -217,6 +217,43 @@ class RolloutTracker:
                 out.append(CrashLoop(namespace=ns, workload=self.key, pod=pod_name, container=container,
                                      reason=reason, last_lines=lines))
         return out
+
+
+    def _new_pods(self, obj: dict, pods: list[dict]) -> list[dict]:
+        """Only the pods of the template being rolled out: an old pod's trouble is not this rollout's."""
+        kind = obj.get("kind") or self.key[0]
+        labels = lambda p: (p.get("metadata") or {}).get("labels") or {}  # noqa: E731
+        if kind == "StatefulSet" and (obj.get("status") or {}).get("updateRevision"):
+            wanted = obj["status"]["updateRevision"]
+            return [p for p in pods if labels(p).get("controller-revision-hash") == wanted]
+        if kind == "DaemonSet":
+            generation = str((obj.get("metadata") or {}).get("generation") or "")
+            tagged = [p for p in pods if "pod-template-generation" in labels(p)]
+            return [p for p in tagged if labels(p)["pod-template-generation"] == generation] if tagged else pods
+        if kind == "Deployment":
+            newest = self._newest_template_hash(obj)
+            if newest:
+                return [p for p in pods if labels(p).get("pod-template-hash") == newest]
+        return pods
+
+    def _newest_template_hash(self, obj: dict) -> str | None:
+        meta = obj.get("metadata") or {}
+        try:
+            sets = self.api.request("GET", RESOURCES["replicasets"].collection(meta.get("namespace")),
+                                    query={"labelSelector": selector_string(obj)}).get("items") or []
+        except (ApiError, TransportError):
+            return None
+        owned = [rs for rs in sets if any(o.get("uid") == meta.get("uid")
+                                          for o in (rs.get("metadata") or {}).get("ownerReferences") or [])]
+
+        def revision(rs: dict) -> int:
+            value = ((rs.get("metadata") or {}).get("annotations") or {}).get("deployment.kubernetes.io/revision", "")
+            return int(value) if value.isdigit() else 0
+
+        if not owned:
+            return None
+        newest = max(owned, key=revision)
+        return ((newest.get("metadata") or {}).get("labels") or {}).get("pod-template-hash")
 
 
 def last_log_lines(api, namespace: str, pod: str, container: str, count: int, *, previous: bool = False) -> list[str]:
