@@ -363,7 +363,7 @@ class KubeknobsApp(App):
         self.push_screen(EventsScreen(key))
 
     def action_change_setting(self) -> None:
-        from tui.screens.change import ChangeScreen
+        from tui.screens.wizard.screen import WizardScreen
 
         if (key := self._need("change a setting")) is None:
             return
@@ -372,7 +372,7 @@ class KubeknobsApp(App):
             self.open_detail(key)
             self.notify("Pick the setting to change, then press e.", markup=False)
             return
-        self.push_screen(ChangeScreen(key, setting))
+        self.push_screen(WizardScreen(key, setting))
 
     def action_restart(self) -> None:
         from tui.screens.restart import RestartScreen
@@ -416,9 +416,12 @@ class KubeknobsApp(App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         from tui.screens.palette import dashboard_commands
+        from tui.screens.wizard.history_screen import ChangeHistoryScreen
 
         yield from super().get_system_commands(screen)
         yield from dashboard_commands(self, screen)
+        yield SystemCommand("Change history", "Changes made with kubeknobs, newest first",
+                            lambda: self.push_screen(ChangeHistoryScreen()))
 
 
 def run_app(args) -> int:

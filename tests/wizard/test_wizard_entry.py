@@ -1,0 +1,44 @@
+"""Reaching the wizard as an operator does: `e` on a setting of the detail screen, and the palette's history."""
+
+from __future__ import annotations
+
+from tests.ui.harness import SIZE, wait_for
+from tests.wizard.steps import WE
+from tui.history import ChangeHistory, ChangeRecord
+from tui.screens.detail import DetailScreen
+from tui.screens.wizard.history_screen import ChangeHistoryScreen
+from tui.screens.wizard.screen import WizardScreen
+
+
+async def test_e_on_a_focused_setting_opens_the_wizard_for_it(demo, make_app, state_dir):
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.synced, what="the session", timeout=60)
+        app.open_detail(WE)
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen)
+                       and app.screen.query_one("#settings").settings, what="the settings")
+        detail = app.screen
+        for _ in range(60):
+            if detail.focused_setting is not None and detail.focused_setting.key_path == "logging.level":
+                break
+            await pilot.press("j")
+        await pilot.press("e")
+        assert isinstance(app.screen, WizardScreen)
+        assert app.screen.setting.key_path == "logging.level"
+        await wait_for(pilot, lambda: app.screen.flow.plan is not None, what="step 1")
+        await pilot.press("escape")
+        assert app.screen is detail
+
+
+async def test_palette_opens_the_change_history(demo, make_app, state_dir):
+    ChangeHistory().append(ChangeRecord(started="2026-11-27T09:00:00Z", context="kubeknobs-demo", user="admin",
+                                        namespace="kubernaut-system", workload="Deployment/x", container="x",
+                                        setting="logging.level", source="file-key", layer="hot-reload",
+                                        old_value="INFO", new_value="DEBUG", outcome="in-force"))
+    app = make_app(demo, connect=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"Change history")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChangeHistoryScreen), what="the history")
+        assert len(app.screen.records) == 1
