@@ -25,13 +25,21 @@ class Rollout:
         self.rs_list = rs_list
         self.requeue_after: float | None = None
         self.follow_up = False
+        self.dirty = False
 
     # --- writes --------------------------------------------------------------------------
     def event(self, reason: str, message: str, type: str = "Normal") -> None:
         self.controller.record(self.d, reason, message, type)
 
     def update_status(self) -> None:
-        """UpdateStatus: the revision annotation and the status (two writes here, one in kube)."""
+        """UpdateStatus, deferred: the revision annotation and the status are written once, at the end."""
+        self.dirty = True
+
+    def flush(self) -> None:
+        """Write what changed: the annotations, then the status (one call in kube, two here)."""
+        if not self.dirty:
+            return
+        self.dirty = False
         ns, name = self.d["metadata"].get("namespace"), self.d["metadata"]["name"]
         stored = self.store.get("deployments", ns, name)
         if stored is None:
@@ -41,9 +49,7 @@ class Rollout:
             stored = self.controller.write_own(
                 "deployments", {**stored, "metadata": {**stored["metadata"], "annotations": annotations}})
         if (stored.get("status") or {}) != self.d["status"]:
-            stored = self.controller.write_own("deployments", {**stored, "status": self.d["status"]},
-                                               subresource="status")
-        self.d["metadata"]["resourceVersion"] = stored["metadata"].get("resourceVersion")
+            self.controller.write_own("deployments", {**stored, "status": self.d["status"]}, subresource="status")
 
     def update_rs(self, rs: dict) -> dict:
         updated = self.store.update("replicasets", rs)
@@ -52,6 +58,12 @@ class Rollout:
 
     # --- entry ---------------------------------------------------------------------------
     def run(self) -> None:
+        try:
+            self._run()
+        finally:
+            self.flush()
+
+    def _run(self) -> None:
         d = self.d
         if not (d["spec"].get("selector") or {}):
             self.event("SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.",
