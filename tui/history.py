@@ -40,6 +40,11 @@ class ChangeRecord:
     backup: str | None = None  # path of the ConfigMap backup written before the edit
     message: str = ""
 
+    @property
+    def identity(self) -> tuple:
+        return (self.started, self.context, self.namespace, self.workload, self.container, self.setting,
+                self.new_value)
+
     def to_json(self) -> dict:
         return asdict(self)
 
@@ -68,15 +73,16 @@ class ChangeHistory:
                 fh.write(line)
 
     def records(self) -> list[ChangeRecord]:
-        """Newest first."""
+        """Newest first; a change recorded at apply and again at its outcome is listed once, as last written."""
         try:
             text = self.path.read_text(encoding="utf-8")
         except (FileNotFoundError, NotADirectoryError):
             return []
-        out = []
+        latest: dict[tuple, ChangeRecord] = {}
         for line in text.splitlines():
             try:
-                out.append(ChangeRecord.from_json(json.loads(line)))
+                record = ChangeRecord.from_json(json.loads(line))
             except (ValueError, TypeError):
                 continue
-        return list(reversed(out))
+            latest[record.identity] = record  # a dict keeps the place of the first line of each change
+        return list(reversed(latest.values()))

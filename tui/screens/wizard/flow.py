@@ -175,6 +175,7 @@ class ChangeFlow:
             self.problem = result.message
             return result
         self.applied, self.applied_at, self.applied_wall = result, time.monotonic(), datetime.now(UTC)
+        self._append(self._history_record("applied"))  # on disk now: the app may die before the outcome
         self.step = Step.FOLLOW
         follow = self.plan.follow
         if follow in (Follow.HOT, Follow.FILE, Follow.RELOAD_THEN_RESTART):
@@ -307,9 +308,20 @@ class ChangeFlow:
         return f"revert ConfigMap {self.setting.configmap} key {self.setting.key} to the value{where}"
 
     def record(self, outcome: str | None = None) -> ChangeRecord | None:
-        """Once per change: appended to the change history."""
+        """Once per change, when it ends: appended to the change history."""
         if self.applied is None or self.recorded is not None:
             return self.recorded
+        self.recorded = self._append(self._history_record(outcome or str(self.phase)))
+        return self.recorded
+
+    def _append(self, record: ChangeRecord) -> ChangeRecord:
+        try:
+            self.history.append(record)
+        except OSError as exc:
+            self.problem = f"The change history could not be written: {exc}"
+        return record
+
+    def _history_record(self, outcome: str) -> ChangeRecord:
         s, conn = self.setting, getattr(self.session, "connection", None)
         old = s.value if self.plan.route != Route.KEY else (self.draft.old_text if self.draft else None)
         record = ChangeRecord(
@@ -317,15 +329,10 @@ class ChangeFlow:
             context=getattr(conn, "context", "") or "", user=getattr(conn, "user", "") or "",
             namespace=self.namespace, workload=f"{self.key[0]}/{self.key[2]}", container=s.container,
             setting=self.name, source=str(s.source), layer=str(s.layer), old_value=old,
-            new_value=self.draft.value if self.draft else None, outcome=outcome or str(self.phase),
+            new_value=self.draft.value if self.draft else None, outcome=outcome,
             in_force_after=None if self.in_force_after is None else round(self.in_force_after, 1),
             configmap=s.configmap, key=s.key, key_path=s.key_path, undo=self.undo_hint(),
             backup=getattr(self.applied, "backup", None), message="; ".join(self.undo_done))
-        self.recorded = record
-        try:
-            self.history.append(record)
-        except OSError as exc:
-            self.problem = f"The change history could not be written: {exc}"
         return record
 
 
