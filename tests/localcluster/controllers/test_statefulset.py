@@ -105,3 +105,16 @@ def test_scaling_down_removes_the_highest_ordinals_first(cluster, recorder):
     deleted = [o["metadata"]["name"] for t, _, o in rec.snapshot() if t == "DELETED"]
     assert deleted == ["db-3", "db-2", "db-1"]
     assert [p["metadata"]["name"] for p in items(cluster, "pods")] == ["db-0"]
+
+
+def test_parallel_pod_management_creates_all_pods_without_waiting(cluster, recorder):
+    rec = recorder("pods")
+    manifest = statefulset(replicas=3)
+    manifest["spec"]["podManagementPolicy"] = "Parallel"
+    apply(cluster, manifest)
+    run(cluster, "rollout", "status", "statefulset/db", "--timeout=60s")
+    changes = rec.snapshot()
+    added = [i for i, (t, _, _) in enumerate(changes) if t == "ADDED"]
+    first_ready = next(i for i, (t, _, o) in enumerate(changes) if t == "MODIFIED" and any(
+        c["type"] == "Ready" and c["status"] == "True" for c in o.get("status", {}).get("conditions", [])))
+    assert len(added) == 3 and max(added) < first_ready
