@@ -10,7 +10,7 @@ PHANTOM = {"kubeknobs.io/phantom": "true"}
 
 def test_stalled_rollout_exceeds_its_progress_deadline_and_undo_recovers(process_cluster):
     cluster = process_cluster
-    manifest = deployment("stall", progressDeadlineSeconds=2)
+    manifest = deployment("stall")
     manifest["spec"]["template"]["metadata"]["annotations"] = PHANTOM
     apply(cluster, manifest)
     run(cluster, "rollout", "status", "deployment/stall", "--timeout=60s")
