@@ -21,7 +21,10 @@ def run_demo_cluster(args) -> int:
         try:
             cluster.start()
         except OSError as exc:
-            print(f"error: cannot serve on 127.0.0.1:{args.port or 0}: {exc.strerror or exc}", file=sys.stderr)
+            if exc.filename:
+                print(f"error: cannot write {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+            else:
+                print(f"error: cannot serve on 127.0.0.1:{args.port or 0}: {exc.strerror or exc}", file=sys.stderr)
             return 1
         except ValueError as exc:
             print(f"error: {exc}", file=sys.stderr)

@@ -59,3 +59,17 @@ def test_demo_cluster_refuses_a_busy_port_with_a_clear_message(localcluster):
     assert result.returncode == 1
     assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
     assert result.stdout == ""
+
+
+def test_demo_cluster_refuses_an_unwritable_kubeconfig_path(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = subprocess.run([sys.executable, "-m", "tui", "demo-cluster", "--kubeconfig", str(blocker / "kubeconfig")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "error: cannot write" in result.stderr and result.stdout == ""
+
+
+def test_demo_cluster_names_the_scenarios_it_knows(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "tui", "demo-cluster", "--scenario", "nope"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "unknown scenario 'nope'" in result.stderr and result.stdout == ""
