@@ -212,7 +212,7 @@ def test_revision_history_limit_deletes_the_oldest_idle_replicasets(cluster):
 
 def test_min_ready_seconds_holds_back_availability(cluster, recorder):
     rec = recorder("deployments")
-    apply(cluster, deployment("web", minReadySeconds=1))
+    apply(cluster, deployment("web", minReadySeconds=4))
     rollout_status(cluster, "web")
     statuses = [o.get("status", {}) for _, _, o in rec.snapshot()]
     assert any(s.get("readyReplicas") == 3 and s.get("availableReplicas", 0) < 3 for s in statuses)
