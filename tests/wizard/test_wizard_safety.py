@@ -8,6 +8,7 @@ from tests.kube import kubectl
 from tests.ui.harness import SIZE, wait_for
 from tests.wizard.steps import LEGACY, NS, WE, configmap_value, deployment, open_wizard, review, type_value
 from tests.wizard.test_wizard_demo import confirm
+from tui.history import ChangeHistory
 from tui.screens.wizard.flow import Phase, Step
 
 
@@ -121,3 +122,30 @@ async def test_read_only_user_is_refused_every_apply_with_the_missing_permission
             await pilot.press("escape")
     assert configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml") == before
     assert deployment(demo, LEGACY[2])["spec"]["template"]["spec"]["containers"][0]["args"] == args_before
+
+
+async def test_subpath_config_restart_that_crash_loops_is_rolled_back_with_the_configmap(demo, make_app, state_dir):
+    sp = ("Deployment", NS, "signalprocessing-controller")
+    original = configmap_value(demo, "signalprocessing-config", "config.yaml")
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_wizard(app, pilot, sp, lambda s: s.key == "config.yaml" and not s.key_path)
+        assert "read only at start: edit the ConfigMap, then restart 1 pod" in screen.flow.plan.summary
+        await type_value(pilot, screen, original.replace("/policies/policy.rego", "/policies/missing.rego"))
+        await review(pilot, screen)
+        await pilot.click("#apply")
+        await wait_for(pilot, lambda: screen.flow.phase == Phase.CONFIRM_RESTART, what="the restart offer")
+        await pilot.press("r")
+        question = await confirm(app, pilot)
+        assert "signalprocessing-controller" in question and "1 pod" in question
+        await wait_for(pilot, lambda: screen.flow.phase == Phase.FAILED, timeout=90, what="the crash loop")
+        assert "revert the ConfigMap" in str(screen.query_one("#follow-text").content)
+        await pilot.press("b")
+        question = await confirm(app, pilot)
+        assert "signalprocessing-config key config.yaml is reverted first" in question
+        await wait_for(pilot, lambda: screen.flow.phase == Phase.UNDONE, timeout=90, what="the rollback")
+    assert configmap_value(demo, "signalprocessing-config", "config.yaml") == original
+    status = deployment(demo, sp[2])["status"]
+    assert status.get("readyReplicas") == 1 and status.get("updatedReplicas") == 1
+    record = ChangeHistory().records()[0]
+    assert record.outcome == "undone" and "reverted" in record.message and "rolled back" in record.message

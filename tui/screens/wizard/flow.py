@@ -266,13 +266,13 @@ class ChangeFlow:
     def configmap_changed(self) -> bool:
         return self.applied is not None and self.plan.route in (Route.KEY, Route.KEY_PATH)
 
-    def revert(self):
+    def revert(self, *, finish: bool = True):
         """Put back the ConfigMap value saved before the edit."""
         s = self.setting
         result = self.session.actions.revert(self.namespace, s.configmap, s.key)
         if result.ok:
             self.undo_done.append(result.message)
-            if self.phase != Phase.ROLLING:
+            if finish and self.phase != Phase.ROLLING:
                 self._finish(Phase.UNDONE)
         else:
             self.problem = result.message
@@ -282,7 +282,7 @@ class ChangeFlow:
         """The previous revision of the workload, and the ConfigMap's old value when it was changed too."""
         results = []
         if self.configmap_changed:
-            reverted = self.revert()
+            reverted = self.revert(finish=False)
             results.append(reverted)
             if not reverted.ok:
                 return results
