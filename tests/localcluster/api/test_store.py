@@ -129,3 +129,16 @@ def test_record_event_aggregates_repeats(api_cluster):
     event = api_cluster.call(scenario)
     assert event["count"] == 2 and event["involvedObject"]["name"] == "p" and event["type"] == "Warning"
     assert event["source"] == {"component": "kubelet"}
+
+
+def test_namespaced_lists_do_not_mix_namespaces_with_shared_prefixes(api_cluster):
+    store = api_cluster.store
+
+    def scenario():
+        for namespace in ("team", "team-b", "tea"):
+            store.create("namespaces", {"metadata": {"name": namespace}})
+            store.create("configmaps", {"metadata": {"name": "x", "namespace": namespace}})
+        return {ns: [o["metadata"]["namespace"] for o in store.list("configmaps", ns)[0]]
+                for ns in ("team", "team-b", "tea", "te")}
+
+    assert api_cluster.call(scenario) == {"team": ["team"], "team-b": ["team-b"], "tea": ["tea"], "te": []}

@@ -8,6 +8,7 @@ Touched only from the cluster's loop thread, so it holds no locks.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import json
 import random
@@ -101,13 +102,12 @@ class Store:
         keys = self._sorted[resource]
         if keys is None:
             keys = self._sorted[resource] = sorted(objects)
-        if after is not None:
-            import bisect
-
-            keys = keys[bisect.bisect_right(keys, after):]
+        start, end = 0, len(keys)
         if namespace:
-            keys = [k for k in keys if k[0] == namespace]
-        out = [objects[k] for k in keys]
+            start, end = bisect.bisect_left(keys, (namespace, "")), bisect.bisect_left(keys, (namespace + "\0", ""))
+        if after is not None:
+            start = max(start, bisect.bisect_right(keys, after))
+        out = [objects[k] for k in keys[start:end]]
         if matcher is not None:
             out = [e for e in out if matcher(e.obj)]
         return out
