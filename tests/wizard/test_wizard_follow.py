@@ -92,3 +92,24 @@ async def test_cluster_text_in_the_review_is_data_not_markup(demo, make_app, sta
         assert "-# [bold red]boom[/] red [link=x]y[/link]" in str(shown)
         assert "\x1b" not in str(shown)
         await pilot.press("escape")
+
+
+async def test_reloader_workload_waits_for_its_rollout_and_offers_a_restart_when_none_comes(demo, make_app,
+                                                                                           state_dir):
+    ro = ("Deployment", NS, "remediationorchestrator-controller")
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_wizard(app, pilot, ro, lambda s: s.key_path == "logging.level")
+        where = str(screen.query_one("#where-text").content)
+        assert "Reloader" in where and "rolls every pod automatically" in where
+        await type_value(pilot, screen, "DEBUG")
+        await review(pilot, screen)
+        screen.flow.window = 2.0  # no Reloader runs in the demo: shorten the wait for it
+        await pilot.click("#apply")
+        await confirm(app, pilot)  # a Reloader-watched edit restarts pods: asked first
+        await wait_for(pilot, lambda: screen.flow.phase == Phase.CONFIRM_RESTART, timeout=30,
+                       what="the wait for Reloader to end")
+        assert "Reloader did not roll the pods" in str(screen.query_one("#follow-text").content)
+        await pilot.press("r")
+        await confirm(app, pilot)
+        await wait_for(pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=90, what="the rollout")
