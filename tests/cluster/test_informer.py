@@ -5,6 +5,9 @@ from __future__ import annotations
 import copy
 import random
 import threading
+import time
+
+import pytest
 
 from tests.cluster.conftest import configmap, kubectl, wait_for
 from tui.cluster.informer import Batcher, Informer, rv_of
@@ -85,8 +88,9 @@ def test_burst_of_changes_arrives_as_few_batches(cluster, admin):
         stop_all(informer, batcher)
 
 
-def test_state_matches_server_through_drops_failures_and_compaction(cluster, admin):
-    """1,000 updates to 100 ConfigMaps while watches drop every 200 ms and requests fail with 500."""
+@pytest.mark.parametrize("one_in", [10, 3])
+def test_state_matches_server_through_drops_failures_and_compaction(cluster, admin, one_in):
+    """1,000 updates to 100 ConfigMaps while watches drop every 200 ms and 1 request in 10 (or 3) fails."""
     def seed():
         for i in range(100):
             cluster.store.create("configmaps", configmap(f"cm-{i:03}", {"n": "0"}))
@@ -97,11 +101,17 @@ def test_state_matches_server_through_drops_failures_and_compaction(cluster, adm
     stop_faults, quiet = threading.Event(), threading.Event()
 
     def faults():
-        while not stop_faults.wait(0.2):
+        next_drop = time.monotonic()
+        while not stop_faults.wait(0.01):
             if quiet.is_set():
                 continue
-            cluster.faults.drop_watches()
-            cluster.faults.fail_next(1, status=500)
+            if time.monotonic() >= next_drop:  # every watch dropped each 200 ms
+                cluster.faults.drop_watches()
+                next_drop += 0.2
+            arrived = sum(cluster.faults.requests.values())
+            injected = sum(1 for entry in list(cluster.faults.log) if entry[4] == 500)
+            if injected < arrived // one_in and cluster.faults.fail_remaining == 0:
+                cluster.faults.fail_next(1, status=500)
 
     chaos = threading.Thread(target=faults, daemon=True)
     try:
@@ -135,6 +145,8 @@ def test_state_matches_server_through_drops_failures_and_compaction(cluster, adm
         batcher.flush()
         assert informer.relists > relists  # compaction forced a relist
         assert informer.reconnects > 0
+        failed = sum(1 for entry in list(cluster.faults.log) if entry[4] == 500)
+        assert failed >= sum(cluster.faults.requests.values()) // (2 * one_in)  # the 500s really happened
         # replaying the deltas gives the server's state, and each object's versions only move forward
         replay: dict[str, str] = {}
         for d in rec.deltas:
