@@ -153,3 +153,23 @@ def test_diff_renders_cluster_text_as_data():
     text = diff_text(Bare(), "a: [bold]x[/bold]\n", "a: \x1b[31mred\n")
     assert isinstance(text, Text)
     assert "[bold]x[/bold]" in text.plain and "\x1b" not in text.plain
+
+
+async def test_a_format_without_an_installed_grammar_still_gets_a_plain_editor():
+    from textual.app import App
+    from textual.containers import Vertical
+
+    from tui.screens.wizard.screen import value_editor
+
+    class One(App):
+        def compose(self):
+            with Vertical():
+                yield value_editor(file_key("", Layer.HOT_RELOAD, "{}", source=Source.FILE, key_path=None,
+                                            key="a.json"))
+            with Vertical():
+                yield value_editor(file_key("", Layer.HOT_RELOAD, "a: 1", source=Source.FILE, key_path=None))
+
+    app = One()
+    async with app.run_test():
+        languages = [area.language for area in app.query("TextArea")]
+        assert languages[1] == "yaml" and languages[0] in (None, "json")

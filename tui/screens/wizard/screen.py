@@ -26,6 +26,16 @@ BODY = {Step.WHERE: "step-where", Step.EDIT: "step-edit", Step.REVIEW: "step-rev
         Step.SUMMARY: "step-summary"}
 
 
+def value_editor(setting) -> TextArea:
+    """A code editor in the app theme, highlighted for the key's format when its grammar is installed."""
+    from textual.widgets.text_area import LanguageDoesNotExist
+
+    try:
+        return TextArea.code_editor("", language=editor_language(setting), theme="css", id="edit-text")
+    except LanguageDoesNotExist:
+        return TextArea.code_editor("", theme="css", id="edit-text")
+
+
 class WizardScreen(Screen):
     BINDINGS = [
         Binding("escape", "leave", "Leave", id="wizard.leave", tooltip="Leave; after the apply, following goes on"),
@@ -70,8 +80,7 @@ class WizardScreen(Screen):
             with Vertical(id="step-edit", classes="step"):
                 yield Static("", id="edit-label", markup=False)
                 if self.route == Route.KEY:
-                    yield TextArea.code_editor("", language=editor_language(self.setting), theme="css",
-                                               id="edit-text")
+                    yield value_editor(self.setting)
                 else:
                     yield Input(id="edit-value", placeholder=f"new {self.setting.value_type} value")
                 yield Static("", id="edit-problem", markup=False)
