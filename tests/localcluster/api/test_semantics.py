@@ -176,6 +176,12 @@ def test_watch_with_initial_events_ends_them_with_a_bookmark(api_cluster):
     assert events[2]["object"]["metadata"]["annotations"] == {"k8s.io/initial-events-end": "true"}
 
 
+def test_watch_table_events_carry_column_definitions_on_the_first_event_only(api_cluster):
+    _configmaps(api_cluster, "a", "b")
+    events = _watch_lines(api_cluster, "timeoutSeconds=1", accept=TABLE)
+    assert [len(e["object"]["columnDefinitions"] or []) for e in events] == [3, 0]
+
+
 def test_watch_events_as_tables_honour_include_object(api_cluster):
     _configmaps(api_cluster, "a")
     for include, kind in (("None", None), ("Metadata", "PartialObjectMetadata"), ("Object", "ConfigMap")):

@@ -170,9 +170,14 @@ class ResourceHandlers:
         render = None
         if _wants_table(request):
             include = request.query.get("includeObject")
+            headers = [True]  # as the apiserver does: column definitions on the first event only
 
             def render(obj, res=res, include=include):
-                return tables.table(res, [obj], include, obj["metadata"].get("resourceVersion", ""))
+                table = tables.table(res, [obj], include, obj["metadata"].get("resourceVersion", ""))
+                if not headers[0]:
+                    table["columnDefinitions"] = None
+                headers[0] = False
+                return table
 
         timeout = _int(request, "timeoutSeconds")
         send_initial = request.query.get("sendInitialEvents")
