@@ -11,7 +11,15 @@ import copy
 from datetime import UTC, datetime
 
 from tui.cluster.backups import Backups
-from tui.cluster.edits import EditError, replace_flag, set_key_path, validate_format, value_format
+from tui.cluster.edits import (
+    EditError,
+    kubelet_expansion_problem,
+    replace_flag,
+    set_key_path,
+    text_problem,
+    validate_format,
+    value_format,
+)
 from tui.cluster.errors import ApiError, Denied, TransportError, describe
 from tui.cluster.resources import BY_KIND, RESOURCES
 from tui.cluster.results import ActionResult
@@ -217,7 +225,8 @@ class Actions:
             if spec is not None:
                 value_type = spec.type if value_type == "string" else value_type
                 positive = positive or spec.positive
-        problem = validate_value(value_type, value, positive=positive)
+        problem = validate_value(value_type, value, positive=positive) or text_problem(name, value) \
+            or kubelet_expansion_problem(value)
         if problem:
             return ActionResult.invalid(f"{name}: {problem}")
         if resource_version and _rv(obj) != resource_version:

@@ -23,21 +23,76 @@ def value_format(key: str, text: str | None = None) -> str | None:
     return None
 
 
+def text_problem(name: str, text: str) -> str | None:
+    """Why `text` cannot be stored as Kubernetes string data (NUL bytes, bytes that are not UTF-8), or None."""
+    if "\x00" in text:
+        return f"{name} contains a NUL byte; ConfigMap data must be text"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"{name} is not valid UTF-8 text (at character {exc.start + 1}); ConfigMap data must be UTF-8"
+    return None
+
+
+def kubelet_expansion_problem(value: str) -> str | None:
+    """The kubelet replaces $(VAR) in args and env values with the container's env: refuse it in a new value."""
+    if re.search(r"(?<!\$)\$\(", value):
+        return ("contains $(…), which the kubelet replaces with a variable of the container's env; "
+                "write $$( for a literal $(")
+    return None
+
+
+def _unique_pairs(pairs: list[tuple]) -> dict:
+    seen: dict = {}
+    for key, value in pairs:
+        if key in seen:
+            raise ValueError(f"duplicate key {key!r}")
+        seen[key] = value
+    return seen
+
+
+def _yaml_loader():
+    """PyYAML's safe loader, refusing duplicate keys as Go's yaml.v3 (the apps' parser) does."""
+    import yaml
+
+    class UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        pass
+
+    def mapping(loader, node, deep=False):
+        keys = set()
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            if isinstance(key, list | dict):
+                continue
+            if key in keys:
+                mark = key_node.start_mark
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", mark)
+            keys.add(key)
+        return loader.construct_mapping(node, deep=deep)
+
+    UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    return UniqueKeyLoader
+
+
 def validate_format(key: str, text: str) -> str | None:
     """None when `text` parses as the format of `key`, else a message with the line."""
+    problem = text_problem(key, text)
+    if problem:
+        return problem
     fmt = value_format(key)
     if fmt == "yaml":
         import yaml
 
         try:
-            list(yaml.safe_load_all(text))
+            list(yaml.load_all(text, Loader=_yaml_loader()))
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
             return f"{key} is not valid YAML{where}: {getattr(exc, 'problem', None) or exc}"
     elif fmt == "json":
         try:
-            json.loads(text)
+            json.loads(text, object_pairs_hook=_unique_pairs)
         except ValueError as exc:
             return f"{key} is not valid JSON: {exc}"
     elif fmt == "toml":
@@ -47,8 +102,6 @@ def validate_format(key: str, text: str) -> str | None:
             tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             return f"{key} is not valid TOML: {exc}"
-    if "\x00" in text:
-        return f"{key} contains a NUL byte; ConfigMap data must be text"
     return None
 
 
@@ -147,6 +200,8 @@ def _has(parent, key) -> bool:
 
 
 def _assign(parent, key, value, key_path: str) -> None:
+    if isinstance(parent, dict) and key not in parent:  # a typo would add a key the app never reads
+        raise EditError(f"{key_path} does not exist in the document; only existing keys can be set")
     fits_map = isinstance(parent, dict) and isinstance(key, str)
     fits_list = isinstance(parent, list) and isinstance(key, int) and key < len(parent)
     if fits_map or fits_list:
