@@ -142,7 +142,7 @@ class Reconciler:
         return self._writing == (resource, meta.get("namespace"), meta["name"])
 
     def resync_all(self) -> None:
-        """Queue every object this controller owns (at start, and for periodic resyncs)."""
+        """Queue every object this controller reconciles (at start)."""
 
     def periodic_resync(self) -> None:
         """Queue what needs another look every resync_interval seconds."""
@@ -153,7 +153,10 @@ class Reconciler:
     async def _resync_loop(self) -> None:
         while True:
             await asyncio.sleep(self.resync_interval)
-            self.periodic_resync()
+            try:
+                self.periodic_resync()
+            except Exception:  # the next period tries again
+                log.exception("%s: periodic resync failed", self.name)
 
     async def _run(self) -> None:
         while True:
