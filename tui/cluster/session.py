@@ -28,6 +28,7 @@ __all__ = ["ClusterSession", "ConnectionState", "LogLine", "SessionSink", "Workl
 
 WATCHED = ("configmaps", "deployments", "statefulsets", "daemonsets", "pods", "events")
 _SYNCED = object()
+FIRST_LISTS_WAIT = 15.0  # seconds the other lists wait for the controllers' lists at most
 
 
 class ClusterSession:
@@ -85,12 +86,25 @@ class ClusterSession:
                 informer = Informer(api, RESOURCES[plural], namespace=ns, batcher=self._batcher,
                                     on_state=self._on_informer_state, on_synced=self._on_synced)
                 self._informers[(plural, ns)] = informer
+        # The table needs only the controllers: their lists and rows go first, alone, before the big pod and
+        # event lists compete with them for the interpreter.
+        first = [i for i in self._informers.values() if i.resource.plural in WORKLOAD_PLURALS]
+        for informer in first:
+            informer.start()
+        deadline = time.monotonic() + FIRST_LISTS_WAIT
+        while not self._stop.is_set() and time.monotonic() < deadline and not self._first_rows_out(first):
+            self._stop.wait(0.02)
         for informer in self._informers.values():
-            if not self._stop.is_set():
+            if informer not in first and not self._stop.is_set():
                 informer.start()
         while not self._stop.wait(0.5):
             self._emit(self.correlator.tick())
             self.reloads.retire()
+
+    def _first_rows_out(self, first: list[Informer]) -> bool:
+        if not all(i.synced.is_set() or i.state.status == "failed" for i in first):
+            return False
+        return len(self._rows) >= sum(len(i.snapshot()) for i in first)
 
     def stop(self) -> None:
         """Ends every thread of the session within about two seconds."""
