@@ -43,13 +43,15 @@ class PodControl:
     def create_generated(self, template: dict, owner: dict, kind: str, *, extra_labels: dict | None = None) -> dict:
         """A pod named `<owner>-<5 safe characters>` (the scheduler places it), retried on a name collision."""
         prefix = owner["metadata"]["name"] + "-"
-        for attempt in range(8):
+        attempt = 0
+        while True:
+            attempt += 1
             pod = pod_from_template(template, owner, kind, prefix + random_suffix(self._rng()), generate_name=prefix,
                                     extra_labels=extra_labels)
             try:
                 created = self.store.create("pods", pod)
             except Exception as exc:
-                if getattr(exc, "code", None) == 409 and attempt < 7:
+                if getattr(exc, "code", None) == 409 and attempt < 8:
                     continue
                 record(self.store, owner, "FailedCreate", f"Error creating: {getattr(exc, 'message', exc)}",
                        "Warning", self.component)
@@ -57,7 +59,6 @@ class PodControl:
             record(self.store, owner, "SuccessfulCreate", f"Created pod: {created['metadata']['name']}",
                    "Normal", self.component)
             return created
-        raise RuntimeError("unreachable")
 
     def create_named(self, pod: dict, owner: dict, message: str) -> dict:
         try:
