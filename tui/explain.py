@@ -10,15 +10,11 @@ from pathlib import Path
 import yaml
 
 from tui.model.classify import classify
+from tui.model.content import UniqueKeyLoader
 from tui.model.layers import Layer, Setting, layer_summary
 from tui.model.objects import ClusterObjects
 from tui.model.profiles import ProfileSet
 from tui.model.workload import WORKLOAD_KINDS, WorkloadError
-
-try:
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
 
 EXIT_BAD_INPUT = 2
 VALUE_WIDTH = 60
@@ -69,7 +65,7 @@ def _sources(paths: list[str]) -> list[tuple[str, str]]:
 def _documents(name: str, text: str):
     """(document number, object) for every non-empty document, `List` items flattened."""
     try:
-        documents = list(yaml.load_all(text, Loader=_Loader))
+        documents = list(yaml.load_all(text, Loader=UniqueKeyLoader))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         number = text[: _offset(text, mark.line)].count("\n---") + 1 if mark is not None else None

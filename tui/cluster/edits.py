@@ -6,6 +6,8 @@ import io
 import json
 import re
 
+from tui.model.content import UniqueKeyLoader, unique_pairs
+
 
 class EditError(ValueError):
     """The edit cannot be made; the message says why, for the operator."""
@@ -42,39 +44,6 @@ def kubelet_expansion_problem(value: str) -> str | None:
     return None
 
 
-def _unique_pairs(pairs: list[tuple]) -> dict:
-    seen: dict = {}
-    for key, value in pairs:
-        if key in seen:
-            raise ValueError(f"duplicate key {key!r}")
-        seen[key] = value
-    return seen
-
-
-def _yaml_loader():
-    """PyYAML's safe loader, refusing duplicate keys as Go's yaml.v3 (the apps' parser) does."""
-    import yaml
-
-    class UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-        pass
-
-    def mapping(loader, node, deep=False):
-        keys = set()
-        for key_node, _ in node.value:
-            key = loader.construct_object(key_node, deep=deep)
-            if isinstance(key, list | dict):
-                continue
-            if key in keys:
-                mark = key_node.start_mark
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", mark)
-            keys.add(key)
-        return loader.construct_mapping(node, deep=deep)
-
-    UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
-    return UniqueKeyLoader
-
-
 def validate_format(key: str, text: str) -> str | None:
     """None when `text` parses as the format of `key`, else a message with the line."""
     problem = text_problem(key, text)
@@ -85,14 +54,14 @@ def validate_format(key: str, text: str) -> str | None:
         import yaml
 
         try:
-            list(yaml.load_all(text, Loader=_yaml_loader()))
+            list(yaml.load_all(text, Loader=UniqueKeyLoader))
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
             return f"{key} is not valid YAML{where}: {getattr(exc, 'problem', None) or exc}"
     elif fmt == "json":
         try:
-            json.loads(text, object_pairs_hook=_unique_pairs)
+            json.loads(text, object_pairs_hook=unique_pairs)
         except ValueError as exc:
             return f"{key} is not valid JSON: {exc}"
     elif fmt == "toml":

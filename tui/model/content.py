@@ -13,6 +13,36 @@ try:
 except AttributeError:  # PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
+
+class UniqueKeyLoader(_Loader):
+    """The safe loader, refusing a mapping that repeats a key, as Go's yaml.v3 and kubectl do."""
+
+
+def _unique_mapping(loader, node, deep=False):
+    seen = set()
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *anchor` merges, it is not a key
+            continue
+        key = loader.construct_object(key_node, deep=deep)
+        if not isinstance(key, list | dict) and key in seen:
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+        if not isinstance(key, list | dict):
+            seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
+def unique_pairs(pairs: list[tuple]) -> dict:
+    """json.loads object_pairs_hook refusing a repeated key."""
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
 MAX_KEY_PATHS = 500
 
 
@@ -46,7 +76,8 @@ def _flatten(node, prefix: str, out: list[tuple[str, str]]) -> None:
 def key_paths(fmt: str, content: str) -> KeyPaths:
     """Leaf key paths of `content`; the cache makes 10,000 workloads sharing a ConfigMap parse it once."""
     try:
-        parsed = json.loads(content) if fmt == "json" else yaml.load(content, Loader=_Loader)
+        parsed = json.loads(content, object_pairs_hook=unique_pairs) if fmt == "json" else \
+            yaml.load(content, Loader=UniqueKeyLoader)
     except (ValueError, yaml.YAMLError) as error:
         first = " ".join(str(error).split())[:160]
         return KeyPaths((), f"not valid {fmt.upper()}: {first}")
