@@ -6,6 +6,7 @@ calls and the first import of `kubernetes`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from tui.cluster.errors import ApiError, ConnectError, TransportError, connect_e
 __all__ = ["ConnectError", "Connection", "load_connection", "probe", "open_api", "kubeconfig_paths"]
 
 SA_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
+EXEC_PLUGIN_TIMEOUT = 30.0  # seconds a credential plugin may take before the connection is given up
 IN_CLUSTER = "(in-cluster)"
 
 
@@ -177,20 +179,49 @@ def _configuration(connection: Connection):
     return cfg
 
 
-def _run_exec_plugin(connection: Connection) -> None:
-    """The client only logs a failing exec plugin; run it once here to report why."""
+def _run_exec_plugin(connection: Connection, timeout: float | None = None) -> None:
+    """The client only logs a failing exec plugin and waits forever for a hung one: run it once here, bounded."""
+    import json
+    import signal
+    import subprocess
+
     from kubernetes.config.config_exception import ConfigException
     from kubernetes.config.exec_provider import ExecProvider
     from kubernetes.config.kube_config import ConfigNode
 
+    timeout = EXEC_PLUGIN_TIMEOUT if timeout is None else timeout
     cwd = os.path.dirname(connection.kubeconfig.split(os.pathsep)[0]) if connection.kubeconfig else None
     command = connection.exec_plugin.get("command", "?")
+    title = f"The credential plugin `{command}` of user {connection.user} failed"
+    hint = "Run the plugin by hand to see why (login expired? not installed?)."
     try:
-        ExecProvider(ConfigNode("exec", connection.exec_plugin), cwd).run()
+        provider = ExecProvider(ConfigNode("exec", connection.exec_plugin), cwd)
+        env = {**provider.env, "KUBERNETES_EXEC_INFO": json.dumps({
+            "apiVersion": provider.api_version, "kind": "ExecCredential", "spec": {"interactive": False}})}
+        # its own session: a hung plugin is killed with every process it started, and never reads the TUI's keys
+        child = subprocess.Popen(provider.args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, cwd=provider.cwd, env=env, text=True,
+                                 start_new_session=True)
     except (ConfigException, OSError) as exc:
-        raise ConnectError("exec-plugin", f"The credential plugin `{command}` of user {connection.user} failed",
-                           str(exc).strip(), "Run the plugin by hand to see why (login expired? not installed?).") \
-            from exc
+        raise ConnectError("exec-plugin", title, str(exc).strip(), hint) from exc
+    try:
+        out, err = child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
+        raise ConnectError("exec-plugin", f"The credential plugin `{command}` of user {connection.user} did not "
+                           f"answer within {timeout:g}s", "it was stopped",
+                           "Run it by hand: it may wait for a login in a browser or for input.") from None
+    if child.returncode != 0:
+        raise ConnectError("exec-plugin", title, f"exit code {child.returncode}: {err.strip()[-500:]}".strip(": "),
+                           hint)
+    try:
+        answer = json.loads(out)
+        if not isinstance(answer, dict) or not isinstance(answer.get("status"), dict):
+            raise ValueError("no status in its answer")
+    except ValueError as exc:
+        raise ConnectError("exec-plugin", title, f"its output is not an ExecCredential: {exc}", hint) from None
 
 
 def open_api(connection: Connection, *, timeout: float = 30.0):
