@@ -153,3 +153,40 @@ def test_very_long_lines_are_written_and_read_back_exactly(cluster, actions):
     assert actions.edit_configmap_key(NS, CM, "config.yaml", line).ok
     assert server(cluster)["data"]["config.yaml"] == line
     assert json.loads(json.dumps(server(cluster)))["data"]["config.yaml"] == line
+
+
+DUPLICATE_MANIFEST = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: app, namespace: default}
+spec:
+  selector: {matchLabels: {app: app}}
+  template:
+    metadata: {labels: {app: app}}
+    spec:
+      containers:
+      - name: app
+        image: example/app:1
+        args: ["--cooldown-period=5m"]
+        args: ["--cooldown-period=0s"]
+"""
+
+
+def test_explain_refuses_a_manifest_with_duplicate_keys(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "app.yaml"
+    path.write_text(DUPLICATE_MANIFEST)
+    out = subprocess.run([sys.executable, "-m", "tui", "explain", "-f", str(path)], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 2, out.stdout
+    assert "duplicate key 'args'" in out.stderr and str(path) in out.stderr
+    assert "cooldown" not in out.stdout  # no table from a manifest that kubectl would refuse
+
+
+def test_a_configmap_file_with_duplicate_keys_is_called_out_not_classified():
+    from tui.model.content import key_paths
+
+    parsed = key_paths("yaml", "logging:\n  level: INFO\n  level: DEBUG\n")
+    assert parsed.leaves == () and "duplicate key 'level'" in parsed.error
