@@ -125,3 +125,8 @@ def test_unhashed_rejection_naming_another_file_does_not_answer_this_key():
     mine = match_line(zap("Callback rejected new content, keeping previous", path="/etc/sp/policies/policy.rego"))
     (event,) = c.reload_seen("kubernaut", WE, "we-1", "c", mine)
     assert event.version == "7"
+
+
+def test_unrelated_rejections_are_not_reload_outcomes():
+    assert match_line(zap("request rejected by rate limiter", path="/api")) is None
+    assert match_line("webhook rejected the object") is None

@@ -98,7 +98,7 @@ def match_line(line: str) -> LineMatch | None:
             path = doc.get("path") if isinstance(doc.get("path"), str) else None
             if "reloaded successfully" in msg or "hot-reloaded" in msg:
                 return LineMatch("applied", _s(doc.get("hash")), msg, path)
-            if "rejected" in msg.lower() or "keeping previous" in msg.lower():
+            if "rejected new content" in msg or "keeping previous" in msg.lower():
                 detail = _s(doc.get("error")) or msg
                 return LineMatch("rejected", _s(doc.get("newHash") or doc.get("hash")), detail, path)
             return None
