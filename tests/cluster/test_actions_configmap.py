@@ -136,3 +136,11 @@ def test_access_review_answers_per_user_and_is_cached(admin, viewer):
     assert not review.can("update", "configmaps", "default")
     assert not review.can("update", "configmaps", "default")
     assert len(review._cache) == 2
+
+
+def test_revert_of_a_new_key_removes_it(cluster, actions):
+    assert actions.edit_configmap_key("default", "we-config", "extra.yaml", "a: 1\n").ok
+    assert server_value(cluster, "extra.yaml") == "a: 1\n"
+    result = actions.revert("default", "we-config", "extra.yaml")
+    assert result.ok, result.message
+    assert server_value(cluster, "extra.yaml") is None and server_value(cluster, "mode") == "a"
