@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 
-from textual.widgets import Button, Input
+from textual.widgets import Button
 
 from tests.kube import kubectl
 from tests.ui.harness import SIZE, wait_for
 from tests.ui.test_dashboard import WE, open_detail, synced
-from tui.screens.change import ChangeScreen
 from tui.screens.controllers import ControllersScreen
 from tui.screens.pickers import ContextPicker, NamespacePicker
 from tui.screens.restart import RestartScreen
+from tui.screens.wizard.screen import WizardScreen
 
 LEGACY = ("Deployment", "kubernaut-system", "workflowexecution-legacy")
 
@@ -66,46 +66,35 @@ async def test_read_only_mode_changes_nothing(fresh_kubernaut, make_app):
         assert restarted_at(deployment(fresh_kubernaut, WE[2])) is None
 
 
-async def test_changing_a_flag_validates_then_rolls_a_new_template(fresh_kubernaut, make_app):
-    app = make_app(fresh_kubernaut)
+async def test_e_opens_the_change_wizard_on_the_focused_setting(kubernaut, make_app):
+    app = make_app(kubernaut)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_detail(app, pilot, LEGACY)
         await focus_setting(pilot, screen, lambda s: s.name == "--cooldown-period")
         await pilot.press("e")
-        assert isinstance(app.screen, ChangeScreen)
-        box = app.screen.query_one("#new-value", Input)
-        assert box.value == "5m"
-        box.value = "soon"
-        await pilot.press("enter")
-        result = app.screen.query_one("#change-result")
-        await wait_for(pilot, lambda: "Not changed" in str(result.content), what="the validation message")
-        assert "--cooldown-period=5m" in deployment(fresh_kubernaut, LEGACY[2])["spec"]["template"]["spec"][
-            "containers"][0]["args"]
-        box.value = "45s"
-        await pilot.click("#apply")
-        await wait_for(pilot, lambda: "Applied" in str(result.content), what="the change", timeout=30)
-        args = deployment(fresh_kubernaut, LEGACY[2])["spec"]["template"]["spec"]["containers"][0]["args"]
-        assert "--cooldown-period=45s" in args
+        await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen), what="the change wizard")
 
 
-async def test_changing_a_hot_key_shows_the_reload_of_each_pod(fresh_kubernaut, make_app):
+async def test_a_configmap_edit_shows_the_reload_of_each_pod_in_the_detail(fresh_kubernaut, make_app):
     app = make_app(fresh_kubernaut)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_detail(app, pilot)
-        await focus_setting(pilot, screen, lambda s: s.key_path == "logging.level")
-        await pilot.press("e")
-        app.screen.query_one("#new-value", Input).value = "DEBUG"
-        await pilot.click("#apply")
-        result = app.screen.query_one("#change-result")
-        await wait_for(pilot, lambda: "Applied" in str(result.content), what="the ConfigMap edit", timeout=30)
         out = kubectl(fresh_kubernaut, "-n", "kubernaut-system", "get", "configmap", "workflowexecution-config",
-                      "-o", "jsonpath={.data.workflowexecution\\.yaml}")
-        assert "DEBUG" in out.stdout
-        await pilot.press("escape")
+                      "-o", "json")
+        config = json.loads(out.stdout)
+        text = config["data"]["workflowexecution.yaml"]
+        assert "level: INFO" in text
+        patch = json.dumps({"data": {"workflowexecution.yaml": text.replace("level: INFO", "level: DEBUG")}})
+        out = kubectl(fresh_kubernaut, "-n", "kubernaut-system", "patch", "configmap", "workflowexecution-config",
+                      "--type=merge", "-p", patch)
+        assert out.returncode == 0, out.stderr
         log = screen.query_one("#detail-events")
         await wait_for(pilot, lambda: sum("reloaded" in line for line in log.lines()) >= 2, timeout=60,
                        what="a reload event from each pod")
         assert any("ConfigMap workflowexecution-config changed" in line for line in log.lines())
+        await wait_for(pilot, lambda: any(s.key_path == "logging.level" and s.value == "DEBUG"
+                                          for s in screen.query_one("#settings").settings),
+                       what="the new value in the settings")
 
 
 async def test_namespace_picker_and_palette_switch_namespaces(kubernaut, make_app):

@@ -173,16 +173,6 @@ def test_restart_confirmation(snap_compare, demo_app):
     assert snap_compare(demo_app(), terminal_size=SIZE, run_before=run_before)
 
 
-def test_change_dialog(snap_compare, demo_app):
-    async def run_before(pilot):
-        await detail(pilot, ("Deployment", NS, "workflowexecution-controller"),
-                     lambda s: s.key_path == "execution.cooldownPeriod")
-        await pilot.press("e")
-        no_blink(pilot.app)
-
-    assert snap_compare(demo_app(), terminal_size=SIZE, run_before=run_before)
-
-
 PLACEHOLDER = """
 apiVersion: apps/v1
 kind: Deployment

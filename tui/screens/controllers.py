@@ -46,6 +46,7 @@ class ControllersScreen(Screen):
         self.table.focus()
         self.table.replace(self.app.rows.values())
         self._update_title()
+        self.set_interval(5, self.table.refresh)  # ages move on; only the visible lines are drawn again
 
     def apply(self, upserts: list, deletes: list) -> None:
         """A batch from the session; before the table is mounted, on_mount catches up from app.rows."""

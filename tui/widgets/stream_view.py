@@ -82,6 +82,7 @@ class StreamView(ScrollView, can_focus=True):
     def write_items(self, items: Iterable) -> None:
         width = self._layout_width()
         added = 0
+        items = list(items)[-self._items.maxlen:]  # what would fall off at once is never drawn
         for item in items:
             if len(self._items) == self._items.maxlen:
                 for _ in range(self._counts[0]):

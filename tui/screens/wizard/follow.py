@@ -98,8 +98,12 @@ class RolloutWatch:
             self.progress = event
             return True
         if isinstance(event, CrashLoop):
-            if not any((c.pod, c.container) == (event.pod, event.container) for c in self.crashes):
+            # The session reports the waiting message; the follow fetches the log lines: keep the richer one.
+            same = [c for c in self.crashes if (c.pod, c.container) == (event.pod, event.container)]
+            if not same:
                 self.crashes.append(event)
+            elif len(event.last_lines) > len(same[0].last_lines):
+                self.crashes[self.crashes.index(same[0])] = event
             return True
         if isinstance(event, KubeEvent):
             self.events = [*self.events[-4:], event]

@@ -1,8 +1,8 @@
 """Keeps a change followed on the app's loop, whether or not its wizard is on screen.
 
-Events come from the app's event history (the session's stream); rollout progress is
-read from the session's cache with `kubectl rollout status` semantics, so nothing here
-outlives the app: its one timer stops with it.
+Events come from the app's event history (the session's stream, which the events pane
+shows too); rollout progress is read from the session's cache with `kubectl rollout status`
+semantics, so nothing here outlives the app: its one timer stops with it.
 """
 
 from __future__ import annotations
@@ -111,10 +111,7 @@ class ChangeRun:
                 if (name, container) not in self._crash_seen:
                     self._crash_seen.add((name, container))
                     self._fetch_crash(name, container, reason)
-        if events:
-            self.app.add_events(events)
-            return flow.feed(events)
-        return False
+        return flow.feed(events) if events else False
 
     def _fetch_crash(self, pod: str, container: str, reason: str) -> None:
         flow = self.flow
@@ -133,7 +130,6 @@ class ChangeRun:
         self.app.run_worker(fetch, thread=True, group="kubeknobs-change-crash", exit_on_error=False)
 
     def _crash(self, event: CrashLoop) -> None:
-        self.app.add_events([event])
         if self.flow.feed([event]):
             self._changed()
 
