@@ -49,7 +49,7 @@ def configmap(name: str, data: dict, namespace: str = "default", **extra) -> dic
             "data": data, **extra}
 
 
-def wait_for(predicate, timeout: float = 10.0, interval: float = 0.02):
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.02):
     import time
 
     deadline = time.monotonic() + timeout
