@@ -72,7 +72,7 @@ def session(demo, tmp_path, monkeypatch):
     s = ClusterSession(load_connection(demo.kubeconfig), namespaces=[NS], sync_delay=1, margin=8)
     s.start(sink)
     try:
-        assert sink.is_synced.wait(20)
+        assert sink.is_synced.wait(30)
         wait_for(lambda: len(s.pods_of(WE)) == 2 and all(ready(p) for p in s.pods_of(WE)), timeout=30)
         yield s, sink
     finally:

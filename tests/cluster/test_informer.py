@@ -58,7 +58,7 @@ def test_list_then_watch_delivers_adds_updates_deletes_in_batches(cluster, admin
     rec = Recorder()
     informer, batcher = start_informer(admin, rec, page_size=2)  # paginated list
     try:
-        assert informer.synced.wait(10)
+        assert informer.synced.wait(30)
         wait_for(lambda: len(rec.deltas) == 3)
         kubectl(cluster, "create", "configmap", "late", "--from-literal=a=1")
         kubectl(cluster, "delete", "configmap", "cm-0")
@@ -75,7 +75,7 @@ def test_burst_of_changes_arrives_as_few_batches(cluster, admin):
     rec = Recorder()
     informer, batcher = start_informer(admin, rec)
     try:
-        assert informer.synced.wait(10)
+        assert informer.synced.wait(30)
 
         def burst():
             for i in range(300):
@@ -115,7 +115,7 @@ def test_state_matches_server_through_drops_failures_and_compaction(cluster, adm
 
     chaos = threading.Thread(target=faults, daemon=True)
     try:
-        assert informer.synced.wait(10)
+        assert informer.synced.wait(30)
         chaos.start()
         rng = random.Random(3)
 
@@ -135,7 +135,7 @@ def test_state_matches_server_through_drops_failures_and_compaction(cluster, adm
                 cluster.call(update, step)
                 cluster.faults.compact()
                 quiet.set()  # a fault on every delayed request would starve the informer
-                wait_for(lambda before=relists: informer.relists > before, timeout=10)
+                wait_for(lambda before=relists: informer.relists > before, timeout=30)
                 quiet.clear()
                 cluster.faults.set_latency(0)
             stop_faults.wait(0.002)  # spread the updates over many watch drops
@@ -167,7 +167,7 @@ def test_state_matches_server_through_drops_failures_and_compaction(cluster, adm
 def test_stop_is_prompt_while_watching(cluster, admin):
     rec = Recorder()
     informer, batcher = start_informer(admin, rec)
-    assert informer.synced.wait(10)
+    assert informer.synced.wait(30)
     informer.stop(timeout=2)
     batcher.stop()
     assert not informer.alive

@@ -29,7 +29,7 @@ def test_informer_converges_for_any_interleaving(cluster, admin, ops):
                         label_selector=f"example={label}", max_backoff=0.1)
     informer.start()
     try:
-        assert informer.synced.wait(10)
+        assert informer.synced.wait(30)
         for step, (op, n) in enumerate(ops):
             name = f"{label}-{n}"
             if op == "write":
