@@ -115,8 +115,10 @@ class Informer:
                  on_synced: Callable[[Informer], None] | None = None,
                  label_selector: str | None = None, field_selector: str | None = None,
                  page_size: int = 500, watch_seconds: tuple[int, int] = (240, 300),
-                 max_backoff: float = 5.0, rng: random.Random | None = None):
+                 max_backoff: float = 5.0, rng: random.Random | None = None,
+                 transform: Callable[[dict], dict] | None = None):
         self.api = api
+        self._transform = transform  # applied to every object before it is stored: keeps memory in check
         self.resource = resource
         self.namespace = namespace
         self._batcher = batcher
@@ -233,7 +235,7 @@ class Informer:
                 # list items carry no kind; the watch objects do, so keep both shapes alike
                 item.setdefault("kind", self.resource.kind)
                 item.setdefault("apiVersion", (page.get("apiVersion") or "v1"))
-                items.append(item)
+                items.append(self._transform(item) if self._transform else item)
             meta = page.get("metadata") or {}
             token = meta.get("continue")
             if not token:
@@ -297,6 +299,8 @@ class Informer:
             if rv:
                 self.resource_version = rv
             return
+        if self._transform is not None:
+            obj = self._transform(obj)
         key = object_key(obj)
         delta = None
         with self._lock:
