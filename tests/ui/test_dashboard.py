@@ -17,7 +17,7 @@ WE = ("Deployment", "kubernaut-system", "workflowexecution-controller")
 
 
 async def synced(app, pilot):
-    await wait_for(pilot, lambda: app.synced and app.controllers_screen.table.total_count >= 11,
+    await wait_for(pilot, lambda: app.synced and app.controllers_screen.table.total_count >= 11, timeout=60,
                    what="the controllers of the demo")
     return app.controllers_screen.table
 
@@ -172,3 +172,37 @@ async def test_help_lists_every_key_with_its_id(kubernaut, make_app):
                 "controllers.restart", "app.help", "app.quit", "detail.back"} <= ids
         await pilot.press("escape")
         assert isinstance(app.screen, ControllersScreen)
+
+
+async def test_keys_are_remapped_from_the_config_file(kubernaut, make_app):
+    from tui.config import Config
+
+    app = make_app(kubernaut, config=Config(keymap={"controllers.logs": "ctrl+l", "app.help": "f1"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await synced(app, pilot)
+        app.controllers_screen.table.move_to(WE)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one("#help-table")
+        keys = {table.get_row_at(i)[3]: table.get_row_at(i)[1] for i in range(table.row_count)}
+        assert keys["controllers.logs"] == "^l" and keys["app.help"] == "f1"
+        await pilot.press("escape", "ctrl+l")
+        assert isinstance(app.screen, LogsScreen)
+
+
+async def test_rows_update_in_place_as_the_cluster_changes(fresh_kubernaut, make_app):
+    app = make_app(fresh_kubernaut)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await synced(app, pilot)
+        gateway = ("Deployment", "kubernaut-system", "gateway")
+        table.move_to(gateway)
+        out = kubectl(fresh_kubernaut, "-n", "kubernaut-system", "scale", "deployment", "gateway", "--replicas=1")
+        assert out.returncode == 0, out.stderr
+        await wait_for(pilot, lambda: table.row(gateway).desired == 1 and table.row(gateway).ready == 1,
+                       timeout=60, what="the scaled gateway")
+        assert table.cursor_key == gateway
+        out = kubectl(fresh_kubernaut, "-n", "kubernaut-system", "delete", "deployment", "workflowexecution-legacy")
+        assert out.returncode == 0, out.stderr
+        await wait_for(pilot, lambda: ("Deployment", "kubernaut-system", "workflowexecution-legacy")
+                       not in table.visible_keys(), what="the deleted controller gone")
+        assert table.cursor_key == gateway

@@ -1,0 +1,118 @@
+"""The keys every screen shares: open logs, YAML, events, the wizard, restart, help and pickers.
+
+Mixed into the App, so a screen binds them as `app.logs`, `app.yaml`, ... and they act on the
+controller the operator is looking at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual import work
+from textual.app import SystemCommand
+from textual.screen import Screen
+
+
+class Navigation:
+    def selected_workload(self) -> tuple | None:
+        key = getattr(self.screen, "workload_key", None)
+        if key is not None:
+            return key
+        screen = self.controllers_screen
+        return screen.table.cursor_key if screen is not None and screen.table_ready else None
+
+    def open_detail(self, key: tuple) -> None:
+        from tui.screens.detail import DetailScreen
+
+        self.push_screen(DetailScreen(key))
+
+    def _need(self, what: str) -> tuple | None:
+        key = self.selected_workload()
+        if key is None:
+            self.notify(f"Select a controller first to {what}.", severity="warning")
+            return None
+        if self.session is None:
+            self.notify("Not connected to a cluster yet.", severity="warning")
+            return None
+        return key
+
+    def action_logs(self) -> None:
+        from tui.screens.logs import LogsScreen
+
+        if (key := self._need("follow its logs")) is not None:
+            self.push_screen(LogsScreen(key))
+
+    def action_yaml(self) -> None:
+        from tui.screens.yaml_view import YamlScreen
+
+        if (key := self._need("see its YAML")) is not None:
+            self.push_screen(YamlScreen(key))
+
+    def action_events(self) -> None:
+        self.push_events_screen(getattr(self.screen, "workload_key", None))
+
+    def push_events_screen(self, key: tuple | None) -> None:
+        from tui.screens.events import EventsScreen
+
+        self.push_screen(EventsScreen(key))
+
+    def action_change_setting(self) -> None:
+        from tui.screens.wizard.screen import WizardScreen
+
+        if (key := self._need("change a setting")) is None:
+            return
+        setting = getattr(self.screen, "focused_setting", None)
+        if setting is None:
+            self.open_detail(key)
+            self.notify("Pick the setting to change, then press e.", markup=False)
+            return
+        self.push_screen(WizardScreen(key, setting))
+
+    def action_restart(self) -> None:
+        from tui.screens.restart import RestartScreen
+
+        if (key := self._need("restart it")) is not None:
+            self.push_screen(RestartScreen(key))
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_pick_namespace(self) -> None:
+        if self.session is None:
+            self.notify("Not connected to a cluster yet.", severity="warning")
+            return
+        self._open_namespace_picker(self.session)
+
+    @work(thread=True, exclusive=True, group="namespaces")
+    def _open_namespace_picker(self, session) -> None:
+        from tui.screens.pickers import NamespacePicker
+
+        namespaces = session.namespaces()  # off the UI loop: a slow API must not freeze the keys
+        self.known_namespaces = namespaces
+        self.call_from_thread(self.push_screen, NamespacePicker(namespaces, self.namespaces),
+                              lambda chosen: chosen is not None and self.reconnect(namespaces=chosen or None))
+
+    def action_pick_context(self) -> None:
+        from tui.screens.pickers import ContextPicker
+
+        contexts = self.connection.contexts if self.connection else []
+        if not contexts:
+            self.notify("No kubeconfig contexts to choose from.", severity="warning")
+            return
+        self.push_screen(ContextPicker(contexts, self.context_name),
+                         lambda chosen: chosen and self.reconnect(namespaces=self.namespaces, context=chosen))
+
+    def action_pick_theme(self) -> None:
+        self.search_themes()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from tui.screens.palette import dashboard_commands
+        from tui.screens.wizard.history_screen import ChangeHistoryScreen
+
+        yield from super().get_system_commands(screen)
+        yield from dashboard_commands(self, screen)
+        yield SystemCommand("Change history", "Changes made with kubeknobs, newest first",
+                            lambda: self.push_screen(ChangeHistoryScreen()))
