@@ -107,3 +107,19 @@ async def test_events_for_one_controller_only():
     async with Bench(log).run_test(size=(140, 40)):
         log.add_events(every_event_outcome())
         assert log.item_count == 0
+
+
+async def test_a_repeated_kubernetes_event_counts_up_on_one_line():
+    log = EventLog()
+    async with Bench(log).run_test(size=(140, 40)) as pilot:
+        def backoff(count):
+            return KubeEvent(namespace="ns", workload=WE, type="Warning", reason="BackOff", involved="Pod/p",
+                             message="Back-off restarting failed container", count=count)
+
+        log.add_events([backoff(1), backoff(2)])
+        log.add_events([backoff(3)])
+        await pilot.pause()
+        assert log.item_count == 1
+        assert log.lines()[0].endswith("(x3)")
+        log.add_events(every_event_outcome()[:1] + [backoff(4)])
+        assert log.item_count == 3

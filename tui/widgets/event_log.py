@@ -42,7 +42,17 @@ class EventLog(StreamView):
             self._held.extend(chosen)
             self._update_title()
             return
-        self.write_items(chosen)
+        last = self._items[-1] if self._items else None
+        while chosen and repeats(last, chosen[0]):
+            last = chosen.pop(0)
+            self.replace_last(last)
+        fresh = []
+        for event in chosen:
+            if fresh and repeats(fresh[-1], event):
+                fresh[-1] = event
+            else:
+                fresh.append(event)
+        self.write_items(fresh)
 
     def item_lines(self, item, width: int):
         return event_lines(self.app, item, width, with_workload=self.workload is None)
@@ -62,3 +72,12 @@ class EventLog(StreamView):
             self.border_subtitle = f"paused · {len(self._held)} waiting · p resumes"
         else:
             self.border_subtitle = "live"
+
+
+def repeats(earlier, later) -> bool:
+    """A Kubernetes Event seen again (its count went up): one line that counts, not one per repeat."""
+    kinds = {type(earlier).__name__, type(later).__name__}
+    if kinds != {"KubeEvent"}:
+        return False
+    same = ("workload", "involved", "reason", "message", "type")
+    return all(getattr(earlier, a, None) == getattr(later, a, None) for a in same)

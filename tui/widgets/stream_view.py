@@ -99,6 +99,20 @@ class StreamView(ScrollView, can_focus=True):
         self._laid_out_for = width
         self._settle()
 
+    def replace_last(self, item) -> None:
+        """Draw `item` in place of the newest one (a repeat that only counts up)."""
+        if not self._items:
+            self.write_items([item])
+            return
+        for _ in range(self._counts.pop()):
+            self._lines.pop()
+        self._items.pop()
+        block = self.item_lines(item, self._layout_width())
+        self._items.append(item)
+        self._counts.append(len(block))
+        self._lines.extend(block)
+        self._settle()
+
     def _settle(self) -> None:
         self._cache.clear()
         self.virtual_size = Size(self._width, len(self._lines))
