@@ -46,11 +46,16 @@ async def type_value(pilot, screen, value: str) -> None:
     await pilot.pause()
 
 
+def review_shown(screen) -> bool:
+    """The dry run's verdict is on screen (the flow learns it on a thread, the screen a moment later)."""
+    return screen.flow.dry_run_result is not None and \
+        "asking the API server" not in str(screen.query_one("#review-text").content)
+
+
 async def review(pilot, screen) -> None:
     await pilot.click("#to-review")
-    await wait_for(pilot, lambda: screen.flow.step == Step.REVIEW and screen.flow.dry_run_result is not None,
-                   what="the dry run", timeout=30)
-    await pilot.pause()
+    await wait_for(pilot, lambda: screen.flow.step == Step.REVIEW and review_shown(screen), what="the dry run",
+                   timeout=30)
 
 
 def configmap_value(cluster, name: str, key: str) -> str:

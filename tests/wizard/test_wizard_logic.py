@@ -173,3 +173,11 @@ async def test_a_format_without_an_installed_grammar_still_gets_a_plain_editor()
     async with app.run_test():
         languages = [area.language for area in app.query("TextArea")]
         assert languages[1] == "yaml" and languages[0] in (None, "json")
+
+
+def test_a_crash_with_log_lines_replaces_the_bare_report_of_the_same_container():
+    watch = RolloutWatch(WE)
+    watch.feed(CrashLoop(namespace="demo", workload=WE, pod="we-x", container="we", last_lines=("back-off",)))
+    watch.feed(CrashLoop(namespace="demo", workload=WE, pod="we-x", container="we",
+                         last_lines=("starting", "invalid value for flag --cooldown-period")))
+    assert len(watch.crashes) == 1 and watch.crashes[0].last_lines[-1].startswith("invalid value")
