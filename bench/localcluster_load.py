@@ -6,7 +6,7 @@ Runs `kubeknobs demo-cluster` as a separate process and drives it over HTTPS wit
   2. N ConfigMaps created, then the full list fetched (raw JSON) several times; reports the time per list,
      and `kubectl get configmaps -o json` for comparison.
 
-    python bench/localcluster_load.py [--watches 1000] [--configmaps 10000]
+    python bench/localcluster_load.py [--watches 1000] [--configmaps 10000] [--deployments 10000]
 """
 
 from __future__ import annotations
@@ -115,14 +115,40 @@ async def list_time(session, server, count: int, rounds: int = 5) -> dict:
             "list_median_s": round(statistics.median(times), 3)}
 
 
-def kubectl_list_time(cluster: dict, workdir: str) -> float | None:
+async def deployment_list_time(session, server, count: int, rounds: int = 3, parallel: int = 32) -> dict:
+    url = f"{server}/apis/apps/v1/namespaces/default/deployments"
+    names = iter(range(count))
+    env = [{"name": f"SETTING_{i}", "value": "x" * 40} for i in range(30)]
+
+    async def worker():
+        for i in names:
+            body = {"metadata": {"name": f"app-{i:05d}", "labels": {"app": f"app-{i:05d}"}},
+                    "spec": {"selector": {"matchLabels": {"app": f"app-{i:05d}"}},
+                             "template": {"metadata": {"labels": {"app": f"app-{i:05d}"}},
+                                          "spec": {"containers": [{"name": "app", "image": "app:1", "env": env,
+                                                                   "args": ["--config=/etc/app/config.yaml"]}]}}}}
+            async with session.post(url, json=body) as response:
+                if response.status != 201:
+                    raise SystemExit(f"create failed: {response.status} {await response.text()}")
+
+    await asyncio.gather(*(worker() for _ in range(parallel)))
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        async with session.get(f"{server}/apis/apps/v1/deployments") as response:
+            body = await response.read()
+        times.append(time.perf_counter() - start)
+    return {"items": count, "bytes": len(body), "first_s": round(times[0], 3), "best_s": round(min(times), 3)}
+
+
+def kubectl_list_time(cluster: dict, workdir: str, resource: str = "configmaps") -> float | None:
     kubectl = shutil.which("kubectl")
     if kubectl is None:
         return None
     env = {**os.environ, "KUBECACHEDIR": os.path.join(workdir, "cache")}
     subprocess.run([kubectl, "--kubeconfig", cluster["kubeconfig"], "api-resources"], capture_output=True, env=env)
     start = time.perf_counter()
-    subprocess.run([kubectl, "--kubeconfig", cluster["kubeconfig"], "get", "configmaps", "-A", "-o", "json"],
+    subprocess.run([kubectl, "--kubeconfig", cluster["kubeconfig"], "get", resource, "-A", "-o", "json"],
                    capture_output=True, env=env, check=True)
     return round(time.perf_counter() - start, 3)
 
@@ -137,7 +163,11 @@ async def main(args) -> None:
         async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
             results = {"watch_fanout": await watch_fanout(session, cluster["server"], args.watches)}
             results["list"] = await list_time(session, cluster["server"], args.configmaps)
+            if args.deployments:
+                results["deployments"] = await deployment_list_time(session, cluster["server"], args.deployments)
         results["list"]["kubectl_get_o_json_s"] = kubectl_list_time(cluster, workdir)
+        if args.deployments:
+            results["deployments"]["kubectl_get_o_json_s"] = kubectl_list_time(cluster, workdir, "deployments")
         print(json.dumps(results, indent=2))
     finally:
         process.send_signal(signal.SIGTERM)
@@ -150,4 +180,5 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--watches", type=int, default=1000)
     parser.add_argument("--configmaps", type=int, default=10000)
+    parser.add_argument("--deployments", type=int, default=0, help="also list this many Deployments (0: skip)")
     asyncio.run(main(parser.parse_args()))

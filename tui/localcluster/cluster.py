@@ -132,7 +132,9 @@ class LocalCluster:
 
     async def _serve(self) -> None:
         app = ApiServer(self).build_app()
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0, handle_signals=False)
+        # Idle keep-alive connections stay open like the apiserver's, so pooled clients never race a close.
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0, handle_signals=False,
+                                     keepalive_timeout=3600)
         await self._runner.setup()
         self._tls = issue(os.path.join(self.options.workdir, "pki"))
         site = web.TCPSite(self._runner, "127.0.0.1", self.port, ssl_context=self._tls.server_context())
