@@ -77,7 +77,8 @@ class StreamView(ScrollView, can_focus=True):
         return out
 
     def _layout_width(self) -> int:
-        return max(20, self.scrollable_content_region.width - 1)
+        # Leaves room for the scrollbar whether or not it shows, so its arrival does not re-wrap everything.
+        return max(20, self.region.width - self.styles.gutter.width - 1)
 
     def write_items(self, items: Iterable) -> None:
         width = self._layout_width()
@@ -123,6 +124,8 @@ class StreamView(ScrollView, can_focus=True):
 
     def relayout(self) -> None:
         """Draw every item again: after a theme change or a new width."""
+        if not self._items:
+            return
         width = self._layout_width()
         self._lines.clear()
         self._counts.clear()
