@@ -51,10 +51,10 @@ async def events(app, pilot):
                                          "workflowexecution-config", "workflowexecution.yaml", path, value)
         assert result.ok, result.message
         await wait_for(pilot, lambda: sum(type(e).__name__ == "ReloadEvent" for e in app.event_history) >= 2,
-                       timeout=60)
+                       timeout=180)
     await pilot.press("v")
     await wait_for(pilot, lambda: sum(type(e).__name__ == "ReloadEvent" for e in app.event_history) >= 4,
-                   timeout=60)
+                   timeout=180)
     await pilot.pause(1)
 
 
