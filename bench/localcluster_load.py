@@ -123,7 +123,8 @@ async def deployment_list_time(session, server, count: int, rounds: int = 3, par
     async def worker():
         for i in names:
             body = {"metadata": {"name": f"app-{i:05d}", "labels": {"app": f"app-{i:05d}"}},
-                    "spec": {"selector": {"matchLabels": {"app": f"app-{i:05d}"}},
+                    # No replicas: the kubelet would start a real process for every pod.
+                    "spec": {"replicas": 0, "selector": {"matchLabels": {"app": f"app-{i:05d}"}},
                              "template": {"metadata": {"labels": {"app": f"app-{i:05d}"}},
                                           "spec": {"containers": [{"name": "app", "image": "app:1", "env": env,
                                                                    "args": ["--config=/etc/app/config.yaml"]}]}}}}
