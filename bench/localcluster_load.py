@@ -177,7 +177,12 @@ async def main(args) -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _exit_on_sigterm(*_):
+    raise SystemExit(143)  # unwinds through main's finally, which stops the demo-cluster it started
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--watches", type=int, default=1000)
     parser.add_argument("--configmaps", type=int, default=10000)
