@@ -45,7 +45,8 @@ class SessionBridge:
         self._lock = threading.Lock()
         self._upserts: dict[tuple, object] = {}
         self._deletes: set[tuple] = set()
-        self._events: list = []
+        # Only the newest events can ever be shown: a first sync of 50,000 Events keeps its last EVENT_HISTORY.
+        self._events: deque = deque(maxlen=EVENT_HISTORY)
         self._state = None
         self._synced = False
         self._posted = False
@@ -82,8 +83,10 @@ class SessionBridge:
 
     def drain(self):
         with self._lock:
-            batch = (list(self._upserts.values()), list(self._deletes), self._events, self._state, self._synced)
-            self._upserts, self._deletes, self._events = {}, set(), []
+            batch = (list(self._upserts.values()), list(self._deletes), list(self._events), self._state,
+                     self._synced)
+            self._upserts, self._deletes = {}, set()
+            self._events.clear()
             self._state, self._synced, self._posted = None, False, False
         return batch
 
