@@ -181,3 +181,26 @@ def test_failing_liveness_probe_restarts_the_container(empty_cluster):
     events = kubectl.json("get", "events", "--field-selector", "involvedObject.name=unhealthy")["items"]
     assert any(e["reason"] == "Killing" and "failed liveness probe" in e["message"] for e in events)
     assert "Shutdown signal received" in kubectl.run("logs", "unhealthy", "--previous")
+
+
+def test_pods_past_the_process_limit_are_simulated_not_forked(tmp_path, monkeypatch):
+    from tui.localcluster.kubelet import component
+
+    monkeypatch.setattr(component, "MAX_PROCESS_PODS", 2)
+    cluster = LocalCluster("empty", time_scale=0.1, workdir=str(tmp_path), seed=7)
+    cluster.start()
+    try:
+        kubectl = Kubectl(cluster)
+        kubectl.run("create", "deployment", "many", "--image=nginx:1.27", "--replicas=4")
+
+        def all_ready():
+            pods = kubectl.json("get", "pods")["items"]
+            return len(pods) == 4 and all(pod_ready(p) for p in pods)
+
+        wait_until(all_ready, timeout=30, message="4 pods ready")
+        assert len(processes_under(str(tmp_path))) == 2
+        events = kubectl.json("get", "events", "--field-selector", "reason=ProcessLimit")["items"]
+        assert len(events) == 2 and all(e["type"] == "Warning" for e in events)
+    finally:
+        cluster.stop()
+    assert processes_under(str(tmp_path)) == []

@@ -16,6 +16,7 @@ from .pod import PodWorker
 from .process import _kill_live_groups, live_groups
 
 PHANTOM_ANNOTATION = "kubeknobs.io/phantom"
+MAX_PROCESS_PODS = 200
 SYNC_JITTER = 0.3  # each pod sees a ConfigMap change after 70-100 % of the sync delay
 
 log = logging.getLogger(__name__)
@@ -182,6 +183,11 @@ class Kubelet:
             self._load[node] = self._load.get(node, 0) + 1
         annotations = (pod.get("metadata") or {}).get("annotations") or {}
         phantom = not self.run_processes or annotations.get(PHANTOM_ANNOTATION) == "true"
+        if not phantom and len(self.workers) >= MAX_PROCESS_PODS:
+            # A manifest with thousands of replicas must not fork thousands of processes on this machine.
+            phantom = True
+            self.event(pod, "ProcessLimit", f"the embedded kubelet runs at most {MAX_PROCESS_PODS} pods as "
+                       "processes; this pod is simulated without one", type="Warning")
         if not spec.get("nodeName") and not phantom:
             # Phantom pods skip events: thousands of them would only fill the store.
             self.event(pod, "Scheduled", f"Successfully assigned {key[0]}/{key[1]} to {pod['spec']['nodeName']}",
