@@ -142,3 +142,25 @@ def test_namespaced_lists_do_not_mix_namespaces_with_shared_prefixes(api_cluster
                 for ns in ("team", "team-b", "tea", "te")}
 
     assert api_cluster.call(scenario) == {"team": ["team"], "team-b": ["team-b"], "tea": ["tea"], "te": []}
+
+
+def test_orphan_deletion_keeps_dependents_and_drops_their_owner_reference(api_cluster):
+    from kubernetes import client
+
+    from tests.kube import api_client
+
+    def scenario():
+        owner = api_cluster.store.create("deployments", DEPLOYMENT)
+        ref = {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": owner["metadata"]["uid"],
+               "controller": True}
+        rs = {"metadata": {"name": "web-1", "ownerReferences": [ref], "labels": {"app": "web"}},
+              "spec": DEPLOYMENT["spec"]}
+        api_cluster.store.create("replicasets", rs)
+
+    api_cluster.call(scenario)
+    with api_client(api_cluster) as api:
+        client.AppsV1Api(api).delete_namespaced_deployment(
+            "web", "default", body=client.V1DeleteOptions(propagation_policy="Orphan"))
+    kept = api_cluster.call(api_cluster.store.get, "replicasets", "default", "web-1")
+    assert kept is not None and "ownerReferences" not in kept["metadata"]
+    assert api_cluster.call(api_cluster.store.get, "deployments", "default", "web") is None

@@ -354,9 +354,27 @@ class Store:
             return self._commit("MODIFIED", res, new, current)
         if res.plural == "namespaces":
             self._empty_namespace(name)
+        if propagation == "Orphan":
+            self._orphan_dependents(current)
         new["metadata"]["resourceVersion"] = self._next_rv()
-        # Dependents (ownerReferences) are removed by the garbage collector component, not here.
+        # Other dependents (ownerReferences) are removed by the garbage collector component, not here.
         return self._remove(res, new, current)
+
+    def _orphan_dependents(self, owner: dict) -> None:
+        """propagationPolicy=Orphan: dependents lose their reference to the owner and stay."""
+        uid = owner["metadata"]["uid"]
+        for resource in ("replicasets", "pods", "controllerrevisions"):
+            for entry in self.entries(resource, owner["metadata"].get("namespace")):
+                refs = entry.obj["metadata"].get("ownerReferences") or []
+                if not any(ref.get("uid") == uid for ref in refs):
+                    continue
+                freed = copy.deepcopy(entry.obj)
+                kept = [ref for ref in refs if ref.get("uid") != uid]
+                if kept:
+                    freed["metadata"]["ownerReferences"] = kept
+                else:
+                    del freed["metadata"]["ownerReferences"]
+                self.update(resource, freed)
 
     def _remove(self, res: Resource, obj: dict, old: dict) -> dict:
         return self._commit("DELETED", res, obj, old)
