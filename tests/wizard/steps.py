@@ -31,7 +31,7 @@ async def open_wizard(app, pilot, key, match) -> WizardScreen:
     screen = WizardScreen(key, find_setting(app, key, match))
     app.push_screen(screen)
     await wait_for(pilot, lambda: screen.flow.plan is not None
-                   and screen.query_one("#wizard-body").current == "step-where", what="step 1 shown")
+                   and screen.query_one("#wizard-body").current == "step-where", what="step 1 shown", timeout=60)
     return screen
 
 
@@ -55,7 +55,7 @@ def review_shown(screen) -> bool:
 async def review(pilot, screen) -> None:
     await pilot.click("#to-review")
     await wait_for(pilot, lambda: screen.flow.step == Step.REVIEW and review_shown(screen), what="the dry run",
-                   timeout=30)
+                   timeout=60)
 
 
 def configmap_value(cluster, name: str, key: str) -> str:

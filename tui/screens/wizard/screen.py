@@ -26,6 +26,14 @@ BODY = {Step.WHERE: "step-where", Step.EDIT: "step-edit", Step.REVIEW: "step-rev
         Step.SUMMARY: "step-summary"}
 
 
+def _failure(exc: Exception, prefix: str = ""):
+    """An exception from a flow call, as the result the screen shows (never raised)."""
+    from tui.cluster.errors import describe
+    from tui.cluster.results import ActionResult
+
+    return ActionResult.error(prefix + (str(exc) if isinstance(exc, EditError) else describe(exc)))
+
+
 def value_editor(setting) -> TextArea:
     """A code editor in the app theme, highlighted for the key's format when its grammar is installed."""
     from textual.widgets.text_area import LanguageDoesNotExist
@@ -147,9 +155,7 @@ class WizardScreen(Screen):
     # -- step 1 --------------------------------------------------------------------------------
     def _prepared(self, outcome) -> None:
         if isinstance(outcome, Exception):
-            from tui.cluster.errors import describe
-
-            self._say("#step-loading", f"Could not read the setting: {describe(outcome)}")
+            self._say("#step-loading", f"Could not read the setting: {_failure(outcome).message}")
             return
         self.query_one("#wizard-title", Static).update(views.title_text(self.app, self.flow))
         self._say("#where-text", views.where_text(self.app, self.flow))
@@ -220,7 +226,9 @@ class WizardScreen(Screen):
 
     def _dry_run_done(self, outcome) -> None:
         if isinstance(outcome, Exception):
-            self.flow.problem = str(outcome)
+            self.flow.dry_run_result = _failure(outcome)
+        if not self.is_attached:
+            return
         self._show_review()
         result = self.flow.dry_run_result
         apply = self.query_one("#apply", Button)
@@ -232,9 +240,12 @@ class WizardScreen(Screen):
     def action_rebase(self) -> None:
         if self.flow.conflict is None or self.flow.applied is not None:
             return
-        self._background(self.flow.rebase, lambda _outcome: self._to_review_after_rebase())
+        self._background(self.flow.rebase, self._to_review_after_rebase)
 
-    def _to_review_after_rebase(self) -> None:
+    def _to_review_after_rebase(self, outcome) -> None:
+        if isinstance(outcome, Exception):
+            self._say("#conflict-text", views.result_text(self.app, _failure(outcome, "Rebase failed: ")))
+            return
         self.query_one("#apply", Button).disabled = True
         self._show_review()
         self._background(self.flow.dry_run, self._dry_run_done)
