@@ -64,5 +64,5 @@ async def test_a_410_storm_converges_without_flooding_the_api(demo, make_app):
         assert set(table.visible_keys()) == server_controllers(demo)
         lists = lists_by_path(demo, since)
         print(f"{rounds} rounds of compaction; lists per collection: {dict(lists)}")
-        # one relist per informer per compaction would be `rounds`; back-off keeps it well below
-        assert max(lists.values()) <= rounds / 2, dict(lists)
+        # without back-off each collection relists after almost every compaction (about `rounds` times)
+        assert max(lists.values()) <= max(12, rounds // 2), (rounds, dict(lists))
