@@ -153,6 +153,17 @@ class KubeknobsApp(Navigation, App):
             else:
                 self.connect(self.kubeconfig, self.context_name)
 
+    def _fatal_error(self) -> None:
+        """Textual's crash report, without the values of local variables: they may hold Secrets or tokens."""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
+        self._close_messages_no_wait()
+
     def on_unmount(self) -> None:
         self.shutdown_backends()
 
