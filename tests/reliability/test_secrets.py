@@ -137,3 +137,32 @@ def test_explain_output_never_holds_a_secret_value(tmp_path):
         assert out.returncode == 0, out.stderr
         assert "API_KEY" in out.stdout
         assert not leaks(out.stdout + out.stderr)
+CRASH = """
+import os
+from pathlib import Path
+
+import tui.app
+from tui.app import KubeknobsApp
+
+
+class Crashing(KubeknobsApp):
+    CSS_PATH = str(Path(tui.app.__file__).with_name("app.tcss"))
+
+    def on_mount(self):
+        api_key = os.environ["PLANTED"]  # a frame that holds a Secret value when the bug strikes
+        raise RuntimeError("bug with " + str(len(api_key)) + " characters in hand")
+
+
+Crashing(connect=False, watch_themes=False).run(headless=True, size=(80, 24))
+"""
+
+
+def test_a_crash_report_shows_no_local_values(tmp_path):
+    script = tmp_path / "crashing.py"
+    script.write_text(CRASH)
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, cwd=ROOT,
+                         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path),
+                              "PYTHONPATH": str(ROOT), "PLANTED": SECRET_VALUE})
+    report = out.stdout + out.stderr
+    assert "RuntimeError" in report and "characters in hand" in report
+    assert not leaks(report), report[-3000:]
