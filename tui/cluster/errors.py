@@ -87,6 +87,9 @@ def transport_error(exc: BaseException) -> TransportError:
         return TransportError("tls", text)
     if "Timeout" in names or any(isinstance(e, TimeoutError) for e in chain):
         return TransportError("timeout", text)
+    if any(n in names for n in ("ProtocolError", "InvalidChunkLength", "IncompleteRead")):
+        # the parser's own words (e.g. "invalid literal for int() with base 16") would only puzzle an operator
+        return TransportError("unreachable", "the connection was cut in the middle of an answer")
     return TransportError("unreachable", text)
 
 
