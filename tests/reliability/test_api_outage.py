@@ -19,6 +19,7 @@ from tests.reliability.steps import (
     synced,
     writes_to,
 )
+from tests.reliability.test_backoff import record_states
 from tests.ui.harness import SIZE, wait_for
 from tui.screens.restart import RestartScreen
 
@@ -36,11 +37,14 @@ async def _outage(app, pilot, cluster, seconds: float) -> None:
 
 async def test_api_gone_for_thirty_seconds_shows_reconnecting_converges_and_replays_nothing(demo, make_app):
     app = make_app(demo)
+    states = record_states(app)
     async with app.run_test(size=SIZE) as pilot:
         table = await synced(app, pilot)
         demo.faults.go_away()
         await wait_for(pilot, lambda: app.status_info.state == "reconnecting", what="reconnecting", timeout=30)
         assert "unreachable" in (app.status_info.reason or "")
+        reasons = [reason or "" for state, reason in states if state == "reconnecting"]
+        assert reasons and not any("invalid literal" in r or "Connection broken" in r for r in reasons), reasons
         # a restart confirmed during the outage fails at once and says why
         table.move_to(WE)
         await pilot.press("r", "y")
