@@ -13,15 +13,14 @@ from tui.cluster.feed import parse_time
 from tui.cluster.informer import Batcher
 from tui.cluster.resources import RESOURCES
 from tui.cluster.session_types import LogLine
+from tui.model.text import clean
 
 log = logging.getLogger("kubeknobs.cluster")
-_CONTROL = {c: None for c in range(32) if c not in (9,)} | {127: None}
 
 
 def clean_line(raw: bytes) -> str:
     """Log bytes as text without terminal control characters (escape sequences included)."""
-    text = raw.decode("utf-8", "replace").rstrip("\r")
-    return text.translate(_CONTROL)
+    return clean(raw.decode("utf-8", "replace").rstrip("\r"))
 
 
 def split_timestamp(text: str) -> tuple[str | None, str]:
