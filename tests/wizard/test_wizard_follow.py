@@ -113,3 +113,25 @@ async def test_reloader_workload_waits_for_its_rollout_and_offers_a_restart_when
         await pilot.press("r")
         await confirm(app, pilot)
         await wait_for(pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=90, what="the rollout")
+
+
+async def test_immutable_configmap_is_copied_with_the_change_and_the_workload_repointed(demo, make_app, state_dir):
+    ds = ("StatefulSet", NS, "datastorage")
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_wizard(app, pilot, ds, lambda s: s.key == "schema-version")
+        assert "creates a new ConfigMap" in str(screen.query_one("#where-text").content)
+        await type_value(pilot, screen, "8")
+        await review(pilot, screen)
+        assert screen.flow.dry_run_result.ok, screen.flow.dry_run_result
+        await pilot.click("#apply")
+        question = await confirm(app, pilot)
+        assert "StatefulSet kubernaut-system/datastorage" in question
+        await wait_for(pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=120, what="the rollout")
+        created = screen.flow.applied.details["configmap"]
+    assert configmap_value(demo, "datastorage-schema-v7", "schema-version") == "7"  # never changed
+    new = json.loads(kubectl(demo, "-n", NS, "get", "configmap", created, "-o", "json").stdout)
+    assert new["data"]["schema-version"] == "8" and new["immutable"] is True
+    sts = json.loads(kubectl(demo, "-n", NS, "get", "statefulset", "datastorage", "-o", "json").stdout)
+    names = [v["configMap"]["name"] for v in sts["spec"]["template"]["spec"]["volumes"] if "configMap" in v]
+    assert created in names and "datastorage-schema-v7" not in names

@@ -59,7 +59,8 @@ def test_managed_reloader_immutable_rbac_and_read_only_are_warned_before_any_edi
     assert not plan.cautions[0].blocks  # the operator may still proceed against GitOps
     assert plan_change(LEVEL, pods=1, readonly=True).blocked.kind == "readonly"
     immutable = plan_change(file_key("logging.level", Layer.IMMUTABLE, "INFO"), pods=1)
-    assert immutable.route == Route.REFUSED and immutable.blocked.kind == "immutable"
+    assert immutable.follow == Follow.ROLLOUT and immutable.cautions[0].kind == "immutable"
+    assert "creates a new ConfigMap" in immutable.cautions[0].text and immutable.verb == "create configmaps"
     secret = plan_change(file_key("token", Layer.RESTART, None, secret=True), pods=1)
     assert secret.route == Route.REFUSED and "never shows or edits Secret values" in secret.refusal
 

@@ -15,7 +15,7 @@ import yaml
 from tui.cluster.edits import EditError
 from tui.history import ChangeHistory, ChangeRecord
 from tui.model.events import ClusterEvent
-from tui.model.layers import Setting
+from tui.model.layers import Layer, Setting
 from tui.screens.wizard.draft import Base, Draft, base_from_configmap, base_from_workload, make_draft, rebase
 from tui.screens.wizard.follow import PodCheck, ReloadWatch, RolloutWatch
 from tui.screens.wizard.plan import ChangePlan, Follow, Route, display_name, plan_change
@@ -142,6 +142,10 @@ class ChangeFlow:
             return actions.edit_container_value(self.key, s.container, str(s.source), s.name, self.draft.value,
                                                 value_type=s.value_type, positive=must_be_positive(s),
                                                 dry_run=dry_run, resource_version=self.base.resource_version)
+        if self.immutable:
+            from tui.cluster.repoint import copy_and_repoint
+
+            return copy_and_repoint(actions, self.key, s.configmap, s.key, self.draft.new_text, dry_run=dry_run)
         return actions.edit_configmap_key(self.namespace, s.configmap, s.key, self.draft.new_text,
                                           resource_version=self.base.resource_version, dry_run=dry_run)
 
@@ -184,7 +188,7 @@ class ChangeFlow:
             self.phase = Phase.RELOADING
         elif follow == Follow.RESTART:
             self.phase = Phase.CONFIRM_RESTART
-        elif self.plan.route == Route.TEMPLATE:
+        elif self.plan.route == Route.TEMPLATE or self.immutable:
             self._start_rollout(result.resource_version)
         else:
             self._start_rollout(None)
@@ -263,8 +267,13 @@ class ChangeFlow:
 
     # -- undo -------------------------------------------------------------------------------
     @property
+    def immutable(self) -> bool:
+        return self.setting.layer == Layer.IMMUTABLE
+
+    @property
     def configmap_changed(self) -> bool:
-        return self.applied is not None and self.plan.route in (Route.KEY, Route.KEY_PATH)
+        """An edit in place (an immutable ConfigMap is copied, never changed)."""
+        return self.applied is not None and self.plan.route in (Route.KEY, Route.KEY_PATH) and not self.immutable
 
     def revert(self, *, finish: bool = True):
         """Put back the ConfigMap value saved before the edit."""
@@ -303,6 +312,9 @@ class ChangeFlow:
         kind, ns, name = self.key
         if self.plan.route == Route.TEMPLATE:
             return f"kubectl rollout undo {kind.lower()}/{name} -n {ns} (or b in the wizard while it follows)"
+        if self.immutable:
+            return (f"kubectl rollout undo {kind.lower()}/{name} -n {ns}: the pods use ConfigMap "
+                    f"{self.setting.configmap} again, which was never changed")
         backup = getattr(self.applied, "backup", None)
         where = f" saved in {backup}" if backup else ""
         return f"revert ConfigMap {self.setting.configmap} key {self.setting.key} to the value{where}"

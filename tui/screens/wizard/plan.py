@@ -78,9 +78,6 @@ def display_name(setting: Setting) -> str:
 def route_of(setting: Setting) -> tuple[Route, str | None]:
     if setting.secret:
         return Route.REFUSED, "This value comes from a Secret: kubeknobs never shows or edits Secret values."
-    if setting.layer == Layer.IMMUTABLE:
-        return Route.REFUSED, (f"ConfigMap {setting.configmap} is immutable: create a new ConfigMap with the change "
-                               "and point the workload at it; kubeknobs cannot make that change yet.")
     if setting.configmap and setting.key and setting.key_path:
         return Route.KEY_PATH, None
     if setting.configmap and setting.key:
@@ -99,7 +96,7 @@ def _watched(setting: Setting, siblings: Iterable[Setting]) -> bool:
 def follow_of(setting: Setting, route: Route, siblings: Iterable[Setting]) -> Follow | None:
     if route == Route.REFUSED:
         return None
-    if route == Route.TEMPLATE:
+    if route == Route.TEMPLATE or setting.layer == Layer.IMMUTABLE:
         return Follow.ROLLOUT
     if setting.auto_restart == "reloader":
         return Follow.ROLLOUT
@@ -141,6 +138,8 @@ def _how(follow: Follow | None, pods: int, setting: Setting) -> str:
                                     f"then restart {n}.",
         Follow.ROLLOUT: (f"It is read once at start: editing the pod template rolls {n}."
                          if setting.source in (Source.FLAG, Source.ENV) and not setting.configmap else
+                         f"The ConfigMap is immutable: a copy with the change is created and the workload "
+                         f"repointed to it, which rolls {n}." if setting.layer == Layer.IMMUTABLE else
                          f"Reloader rolls {n} after the ConfigMap edit."),
     }.get(follow, "")
 
@@ -149,23 +148,26 @@ def plan_change(setting: Setting, *, pods: int, siblings: Iterable[Setting] = ()
                 can: Callable[[str, str, str], bool] | None = None) -> ChangePlan:
     route, refusal = route_of(setting)
     follow = follow_of(setting, route, siblings)
-    resource = (setting.workload.split("/", 1)[0].lower() + "s") if route == Route.TEMPLATE else "configmaps"
-    verb = "patch" if route == Route.TEMPLATE else "update"
+    workloads = setting.workload.split("/", 1)[0].lower() + "s"
+    resource = workloads if route == Route.TEMPLATE else "configmaps"
+    verb = {Route.TEMPLATE: "patch"}.get(route, "create" if setting.layer == Layer.IMMUTABLE else "update")
     cautions: list[Caution] = []
     if setting.managed_by in MANAGED:
         cautions.append(Caution(str(setting.managed_by), MANAGED[setting.managed_by]))
     if setting.auto_restart in AUTO:
         cautions.append(Caution(str(setting.auto_restart), AUTO[setting.auto_restart]))
     if setting.layer == Layer.IMMUTABLE:
-        cautions.append(Caution("immutable", f"ConfigMap {setting.configmap} is immutable: the change needs a new "
-                                "ConfigMap and a rolling update of the workload.", blocks=True))
+        cautions.append(Caution("immutable", f"ConfigMap {setting.configmap} is immutable: the wizard creates a new "
+                                f"ConfigMap with the change and points {setting.workload} at it (a rolling update); "
+                                f"{setting.configmap} itself stays as it is."))
     if readonly:
         cautions.append(Caution("readonly", "kubeknobs runs read-only (--readonly): every apply is refused and "
                                 "nothing is changed.", blocks=True))
     elif can is not None and route != Route.REFUSED:
         missing = [f"{v} {r} in namespace {setting.namespace}" for v, r in
-                   [(verb, resource)] + ([("patch", setting.workload.split("/", 1)[0].lower() + "s")]
-                                         if follow in (Follow.RESTART, Follow.RELOAD_THEN_RESTART) else [])
+                   [(verb, resource)] + ([("patch", workloads)]
+                                         if follow in (Follow.RESTART, Follow.RELOAD_THEN_RESTART)
+                                         or setting.layer == Layer.IMMUTABLE else [])
                    if not can(v, r, setting.namespace)]
         if missing:
             cautions.append(Caution("rbac", "You may not " + "; nor ".join(missing) + ": the apply will be refused.",
