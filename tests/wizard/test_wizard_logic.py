@@ -182,3 +182,20 @@ def test_a_crash_with_log_lines_replaces_the_bare_report_of_the_same_container()
     watch.feed(CrashLoop(namespace="demo", workload=WE, pod="we-x", container="we",
                          last_lines=("starting", "invalid value for flag --cooldown-period")))
     assert len(watch.crashes) == 1 and watch.crashes[0].last_lines[-1].startswith("invalid value")
+
+
+def test_repointing_reaches_every_use_of_the_configmap_in_the_pod_template():
+    from tui.cluster.repoint import new_name, reference_ops
+
+    template = {"spec": {
+        "volumes": [{"name": "a", "configMap": {"name": "old"}}, {"name": "b", "configMap": {"name": "other"}},
+                    {"name": "c", "projected": {"sources": [{"secret": {"name": "s"}}, {"configMap": {"name": "old"}}]}}],
+        "initContainers": [{"name": "init", "envFrom": [{"configMapRef": {"name": "old"}}]}],
+        "containers": [{"name": "app", "env": [{"name": "X", "value": "1"},
+                                               {"name": "Y", "valueFrom": {"configMapKeyRef": {"name": "old", "key": "y"}}}]}]}}
+    paths = [op["path"] for op in reference_ops(template, "old", "new")]
+    assert paths == ["/spec/template/spec/volumes/0/configMap/name",
+                     "/spec/template/spec/volumes/2/projected/sources/1/configMap/name",
+                     "/spec/template/spec/initContainers/0/envFrom/0/configMapRef/name",
+                     "/spec/template/spec/containers/0/env/1/valueFrom/configMapKeyRef/name"]
+    assert new_name("schema", {"v": "8"}) == new_name("schema", {"v": "8"}) != new_name("schema", {"v": "9"})
