@@ -66,6 +66,12 @@ def bench_app(expected: int):
                 self.table_full = True
                 screen.table.call_after_refresh(mark, "table", rows=screen.table.total_count)
 
+        def on_cluster_update(self, message) -> None:
+            was = self.synced
+            super().on_cluster_update(message)
+            if self.synced and not was:
+                self.screen.call_after_refresh(mark, "synced")
+
         def add_events(self, events: list) -> None:
             super().add_events(events)
             shown = [[e.pod, e.outcome, e.configmap, e.version] for e in events if isinstance(e, ReloadEvent)]

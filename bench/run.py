@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -75,10 +76,11 @@ def workload_count(api: RawApi) -> int:
 
 
 def cold_start(kubeconfig: Path, expect: int, timeout: float) -> tuple[float, float, float]:
-    """(first frame, table populated, peak RSS MB) of one start of the dashboard."""
+    """(first frame, table populated, peak RSS MB once every list is in) of one start of the dashboard."""
     with DashboardProcess(kubeconfig, expect) as dash:
         first = dash.wait_for("first-frame", timeout)["t"] - dash.spawned_at
         full = dash.wait_for("table", timeout)["t"] - dash.spawned_at
+        dash.wait_for("synced", timeout)
         dash.send("quit")
         rss = dash.wait_for("rss", timeout)["peak_mb"]
     return first, full, rss
@@ -99,7 +101,7 @@ def measure_size(size: int, plan: Plan, figures: list[Figure], ratios: dict) -> 
             "kubectl get deploy -A", "kubectl get deploy -A -o json",
             "server: table pages (raw GET)", "server: JSON pages (raw GET)"))
         first, full, rss = (Figure("kubeknobs: first frame", label), Figure("kubeknobs: time to table", label),
-                            Figure("kubeknobs: peak RSS", label, unit="MB"))
+                            Figure("kubeknobs: peak RSS", label, unit="MB", note="after every list is in"))
         for run in range(plan.warmup + plan.runs):
             keep = run >= plan.warmup
             values = (kubectl_seconds(cluster.kubeconfig, "get", "deploy", "-A"),
@@ -192,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", help="where kubeconfigs and cluster files go (default: a temporary directory)")
     parser.add_argument("--output", type=Path, help=f"where to write the results (default: {RESULTS}, none for --smoke)")
     args = parser.parse_args(argv)
+    # A terminated harness still stops its clusters and dashboards on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     name = "smoke" if args.smoke else "quick" if args.quick else "full"
     plan = PLANS[name]
     if args.sizes:
