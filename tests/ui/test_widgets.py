@@ -1,8 +1,10 @@
 """The table and the streams on their own: big batches, cursor moves, pause and resume, unsafe text."""
 
+from datetime import timedelta
+
 from textual.app import App, ComposeResult
 
-from tests.ui.rows import WE, every_event_outcome, row
+from tests.ui.rows import NOW, WE, every_event_outcome, row
 from tui.model.events import KubeEvent
 from tui.themes import PROJECT_THEMES_DIR, load_themes
 from tui.widgets.event_log import EventLog
@@ -114,7 +116,8 @@ async def test_a_repeated_kubernetes_event_counts_up_on_one_line():
     async with Bench(log).run_test(size=(140, 40)) as pilot:
         def backoff(count):
             return KubeEvent(namespace="ns", workload=WE, type="Warning", reason="BackOff", involved="Pod/p",
-                             message="Back-off restarting failed container", count=count)
+                             message="Back-off restarting failed container", count=count,
+                             time=NOW + timedelta(minutes=count))
 
         log.add_events([backoff(1), backoff(2)])
         log.add_events([backoff(3)])
@@ -123,3 +126,12 @@ async def test_a_repeated_kubernetes_event_counts_up_on_one_line():
         assert log.lines()[0].endswith("(x3)")
         log.add_events(every_event_outcome()[:1] + [backoff(4)])
         assert log.item_count == 3
+
+
+async def test_a_batch_of_events_is_shown_in_time_order():
+    log = EventLog()
+    async with Bench(log).run_test(size=(140, 40)) as pilot:
+        events = every_event_outcome()
+        log.add_events(list(reversed(events)))
+        await pilot.pause()
+        assert [item.time for item in log.items] == sorted(e.time for e in events)

@@ -38,6 +38,8 @@ class EventLog(StreamView):
         chosen = [e for e in events if self.wants(e)]
         if not chosen:
             return
+        # A batch (the first list of Kubernetes Events above all) arrives in store order, not time order.
+        chosen.sort(key=_when)
         if self.paused:
             self._held.extend(chosen)
             self._update_title()
@@ -81,3 +83,8 @@ def repeats(earlier, later) -> bool:
         return False
     same = ("workload", "involved", "reason", "message", "type")
     return all(getattr(earlier, a, None) == getattr(later, a, None) for a in same)
+
+
+def _when(event) -> float:
+    time = getattr(event, "time", None)
+    return time.timestamp() if time is not None else 0.0
