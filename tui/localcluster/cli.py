@@ -6,14 +6,19 @@ import signal
 import sys
 import threading
 
+DEMO_SYNC_DELAY = 3.0
+
 
 def run_demo_cluster(args) -> int:
     from tui.localcluster.cluster import LocalCluster
 
+    scenario = getattr(args, "cluster_scenario", "empty") or "empty"
     kwargs = {}
     if getattr(args, "sync_delay", None) is not None:
         kwargs["sync_delay"] = args.sync_delay
-    cluster = LocalCluster(getattr(args, "cluster_scenario", "empty") or "empty", port=args.port or 0,
+    elif scenario == "kubernaut":
+        kwargs["sync_delay"] = DEMO_SYNC_DELAY  # a demo should show a reload in seconds, not a minute
+    cluster = LocalCluster(scenario, port=args.port or 0,
                            kubeconfig_path=getattr(args, "cluster_kubeconfig", None), **kwargs)
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
