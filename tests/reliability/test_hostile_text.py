@@ -112,7 +112,18 @@ async def test_pod_logs_show_markup_and_escapes_as_text(hostile_demo, app_on):
         line = next(line for line in view.lines() if "marker" in line)
         assert_literal(line, MARKUP, CLICK)
         assert_literal(screen_text(app), MARKUP, CLICK)
+        hostile_demo.call(hostile_demo.logs.append, NS, pods[0], "app", "long " + "x" * 200_000 + " end")
+        await wait_for(pilot, lambda: any(line.endswith(" end") for line in view.lines()), what="the long line")
+        assert_literal(screen_text(app))
         assert app_alive(app)
+
+
+def test_log_bytes_that_are_not_utf8_become_replacement_characters():
+    from tui.cluster.logs import clean_line
+
+    text = clean_line(b"caf\xe9 \xff\xfe \x1b]52;c;SGVsbG8=\x07\x1b[31mred\r")
+    assert text.startswith("caf\ufffd \ufffd\ufffd ") and text.endswith("red")
+    assert_literal(text)
 
 
 async def test_yaml_view_shows_annotations_without_escapes(hostile_demo, app_on):
