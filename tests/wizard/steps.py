@@ -32,11 +32,13 @@ async def open_wizard(app, pilot, key, match) -> WizardScreen:
     app.push_screen(screen)
     await wait_for(pilot, lambda: screen.flow.plan is not None
                    and screen.query_one("#wizard-body").current == "step-where", what="step 1 shown", timeout=60)
+    await pilot.pause()  # laid out, so a click lands on the buttons
     return screen
 
 
 async def type_value(pilot, screen, value: str) -> None:
-    await pilot.click("#to-edit")
+    if screen.flow.step != Step.EDIT:
+        await pilot.click("#to-edit")
     await wait_for(pilot, lambda: screen.flow.step == Step.EDIT, what="step 2")
     editor = screen._editor()
     if hasattr(editor, "load_text"):
