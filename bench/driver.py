@@ -69,8 +69,9 @@ def bench_app(expected: int):
         def on_cluster_update(self, message) -> None:
             was = self.synced
             super().on_cluster_update(message)
+            message.prevent_default()  # Textual would call the base handler as well: once is enough
             if self.synced and not was:
-                self.screen.call_after_refresh(mark, "synced")
+                mark("synced")  # not after a repaint: a settled screen may not repaint again
 
         def add_events(self, events: list) -> None:
             super().add_events(events)
