@@ -243,7 +243,7 @@ class KubeknobsApp(Navigation, App):
                 screen.apply(upserts, deletes)
             elif hasattr(screen, "workloads_changed"):
                 screen.workloads_changed(upserts, deletes)
-        self.set_status(counts=f"{len(self.rows)} controllers")
+        self.set_status(counts=f"{len(self.rows)} controller{'' if len(self.rows) == 1 else 's'}")
 
     def add_events(self, events: list) -> None:
         self.event_history.extend(events)
