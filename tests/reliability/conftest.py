@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.ui.harness import CONTEXT, fixed_clock, kubeconfig_of, start_demo_cluster
+from tests.ui.harness import CONTEXT, dashboard, start_demo_cluster
 
 # The issue's outage is 30 s; KUBEKNOBS_OUTAGE_SECONDS sets the long test's length (CI keeps 30).
 OUTAGE_SECONDS = float(os.environ.get("KUBEKNOBS_OUTAGE_SECONDS", "30"))
@@ -33,15 +33,8 @@ def state_dir(tmp_path, monkeypatch):
 @pytest.fixture
 def make_app(tmp_path, state_dir):
     """make_app(cluster, **kw): the dashboard on `cluster`, still clock, no theme watcher."""
-    from tui.app import KubeknobsApp
-
     def make(cluster, **kw):
-        kw.setdefault("kubeconfig", kubeconfig_of(cluster))
-        kw.setdefault("context", CONTEXT)
-        kw.setdefault("clock", fixed_clock(cluster))
-        kw.setdefault("watch_themes", False)
-        kw.setdefault("themes_dir", tmp_path / "themes")
-        return KubeknobsApp(**kw)
+        return dashboard(tmp_path, cluster, **kw)
 
     return make
 

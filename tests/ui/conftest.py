@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.harness import CONTEXT, fixed_clock, kubeconfig_of, start_demo_cluster
+from tests.ui.harness import dashboard, start_demo_cluster
 
 
 @pytest.fixture(scope="module")
@@ -28,15 +28,8 @@ def make_app(tmp_path, monkeypatch):
     """make_app(cluster, **kw): the dashboard on `cluster`, with a still clock and no theme watcher."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # ConfigMap edit backups land here
-    from tui.app import KubeknobsApp
 
     def make(cluster=None, **kw):
-        if cluster is not None:
-            kw.setdefault("kubeconfig", kubeconfig_of(cluster))
-            kw.setdefault("context", CONTEXT)
-            kw.setdefault("clock", fixed_clock(cluster))
-        kw.setdefault("watch_themes", False)
-        kw.setdefault("themes_dir", tmp_path / "themes")
-        return KubeknobsApp(**kw)
+        return dashboard(tmp_path, cluster, **kw)
 
     return make

@@ -45,6 +45,19 @@ async def wait_for(pilot, condition, *, timeout: float = 30.0, what: str = "") -
         await pilot.pause(0.05)
 
 
+
+def dashboard(tmp_path, cluster=None, **kw):
+    """The dashboard on `cluster` (or unconnected), with a still clock and no theme watcher."""
+    from tui.app import KubeknobsApp
+
+    if cluster is not None:
+        kw.setdefault("kubeconfig", kubeconfig_of(cluster))
+        kw.setdefault("context", CONTEXT)
+        kw.setdefault("clock", fixed_clock(cluster))
+    kw.setdefault("watch_themes", False)
+    kw.setdefault("themes_dir", tmp_path / "themes")
+    return KubeknobsApp(**kw)
+
 def wait_until(condition, *, timeout: float = 30.0, what: str = "") -> None:
     deadline = time.monotonic() + timeout
     while not condition():

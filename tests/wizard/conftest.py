@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.harness import CONTEXT, fixed_clock, kubeconfig_of, start_demo_cluster
+from tests.ui.harness import dashboard, start_demo_cluster
 
 
 @pytest.fixture(scope="module")
@@ -32,14 +32,7 @@ def state_dir(tmp_path, monkeypatch):
 
 @pytest.fixture
 def make_app(tmp_path, state_dir):
-    from tui.app import KubeknobsApp
-
     def make(cluster, **kw):
-        kw.setdefault("kubeconfig", kubeconfig_of(cluster))
-        kw.setdefault("context", CONTEXT)
-        kw.setdefault("clock", fixed_clock(cluster))
-        kw.setdefault("watch_themes", False)
-        kw.setdefault("themes_dir", tmp_path / "themes")
-        return KubeknobsApp(**kw)
+        return dashboard(tmp_path, cluster, **kw)
 
     return make
