@@ -48,11 +48,13 @@ class LocalCluster:
         self._owns_workdir = workdir is None
         self._kubeconfig_path = kubeconfig_path
         self.options = ClusterOptions(sync_delay, time_scale, run_processes, workdir or "", bookmark_interval)
+        self.seed = seed
         self.rng = random.Random(seed)
         self.access = Access()
         self.token = self.access.token
         self.readonly_token = self.access.readonly_token
-        self.store = Store(rng=self.rng, history_size=history_size)
+        self.store = Store(rng=self.rng, history_size=history_size,
+                           event_rng=random.Random(None if seed is None else f"{seed}/events"))
         self.logs = PodLogs()
         self.faults = Faults(self)
         self.components: list = []

@@ -28,7 +28,7 @@ def record_event(store: Store, involved: dict, reason: str, message: str, type: 
         bumped["involvedObject"] = ref
         bumped["metadata"].pop("resourceVersion", None)
         return store.update("events", bumped)
-    name = f"{ref['name']}.{store.rng.getrandbits(64):016x}"
+    name = f"{ref['name']}.{store.event_rng.getrandbits(64):016x}"
     event = {
         "apiVersion": "v1", "kind": "Event",
         "metadata": {"name": name, "namespace": namespace},

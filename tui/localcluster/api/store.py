@@ -70,8 +70,10 @@ class Change:
 
 
 class Store:
-    def __init__(self, *, rng: random.Random | None = None, history_size: int = 20000):
+    def __init__(self, *, rng: random.Random | None = None, history_size: int = 20000,
+                 event_rng: random.Random | None = None):
         self.rng = rng or random.Random()
+        self.event_rng = event_rng or random.Random()  # event names never shift the uids or names drawn after them
         self._objects: dict[str, dict[tuple[str, str], Entry]] = {r: {} for r in RESOURCES}
         self._sorted: dict[str, list[tuple[str, str]] | None] = {r: None for r in RESOURCES}
         self.event_names: dict[tuple, str] = {}  # aggregation key of an Event -> its name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from tui.localcluster.controllers.events import record
 from tui.localcluster.controllers.hashing import random_suffix
 from tui.localcluster.controllers.objects import owner_reference
@@ -32,13 +34,22 @@ class PodControl:
     def __init__(self, cluster, component: str) -> None:
         self.cluster = cluster
         self.component = component
+        self._drawn: dict[tuple[str, str, str], int] = {}
 
     @property
     def store(self):
         return self.cluster.store
 
-    def _rng(self):
-        return getattr(self.cluster, "rng", None) or self.store.rng
+    def _suffix(self, owner: dict, kind: str) -> str:
+        """Seeded: the n-th name an owner draws depends on nothing else running; unseeded: random."""
+        seed = getattr(self.cluster, "seed", None)
+        if seed is None:
+            return random_suffix(getattr(self.cluster, "rng", None) or self.store.rng)
+        meta = owner["metadata"]
+        key = (meta.get("namespace") or "", kind, meta["name"])
+        count = self._drawn.get(key, 0)
+        self._drawn[key] = count + 1
+        return random_suffix(random.Random(f"{seed}/{key[0]}/{kind}/{key[2]}/{count}"))
 
     def create_generated(self, template: dict, owner: dict, kind: str, *, extra_labels: dict | None = None) -> dict:
         """A pod named `<owner>-<5 safe characters>` (the scheduler places it), retried on a name collision."""
@@ -46,7 +57,7 @@ class PodControl:
         attempt = 0
         while True:
             attempt += 1
-            pod = pod_from_template(template, owner, kind, prefix + random_suffix(self._rng()), generate_name=prefix,
+            pod = pod_from_template(template, owner, kind, prefix + self._suffix(owner, kind), generate_name=prefix,
                                     extra_labels=extra_labels)
             try:
                 created = self.store.create("pods", pod)
