@@ -13,7 +13,7 @@ from tui.localcluster.api.auth import REVIEWS
 from tui.localcluster.api.errors import ApiError
 from tui.localcluster.api.patch import PATCH_TYPES, apply_patch
 from tui.localcluster.api.selectors import combine, parse_field_selector, parse_label_selector
-from tui.localcluster.api.server import Route, json_response, read_body, send_bytes
+from tui.localcluster.api.server import Route, json_response, query_int, read_body, send_bytes
 from tui.localcluster.api.shape import check_shape
 from tui.localcluster.api.store import dumps
 from tui.localcluster.api.watch import WatchStream
@@ -23,16 +23,6 @@ VERB_OF = {"POST": "create", "PUT": "update", "PATCH": "patch"}
 
 def _flag(request: web.Request, name: str) -> bool:
     return request.query.get(name, "").lower() in ("true", "1")
-
-
-def _int(request: web.Request, name: str) -> int | None:
-    value = request.query.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise errors.bad_request(f'invalid value for {name}: "{value}"') from None
 
 
 def _dry_run(request: web.Request) -> bool:
@@ -124,7 +114,7 @@ class ResourceHandlers:
     async def list(self, request: web.Request, route: Route) -> web.StreamResponse:
         res = route.res
         matcher = self._matcher(request, route)
-        limit = _int(request, "limit")
+        limit = query_int(request, "limit")
         token = request.query.get("continue")
         after = None
         rv = self.store.resource_version
@@ -179,7 +169,7 @@ class ResourceHandlers:
                 headers[0] = False
                 return table
 
-        timeout = _int(request, "timeoutSeconds")
+        timeout = query_int(request, "timeoutSeconds")
         send_initial = request.query.get("sendInitialEvents")
         stream = WatchStream(
             self.store, self.cluster.faults.open_watches, resource=res.plural, kind=res.kind,

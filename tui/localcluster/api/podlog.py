@@ -7,22 +7,13 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from tui.localcluster.api import errors
+from tui.localcluster.api.server import query_int
 
 
 def _line(item: tuple[datetime, str], timestamps: bool) -> bytes:
     ts, text = item
     prefix = ts.strftime("%Y-%m-%dT%H:%M:%S.%f000Z ") if timestamps else ""
     return (prefix + text + "\n").encode("utf-8", errors="replace")
-
-
-def _number(request: web.Request, name: str) -> int | None:
-    value = request.query.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise errors.bad_request(f'invalid value for {name}: "{value}"') from None
 
 
 def _container(pod: dict, name: str, wanted: str | None) -> str:
@@ -52,8 +43,8 @@ async def serve_log(cluster, request: web.Request, route) -> web.StreamResponse:
     previous = request.query.get("previous", "").lower() == "true"
     follow = request.query.get("follow", "").lower() == "true" and not previous
     timestamps = request.query.get("timestamps", "").lower() == "true"
-    tail = _number(request, "tailLines")
-    since = _number(request, "sinceSeconds")
+    tail = query_int(request, "tailLines")
+    since = query_int(request, "sinceSeconds")
     since_time = request.query.get("sinceTime")
     if since_time and since is None:
         try:
@@ -61,7 +52,7 @@ async def serve_log(cluster, request: web.Request, route) -> web.StreamResponse:
         except ValueError:
             raise errors.bad_request(f'invalid value for sinceTime: "{since_time}"') from None
         since = max(0.0, (datetime.now(UTC) - moment).total_seconds())
-    limit = _number(request, "limitBytes")
+    limit = query_int(request, "limitBytes")
     ns = route.namespace
     if previous and not logs.has(ns, route.name, container, previous=True):
         raise errors.bad_request(f'previous terminated container "{container}" in pod "{route.name}" not found')

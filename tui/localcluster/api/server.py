@@ -52,6 +52,17 @@ def parse_route(path: str) -> Route | None:
     return Route(res, namespace, name, sub)
 
 
+def query_int(request: web.Request, name: str) -> int | None:
+    """An integer query parameter, or a 400 naming it as the apiserver does."""
+    value = request.query.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise errors.bad_request(f'invalid value for {name}: "{value}"') from None
+
+
 def json_response(obj, status: int = 200, headers: dict | None = None, content_type="application/json"):
     return web.Response(body=json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode(), status=status,
                         headers={"Content-Type": content_type, **(headers or {})})
