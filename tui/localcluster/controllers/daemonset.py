@@ -18,6 +18,7 @@ from tui.localcluster.controllers.objects import (
 )
 from tui.localcluster.controllers.pods import PodControl
 from tui.localcluster.controllers.workqueue import Reconciler
+from tui.localcluster.kubelet.node import required_node
 
 TEMPLATE_GENERATION_LABEL = "pod-template-generation"
 DAEMON_TOLERATIONS = [
@@ -28,20 +29,6 @@ DAEMON_TOLERATIONS = [
     {"key": "node.kubernetes.io/pid-pressure", "operator": "Exists", "effect": "NoSchedule"},
     {"key": "node.kubernetes.io/unschedulable", "operator": "Exists", "effect": "NoSchedule"},
 ]
-
-
-def node_of(pod: dict) -> str | None:
-    """The node a daemon pod is bound to, or pinned to by its matchFields affinity before binding."""
-    spec = pod.get("spec") or {}
-    if spec.get("nodeName"):
-        return spec["nodeName"]
-    terms = ((((spec.get("affinity") or {}).get("nodeAffinity") or {})
-              .get("requiredDuringSchedulingIgnoredDuringExecution") or {}).get("nodeSelectorTerms") or [])
-    for term in terms:
-        for field in term.get("matchFields") or []:
-            if field.get("key") == "metadata.name" and field.get("values"):
-                return field["values"][0]
-    return None
 
 
 def _oldest_first(pods: list[dict]) -> list[dict]:
@@ -146,7 +133,7 @@ class DaemonSetController(Reconciler):
         for pod in self.index.owned("pods", ds):
             if is_terminating(pod):
                 continue
-            by_node.setdefault(node_of(pod) or "", []).append(pod)
+            by_node.setdefault(required_node(pod) or "", []).append(pod)
         return by_node
 
     def _updated(self, ds: dict, pod: dict, pod_hash: str) -> bool:
