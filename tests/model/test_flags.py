@@ -155,6 +155,25 @@ def test_value_validation(value_type, text, positive, problem):
         assert problem in result
 
 
+LEVELS = ("DEBUG", "INFO", "WARN", "ERROR")
+
+
+@pytest.mark.parametrize(
+    ("value_type", "text", "choices", "any_case", "problem"),
+    [
+        ("string", "DEBUG", LEVELS, False, None),
+        ("string", "LOUD", LEVELS, False, "must be one of DEBUG, INFO, WARN, ERROR, not 'LOUD'"),
+        ("string", "debug", LEVELS, False, "must be one of DEBUG, INFO, WARN, ERROR, not 'debug'"),
+        ("string", "debug", LEVELS, True, None),
+        ("string", "", LEVELS, True, "must be one of DEBUG, INFO, WARN, ERROR, not ''"),
+        ("string", "anything", (), False, None),
+        ("int", "3", ("1", "3"), False, None),
+    ],
+)
+def test_value_validation_with_declared_choices(value_type, text, choices, any_case, problem):
+    assert validate_value(value_type, text, choices=choices, any_case=any_case) == problem
+
+
 @pytest.mark.parametrize(
     ("value", "kind"),
     [("true", "bool"), (None, "bool"), ("12", "int"), ("90s", "duration"), ("1h30m", "duration"),

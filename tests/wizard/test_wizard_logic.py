@@ -31,7 +31,7 @@ COOLDOWN = file_key("execution.cooldownPeriod", Layer.RESTART, "5m", value_type=
 FLAG = Setting(namespace="demo", workload="Deployment/legacy", container="we", source=Source.FLAG,
                name="--cooldown-period", value="5m", layer=Layer.RESTART, auto_restart=None, managed_by=None,
                evidence=("declared by profile legacy: --cooldown-period is a duration greater than 0",), plan=(),
-               value_type="duration", consumed="flag")
+               value_type="duration", consumed="flag", positive=True)
 
 
 def test_restart_only_key_in_a_watched_file_says_so_in_plain_words():

@@ -160,3 +160,22 @@ async def test_subpath_config_restart_that_crash_loops_is_rolled_back_with_the_c
     assert status.get("readyReplicas") == 1 and status.get("updatedReplicas") == 1
     record = ChangeHistory().records()[0]
     assert record.outcome == "undone" and "reverted" in record.message and "rolled back" in record.message
+
+
+async def test_log_level_outside_the_declared_choices_is_blocked_inline_and_nothing_is_written(demo, make_app,
+                                                                                                state_dir):
+    before = configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml")
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_wizard(app, pilot, WE, lambda s: s.key_path == "logging.level")
+        await type_value(pilot, screen, "LOUD")
+        await wait_for(pilot, lambda: screen.query_one("#to-review").disabled, what="the block")
+        problem = str(screen.query_one("#edit-problem").content)
+        assert "must be one of DEBUG, INFO, WARN, ERROR" in problem and "LOUD" in problem
+        await pilot.click("#to-review")
+        assert screen.flow.step == Step.EDIT  # blocked: no dry run, no write
+
+        await type_value(pilot, screen, "debug")  # the service upper-cases the level it reads
+        await wait_for(pilot, lambda: not screen.query_one("#to-review").disabled, what="the block lifted")
+        assert str(screen.query_one("#edit-problem").content) == ""
+    assert configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml") == before

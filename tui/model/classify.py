@@ -167,8 +167,10 @@ def _flag_settings(context, container, command: CommandLine, profile, profile_re
         if spec is not None:
             evidence.append(f"declared by profile {profile.name}: {flag.name} is a {spec.type}"
                             + (" greater than 0" if spec.positive else "")
+                            + (f" (one of {', '.join(spec.choices)})" if spec.choices else "")
                             + (" naming the config file" if spec.config_file else ""))
-            problem = validate_value(spec.type, value, positive=spec.positive)
+            problem = validate_value(spec.type, value, positive=spec.positive, choices=spec.choices,
+                                     any_case=spec.any_case)
             if problem:
                 evidence.append(f"invalid value, the app fails at start: {problem}")
         linked, link_evidence = _link(flag.value, files_by_path, mounts)
@@ -193,6 +195,8 @@ def _flag_settings(context, container, command: CommandLine, profile, profile_re
             auto_restart=auto, managed_by=manager, evidence=tuple(evidence), plan=plan, value_type=value_type,
             consumed="flag", linked_file=linked, configmap=var.source if var else None,
             secret=bool(var and var.secret), key=var.key if var else None,
+            positive=bool(spec and spec.positive), choices=spec.choices if spec else (),
+            any_case=bool(spec and spec.any_case),
         ))
     return settings
 

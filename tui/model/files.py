@@ -12,6 +12,7 @@ from tui.model.mounts import ConfigMapMount, MountedFile
 from tui.model.objects import configmap_value, is_immutable
 from tui.model.ownership import auto_restart, managed_by
 from tui.model.plans import source_plan
+from tui.model.profiles import ValueSpec
 
 INIT_EVIDENCE = "init container: it runs once when the pod starts"
 
@@ -99,11 +100,13 @@ def file_settings(context, container, mounted: MountedFile, declarations, flag_v
             evidence.append(f"only the first {len(parsed.leaves)} key paths are shown")
         for key_path, value in parsed.leaves:
             key_layer, key_evidence = _key_layer(layer, evidence[0], declaration, mounted.key, key_path)
+            spec = declaration.rule.value_spec(key_path) or ValueSpec()
             key_settings.append(Setting(
                 **common, source=Source.FILE_KEY, name=f"{mounted.name}#{key_path}", value=value,
                 layer=key_layer, evidence=tuple([key_evidence, *evidence[1:]]),
                 plan=source_plan(key_layer, workload, mount.kind, mount.source, auto, manager),
-                value_type=_value_type(value), key_path=key_path,
+                value_type=spec.type or _value_type(value), key_path=key_path, positive=spec.positive,
+                choices=spec.choices, any_case=spec.any_case,
             ))
         restart_keys = sum(1 for s in key_settings if s.layer == Layer.RESTART)
         if layer == Layer.HOT_RELOAD and restart_keys:

@@ -109,8 +109,13 @@ def parse_go_duration(text: str) -> float:
     return sign * total
 
 
-def validate_value(value_type: str, text: str, *, positive: bool = False) -> str | None:
-    """None when `text` is a valid value of `value_type`, else a message saying why not."""
+def validate_value(value_type: str, text: str, *, positive: bool = False, choices: tuple[str, ...] = (),
+                   any_case: bool = False) -> str | None:
+    """None when `text` is a valid value of `value_type` (and one of `choices`, if any), else why not."""
+    if choices:
+        fold = str.casefold if any_case else str
+        if fold(text) not in {fold(choice) for choice in choices}:
+            return f"must be one of {', '.join(choices)}, not {text!r}"
     if value_type == "duration":
         try:
             seconds = parse_go_duration(text)

@@ -55,6 +55,9 @@ class Setting:
     consumed: str | None = None
     linked_file: str | None = None
     init: bool = False
+    positive: bool = False  # declared: the value must be greater than 0
+    choices: tuple[str, ...] = ()  # declared: the only values the app accepts
+    any_case: bool = False  # the app accepts the choices in any letter case
 
     @property
     def address(self) -> tuple[str, str, str, str, str]:

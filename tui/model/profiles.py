@@ -16,7 +16,7 @@ from tui.model.flags import VALUE_TYPES
 from tui.model.reloadlog import ProfileError, ReloadMatch, ReloadRule, match_reload, parse_reload_rule
 from tui.model.workload import Container, Workload, split_image
 
-__all__ = ["FileRule", "FlagSpec", "Profile", "ProfileError", "ProfileSet", "ReloadMatch", "ReloadRule"]
+__all__ = ["FileRule", "FlagSpec", "Profile", "ProfileError", "ProfileSet", "ReloadMatch", "ReloadRule", "ValueSpec"]
 
 try:
     _Loader = yaml.CSafeLoader
@@ -27,8 +27,10 @@ BUILTIN_DIR = Path(__file__).resolve().parent.parent / "profiles"
 FORMATS = ("yaml", "json", "text")
 _TOP_KEYS = {"name", "description", "priority", "match", "flags", "files", "reload_logs"}
 _MATCH_KEYS = {"images", "tags", "exclude_tags", "container_names", "labels"}
-_FLAG_KEYS = {"type", "positive", "config_file", "description"}
-_FILE_KEYS = {"flag", "env", "path", "key", "format", "watched", "watched_when", "live", "restart", "unlisted", "note"}
+_VALUE_KEYS = {"type", "positive", "choices", "any_case"}
+_FLAG_KEYS = {*_VALUE_KEYS, "config_file", "description"}
+_FILE_KEYS = {"flag", "env", "path", "key", "format", "watched", "watched_when", "live", "restart", "unlisted", "note",
+              "values"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,18 @@ class FlagSpec:
     type: str = "string"
     positive: bool = False
     config_file: bool = False
+    choices: tuple[str, ...] = ()
+    any_case: bool = False
+
+
+@dataclass(frozen=True)
+class ValueSpec:
+    """What a profile declares about the values of one key path: its type, > 0, the accepted choices."""
+
+    type: str | None = None  # None: inferred from the current value
+    positive: bool = False
+    choices: tuple[str, ...] = ()
+    any_case: bool = False
 
 
 def _glob(pattern: str) -> re.Pattern:
@@ -63,6 +77,7 @@ class FileRule:
     restart: tuple[str, ...] = ()
     unlisted: str = "restart"
     note: str | None = None
+    values: tuple[tuple[str, ValueSpec], ...] = ()  # (key path glob, what its values must be)
     _compiled: tuple = field(default=(), compare=False, repr=False)
     _verdicts: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -88,6 +103,9 @@ class FileRule:
         if path_glob is not None and path_glob.match(path):
             return True
         return key_glob is not None and bool(key_glob.match(key))
+
+    def value_spec(self, key_path: str) -> ValueSpec | None:
+        return next((spec for pattern, spec in self.values if fnmatch.fnmatchcase(key_path, pattern)), None)
 
     def key_rule(self, key_path: str) -> tuple[str, str | None]:
         """("live" | "restart", the declared pattern) for a key path; the pattern is None if unlisted."""
@@ -307,11 +325,31 @@ def _flag_specs(value, where: str) -> dict[str, FlagSpec]:
         spec = spec or {}
         if not isinstance(spec, Mapping) or set(spec) - _FLAG_KEYS:
             raise ProfileError(f"{where}: flags.{name} must be a mapping of {', '.join(sorted(_FLAG_KEYS))}")
-        kind = spec.get("type", "string")
-        if kind not in VALUE_TYPES:
-            raise ProfileError(f"{where}: flags.{name}.type must be one of {', '.join(VALUE_TYPES)}, not {kind!r}")
-        specs[name] = FlagSpec(name, kind, bool(spec.get("positive")), bool(spec.get("config_file")))
+        values = _value_spec(spec, f"{where}: flags.{name}")
+        specs[name] = FlagSpec(name, values.type or "string", values.positive, bool(spec.get("config_file")),
+                               values.choices, values.any_case)
     return specs
+
+
+def _value_spec(spec: Mapping, where: str) -> ValueSpec:
+    kind = spec.get("type")
+    if kind is not None and kind not in VALUE_TYPES:
+        raise ProfileError(f"{where}.type must be one of {', '.join(VALUE_TYPES)}, not {kind!r}")
+    choices = _strings(spec.get("choices"), f"{where}.choices")
+    return ValueSpec(kind, bool(spec.get("positive")), choices, bool(spec.get("any_case")))
+
+
+def _value_specs(value, where: str) -> tuple[tuple[str, ValueSpec], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, Mapping):
+        raise ProfileError(f"{where}: values must be a mapping of key path to what its value must be")
+    specs = []
+    for key_path, spec in value.items():
+        if not isinstance(spec, Mapping) or set(spec) - _VALUE_KEYS:
+            raise ProfileError(f"{where}: values.{key_path} must be a mapping of {', '.join(sorted(_VALUE_KEYS))}")
+        specs.append((str(key_path), _value_spec(spec, f"{where}: values.{key_path}")))
+    return tuple(specs)
 
 
 def _file_rule(entry, where: str) -> FileRule:
@@ -353,4 +391,5 @@ def _file_rule(entry, where: str) -> FileRule:
         restart=restart,
         unlisted=unlisted,
         note=str(entry["note"]) if entry.get("note") else None,
+        values=_value_specs(entry.get("values"), where),
     )

@@ -13,11 +13,6 @@ from tui.model.layers import Setting
 from tui.screens.wizard.plan import Route
 
 
-def must_be_positive(setting: Setting) -> bool:
-    """The profile declared the value must be greater than 0 (the model says so in the evidence)."""
-    return any("greater than 0" in line for line in setting.evidence)
-
-
 @dataclass(frozen=True)
 class Base:
     """What the server held when the wizard read it: the diff's left side and the apply's guard."""
@@ -68,7 +63,9 @@ def check_value(setting: Setting, route: Route, value: str) -> str | None:
         return validate_format(setting.key or "", value)
     if value == "" and setting.value_type not in ("string",):
         return "a value is required"
-    problem = validate_value(setting.value_type, value, positive=must_be_positive(setting))
+    if setting.choices:
+        return validate_value(setting.value_type, value, choices=setting.choices, any_case=setting.any_case)
+    problem = validate_value(setting.value_type, value, positive=setting.positive)
     return f"{setting.value_type} expected: {problem}" if problem else None
 
 

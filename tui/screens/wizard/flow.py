@@ -137,10 +137,8 @@ class ChangeFlow:
             changed = self._template_changed()
             if changed is not None:
                 return changed
-            from tui.screens.wizard.draft import must_be_positive
-
             return actions.edit_container_value(self.key, s.container, str(s.source), s.name, self.draft.value,
-                                                value_type=s.value_type, positive=must_be_positive(s),
+                                                value_type=s.value_type, positive=s.positive,
                                                 dry_run=dry_run, resource_version=self.base.resource_version)
         if self.immutable:
             from tui.cluster.repoint import copy_and_repoint
