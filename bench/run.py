@@ -125,7 +125,7 @@ def measure_size(size: int, plan: Plan, figures: list[Figure], ratios: dict) -> 
         figures += [ratio_table, ratio_json]
         ratios[size] = ratio_table.median  # paired per run: both sides saw the same load on a shared machine
         if size == plan.storm_size:
-            storm(cluster, api, expect, plan, figures)
+            _guarded("storm", figures, storm, cluster, api, expect, plan, figures)
         api.close()
 
 
@@ -185,6 +185,15 @@ def reload_detection(plan: Plan, figures: list[Figure]) -> None:
         figures.append(measure_reload(plan.reload_runs, log, plan.workdir))
 
 
+def _guarded(what: str, figures: list[Figure], step, *args) -> None:
+    """One failing step is reported in the results; the others still run."""
+    try:
+        step(*args)
+    except Exception as exc:  # noqa: BLE001 - the harness reports any failure and goes on
+        log(f"   {what} failed: {type(exc).__name__}: {exc}")
+        figures.append(Figure(f"{what}: failed", what, note=f"{type(exc).__name__}: {exc}"[:200]))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     mode = parser.add_mutually_exclusive_group()
@@ -208,8 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     try:
         for size in plan.sizes:
-            measure_size(size, plan, figures, ratios)
-        reload_detection(plan, figures)
+            _guarded(f"scale:{size}", figures, measure_size, size, plan, figures, ratios)
+        _guarded("reload", figures, reload_detection, plan, figures)
     finally:
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
