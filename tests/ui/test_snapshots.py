@@ -238,3 +238,26 @@ def test_forbidden(snap_compare, make_cluster, make_app):
         await wait_for(pilot, lambda: pilot.app.screen.query("#demo"), what="the error screen")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_reconnecting(snap_compare, fresh_kubernaut, make_app):
+    """The API goes away: the status bar says reconnecting and why, the table keeps what it knew."""
+    app = make_app(fresh_kubernaut, live_events=False, server_label=SERVER)
+
+    def every_watch_refused() -> bool:
+        # the first failures read "cut in the middle of an answer"; the retries settle on the refusal
+        states = [informer.state for informer in app.session._informers.values()]
+        return app.status_info.state == "reconnecting" and all(
+            s.status == "reconnecting" and "Connection refused" in (s.reason or "") for s in states)
+
+    async def run_before(pilot):
+        await ready(pilot)
+        fresh_kubernaut.faults.go_away()
+        await wait_for(pilot, every_watch_refused, timeout=60, what="every watch refused")
+        await pilot.pause()
+
+    try:
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    finally:
+        if fresh_kubernaut.faults.offline:
+            fresh_kubernaut.faults.come_back()

@@ -1,4 +1,4 @@
-"""How the wizard looks: each screen at a fixed size, on a demo cluster nobody changes."""
+"""How the wizard looks: each screen at a fixed size, on the kubernaut demo (a cluster of its own for a change)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import pytest
 from textual.app import App, ComposeResult
 
 from tests.ui.harness import SIZE, start_demo_cluster, wait_for
-from tests.wizard.steps import LEGACY, WE, open_wizard, type_value
+from tests.wizard.steps import LEGACY, WE, open_wizard, review, type_value
 from tui.history import ChangeHistory, ChangeRecord
+from tui.screens.wizard.flow import Phase
 from tui.screens.wizard.follow import PodCheck, PodState
 from tui.screens.wizard.history_screen import ChangeHistoryScreen
 from tui.widgets.checklist import PodChecklist
@@ -37,6 +38,37 @@ def test_invalid_flag_value_is_shown_inline_and_blocks_review(untouched, make_ap
         screen = await open_wizard(app, pilot, LEGACY, lambda s: s.name == "--cooldown-period")
         await type_value(pilot, screen, "-1")
         await wait_for(pilot, lambda: screen.query_one("#to-review").disabled, what="the block")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_review_of_a_hot_key_shows_the_diff_the_pods_and_the_dry_run(untouched, make_app, snap_compare):
+    app = make_app(untouched)
+
+    async def run_before(pilot):
+        screen = await open_wizard(app, pilot, WE, lambda s: s.key_path == "logging.level")
+        await type_value(pilot, screen, "DEBUG")
+        await review(pilot, screen)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_follow_of_a_restart_only_key_every_pod_reloaded_and_needs_restart(fresh_demo, make_app, snap_compare):
+    app = make_app(fresh_demo)
+
+    async def run_before(pilot):
+        screen = await open_wizard(app, pilot, WE, lambda s: s.key_path == "execution.cooldownPeriod")
+        await type_value(pilot, screen, "7m")
+        await review(pilot, screen)
+        await pilot.click("#apply")
+        await wait_for(pilot, lambda: screen.flow.phase == Phase.CONFIRM_RESTART, timeout=60,
+                       what="every pod to log the reload")
+        # how long the kubelet took differs per run: the snapshot shows one fixed delay per pod
+        for n, check in enumerate(screen.flow.reload.pods):
+            check.delay = 1.2 + n / 10
+        screen._refresh()
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
