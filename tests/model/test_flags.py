@@ -136,6 +136,7 @@ def test_not_go_durations(text):
         ("duration", "0s", True, "greater than 0"),
         ("duration", "-1s", True, "greater than 0"),
         ("duration", "5", False, "missing unit"),
+        ("duration", "-1", True, "greater than 0, with a unit"),
         ("int", "42", False, None),
         ("int", "4.2", False, "not an integer"),
         ("int", "0", True, "greater than 0"),

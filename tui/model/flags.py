@@ -120,6 +120,8 @@ def validate_value(value_type: str, text: str, *, positive: bool = False, choice
         try:
             seconds = parse_go_duration(text)
         except ValueError as error:
+            if positive and _INT.fullmatch(text.strip()) and int(text) <= 0:
+                return f"must be a duration greater than 0, with a unit (e.g. 30s, 5m): {text!r}"
             return str(error)
         if positive and seconds <= 0:
             return f"must be a duration greater than 0: {text!r}"
