@@ -146,7 +146,9 @@ def storm(cluster: ClusterProcess, api: RawApi, expect: int, plan: Plan, figures
         seen = _applied(dash, set(result.writes), timeout=30)
         dash.send("quit")
         rss = dash.wait_for("rss", timeout=30)["peak_mb"]
+        dash_marks = dash.all("model")
     lags = [seen[k][0] - done for k, done in result.writes.items() if k in seen]
+    stale = _not_converged(dash_marks, result.writes)
     dropped = sum(1 for k in result.writes if k not in seen)
     duplicated = sum(len(v) - 1 for v in seen.values())
     note = f"{len(result.writes)} writes in {result.seconds:.1f} s ({result.rate:.0f}/s), {result.failed} failed"
@@ -158,8 +160,23 @@ def storm(cluster: ClusterProcess, api: RawApi, expect: int, plan: Plan, figures
         Figure("storm: keypress to repaint p99", label, "ms", [percentile(keys, 99) * 1000] if keys else []),
         Figure("storm: dropped model updates", label, "", [dropped]),
         Figure("storm: duplicated model updates", label, "", [duplicated]),
+        Figure("storm: objects whose last write never reached the model", label, "", [stale],
+               "a resumed or relisted watch skips versions but must converge"),
         Figure("storm: kubeknobs peak RSS", label, "MB", [rss]),
     ]
+
+
+def _not_converged(marks: list[dict], writes: dict) -> int:
+    """Objects for which neither their last written version nor a later one was applied to the model."""
+    last: dict[tuple, int] = {}
+    for resource, ns, name, rv in writes:
+        last[(resource, ns, name)] = max(last.get((resource, ns, name), 0), int(rv))
+    newest: dict[tuple, int] = {}
+    for mark in marks:
+        for resource, ns, name, rv in mark["items"]:
+            if rv.isdigit():
+                newest[(resource, ns, name)] = max(newest.get((resource, ns, name), 0), int(rv))
+    return sum(1 for key, rv in last.items() if newest.get(key, 0) < rv)
 
 
 def _applied(dash: DashboardProcess, wanted: set, timeout: float) -> dict:
