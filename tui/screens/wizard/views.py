@@ -71,9 +71,13 @@ def review_text(app, flow: ChangeFlow) -> Text:
     text.append("\n\nPods affected\n", style(app, "primary", bold=True))
     pods = flow.pod_names()
     kind, ns, name = flow.key
-    effect = {Follow.HOT: "reload the file", Follow.FILE: "see the new file after the kubelet syncs",
-              Follow.RESTART: "keep the old value until restarted", Follow.ROLLOUT: "are replaced by a rollout",
-              Follow.RELOAD_THEN_RESTART: "reload the file, and must restart for this key"}.get(plan.follow, "")
+    one = len(pods) == 1
+    effect = {Follow.HOT: "reloads the file" if one else "reload the file",
+              Follow.FILE: ("sees" if one else "see") + " the new file after the kubelet syncs",
+              Follow.RESTART: ("keeps" if one else "keep") + " the old value until restarted",
+              Follow.ROLLOUT: ("is" if one else "are") + " replaced by a rollout",
+              Follow.RELOAD_THEN_RESTART: "reloads the file, and must restart for this key" if one
+              else "reload the file, and must restart for this key"}.get(plan.follow, "")
     text.append(f"  {pods_phrase(len(pods))} of {kind} {clean(name)} {effect}\n")
     for pod in pods:
         text.append(f"    {clean(pod)}\n", style(app, "foreground-muted"))
