@@ -16,9 +16,10 @@ import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from tui.model.events import ConfigMapChanged, ReloadEvent, ReloadPending, ReloadStale
+from tui.model.events import ConfigMapChanged, ReloadEvent, ReloadPending, ReloadStale, ReloadSuperseded
 
 MIN_PREFIX = 6
+QUIET_LEVELS = ("WARN", "WARNING", "ERROR", "FATAL", "DPANIC", "PANIC", "CRITICAL")
 
 
 def sha256_text(value: str | bytes) -> str:
@@ -67,6 +68,28 @@ def changed_paths(old_text: str | None, new_text: str | None) -> set[str] | None
     _flatten(old, "", a)
     _flatten(new, "", b)
     return {p for p in a.keys() | b.keys() if a.get(p, object) != b.get(p, object)}
+
+
+def quiet_reason(new_text: str | None, changed: set[str] | tuple[str, ...]) -> str:
+    """Why a reload line may never come: the change itself raises the log level above the line's info level."""
+    import yaml
+
+    levels = [p for p in changed if p.rsplit(".", 1)[-1].lower() in ("level", "loglevel", "log_level")]
+    if not levels:
+        return ""
+    try:
+        doc = yaml.safe_load(new_text or "")
+    except yaml.YAMLError:
+        return ""
+    flat: dict = {}
+    if isinstance(doc, dict):
+        _flatten(doc, "", flat)
+    for path in sorted(levels):
+        value = flat.get(path)
+        if isinstance(value, str) and value.upper() in QUIET_LEVELS:
+            return (f"{path} is now {value}, so the app no longer logs its info-level reload line; "
+                    "the reload cannot be confirmed from logs")
+    return ""
 
 
 def path_covers(setting_path: str, changed: str) -> bool:
@@ -133,6 +156,7 @@ class ReloadTarget:
     restart_only: tuple[str, ...] = ()  # key paths of that file read only at start
     changed: tuple[str, ...] = ()  # key paths the change touched (empty: unknown)
     files: tuple[str, ...] = ()  # where the key is mounted in the pod (empty: unknown)
+    quiet: str = ""  # why the app may log no reload line for this change (empty: it will)
 
     def about(self, file: str | None) -> bool:
         """Could a reload line naming `file` be about this key?"""
@@ -153,6 +177,7 @@ class Expectation:
     stale_at: datetime
     stale: bool = False
     resolved: bool = False
+    superseded_by: str | None = None  # a newer version of the same key; this one still matches its own hash
 
 
 @dataclass
@@ -174,11 +199,11 @@ class ReloadCorrelator:
                 digest = changes.get(t.key)
                 if not digest:
                     continue
-                # an older expectation for the same pod and key is superseded by this version
+                # an older version may still be logged (or skipped by the kubelet): it stays matchable, never stale
                 for old in self.expectations:
                     if (old.namespace, old.configmap, old.target.pod, old.target.key) == \
-                            (namespace, name, t.pod, t.key) and not old.resolved:
-                        old.resolved = True
+                            (namespace, name, t.pod, t.key) and not old.resolved and old.superseded_by is None:
+                        old.superseded_by = version
                 exp = Expectation(namespace, t, name, digest, version, at, at + timedelta(seconds=self.window))
                 self.expectations.append(exp)
                 events.append(ReloadPending(namespace=namespace, workload=t.workload, time=at, pod=t.pod,
@@ -195,15 +220,25 @@ class ReloadCorrelator:
             if digest and len(digest) >= MIN_PREFIX:
                 hit = next((e for e in reversed(open_) if e.hash.startswith(digest)), None)
             elif not digest and match.outcome != "applied":
-                hit = open_[0] if open_ else None  # an unhashed rejection answers the oldest open change
+                current = [e for e in open_ if e.superseded_by is None]
+                hit = current[0] if current else None  # an unhashed rejection answers the oldest open change
             else:
                 hit = None
+            older = []
             if hit is not None:
                 hit.resolved = True
+                if hit.superseded_by is None:
+                    older = [e for e in open_ if e is not hit and e.superseded_by is not None
+                             and (e.configmap, e.target.key) == (hit.configmap, hit.target.key)]
+                    for e in older:
+                        e.resolved = True
         outcome, message = match.outcome, match.message
         if hit is None:
             return [ReloadEvent(namespace=namespace, workload=workload, time=at, pod=pod, container=container,
                                 outcome=outcome, hash=match.hash, message=message)]
+        events: list = [ReloadSuperseded(namespace=namespace, workload=e.target.workload, time=at, pod=pod,
+                                         configmap=e.configmap, key=e.target.key, since=e.since, hash=e.hash,
+                                         version=e.version, by_version=hit.version) for e in older]
         if outcome == "applied":
             touched = [p for p in hit.target.changed if any(path_covers(r, p) for r in hit.target.restart_only)]
             if touched:
@@ -211,7 +246,7 @@ class ReloadCorrelator:
                 message = (f"the app reported success, but {', '.join(sorted(touched))} "
                            "is read only at start: restart the pods to apply it")
         delay = max(0.0, (at - hit.since).total_seconds())
-        return [ReloadEvent(namespace=namespace, workload=hit.target.workload, time=at, pod=pod,
+        return events + [ReloadEvent(namespace=namespace, workload=hit.target.workload, time=at, pod=pod,
                             container=container, outcome=outcome, hash=hit.hash, message=message,
                             delay=delay, version=hit.version, configmap=hit.configmap, key=hit.target.key)]
 
@@ -227,11 +262,11 @@ class ReloadCorrelator:
         events = []
         with self._lock:
             for e in self.expectations:
-                if not e.resolved and not e.stale and now >= e.stale_at:
+                if not e.resolved and not e.stale and e.superseded_by is None and now >= e.stale_at:
                     e.stale = True
                     events.append(ReloadStale(namespace=e.namespace, workload=e.target.workload, time=now,
                                               pod=e.target.pod, configmap=e.configmap, key=e.target.key,
-                                              since=e.since, hash=e.hash))
+                                              since=e.since, hash=e.hash, reason=e.target.quiet))
             horizon = now - timedelta(seconds=self.window * 10)
             self.expectations = [e for e in self.expectations if not e.resolved and e.since > horizon]
         return events
@@ -239,4 +274,4 @@ class ReloadCorrelator:
     def open_for(self, namespace: str, pod: str) -> list[Expectation]:
         with self._lock:
             return [e for e in self.expectations if e.namespace == namespace and e.target.pod == pod
-                    and not e.resolved]
+                    and not e.resolved and e.superseded_by is None]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from tui.cluster.feed import parse_time
 from tui.cluster.informer import Delta
-from tui.cluster.reload import ReloadTarget, changed_keys, changed_paths, match_line
+from tui.cluster.reload import ReloadTarget, changed_keys, changed_paths, match_line, quiet_reason
 from tui.cluster.session_types import LogLine
 
 
@@ -56,12 +56,13 @@ class ReloadWatch:
                     continue
                 restart_only = tuple(s.key_path for s in mine if s.key_path and s.layer == Layer.RESTART)
                 paths = changed_paths(old_data.get(cm_key), new_data.get(cm_key)) or set()
+                quiet = quiet_reason(new_data.get(cm_key), paths)
                 for pod in self.session.pods_of(key):
                     if (pod.get("metadata") or {}).get("deletionTimestamp"):
                         continue
                     files = tuple(sorted({s.mount_path for s in mine if s.mount_path}))
                     targets.append(ReloadTarget(key, pod["metadata"]["name"], cm_key, restart_only,
-                                                tuple(sorted(paths)), files))
+                                                tuple(sorted(paths)), files, quiet))
                 if key not in watching:
                     watching.append(key)
         changed_at = written_at(d.obj) or datetime.now(UTC)

@@ -101,12 +101,34 @@ class ReloadStale(ClusterEvent):
     key: str
     since: datetime
     hash: str = ""
+    reason: str = ""  # why no reload line could come (e.g. the change raised the log level), when known
 
     @property
     def summary(self) -> str:
         waited = (self.time - self.since).total_seconds()
+        if self.reason:
+            return (f"{self.pod}: no reload line for {self.configmap}/{self.key} {short_hash(self.hash)} "
+                    f"after {waited:.0f}s: {self.reason}")
         return (f"{self.pod}: no reload of {self.configmap}/{self.key} {short_hash(self.hash)} "
                 f"after {waited:.0f}s; the pod still runs the old content")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReloadSuperseded(ClusterEvent):
+    """A pod loaded a newer version of the key before reporting this one: nothing is owed for it."""
+
+    pod: str
+    configmap: str
+    key: str
+    since: datetime
+    hash: str = ""
+    version: str = ""
+    by_version: str = ""
+
+    @property
+    def summary(self) -> str:
+        return (f"{self.pod}: {self.configmap}/{self.key} v{self.version} ({short_hash(self.hash)}) "
+                f"superseded by v{self.by_version}, which the pod loaded")
 
     @property
     def severity(self) -> str:
