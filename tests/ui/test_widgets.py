@@ -135,3 +135,16 @@ async def test_a_batch_of_events_is_shown_in_time_order():
         log.add_events(list(reversed(events)))
         await pilot.pause()
         assert [item.time for item in log.items] == sorted(e.time for e in events)
+
+
+async def test_a_superseded_version_is_shown_as_skipped():
+    from tui.model.events import ReloadSuperseded
+
+    log = EventLog()
+    async with Bench(log).run_test(size=(140, 40)) as pilot:
+        log.add_events([ReloadSuperseded(namespace="ns", workload=WE, time=NOW, pod="p", configmap="cm",
+                                         key="config.yaml", since=NOW, hash="9f2c1e0b7a44", version="7",
+                                         by_version="8")])
+        await pilot.pause()
+        line = log.lines()[0]
+        assert "SKIPPED" in line and "superseded by v8" in line

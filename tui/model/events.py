@@ -132,7 +132,7 @@ class ReloadSuperseded(ClusterEvent):
 
     @property
     def severity(self) -> str:
-        return "warning"
+        return "info"
 
 
 @dataclass(frozen=True, kw_only=True)

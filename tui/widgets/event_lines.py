@@ -11,7 +11,7 @@ from tui.widgets.theme_styles import style
 
 KIND_LABEL = {
     "ConfigMapChanged": "CONFIG", "ReloadEvent": "RELOAD", "ReloadPending": "PENDING", "ReloadStale": "STALE",
-    "RolloutProgress": "ROLLOUT", "ContainerRestarted": "RESTART", "CrashLoop": "CRASH", "KubeEvent": "EVENT",
+    "ReloadSuperseded": "SKIPPED", "RolloutProgress": "ROLLOUT", "ContainerRestarted": "RESTART", "CrashLoop": "CRASH", "KubeEvent": "EVENT",
 }
 
 
@@ -35,7 +35,8 @@ def event_colour(event) -> str:
     if kind == "KubeEvent":
         return "warning" if getattr(event, "type", "") == "Warning" else "foreground-muted"
     return {"ConfigMapChanged": "accent", "ReloadPending": "warning", "ReloadStale": "error",
-            "ContainerRestarted": "warning", "CrashLoop": "error"}.get(kind, "foreground")
+            "ReloadSuperseded": "foreground-muted", "ContainerRestarted": "warning",
+            "CrashLoop": "error"}.get(kind, "foreground")
 
 
 def workload_label(event) -> str:
