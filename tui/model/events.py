@@ -112,6 +112,10 @@ class ReloadStale(ClusterEvent):
         return (f"{self.pod}: no reload of {self.configmap}/{self.key} {short_hash(self.hash)} "
                 f"after {waited:.0f}s; the pod still runs the old content")
 
+    @property
+    def severity(self) -> str:
+        return "warning"
+
 
 @dataclass(frozen=True, kw_only=True)
 class ReloadSuperseded(ClusterEvent):
