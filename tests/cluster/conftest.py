@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import threading
 
 import pytest
 
@@ -59,3 +60,33 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.02):
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout}s")
+
+
+class Sink:
+    """A session sink that keeps every typed event it is given."""
+
+    def __init__(self):
+        self.lock, self.received, self.is_synced = threading.Lock(), [], threading.Event()
+
+    def workloads_changed(self, upserts, deletes):
+        pass
+
+    def state_changed(self, state):
+        pass
+
+    def events(self, events):
+        with self.lock:
+            self.received.extend(events)
+
+    def synced(self):
+        self.is_synced.set()
+
+    def of(self, kind, **match):
+        with self.lock:
+            return [e for e in self.received if isinstance(e, kind)
+                    and all(getattr(e, k) == v for k, v in match.items())]
+
+
+def ready(pod):
+    conditions = (pod.get("status") or {}).get("conditions") or []
+    return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)

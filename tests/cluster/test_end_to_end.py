@@ -7,11 +7,10 @@ edited → `needs-restart` although the app logged success; an invalid value →
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
 
-from tests.cluster.conftest import kubectl, wait_for
+from tests.cluster.conftest import Sink, kubectl, ready, wait_for
 from tui.cluster.connect import load_connection
 from tui.cluster.session import ClusterSession
 from tui.model.events import ConfigMapChanged, CrashLoop, ReloadEvent, RolloutProgress
@@ -35,34 +34,6 @@ def demo(tmp_path_factory):
         yield cluster
     finally:
         cluster.stop()
-
-
-class Sink:
-    def __init__(self):
-        self.lock, self.received, self.is_synced = threading.Lock(), [], threading.Event()
-
-    def workloads_changed(self, upserts, deletes):
-        pass
-
-    def state_changed(self, state):
-        pass
-
-    def events(self, events):
-        with self.lock:
-            self.received.extend(events)
-
-    def synced(self):
-        self.is_synced.set()
-
-    def of(self, kind, **match):
-        with self.lock:
-            return [e for e in self.received if isinstance(e, kind)
-                    and all(getattr(e, k) == v for k, v in match.items())]
-
-
-def ready(pod):
-    conditions = (pod.get("status") or {}).get("conditions") or []
-    return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
 
 
 @pytest.fixture

@@ -8,13 +8,12 @@ warning says so instead of claiming the pod runs the old content.
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.cluster.conftest import wait_for
+from tests.cluster.conftest import Sink, ready, wait_for
 from tui.cluster.connect import load_connection
 from tui.cluster.reload import ReloadCorrelator, ReloadTarget, match_line, quiet_reason, sha256_text
 from tui.cluster.session import ClusterSession
@@ -38,34 +37,6 @@ def demo(tmp_path_factory):
         cluster.stop()
 
 
-class Sink:
-    def __init__(self):
-        self.lock, self.received, self.is_synced = threading.Lock(), [], threading.Event()
-
-    def workloads_changed(self, upserts, deletes):
-        pass
-
-    def state_changed(self, state):
-        pass
-
-    def events(self, events):
-        with self.lock:
-            self.received.extend(events)
-
-    def synced(self):
-        self.is_synced.set()
-
-    def of(self, kind, **match):
-        with self.lock:
-            return [e for e in self.received if isinstance(e, kind)
-                    and all(getattr(e, k) == v for k, v in match.items())]
-
-
-def _ready(pod):
-    return any(c.get("type") == "Ready" and c.get("status") == "True"
-               for c in (pod.get("status") or {}).get("conditions") or [])
-
-
 @pytest.fixture
 def session(demo, tmp_path, monkeypatch):
     monkeypatch.setenv("KUBEKNOBS_STATE_DIR", str(tmp_path / "state"))
@@ -74,7 +45,7 @@ def session(demo, tmp_path, monkeypatch):
     s.start(sink)
     try:
         assert sink.is_synced.wait(30)
-        wait_for(lambda: len(s.pods_of(GATEWAY)) == 3 and all(_ready(p) for p in s.pods_of(GATEWAY)), timeout=60)
+        wait_for(lambda: len(s.pods_of(GATEWAY)) == 3 and all(ready(p) for p in s.pods_of(GATEWAY)), timeout=60)
         yield s, sink
     finally:
         s.stop()
