@@ -57,6 +57,18 @@ class Actions:
         self.readonly = readonly
 
     # -- shared guards -----------------------------------------------------------------
+    def _read_to_patch(self, workload: tuple[str, str, str]) -> dict | ActionResult:
+        """The workload as the server has it now, or why it may not be patched or read."""
+        kind, ns, name = workload
+        res = BY_KIND[kind]
+        blocked = self._guard("patch", res.plural, ns)
+        if blocked:
+            return blocked
+        try:
+            return self.api.request("GET", res.item(ns, name))
+        except (ApiError, TransportError) as exc:
+            return self._failure(exc, "get", res.plural, ns)
+
     def _guard(self, verb: str, resource: str, namespace: str | None) -> ActionResult | None:
         if self.readonly or getattr(self.access, "readonly", False):
             return ActionResult.refused(READONLY)
@@ -213,13 +225,9 @@ class Actions:
 
         kind, ns, wname = workload
         res = BY_KIND[kind]
-        blocked = self._guard("patch", res.plural, ns)
-        if blocked:
-            return blocked
-        try:
-            obj = self.api.request("GET", res.item(ns, wname))
-        except (ApiError, TransportError) as exc:
-            return self._failure(exc, "get", res.plural, ns)
+        obj = self._read_to_patch(workload)
+        if isinstance(obj, ActionResult):
+            return obj
         if source == "flag":
             spec = self._flag_spec(obj, container, name)
             if spec is not None:
@@ -298,13 +306,9 @@ class Actions:
     def rollout_restart(self, workload: tuple[str, str, str]) -> ActionResult:
         kind, ns, name = workload
         res = BY_KIND[kind]
-        blocked = self._guard("patch", res.plural, ns)
-        if blocked:
-            return blocked
-        try:
-            obj = self.api.request("GET", res.item(ns, name))
-        except (ApiError, TransportError) as exc:
-            return self._failure(exc, "get", res.plural, ns)
+        obj = self._read_to_patch(workload)
+        if isinstance(obj, ActionResult):
+            return obj
         if kind == "Deployment" and (obj.get("spec") or {}).get("paused"):
             return ActionResult.refused(f'deployments.apps "{name}" can\'t restart paused deployment '
                                         "(run rollout resume first)")
