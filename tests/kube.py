@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -55,3 +56,13 @@ def raw_request(cluster, path: str, *, method: str = "GET", body: bytes | None =
     except urllib.error.HTTPError as err:
         with err:
             return err.code, dict(err.headers), err.read()
+
+
+def pods_ready(cluster, namespace: str, selector: str) -> bool:
+    """Every live pod matching `selector` reports Ready (its app serves its readiness probe), as kubectl sees it."""
+    out = kubectl(cluster, "-n", namespace, "get", "pods", "-l", selector, "-o", "json")
+    if out.returncode != 0:
+        return False
+    live = [p for p in json.loads(out.stdout)["items"] if not p["metadata"].get("deletionTimestamp")]
+    return bool(live) and all(any(c.get("type") == "Ready" and c.get("status") == "True"
+                                  for c in (p.get("status") or {}).get("conditions") or []) for p in live)

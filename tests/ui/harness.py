@@ -45,6 +45,16 @@ async def wait_for(pilot, condition, *, timeout: float = 30.0, what: str = "") -
         await pilot.pause(0.05)
 
 
+async def click_button(pilot, selector: str, *, timeout: float = 30.0) -> None:
+    """Click a button once it can take the click: a click on a disabled or unplaced button is lost."""
+
+    def ready() -> bool:
+        button = pilot.app.screen.query_one(selector)
+        return not button.disabled and button.display and button.region.area > 0
+
+    await wait_for(pilot, ready, timeout=timeout, what=f"{selector} to be pressable")
+    await pilot.click(selector)
+
 
 def dashboard(tmp_path, cluster=None, **kw):
     """The dashboard on `cluster` (or unconnected), with a still clock and no theme watcher."""

@@ -6,7 +6,7 @@ import json
 
 from textual.widgets import Button
 
-from tests.kube import kubectl
+from tests.kube import kubectl, pods_ready
 from tests.ui.harness import SIZE, wait_for
 from tests.ui.test_dashboard import WE, open_detail, synced
 from tui.screens.controllers import ControllersScreen
@@ -79,6 +79,10 @@ async def test_a_configmap_edit_shows_the_reload_of_each_pod_in_the_detail(fresh
     app = make_app(fresh_kubernaut)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_detail(app, pilot)
+        # a pod whose app has not started watching yet would read the new file at start, with no reload line
+        await wait_for(pilot, lambda: pods_ready(fresh_kubernaut, "kubernaut-system",
+                                                 "app.kubernetes.io/name=workflowexecution"),
+                       timeout=60, what="the pods ready")
         out = kubectl(fresh_kubernaut, "-n", "kubernaut-system", "get", "configmap", "workflowexecution-config",
                       "-o", "json")
         config = json.loads(out.stdout)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.kube import kubectl
-from tests.ui.harness import wait_for
+from tests.ui.harness import click_button, wait_for
 from tui.screens.wizard.flow import Step
 from tui.screens.wizard.screen import WizardScreen
 
@@ -38,14 +38,15 @@ async def open_wizard(app, pilot, key, match) -> WizardScreen:
 
 async def type_value(pilot, screen, value: str) -> None:
     if screen.flow.step != Step.EDIT:
-        await pilot.click("#to-edit")
+        await click_button(pilot, "#to-edit")
     await wait_for(pilot, lambda: screen.flow.step == Step.EDIT, what="step 2")
     editor = screen._editor()
     if hasattr(editor, "load_text"):
         editor.load_text(value)
     else:
         editor.value = value
-    await pilot.pause()
+    # the screen checks what was typed as its change message arrives: wait for that verdict
+    await wait_for(pilot, lambda: getattr(screen, "checked_input", None) == value, what="the value checked")
 
 
 def review_shown(screen) -> bool:
@@ -55,7 +56,7 @@ def review_shown(screen) -> bool:
 
 
 async def review(pilot, screen) -> None:
-    await pilot.click("#to-review")
+    await click_button(pilot, "#to-review")
     await wait_for(pilot, lambda: screen.flow.step == Step.REVIEW and review_shown(screen), what="the dry run",
                    timeout=60)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.kube import kubectl
-from tests.ui.harness import SIZE, wait_for
+from tests.ui.harness import SIZE, click_button, wait_for
 from tests.wizard.steps import (
     NS,
     SP,
@@ -62,7 +62,7 @@ async def test_logging_level_applies_live_on_every_replica_without_restart(demo,
         await type_value(pilot, screen, "DEBUG")
         await review(pilot, screen)
         assert screen.flow.dry_run_result.ok
-        await pilot.click("#apply")
+        await click_button(pilot, "#apply")
         await wait_for(pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=60, what="every pod applied")
         checks = screen.flow.reload.pods
         assert {c.pod for c in checks} == set(before)
@@ -88,7 +88,7 @@ async def test_cooldown_period_reloads_but_needs_restart_then_new_pods_use_it(de
         assert "watches this file but reads this key only at start" in screen.flow.plan.summary
         await type_value(pilot, screen, "7m")
         await review(pilot, screen)
-        await pilot.click("#apply")
+        await click_button(pilot, "#apply")
         await wait_for(pilot, lambda: screen.flow.phase == Phase.CONFIRM_RESTART, timeout=60,
                        what="the pods to log reloaded")
         assert all(c.state == "reloaded, needs restart" for c in screen.flow.reload.pods)
@@ -110,7 +110,7 @@ async def test_bad_policy_is_rejected_everywhere_and_revert_restores_it(demo, ma
         screen = await open_wizard(app, pilot, SP, lambda s: s.key == "policy.rego" and not s.key_path)
         await type_value(pilot, screen, original + "\nthis is { not rego\n")
         await review(pilot, screen)
-        await pilot.click("#apply")
+        await click_button(pilot, "#apply")
         await wait_for(pilot, lambda: screen.flow.phase == Phase.REJECTED, timeout=60, what="the rejection")
         assert all(c.state == "rejected" for c in screen.flow.reload.pods)
         await pilot.press("u")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.kube import kubectl
-from tests.ui.harness import SIZE, wait_for
+from tests.ui.harness import SIZE, click_button, wait_for
 from tests.wizard.steps import NS, WE, configmap_value, open_wizard, review, type_value
 from tests.wizard.test_wizard_demo import confirm
 from tui.history import ChangeHistory
@@ -36,7 +36,7 @@ async def test_leaving_after_apply_keeps_following_until_in_force(demo, make_app
         screen = await open_wizard(app, pilot, AI, lambda s: s.key_path == "logging.level")
         await type_value(pilot, screen, "DEBUG")  # at WARN the app would no longer log its reloads
         await review(pilot, screen)
-        await pilot.click("#apply")
+        await click_button(pilot, "#apply")
         await wait_for(pilot, lambda: screen.flow.applied is not None, what="the apply")
         await pilot.press("escape")
         assert not isinstance(app.screen, WizardScreen)
@@ -57,7 +57,7 @@ async def test_file_without_reload_offers_propagate_now_then_a_restart_of_every_
         await type_value(pilot, screen, text + "\n# flush faster\n")
         await review(pilot, screen)
         screen.flow.window = 3.0  # the kubelet's window, shortened for the test
-        await pilot.click("#apply")
+        await click_button(pilot, "#apply")
         await wait_for(pilot, lambda: screen.flow.phase == Phase.RELOADING, what="the apply")
         await pilot.press("p")
         await wait_for(pilot, lambda: screen.flow.phase == Phase.STALE, timeout=30, what="the window to pass")
@@ -105,7 +105,7 @@ async def test_reloader_workload_waits_for_its_rollout_and_offers_a_restart_when
         await type_value(pilot, screen, "DEBUG")
         await review(pilot, screen)
         screen.flow.window = 2.0  # no Reloader runs in the demo: shorten the wait for it
-        await pilot.click("#apply")
+        await click_button(pilot, "#apply")
         await confirm(app, pilot)  # a Reloader-watched edit restarts pods: asked first
         await wait_for(pilot, lambda: screen.flow.phase == Phase.CONFIRM_RESTART, timeout=30,
                        what="the wait for Reloader to end")
@@ -124,7 +124,7 @@ async def test_immutable_configmap_is_copied_with_the_change_and_the_workload_re
         await type_value(pilot, screen, "8")
         await review(pilot, screen)
         assert screen.flow.dry_run_result.ok, screen.flow.dry_run_result
-        await pilot.click("#apply")
+        await click_button(pilot, "#apply")
         question = await confirm(app, pilot)
         assert "StatefulSet kubernaut-system/datastorage" in question
         await wait_for(pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=120, what="the rollout")

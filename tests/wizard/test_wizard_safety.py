@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.kube import kubectl
-from tests.ui.harness import SIZE, wait_for
+from tests.ui.harness import SIZE, click_button, wait_for
 from tests.wizard.steps import (
     LEGACY,
     NS,
@@ -41,7 +41,7 @@ async def test_cooldown_flag_rolls_out_invalid_is_blocked_and_a_forced_crash_loo
         await review(pilot, screen)
         diff = str(screen.query_one("#review-text").content)
         assert "-- --cooldown-period=5m" in diff and "+- --cooldown-period=10m" in diff
-        await pilot.click("#apply")
+        await click_button(pilot, "#apply")
         question = await confirm(app, pilot)
         assert "workflowexecution-legacy" in question and "1 pod" in question
         await wait_for(pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=90, what="the rollout")
@@ -61,7 +61,7 @@ async def test_cooldown_flag_rolls_out_invalid_is_blocked_and_a_forced_crash_loo
         assert slow.returncode == 0, slow.stderr
         await type_value(pilot, screen, "15m")
         await review(pilot, screen)
-        await pilot.click("#apply")
+        await click_button(pilot, "#apply")
         await confirm(app, pilot)
         await wait_for(pilot, lambda: screen.flow.phase == Phase.ROLLING, what="the rollout to start")
         obj = deployment(demo, LEGACY[2])
@@ -95,7 +95,7 @@ async def test_concurrent_edit_is_a_conflict_and_nothing_is_overwritten(demo, ma
         patched = kubectl(demo, "-n", NS, "patch", "configmap", "workflowexecution-config", "--type=merge", "-p",
                           json.dumps({"data": {"workflowexecution.yaml": theirs}}))
         assert patched.returncode == 0, patched.stderr
-        await pilot.click("#apply")
+        await click_button(pilot, "#apply")
         await wait_for(pilot, lambda: "Conflict" in str(screen.query_one("#conflict-text").content),
                        what="the conflict")
         assert screen.flow.applied is None
@@ -105,7 +105,7 @@ async def test_concurrent_edit_is_a_conflict_and_nothing_is_overwritten(demo, ma
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: screen.flow.conflict is None and review_shown(screen)
                        and screen.flow.dry_run_result.ok, what="the rebased review")
-        await pilot.click("#apply")
+        await click_button(pilot, "#apply")
         await wait_for(pilot, lambda: screen.flow.applied is not None, what="the apply")
     final = configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml")
     assert "leaderElection: false" in final and ':9191' in final
@@ -124,7 +124,7 @@ async def test_read_only_user_is_refused_every_apply_with_the_missing_permission
             await type_value(pilot, screen, value)
             await review(pilot, screen)
             assert screen.flow.dry_run_result.status == "forbidden"
-            await pilot.click("#apply")
+            await click_button(pilot, "#apply")
             if screen.flow.plan.follow == "rollout":
                 await confirm(app, pilot)
             await wait_for(pilot, lambda s=screen, p=permission: p in str(s.query_one("#conflict-text").content),
@@ -144,7 +144,7 @@ async def test_subpath_config_restart_that_crash_loops_is_rolled_back_with_the_c
         assert "read only at start: edit the ConfigMap, then restart 1 pod" in screen.flow.plan.summary
         await type_value(pilot, screen, original.replace("/policies/policy.rego", "/policies/missing.rego"))
         await review(pilot, screen)
-        await pilot.click("#apply")
+        await click_button(pilot, "#apply")
         await wait_for(pilot, lambda: screen.flow.phase == Phase.CONFIRM_RESTART, what="the restart offer")
         await pilot.press("r")
         question = await confirm(app, pilot)

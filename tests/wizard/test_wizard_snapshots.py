@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.app import App, ComposeResult
 
-from tests.ui.harness import SIZE, start_demo_cluster, wait_for
+from tests.ui.harness import SIZE, click_button, start_demo_cluster, wait_for
 from tests.wizard.steps import LEGACY, WE, open_wizard, review, type_value
 from tui.history import ChangeHistory, ChangeRecord
 from tui.screens.wizard.flow import Phase
@@ -61,7 +61,7 @@ def test_follow_of_a_restart_only_key_every_pod_reloaded_and_needs_restart(fresh
         screen = await open_wizard(app, pilot, WE, lambda s: s.key_path == "execution.cooldownPeriod")
         await type_value(pilot, screen, "7m")
         await review(pilot, screen)
-        await pilot.click("#apply")
+        await click_button(pilot, "#apply")
         await wait_for(pilot, lambda: screen.flow.phase == Phase.CONFIRM_RESTART, timeout=60,
                        what="every pod to log the reload")
         # how long the kubelet took differs per run: the snapshot shows one fixed delay per pod

@@ -74,6 +74,7 @@ class WizardScreen(Screen):
         self.flow = ChangeFlow(setting, self.workload_key, None, history=history)
         self.run: ChangeRun | None = None
         self._busy = False  # a follow action is on its way to the server
+        self.checked_input: str | None = None  # the last input the editor's check has judged
 
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -190,14 +191,17 @@ class WizardScreen(Screen):
         return editor.text if isinstance(editor, TextArea) else editor.value
 
     def _check_input(self) -> bool:
+        text = self._input()
         try:
-            self.flow.edit(self._input())
+            self.flow.edit(text)
         except EditError as exc:
             self._say("#edit-problem", f"✘ {exc}")
             self.query_one("#to-review", Button).disabled = True
+            self.checked_input = text
             return False
         self._say("#edit-problem", "")
         self.query_one("#to-review", Button).disabled = False
+        self.checked_input = text
         return True
 
     def on_input_changed(self, event: Input.Changed) -> None:
