@@ -1,5 +1,6 @@
 """The table and the streams on their own: big batches, cursor moves, pause and resume, unsafe text."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 from textual.app import App, ComposeResult
@@ -52,6 +53,26 @@ async def test_updates_in_place_keep_the_cursor_on_the_same_controller():
         assert table.cursor_key == key
         assert table.row(key).ready == 0
         assert table.total_count == 49
+
+
+async def test_a_status_only_batch_keeps_the_order_and_a_sort_key_change_reorders():
+    table = WorkloadTable()
+    async with Bench(table).run_test(size=(140, 40)) as pilot:
+        table.apply([row(i) for i in range(200)])
+        table.sort_by("ready")
+        await pilot.pause()
+        order = table.visible_keys()
+        table.apply([row(i, namespace=k[1]) for i, k in ((int(k[2].split("-")[1]), k) for k in order[:50])])
+        assert table.visible_keys() == order  # same sort keys: no re-sort, same rows
+        last = order[-1]
+        table.apply([row(int(last[2].split("-")[1]), namespace=last[1], ready=0, desired=3)])
+        assert table.visible_keys()[0] == last  # 3 short of ready: now first by readiness
+        assert table.row(last).desired == 3
+        table.set_filter("drifted")
+        assert table.visible_keys() == []
+        hot = replace(table.row(order[7]), summary="1 hot · 3 restart · drifted")
+        table.apply([hot])  # same key and sort key, but it now matches the filter
+        assert table.visible_keys() == [order[7]]
 
 
 async def test_filter_and_sort():

@@ -96,6 +96,7 @@ class WorkloadTable(ScrollView, can_focus=True):
         self._rows: dict[tuple, object] = {}
         self._search: dict[tuple, str] = {}
         self._order: list[tuple] = []
+        self._index: dict[tuple, int] = {}  # position of each shown key in _order
         self._filter = ""
         self.sort_column = "namespace"
         self.sort_reverse = False
@@ -121,14 +122,36 @@ class WorkloadTable(ScrollView, can_focus=True):
         return list(self._order)
 
     def apply(self, upserts: Iterable, deletes: Iterable[tuple] = ()) -> None:
-        """Apply one batch of changes: one re-sort, one repaint."""
+        """Apply one batch of changes: one re-sort, one repaint.
+
+        A batch that only updates shown rows in place (status, layers: no sort key, no filter match
+        changed) keeps the order and repaints just those of its rows that are on screen.
+        """
+        by = _sort_key(self.sort_column)
+        reorder = False
+        changed: list[tuple] = []
         for key in deletes:
-            self._rows.pop(tuple(key), None)
-            self._search.pop(tuple(key), None)
+            key = tuple(key)
+            if self._rows.pop(key, None) is not None:
+                reorder = True
+            self._search.pop(key, None)
         for row in upserts:
-            self._rows[row.key] = row
-            self._search[row.key] = _search_text(row)
-        self._rebuild()
+            key = row.key
+            old = self._rows.get(key)
+            search = _search_text(row)
+            if old is None or by(old) != by(row) or (self._filter and search != self._search.get(key)):
+                reorder = True
+            self._rows[key] = row
+            self._search[key] = search
+            changed.append(key)
+        if reorder:
+            self._rebuild()
+            return
+        top, height = int(self.scroll_y), self.size.height
+        for key in changed:
+            index = self._index.get(key)
+            if index is not None and top <= index < top + height:
+                self._refresh_row(index)
 
     def replace(self, rows: Iterable) -> None:
         self._rows.clear()
@@ -152,14 +175,13 @@ class WorkloadTable(ScrollView, can_focus=True):
         rows = self._rows
         by = _sort_key(self.sort_column)
         self._order = sorted(keys, key=lambda k: by(rows[k]), reverse=self.sort_reverse)
+        self._index = {k: i for i, k in enumerate(self._order)}
         self.virtual_size = Size(0, len(self._order) + 1)
         if self._at_top:
             self.cursor = 0
         elif current is not None and current in rows:
-            try:
-                self.cursor = self._order.index(current)
-            except ValueError:
-                self.cursor = min(self.cursor, max(0, len(self._order) - 1))
+            index = self._index.get(current)
+            self.cursor = index if index is not None else min(self.cursor, max(0, len(self._order) - 1))
         else:
             self.cursor = min(self.cursor, max(0, len(self._order) - 1))
         self.refresh()
@@ -214,8 +236,8 @@ class WorkloadTable(ScrollView, can_focus=True):
         self.sort_by(self.sort_column, not self.sort_reverse)
 
     def move_to(self, key: tuple) -> None:
-        if key in self._rows and key in self._order:
-            self._move(self._order.index(key))
+        if key in self._rows and key in self._index:
+            self._move(self._index[key])
 
     def on_click(self, event) -> None:
         y = event.y
