@@ -97,6 +97,10 @@ def measure_size(size: int, plan: Plan, figures: list[Figure], ratios: dict) -> 
                               note=f"then {settle:.1f} s to {size * plan.replicas} pods"
                                    + (f", {failed} scale writes failed" if failed else "")))
         expect = workload_count(api)
+        if not plan.runs:  # --storm-only
+            _guarded("storm", figures, storm, cluster, api, expect, plan, figures)
+            api.close()
+            return
         kubectl_table, kubectl_json, raw_table, raw_json = (Figure(n, label) for n in (
             "kubectl get deploy -A", "kubectl get deploy -A -o json",
             "server: table pages (raw GET)", "server: JSON pages (raw GET)"))
@@ -217,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--quick", action="store_true", help="100 and 2,000 workloads, short storm (under 2 minutes)")
     mode.add_argument("--smoke", action="store_true", help="one tiny run to prove the harness works")
     parser.add_argument("--sizes", help="comma-separated sizes instead of the mode's")
+    parser.add_argument("--storm-only", type=int, metavar="N",
+                        help="only the event storm on scale:N (the mode's rate and length), for profiling")
     parser.add_argument("--workdir", help="where kubeconfigs and cluster files go (default: a temporary directory)")
     parser.add_argument("--output", type=Path, help=f"where to write the results (default: {RESULTS}, none for --smoke)")
     args = parser.parse_args(argv)
@@ -229,6 +235,9 @@ def main(argv: list[str] | None = None) -> int:
         plan = replace(plan, sizes=sizes, storm_size=max(sizes) if plan.storm_size in plan.sizes else 0)
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="kubeknobs-bench-"))
     plan = replace(plan, workdir=str(workdir))
+    if args.storm_only:
+        plan = replace(plan, sizes=(args.storm_only,), storm_size=args.storm_only, runs=0, warmup=0,
+                       reload_runs=0)
     figures: list[Figure] = []
     ratios: dict[int, float] = {}
     started = time.monotonic()
@@ -241,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
     text = table(figures)
     print(text)
-    output = args.output or (None if args.smoke else RESULTS)
+    output = args.output or (None if args.smoke or args.storm_only else RESULTS)
     if output is not None:
         write_results(output, name, figures, time.monotonic() - started)
     if 2000 in ratios:

@@ -57,8 +57,12 @@ def review_shown(screen) -> bool:
 
 async def review(pilot, screen) -> None:
     await click_button(pilot, "#to-review")
-    await wait_for(pilot, lambda: screen.flow.step == Step.REVIEW and review_shown(screen), what="the dry run",
-                   timeout=60)
+    try:
+        await wait_for(pilot, lambda: screen.flow.step == Step.REVIEW and review_shown(screen), what="the dry run",
+                       timeout=60)
+    except AssertionError as exc:  # say where it stood: the step, the verdict, what the screen shows
+        raise AssertionError(f"{exc}: step {screen.flow.step}, dry run {screen.flow.dry_run_result!r}, "
+                             f"problem {screen.query_one('#edit-problem').content!s}") from None
 
 
 def configmap_value(cluster, name: str, key: str) -> str:
