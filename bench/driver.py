@@ -50,8 +50,9 @@ def bench_app(expected: int):
         table_full = False
 
         def on_mount(self) -> None:
-            super().on_mount()
-            self.controllers_screen.call_after_refresh(mark, "first-frame")
+            # Textual runs the base class's on_mount after this one (calling it here would push a second
+            # controllers screen): mark the first frame of the screen it pushes, once it has.
+            self.call_later(lambda: self.controllers_screen.call_after_refresh(mark, "first-frame"))
 
         def _connect_now(self, kubeconfig, context) -> None:
             import tui.cluster.session as session_module
