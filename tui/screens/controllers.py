@@ -25,6 +25,8 @@ class ControllersScreen(Screen):
         Binding("v", "app.events", "Events", id="controllers.events", tooltip="Live events of every controller"),
     ]
 
+    _title = ""
+
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
         with Vertical(id="controllers-body"):
@@ -93,4 +95,6 @@ class ControllersScreen(Screen):
         table = self.table
         shown, total = table.row_count, table.total_count
         title = f"Controllers ({total})" if shown == total else f"Controllers ({shown} of {total})"
-        table.border_title = title
+        if title != self._title:  # setting a border title repaints every line of the table
+            self._title = title
+            table.border_title = title

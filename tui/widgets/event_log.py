@@ -26,6 +26,7 @@ class EventLog(StreamView):
         super().__init__(**kwargs)
         self.workload = tuple(workload) if workload else None
         self._held: deque = deque(maxlen=DEFAULT_CAP)
+        self._subtitle = ""
 
     def wants(self, event) -> bool:
         if self.workload is None:
@@ -70,10 +71,10 @@ class EventLog(StreamView):
         self._update_title()
 
     def _update_title(self) -> None:
-        if self.paused:
-            self.border_subtitle = f"paused · {len(self._held)} waiting · p resumes"
-        else:
-            self.border_subtitle = "live"
+        subtitle = f"paused · {len(self._held)} waiting · p resumes" if self.paused else "live"
+        if subtitle != self._subtitle:  # setting it repaints the whole pane
+            self._subtitle = subtitle
+            self.border_subtitle = subtitle
 
 
 def repeats(earlier, later) -> bool:
