@@ -55,6 +55,23 @@ class DashboardProcess:
                     raise TimeoutError(f"no {name!r} mark within {timeout:.0f} s")
                 self._cond.wait(min(left, 0.2))
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU time of the dashboard process so far."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def wait_idle(self, timeout: float, busy: float = 0.15, window: float = 1.0) -> float:
+        """Wait until the process uses under `busy` of a core over `window` seconds; returns seconds waited."""
+        started = time.monotonic()
+        before = self.cpu_seconds()
+        while time.monotonic() - started < timeout:
+            time.sleep(window)
+            now = self.cpu_seconds()
+            if now - before < busy * window:
+                break
+            before = now
+        return time.monotonic() - started
+
     def all(self, name: str) -> list[dict]:
         with self._cond:
             return [m for m in self.marks if m["mark"] == name]

@@ -33,7 +33,7 @@ def bench_session_class():
         def _on_items(self, items: list) -> None:
             super()._on_items(items)
             applied = [[d.resource, d.key[0], d.key[1], rv_of(d.obj)] for d in items
-                       if isinstance(d, Delta) and d.type == "updated" and d.resource in ("configmaps", "pods")]
+                       if isinstance(d, Delta) and d.type != "deleted" and d.resource in ("configmaps", "pods")]
             if applied:
                 mark("model", items=applied)
 

@@ -138,7 +138,11 @@ def storm(cluster: ClusterProcess, api: RawApi, expect: int, plan: Plan, figures
     log(f"== storm on scale:{plan.storm_size}: {plan.storm_rate:.0f} writes/s for {plan.storm_seconds:.0f} s")
     with DashboardProcess(cluster.kubeconfig, expect) as dash:
         dash.wait_for("table", timeout=max(120, plan.storm_size * 0.05))
-        time.sleep(2)  # let the initial sync's events drain before the storm starts
+        # the storm meets a dashboard at rest: every list in (pods and Events come after the table) and
+        # the layer summaries of the first list computed
+        dash.wait_for("synced", timeout=max(120, plan.storm_size * 0.05))
+        settled = dash.wait_idle(timeout=120)
+        log(f"   dashboard at rest {settled:.1f} s after the table")
         dash.send(f"keys {plan.storm_seconds}")
         outcome: dict = {}
         writer = threading.Thread(target=lambda: outcome.update(result=run_storm(
