@@ -78,6 +78,11 @@ class Batcher:
             self._pending.extend(items)
         self._wake.set()
 
+    def backlog(self) -> int:
+        """Items put and not yet taken for delivery."""
+        with self._lock:
+            return len(self._pending)
+
     def flush(self) -> None:
         with self._lock:
             batch, self._pending = self._pending, []
@@ -116,9 +121,10 @@ class Informer:
                  label_selector: str | None = None, field_selector: str | None = None,
                  page_size: int = 500, watch_seconds: tuple[int, int] = (240, 300),
                  max_backoff: float = 5.0, rng: random.Random | None = None,
-                 transform: Callable[[dict], dict] | None = None):
+                 transform: Callable[[dict], dict] | None = None, keep: Callable[[dict], dict] | None = None):
         self.api = api
         self._transform = transform  # applied to every object before it is stored: keeps memory in check
+        self._keep = keep  # what is stored of an object once handed on (default: the object itself)
         self.resource = resource
         self.namespace = namespace
         self._batcher = batcher
@@ -225,46 +231,77 @@ class Informer:
                 self.reconnects += 1
                 self._stop.wait(backoff_delay(attempt, cap=self._max_backoff, rng=self._rng))
 
-    def _list_all(self) -> tuple[list[dict], str]:
-        items: list[dict] = []
+    def _list_all(self, on_page: Callable[[list[dict]], None]) -> str:
+        """Every page in turn, handed to `on_page` before the next is read; returns the list's resourceVersion."""
         token = None
         while True:
             page = self.api.request("GET", self.resource.collection(self.namespace), retries=0,
                                     query={"limit": self._page_size, "continue": token, **self._selectors})
-            for item in page.get("items") or []:
+            items = page.pop("items", None) or []
+            for i, item in enumerate(items):
                 # list items carry no kind; the watch objects do, so keep both shapes alike
                 item.setdefault("kind", self.resource.kind)
                 item.setdefault("apiVersion", (page.get("apiVersion") or "v1"))
-                items.append(self._transform(item) if self._transform else item)
+                if self._transform:
+                    items[i] = self._transform(item)
+            on_page(items)
             meta = page.get("metadata") or {}
             token = meta.get("continue")
             if not token:
-                return items, str(meta.get("resourceVersion") or "")
+                return str(meta.get("resourceVersion") or "")
             if self._stop.is_set():
                 raise TransportError("unreachable", "stopped")
 
     def _relist(self) -> None:
-        items, rv = self._list_all()
-        fresh = {object_key(o): o for o in items}
-        deltas: list[Delta] = []
+        """List anew, updating the store page by page so that no second copy of a big list is ever held.
+
+        The changes go out in one batch (one repaint of the table), except where objects are not kept
+        whole: holding those until the end would hold the whole list, so each page goes out as it comes.
+        """
+        seen: set[ObjKey] = set()
+        held: list[Delta] = []
+
+        def on_page(items: list[dict]) -> None:
+            deltas: list[Delta] = [] if self._keep else held
+            with self._lock:
+                for obj in items:
+                    key = object_key(obj)
+                    seen.add(key)
+                    old = self._store.get(key)
+                    if old is None:
+                        deltas.append(Delta("added", self.resource.plural, key, obj))
+                    elif rv_of(old) != rv_of(obj):
+                        deltas.append(Delta("updated", self.resource.plural, key, obj, old))
+                    else:
+                        continue
+                    self._store[key] = self._keep(obj) if self._keep else obj
+            if self._keep:
+                self._batcher.put(deltas)
+                self._wait_for_receiver()
+
+        try:
+            rv = self._list_all(on_page)
+        except BaseException:
+            self._batcher.put(held)  # the store already holds these pages: their changes must still go out
+            raise
         with self._lock:
-            for key, obj in fresh.items():
-                old = self._store.get(key)
-                if old is None:
-                    deltas.append(Delta("added", self.resource.plural, key, obj))
-                elif rv_of(old) != rv_of(obj):
-                    deltas.append(Delta("updated", self.resource.plural, key, obj, old))
-            for key, old in self._store.items():
-                if key not in fresh:
-                    deltas.append(Delta("deleted", self.resource.plural, key, old, old))
-            self._store = fresh
+            gone = [(key, old) for key, old in self._store.items() if key not in seen]
+            for key, _old in gone:
+                del self._store[key]
             self.resource_version = rv
         self.relists += 1
-        self._batcher.put(deltas)
+        self._batcher.put(held + [Delta("deleted", self.resource.plural, key, old, old) for key, old in gone])
         if not self.synced.is_set():
             self.synced.set()
             if self._on_synced:
                 self._on_synced(self)
+
+    def _wait_for_receiver(self, timeout: float = 5.0) -> None:
+        """A list handed on page by page is read no faster than it is taken: pages must not pile up unread."""
+        deadline = time.monotonic() + timeout
+        while self._batcher.backlog() > 2 * self._page_size and time.monotonic() < deadline \
+                and not self._stop.wait(0.005):
+            pass
 
     def _watch(self) -> None:
         lo, hi = self._watch_seconds
@@ -311,10 +348,10 @@ class Informer:
                     delta = Delta("deleted", self.resource.plural, key, obj, old)
             elif kind in ("ADDED", "MODIFIED"):
                 if old is None:
-                    self._store[key] = obj
+                    self._store[key] = self._keep(obj) if self._keep else obj
                     delta = Delta("added", self.resource.plural, key, obj)
                 elif rv_newer(rv, rv_of(old)):
-                    self._store[key] = obj
+                    self._store[key] = self._keep(obj) if self._keep else obj
                     delta = Delta("updated", self.resource.plural, key, obj, old)
             if rv:
                 self.resource_version = rv

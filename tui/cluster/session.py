@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 
 from tui.cluster.connect import Connection, open_api
 from tui.cluster.errors import ApiError, TransportError, describe
@@ -23,13 +24,15 @@ from tui.cluster.reload import ReloadCorrelator
 from tui.cluster.reloadwatch import ReloadWatch
 from tui.cluster.resources import BY_KIND, RESOURCES
 from tui.cluster.session_types import ConnectionState, LogLine, SessionSink, WorkloadRow
-from tui.cluster.slim import SLIM
+from tui.cluster.slim import KEEP, SLIM
 
 __all__ = ["ClusterSession", "ConnectionState", "LogLine", "SessionSink", "WorkloadRow"]
 
 WATCHED = ("configmaps", "deployments", "statefulsets", "daemonsets", "pods", "events")
 _SYNCED = object()
 FIRST_LISTS_WAIT = 15.0  # seconds the other lists wait for the controllers' lists at most
+SETTINGS_KEPT = 500  # workloads whose classified settings stay cached; rows keep only their summary
+FIRST_EVENTS = 10_000  # Kubernetes Events of the first lists handed over: the newest, as many as the app keeps
 
 
 class ClusterSession:
@@ -47,7 +50,8 @@ class ClusterSession:
         self._objects = ClusterObjects()
         self._informers: dict[tuple[str, str | None], Informer] = {}
         self._rows: dict[tuple, WorkloadRow] = {}
-        self._summaries: dict[tuple, tuple[tuple, list]] = {}
+        self._summaries: dict[tuple, tuple[tuple, str, str | None]] = {}  # key -> (version, summary, auto restart)
+        self._settings: OrderedDict[tuple, tuple[tuple, list]] = OrderedDict()  # the recently asked workloads'
         self._cm_users: dict[tuple[str, str], set[tuple]] = {}  # (namespace, ConfigMap) -> workload keys
         self._user_follows: list[tuple[tuple, object]] = []
         self._lock = threading.RLock()
@@ -55,6 +59,7 @@ class ClusterSession:
         self._sink: SessionSink | None = None
         self._state = ConnectionState("offline")
         self._synced = False
+        self._first_events: list = []  # Kubernetes Events listed before every list is in, newest kept
         self.correlator = ReloadCorrelator(window=sync_delay + margin)
         self.reloads = ReloadWatch(self)
         self._batcher = Batcher(self._on_items, interval=0.05, name="kubeknobs-session-deltas")
@@ -86,7 +91,7 @@ class ClusterSession:
             for plural in self.kinds:
                 informer = Informer(api, RESOURCES[plural], namespace=ns, batcher=self._batcher,
                                     on_state=self._on_informer_state, on_synced=self._on_synced,
-                                    transform=SLIM.get(plural))
+                                    transform=SLIM.get(plural), keep=KEEP.get(plural))
                 self._informers[(plural, ns)] = informer
         # The table needs only the controllers: their lists and rows go first, alone, before the big pod and
         # event lists compete with them for the interpreter.
@@ -189,12 +194,29 @@ class ClusterSession:
                 upserts.append(row)
         if self._sink is not None and (upserts or deleted):
             self._sink.workloads_changed(upserts, deleted)
+        if not self._synced:
+            events = self._hold_first_events(events, release=announce)
         self._emit(events)
         if announce:
             self._synced = True
             if self._sink is not None:
                 self._sink.synced()
         self._summarise(later)
+
+    def _hold_first_events(self, events: list, *, release: bool) -> list:
+        """Lists arrive page by page in store order: their Events go out once, the newest, in time order."""
+        import heapq
+
+        from tui.model.events import KubeEvent
+
+        self._first_events.extend(e for e in events if type(e) is KubeEvent)
+        if len(self._first_events) > 2 * FIRST_EVENTS or release:
+            self._first_events = heapq.nlargest(FIRST_EVENTS, self._first_events, key=_event_time)
+        others = [e for e in events if type(e) is not KubeEvent]
+        if not release:
+            return others
+        held, self._first_events = self._first_events, []
+        return sorted(held, key=_event_time) + others
 
     def _summarise(self, keys: list[tuple], chunk: int = 250) -> None:
         for start in range(0, len(keys), chunk):
@@ -215,6 +237,7 @@ class ClusterSession:
             key = (WORKLOAD_PLURALS[d.resource], *d.key)
             if d.type == "deleted":
                 self._index(key, self._rows.pop(key, None), None)
+                self._summaries.pop(key, None)
                 deleted.append(key)
                 dirty.discard(key)
             else:
@@ -275,35 +298,48 @@ class ClusterSession:
 
     # -- rows and settings -----------------------------------------------------------------
     def _row(self, key: tuple, obj: dict, *, cheap: bool = False) -> WorkloadRow | None:
-        """The row with its layer summary; with `cheap`, None unless the summary is already cached."""
+        """The row with its layer summary; with `cheap`, None unless the summary is already known."""
         from tui.model.layers import layer_summary
         from tui.model.ownership import managed_by
 
-        settings = self._settings_for(key, obj, cached_only=cheap)
-        if settings is None:
-            return None
-        auto = next((s.auto_restart for s in settings if s.auto_restart), None)
-        return workload_row(key[0], obj, summary=layer_summary(settings) if settings else "",
-                            auto_restart=auto, managed_by=managed_by(obj))
+        version = self._version(key, obj)
+        known = self._summaries.get(key)
+        if known is None or known[0] != version:
+            if cheap:
+                return None
+            settings = self._settings_for(key, obj)
+            auto = next((s.auto_restart for s in settings if s.auto_restart), None)
+            known = (version, layer_summary(settings) if settings else "", auto)
+            self._summaries[key] = known
+        return workload_row(key[0], obj, summary=known[1], auto_restart=known[2], managed_by=managed_by(obj))
 
-    def _settings_for(self, key: tuple, obj: dict, *, cached_only: bool = False) -> list | None:
+    def _version(self, key: tuple, obj: dict) -> tuple:
+        """What a workload's settings depend on: its own version and those of the ConfigMaps it reads."""
         from tui.cluster.feed import configmaps_of
+
+        return (str(obj["metadata"].get("resourceVersion")),
+                tuple(str(((self._objects.configmap(key[1], n) or {}).get("metadata") or {})
+                          .get("resourceVersion")) for n in configmaps_of(obj)))
+
+    def _settings_for(self, key: tuple, obj: dict) -> list:
+        """Classified anew when the workload or its ConfigMaps changed; only the recently asked are kept."""
         from tui.model.classify import classify
 
-        cms = configmaps_of(obj)
-        version = (str(obj["metadata"].get("resourceVersion")),
-                   tuple(str(((self._objects.configmap(key[1], n) or {}).get("metadata") or {})
-                             .get("resourceVersion")) for n in cms))
-        cached = self._summaries.get(key)
-        if cached and cached[0] == version:
-            return cached[1]
-        if cached_only:
-            return None
+        version = self._version(key, obj)
+        with self._lock:
+            cached = self._settings.get(key)
+            if cached and cached[0] == version:
+                self._settings.move_to_end(key)
+                return cached[1]
         try:
             settings = classify(obj, self._objects, self.profiles)
         except Exception:  # noqa: BLE001 - a workload the model cannot read still gets a row
             settings = []
-        self._summaries[key] = (version, settings)
+        with self._lock:
+            self._settings[key] = (version, settings)
+            self._settings.move_to_end(key)
+            while len(self._settings) > SETTINGS_KEPT:
+                self._settings.popitem(last=False)
         return settings
 
     @property
@@ -421,6 +457,10 @@ class _FollowHandle:
         with self._session._lock:
             self._session._user_follows = [(k, f) for k, f in self._session._user_follows if f is not self.follower]
         self.follower.stop()
+
+
+def _event_time(event):
+    return event.time
 
 
 def _note(item, exc: Exception):

@@ -1,4 +1,4 @@
-"""What the session keeps of pods and events: the fields it reads, not the whole object.
+"""What the session keeps of each object: the fields it reads, with repeated strings shared.
 
 Ten thousand workloads bring thirty thousand pods and tens of thousands of Events; kept
 whole they take most of the dashboard's memory. Objects shown in full (YAML) are fetched anew.
@@ -6,41 +6,117 @@ whole they take most of the dashboard's memory. Objects shown in full (YAML) are
 
 from __future__ import annotations
 
-_POD_STATUS = ("phase", "containerStatuses", "initContainerStatuses", "startTime", "podIP", "hostIP", "reason",
-               "message")
-_CONTAINER_STATUS = ("name", "ready", "started", "restartCount", "state", "lastState")
-_EVENT_FIELDS = ("apiVersion", "kind", "involvedObject", "regarding", "reason", "message", "note", "type", "count",
-                 "series", "lastTimestamp", "eventTime", "firstTimestamp")
+import sys
+
+_s = sys.intern
+
+_POD_META = ("name", "namespace", "resourceVersion", "creationTimestamp", "deletionTimestamp")
+_POD_STATUS = ("phase", "reason", "message")
+_CONTAINER_STATUS = ("name", "ready", "started", "restartCount")
+_EVENT_META = ("name", "namespace", "resourceVersion", "creationTimestamp")
+_EVENT_SHARED = ("reason", "type", "reportingComponent", "lastTimestamp", "eventTime", "firstTimestamp", "message",
+                 "note")
+_EVENT_OBJECT = ("kind", "name", "namespace")
+_NOISY_ANNOTATIONS = ("kubectl.kubernetes.io/last-applied-configuration",)
 
 
-def _metadata(obj: dict) -> dict:
-    meta = obj.get("metadata") or {}
-    return {k: v for k, v in meta.items() if k != "managedFields"} if "managedFields" in meta else meta
+def shared(value):
+    """The value with every string interned, so that equal strings of many objects are one object.
+
+    Keys are left as they are: the JSON decoder already shares them within a list page."""
+    t = type(value)
+    if t is dict:
+        out = {}
+        for k, v in value.items():
+            t = type(v)
+            out[k] = _s(v) if t is str else shared(v) if t is dict or t is list else v
+        return out
+    if t is list:
+        return [_s(v) if type(v) is str else shared(v) for v in value]
+    return _s(value) if t is str else value
+
+
+def _strings(d: dict) -> dict:
+    return {_s(k): (_s(v) if isinstance(v, str) else v) for k, v in d.items()}
+
+
+def _pick(d: dict, fields: tuple[str, ...]) -> dict:
+    return {f: (_s(d[f]) if isinstance(d[f], str) else d[f]) for f in fields if d.get(f) is not None}
 
 
 def slim_pod(pod: dict) -> dict:
-    spec, status = pod.get("spec") or {}, pod.get("status") or {}
-    kept_spec: dict = {"nodeName": spec.get("nodeName")}
+    meta, spec, status = pod.get("metadata") or {}, pod.get("spec") or {}, pod.get("status") or {}
+    kept_meta = _pick(meta, _POD_META)
+    if meta.get("labels"):
+        kept_meta["labels"] = _strings(meta["labels"])
+    if meta.get("ownerReferences"):
+        kept_meta["ownerReferences"] = [_pick(r, ("kind", "name", "controller")) for r in meta["ownerReferences"]]
+    kept_spec: dict = {"nodeName": _s(spec["nodeName"]) if spec.get("nodeName") else None}
     for field in ("containers", "initContainers"):
         if spec.get(field):
-            kept_spec[field] = [{"name": c.get("name"), "image": c.get("image")} for c in spec[field]]
-    kept_status = {k: status[k] for k in _POD_STATUS if k in status}
+            kept_spec[field] = [_pick(c, ("name", "image")) for c in spec[field]]
+    kept_status = _pick(status, _POD_STATUS)
     for field in ("containerStatuses", "initContainerStatuses"):
-        if field in kept_status:
-            kept_status[field] = [{k: cs[k] for k in _CONTAINER_STATUS if k in cs} for cs in kept_status[field]]
-    ready = [c for c in status.get("conditions") or [] if c.get("type") == "Ready"]
+        if status.get(field):
+            kept_status[field] = [_container_status(cs) for cs in status[field]]
+    ready = [_pick(c, ("type", "status", "reason", "message")) for c in status.get("conditions") or []
+             if c.get("type") == "Ready"]
     if ready:
         kept_status["conditions"] = ready
-    return {"apiVersion": pod.get("apiVersion", "v1"), "kind": pod.get("kind", "Pod"), "metadata": _metadata(pod),
-            "spec": kept_spec, "status": kept_status}
+    return {"apiVersion": _s(pod.get("apiVersion") or "v1"), "kind": _s(pod.get("kind") or "Pod"),
+            "metadata": kept_meta, "spec": kept_spec, "status": kept_status}
+
+
+def _container_status(cs: dict) -> dict:
+    kept = _pick(cs, _CONTAINER_STATUS)
+    for field in ("state", "lastState"):
+        if cs.get(field):
+            kept[field] = shared(cs[field])
+    return kept
 
 
 def slim_event(event: dict) -> dict:
     meta = event.get("metadata") or {}
-    kept = {k: event[k] for k in _EVENT_FIELDS if k in event}
-    kept["metadata"] = {k: meta[k] for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
-                        if k in meta}
+    kept = _pick(event, _EVENT_SHARED)
+    kept["apiVersion"], kept["kind"] = _s(event.get("apiVersion") or "v1"), _s(event.get("kind") or "Event")
+    kept["metadata"] = _pick(meta, _EVENT_META)
+    for field in ("involvedObject", "regarding"):
+        if event.get(field):
+            kept[field] = _pick(event[field], _EVENT_OBJECT)
+    if event.get("count") is not None:
+        kept["count"] = event["count"]
+    if (event.get("series") or {}).get("count") is not None:
+        kept["series"] = {"count": event["series"]["count"]}
     return kept
 
 
-SLIM = {"pods": slim_pod, "events": slim_event}
+def event_version(event: dict) -> dict:
+    """All the informer keeps of an Event once it is handed on: enough to tell a relist what is new."""
+    return {"metadata": {"resourceVersion": (event.get("metadata") or {}).get("resourceVersion")}}
+
+
+def slim_configmap(cm: dict) -> dict:
+    """Of managedFields only the latest write's time is read (when the change was stored)."""
+    meta = cm.get("metadata") or {}
+    if not meta.get("managedFields"):
+        return cm
+    times = [m.get("time") for m in meta["managedFields"] if isinstance(m, dict) and m.get("time")]
+    kept = {k: v for k, v in meta.items() if k != "managedFields"}
+    if times:
+        kept["managedFields"] = [{"time": max(times)}]
+    return {**cm, "metadata": kept}
+
+
+def slim_workload(obj: dict) -> dict:
+    meta = obj.get("metadata") or {}
+    if "managedFields" in meta or any(a in (meta.get("annotations") or {}) for a in _NOISY_ANNOTATIONS):
+        meta = {k: v for k, v in meta.items() if k != "managedFields"}
+        if meta.get("annotations"):
+            meta["annotations"] = {k: v for k, v in meta["annotations"].items() if k not in _NOISY_ANNOTATIONS}
+        obj = {**obj, "metadata": meta}
+    return shared(obj)
+
+
+SLIM = {"pods": slim_pod, "events": slim_event, "configmaps": slim_configmap, "deployments": slim_workload,
+        "statefulsets": slim_workload, "daemonsets": slim_workload}
+KEEP = {"events": event_version}  # kinds whose objects are handed on but not kept whole
