@@ -112,6 +112,24 @@ async def press_keys(app, pilot, seconds: float, interval: float = 0.05) -> list
     return latencies
 
 
+class GcPauses:
+    """The collector's pauses (they stop every thread), by generation."""
+
+    def __init__(self) -> None:
+        self.pauses: list[tuple[int, float]] = []
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses.append((info["generation"], time.perf_counter() - self._started))
+
+    def take(self) -> list[tuple[int, float]]:
+        taken, self.pauses = self.pauses, []
+        return taken
+
+
 async def drive(args) -> None:
     app = bench_app(args.expect)(kubeconfig=args.kubeconfig, context=args.context, namespaces=[],
                                  watch_themes=False, live_events=True)
@@ -123,8 +141,13 @@ async def drive(args) -> None:
             if not words or words[0] == "quit":
                 break
             if words[0] == "keys":
+                import gc
+
+                pauses = GcPauses()
+                gc.callbacks.append(pauses)
                 latencies = await press_keys(app, pilot, float(words[1]))
-                mark("keys", latencies=latencies)
+                gc.callbacks.remove(pauses)
+                mark("keys", latencies=latencies, gc=pauses.take())
             elif words[0] == "rss":
                 mark("rss", peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     mark("rss", peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

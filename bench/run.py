@@ -150,7 +150,9 @@ def storm(cluster: ClusterProcess, api: RawApi, expect: int, plan: Plan, figures
         writer.start()
         writer.join()
         result = outcome["result"]
-        keys = dash.wait_for("keys", timeout=60)["latencies"]
+        done = dash.wait_for("keys", timeout=60)
+        keys, pauses = done["latencies"], done.get("gc") or []
+        full = [d for g, d in pauses if g == 2]
         seen = _applied(dash, set(result.writes), timeout=30)
         dash.send("quit")
         rss = dash.wait_for("rss", timeout=30)["peak_mb"]
@@ -166,6 +168,9 @@ def storm(cluster: ClusterProcess, api: RawApi, expect: int, plan: Plan, figures
         Figure("storm: keypress to repaint p50", label, "ms", [percentile(keys, 50) * 1000] if keys else [],
                f"{len(keys)} keys"),
         Figure("storm: keypress to repaint p99", label, "ms", [percentile(keys, 99) * 1000] if keys else []),
+        Figure("storm: garbage collector pauses, longest", label, "ms", [max(d for _, d in pauses) * 1000]
+               if pauses else [0], f"{len(pauses)} pauses, {len(full)} full, "
+                                   f"{sum(d for _, d in pauses) * 1000:.0f} ms in all"),
         Figure("storm: dropped model updates", label, "", [dropped]),
         Figure("storm: duplicated model updates", label, "", [duplicated]),
         Figure("storm: objects whose last write never reached the model", label, "", [stale],

@@ -6,6 +6,7 @@ connecting happens in a worker thread after mount.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -233,6 +234,9 @@ class KubeknobsApp(Navigation, App):
         if synced:
             self.synced = True
             self.set_status(state="connected", reason=None)
+            # The objects of the first lists live as long as the session: a full collection that walks
+            # them all again stops every thread for a noticeable time on a big cluster.
+            gc.freeze()
 
     def apply_workloads(self, upserts: list, deletes: list) -> None:
         for key in deletes:
