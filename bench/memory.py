@@ -49,11 +49,11 @@ def _informer(kubeconfig: str, plural: str):
     from tui.cluster.connect import load_connection, open_api
     from tui.cluster.informer import Informer
     from tui.cluster.resources import RESOURCES
-    from tui.cluster.slim import KEEP, SLIM
+    from tui.cluster.slim import HANDED_ON, SLIM
 
     api = open_api(load_connection(kubeconfig, CONTEXT))
     return Informer(api, RESOURCES[plural], batcher=_Discard(), transform=SLIM.get(plural),
-                    keep=KEEP.get(plural))
+                    keep_objects=plural not in HANDED_ON)
 
 
 def measure_kind(kubeconfig: str, plural: str, traced: bool) -> dict:

@@ -46,6 +46,17 @@ def rv_of(obj: dict | None) -> str:
     return str(((obj or {}).get("metadata") or {}).get("resourceVersion") or "")
 
 
+def _version(held: dict | str) -> str:
+    return held if isinstance(held, str) else rv_of(held)
+
+
+def _as_object(key: ObjKey, held: dict | str) -> dict:
+    """What the store holds as an object: itself, or for a version only, a stub with its name and version."""
+    if isinstance(held, dict):
+        return held
+    return {"metadata": {"namespace": key[0], "name": key[1], "resourceVersion": held}}
+
+
 def rv_newer(candidate: str, current: str) -> bool:
     """True unless both are numbers and the candidate is not newer (resourceVersions are opaque otherwise)."""
     if candidate.isdigit() and current.isdigit():
@@ -121,10 +132,10 @@ class Informer:
                  label_selector: str | None = None, field_selector: str | None = None,
                  page_size: int = 500, watch_seconds: tuple[int, int] = (240, 300),
                  max_backoff: float = 5.0, rng: random.Random | None = None,
-                 transform: Callable[[dict], dict] | None = None, keep: Callable[[dict], dict] | None = None):
+                 transform: Callable[[dict], dict] | None = None, keep_objects: bool = True):
         self.api = api
         self._transform = transform  # applied to every object before it is stored: keeps memory in check
-        self._keep = keep  # what is stored of an object once handed on (default: the object itself)
+        self._keep_objects = keep_objects  # False: objects are handed on, only their versions are kept
         self.resource = resource
         self.namespace = namespace
         self._batcher = batcher
@@ -135,7 +146,7 @@ class Informer:
         self._watch_seconds = watch_seconds
         self._max_backoff = max_backoff
         self._rng = rng or random.Random()
-        self._store: dict[ObjKey, dict] = {}
+        self._store: dict[ObjKey, dict | str] = {}  # the object, or only its resourceVersion
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._stream = None
@@ -149,16 +160,22 @@ class Informer:
 
     # -- reading -------------------------------------------------------------------------
     def get(self, namespace: str, name: str) -> dict | None:
+        """The object (for an informer that keeps only versions, its name and version)."""
+        key = (namespace or "", name)
         with self._lock:
-            return self._store.get((namespace or "", name))
+            held = self._store.get(key)
+        return None if held is None else _as_object(key, held)
 
     def items(self) -> list[dict]:
         with self._lock:
-            return list(self._store.values())
+            return [_as_object(key, held) for key, held in self._store.items()]
 
     def snapshot(self) -> dict[ObjKey, dict]:
         with self._lock:
-            return dict(self._store)
+            return {key: _as_object(key, held) for key, held in self._store.items()}
+
+    def _held(self, obj: dict) -> dict | str:
+        return obj if self._keep_objects else rv_of(obj)
 
     # -- life cycle ----------------------------------------------------------------------
     def start(self) -> None:
@@ -262,7 +279,7 @@ class Informer:
         held: list[Delta] = []
 
         def on_page(items: list[dict]) -> None:
-            deltas: list[Delta] = [] if self._keep else held
+            deltas: list[Delta] = held if self._keep_objects else []
             with self._lock:
                 for obj in items:
                     key = object_key(obj)
@@ -270,12 +287,12 @@ class Informer:
                     old = self._store.get(key)
                     if old is None:
                         deltas.append(Delta("added", self.resource.plural, key, obj))
-                    elif rv_of(old) != rv_of(obj):
-                        deltas.append(Delta("updated", self.resource.plural, key, obj, old))
+                    elif _version(old) != rv_of(obj):
+                        deltas.append(Delta("updated", self.resource.plural, key, obj, _as_object(key, old)))
                     else:
                         continue
-                    self._store[key] = self._keep(obj) if self._keep else obj
-            if self._keep:
+                    self._store[key] = self._held(obj)
+            if not self._keep_objects:
                 self._batcher.put(deltas)
                 self._wait_for_receiver()
 
@@ -285,7 +302,7 @@ class Informer:
             self._batcher.put(held)  # the store already holds these pages: their changes must still go out
             raise
         with self._lock:
-            gone = [(key, old) for key, old in self._store.items() if key not in seen]
+            gone = [(key, _as_object(key, old)) for key, old in self._store.items() if key not in seen]
             for key, _old in gone:
                 del self._store[key]
             self.resource_version = rv
@@ -341,17 +358,18 @@ class Informer:
         key = object_key(obj)
         delta = None
         with self._lock:
-            old = self._store.get(key)
+            held = self._store.get(key)
+            old = None if held is None else _as_object(key, held)
             if kind == "DELETED":
                 if old is not None:
                     del self._store[key]
                     delta = Delta("deleted", self.resource.plural, key, obj, old)
             elif kind in ("ADDED", "MODIFIED"):
                 if old is None:
-                    self._store[key] = self._keep(obj) if self._keep else obj
+                    self._store[key] = self._held(obj)
                     delta = Delta("added", self.resource.plural, key, obj)
-                elif rv_newer(rv, rv_of(old)):
-                    self._store[key] = self._keep(obj) if self._keep else obj
+                elif rv_newer(rv, _version(held)):
+                    self._store[key] = self._held(obj)
                     delta = Delta("updated", self.resource.plural, key, obj, old)
             if rv:
                 self.resource_version = rv

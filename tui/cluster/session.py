@@ -24,7 +24,7 @@ from tui.cluster.reload import ReloadCorrelator
 from tui.cluster.reloadwatch import ReloadWatch
 from tui.cluster.resources import BY_KIND, RESOURCES
 from tui.cluster.session_types import ConnectionState, LogLine, SessionSink, WorkloadRow
-from tui.cluster.slim import KEEP, SLIM
+from tui.cluster.slim import HANDED_ON, SLIM
 
 __all__ = ["ClusterSession", "ConnectionState", "LogLine", "SessionSink", "WorkloadRow"]
 
@@ -91,7 +91,7 @@ class ClusterSession:
             for plural in self.kinds:
                 informer = Informer(api, RESOURCES[plural], namespace=ns, batcher=self._batcher,
                                     on_state=self._on_informer_state, on_synced=self._on_synced,
-                                    transform=SLIM.get(plural), keep=KEEP.get(plural))
+                                    transform=SLIM.get(plural), keep_objects=plural not in HANDED_ON)
                 self._informers[(plural, ns)] = informer
         # The table needs only the controllers: their lists and rows go first, alone, before the big pod and
         # event lists compete with them for the interpreter.

@@ -10,10 +10,11 @@ import sys
 
 _s = sys.intern
 
-_POD_META = ("name", "namespace", "resourceVersion", "creationTimestamp", "deletionTimestamp")
+_OWN = ("name", "resourceVersion")  # one object's own strings: nothing to share
+_POD_META = ("namespace", "creationTimestamp", "deletionTimestamp")
 _POD_STATUS = ("phase", "reason", "message")
 _CONTAINER_STATUS = ("name", "ready", "started", "restartCount")
-_EVENT_META = ("name", "namespace", "resourceVersion", "creationTimestamp")
+_EVENT_META = ("namespace", "creationTimestamp")
 _EVENT_SHARED = ("reason", "type", "reportingComponent", "lastTimestamp", "eventTime", "firstTimestamp", "message",
                  "note")
 _EVENT_OBJECT = ("kind", "name", "namespace")
@@ -40,13 +41,15 @@ def _strings(d: dict) -> dict:
     return {_s(k): (_s(v) if isinstance(v, str) else v) for k, v in d.items()}
 
 
-def _pick(d: dict, fields: tuple[str, ...]) -> dict:
-    return {f: (_s(d[f]) if isinstance(d[f], str) else d[f]) for f in fields if d.get(f) is not None}
+def _pick(d: dict, fields: tuple[str, ...], own: tuple[str, ...] = ()) -> dict:
+    kept = {f: d[f] for f in own if d.get(f) is not None}
+    kept.update((f, _s(d[f]) if isinstance(d[f], str) else d[f]) for f in fields if d.get(f) is not None)
+    return kept
 
 
 def slim_pod(pod: dict) -> dict:
     meta, spec, status = pod.get("metadata") or {}, pod.get("spec") or {}, pod.get("status") or {}
-    kept_meta = _pick(meta, _POD_META)
+    kept_meta = _pick(meta, _POD_META, _OWN)
     if meta.get("labels"):
         kept_meta["labels"] = _strings(meta["labels"])
     if meta.get("ownerReferences"):
@@ -79,7 +82,7 @@ def slim_event(event: dict) -> dict:
     meta = event.get("metadata") or {}
     kept = _pick(event, _EVENT_SHARED)
     kept["apiVersion"], kept["kind"] = _s(event.get("apiVersion") or "v1"), _s(event.get("kind") or "Event")
-    kept["metadata"] = _pick(meta, _EVENT_META)
+    kept["metadata"] = _pick(meta, _EVENT_META, _OWN)
     for field in ("involvedObject", "regarding"):
         if event.get(field):
             kept[field] = _pick(event[field], _EVENT_OBJECT)
@@ -88,11 +91,6 @@ def slim_event(event: dict) -> dict:
     if (event.get("series") or {}).get("count") is not None:
         kept["series"] = {"count": event["series"]["count"]}
     return kept
-
-
-def event_version(event: dict) -> dict:
-    """All the informer keeps of an Event once it is handed on: enough to tell a relist what is new."""
-    return {"metadata": {"resourceVersion": (event.get("metadata") or {}).get("resourceVersion")}}
 
 
 def slim_configmap(cm: dict) -> dict:
@@ -119,4 +117,4 @@ def slim_workload(obj: dict) -> dict:
 
 SLIM = {"pods": slim_pod, "events": slim_event, "configmaps": slim_configmap, "deployments": slim_workload,
         "statefulsets": slim_workload, "daemonsets": slim_workload}
-KEEP = {"events": event_version}  # kinds whose objects are handed on but not kept whole
+HANDED_ON = frozenset({"events"})  # kinds whose objects are handed on, not kept: only their versions are
