@@ -72,6 +72,19 @@ class DashboardProcess:
             before = now
         return time.monotonic() - started
 
+    def wait_for_nth(self, name: str, n: int, timeout: float) -> dict:
+        """The n-th mark of that name (from 1)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.all(name)
+            if len(found) >= n:
+                return found[n - 1]
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"dashboard ended before {name!r} #{n}: {self.stderr_tail()}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no {name!r} mark #{n} within {timeout:.0f} s")
+            time.sleep(0.1)
+
     def all(self, name: str) -> list[dict]:
         with self._cond:
             return [m for m in self.marks if m["mark"] == name]

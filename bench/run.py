@@ -11,7 +11,6 @@ import shutil
 import signal
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,13 +34,15 @@ class Plan:
     storm_seconds: float
     storm_rate: float
     reload_runs: int
+    storm_runs: int = 5
     replicas: int = 3
     workdir: str | None = None
 
 
 PLANS = {
-    "smoke": Plan(sizes=(20,), runs=1, warmup=0, storm_size=20, storm_seconds=1, storm_rate=50, reload_runs=1),
-    "quick": Plan(sizes=(100, 2000), runs=5, warmup=1, storm_size=2000, storm_seconds=5, storm_rate=1000,
+    "smoke": Plan(sizes=(20,), runs=1, warmup=0, storm_size=20, storm_seconds=1, storm_rate=50, reload_runs=1,
+                  storm_runs=1),
+    "quick": Plan(sizes=(100, 2000), runs=5, warmup=1, storm_size=2000, storm_seconds=3, storm_rate=1000,
                   reload_runs=0),
     "full": Plan(sizes=(100, 2000, 10000), runs=5, warmup=1, storm_size=10000, storm_seconds=10,
                  storm_rate=1000, reload_runs=5),
@@ -135,7 +136,15 @@ def measure_size(size: int, plan: Plan, figures: list[Figure], ratios: dict) -> 
 
 def storm(cluster: ClusterProcess, api: RawApi, expect: int, plan: Plan, figures: list[Figure]) -> None:
     label = f"{plan.storm_size}"
-    log(f"== storm on scale:{plan.storm_size}: {plan.storm_rate:.0f} writes/s for {plan.storm_seconds:.0f} s")
+    runs = plan.warmup + plan.storm_runs
+    log(f"== storm on scale:{plan.storm_size}: {plan.storm_rate:.0f} writes/s for {plan.storm_seconds:.0f} s, "
+        f"{runs} times on one dashboard ({plan.warmup} warm-up)")
+    names = ("model lag p50", "model lag p99", "keypress to repaint p50", "keypress to repaint p99",
+             "garbage collector pauses, longest", "dropped model updates", "duplicated model updates",
+             "objects whose last write never reached the model")
+    units = ("ms", "ms", "ms", "ms", "ms", "", "", "")
+    kept = [Figure(f"storm: {n}", label, u) for n, u in zip(names, units, strict=True)]
+    writes = keys_pressed = failed = pauses_seen = full_seen = 0
     with DashboardProcess(cluster.kubeconfig, expect) as dash:
         dash.wait_for("table", timeout=max(120, plan.storm_size * 0.05))
         # the storm meets a dashboard at rest: every list in (pods and Events come after the table) and
@@ -143,40 +152,49 @@ def storm(cluster: ClusterProcess, api: RawApi, expect: int, plan: Plan, figures
         dash.wait_for("synced", timeout=max(120, plan.storm_size * 0.05))
         settled = dash.wait_idle(timeout=120)
         log(f"   dashboard at rest {settled:.1f} s after the table")
-        dash.send(f"keys {plan.storm_seconds}")
-        outcome: dict = {}
-        writer = threading.Thread(target=lambda: outcome.update(result=run_storm(
-            api, rate=plan.storm_rate, seconds=plan.storm_seconds)), name="bench-storm")
-        writer.start()
-        writer.join()
-        result = outcome["result"]
-        done = dash.wait_for("keys", timeout=60)
-        keys, pauses = done["latencies"], done.get("gc") or []
-        full = [d for g, d in pauses if g == 2]
-        seen = _applied(dash, set(result.writes), timeout=30)
+        for run in range(runs):
+            values, result, keys, pauses = _storm_once(dash, api, plan)
+            log(f"   run {run + 1}{'' if run >= plan.warmup else ' (warm-up)'}: lag p99 {values[1]:.0f} ms, "
+                f"keypress p99 {values[3]:.0f} ms, longest collector pause {values[4]:.0f} ms, "
+                f"{values[5]:.0f} dropped")
+            if run < plan.warmup:
+                continue
+            for figure, value in zip(kept, values, strict=True):
+                figure.values.append(value)
+            writes, failed, keys_pressed = writes + len(result.writes), failed + result.failed, keys_pressed + len(keys)
+            pauses_seen, full_seen = pauses_seen + len(pauses), full_seen + sum(1 for g, _ in pauses if g == 2)
+            dash.wait_idle(timeout=30)
         dash.send("quit")
         rss = dash.wait_for("rss", timeout=30)["peak_mb"]
-        dash_marks = dash.all("model")
-    lags = [seen[k][0] - done for k, done in result.writes.items() if k in seen]
-    stale = _not_converged(dash_marks, result.writes)
-    dropped = sum(1 for k in result.writes if k not in seen)
-    duplicated = sum(len(v) - 1 for v in seen.values())
-    note = f"{len(result.writes)} writes in {result.seconds:.1f} s ({result.rate:.0f}/s), {result.failed} failed"
-    figures += [
-        Figure("storm: model lag p50", label, "ms", [percentile(lags, 50) * 1000] if lags else [], note),
-        Figure("storm: model lag p99", label, "ms", [percentile(lags, 99) * 1000] if lags else []),
-        Figure("storm: keypress to repaint p50", label, "ms", [percentile(keys, 50) * 1000] if keys else [],
-               f"{len(keys)} keys"),
-        Figure("storm: keypress to repaint p99", label, "ms", [percentile(keys, 99) * 1000] if keys else []),
-        Figure("storm: garbage collector pauses, longest", label, "ms", [max(d for _, d in pauses) * 1000]
-               if pauses else [0], f"{len(pauses)} pauses, {len(full)} full, "
-                                   f"{sum(d for _, d in pauses) * 1000:.0f} ms in all"),
-        Figure("storm: dropped model updates", label, "", [dropped]),
-        Figure("storm: duplicated model updates", label, "", [duplicated]),
-        Figure("storm: objects whose last write never reached the model", label, "", [stale],
-               "a resumed or relisted watch skips versions but must converge"),
-        Figure("storm: kubeknobs peak RSS", label, "MB", [rss]),
-    ]
+    runs_kept = max(1, plan.storm_runs)
+    kept[0].note = (f"{writes // runs_kept} writes per run at {plan.storm_rate:.0f}/s for {plan.storm_seconds:.0f} s, "
+                    f"{failed} failed")
+    kept[2].note = f"{keys_pressed // runs_kept} keys per run"
+    kept[4].note = f"{pauses_seen // runs_kept} pauses per run, {full_seen} full in all"
+    kept[7].note = "a resumed or relisted watch skips versions but must converge"
+    figures += kept + [Figure("storm: kubeknobs peak RSS", label, "MB", [rss], "over every run")]
+
+
+def _storm_once(dash: DashboardProcess, api: RawApi, plan: Plan):
+    """One storm with keys pressed through it: the figures of `storm`, in its order."""
+    marks_before = len(dash.all("model"))
+    keys_before = len(dash.all("keys"))
+    dash.send(f"keys {plan.storm_seconds}")
+    result = run_storm(api, rate=plan.storm_rate, seconds=plan.storm_seconds)
+    done = dash.wait_for_nth("keys", keys_before + 1, timeout=60)
+    keys, pauses = done["latencies"], [tuple(p) for p in done.get("gc") or []]
+    seen = _applied(dash, set(result.writes), timeout=30)
+    marks = dash.all("model")[marks_before:]
+    lags = [seen[k][0] - at for k, at in result.writes.items() if k in seen]
+    values = (percentile(lags, 50) * 1000 if lags else float("nan"),
+              percentile(lags, 99) * 1000 if lags else float("nan"),
+              percentile(keys, 50) * 1000 if keys else float("nan"),
+              percentile(keys, 99) * 1000 if keys else float("nan"),
+              max((d for _, d in pauses), default=0.0) * 1000,
+              sum(1 for k in result.writes if k not in seen),
+              sum(len(v) - 1 for v in seen.values()),
+              _not_converged(marks, result.writes))
+    return values, result, keys, pauses
 
 
 def _not_converged(marks: list[dict], writes: dict) -> int:
