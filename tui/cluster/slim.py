@@ -18,7 +18,7 @@ _EVENT_META = ("namespace", "creationTimestamp")
 _EVENT_SHARED = ("reason", "type", "reportingComponent", "lastTimestamp", "eventTime", "firstTimestamp", "message",
                  "note")
 _EVENT_OBJECT = ("kind", "name", "namespace")
-_NOISY_ANNOTATIONS = ("kubectl.kubernetes.io/last-applied-configuration",)
+_NOISY_ANNOTATIONS = ("kubectl.kubernetes.io/last-applied-configuration",)  # a second copy of the whole object
 
 
 def shared(value):
@@ -106,6 +106,7 @@ def slim_configmap(cm: dict) -> dict:
 
 
 def slim_workload(obj: dict) -> dict:
+    """Whole but for managedFields and the last-applied copy; classification reads any field of the template."""
     meta = obj.get("metadata") or {}
     if "managedFields" in meta or any(a in (meta.get("annotations") or {}) for a in _NOISY_ANNOTATIONS):
         meta = {k: v for k, v in meta.items() if k != "managedFields"}
