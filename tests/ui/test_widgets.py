@@ -75,6 +75,19 @@ async def test_a_status_only_batch_keeps_the_order_and_a_sort_key_change_reorder
         assert table.visible_keys() == [order[7]]
 
 
+async def test_replacing_every_row_with_none_empties_the_table():
+    table = WorkloadTable()
+    async with Bench(table).run_test(size=(140, 40)) as pilot:
+        table.apply([row(i) for i in range(30)])
+        await pilot.pause()
+        table.replace([])  # a namespace or context switch starts from nothing
+        await pilot.pause()
+        assert table.row_count == 0 and table.visible_keys() == [] and table.cursor_key is None
+        table.replace([row(1)])
+        await pilot.pause()
+        assert table.visible_keys() == [row(1).key]
+
+
 async def test_filter_and_sort():
     table = WorkloadTable()
     async with Bench(table).run_test(size=(140, 40)) as pilot:

@@ -154,9 +154,9 @@ class WorkloadTable(ScrollView, can_focus=True):
                 self._refresh_row(index)
 
     def replace(self, rows: Iterable) -> None:
-        self._rows.clear()
-        self._search.clear()
-        self.apply(rows)
+        self._rows = {row.key: row for row in rows}
+        self._search = {key: _search_text(row) for key, row in self._rows.items()}
+        self._rebuild()
 
     def set_filter(self, text: str) -> None:
         self._filter = text.strip().lower()
