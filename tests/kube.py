@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 
 import pytest
 
@@ -66,3 +67,12 @@ def pods_ready(cluster, namespace: str, selector: str) -> bool:
     live = [p for p in json.loads(out.stdout)["items"] if not p["metadata"].get("deletionTimestamp")]
     return bool(live) and all(any(c.get("type") == "Ready" and c.get("status") == "True"
                                   for c in (p.get("status") or {}).get("conditions") or []) for p in live)
+
+
+def wait_pods_ready(cluster, namespace: str, selector: str, *, timeout: float = 60) -> None:
+    """Block until `pods_ready`: every app started, its config read and its file watcher on."""
+    deadline = time.monotonic() + timeout
+    while not pods_ready(cluster, namespace, selector):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"pods {selector} in {namespace} not ready within {timeout:.0f} s")
+        time.sleep(0.2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.kube import wait_pods_ready
 from tests.ui.harness import dashboard, start_demo_cluster
 
 
@@ -11,6 +12,8 @@ from tests.ui.harness import dashboard, start_demo_cluster
 def demo():
     """One kubernaut cluster per module; its tests change different workloads."""
     cluster = start_demo_cluster("kubernaut", time_scale=0.1)
+    # a change made before an app watches its file would be read at start, with no reload line
+    wait_pods_ready(cluster, "kubernaut-system", "app.kubernetes.io/instance=kubernaut")
     yield cluster
     cluster.stop()
 
