@@ -28,6 +28,7 @@ from tui.widgets.status_bar import StatusBar, StatusInfo
 
 REPO_THEMES_DIR = Path(__file__).resolve().parent.parent / "themes"
 EVENT_HISTORY = 10_000
+FREEZE_FROM = 1_000  # workloads from which the first lists are frozen out of the garbage collector
 
 
 class ClusterUpdate(Message):
@@ -134,6 +135,8 @@ class KubeknobsApp(Navigation, App):
         self.status_info = StatusInfo()
         self.rows: dict[tuple, object] = {}  # every workload row the session has sent, by key
         self.known_namespaces: list[str] = []  # the last namespace list read from the API
+        self._frozen = False  # a session's first lists are frozen out of the garbage collector
+        self._retired: list = []  # sessions replaced, to be stopped off the UI loop
 
     # -- start-up ----------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -174,6 +177,8 @@ class KubeknobsApp(Navigation, App):
             self._theme_watcher.stop()
             self._theme_watcher = None
         self.stop_session()
+        while self._retired:  # replaced sessions whose connect had not run yet
+            self._retired.pop().stop()
         cluster, self.demo_cluster = self.demo_cluster, None
         if cluster is not None:
             cluster.stop()
@@ -234,9 +239,22 @@ class KubeknobsApp(Navigation, App):
         if synced:
             self.synced = True
             self.set_status(state="connected", reason=None)
-            # The objects of the first lists live as long as the session: a full collection that walks
-            # them all again stops every thread for a noticeable time on a big cluster.
+            self._freeze_first_lists()
+
+    def _freeze_first_lists(self) -> None:
+        """On a big cluster, take the first lists' objects out of the garbage collector's walks.
+
+        They live as long as the session, and a full collection that walks them all again stops
+        every thread: 0.4 s at 10,000 workloads. A replaced session's objects were frozen with it:
+        they are unfrozen and collected first, so that switching namespaces or contexts leaks nothing.
+        """
+        if self._frozen:
+            self._frozen = False
+            gc.unfreeze()
+            gc.collect()
+        if len(self.rows) >= FREEZE_FROM:
             gc.freeze()
+            self._frozen = True
 
     def apply_workloads(self, upserts: list, deletes: list) -> None:
         for key in deletes:
@@ -285,9 +303,9 @@ class KubeknobsApp(Navigation, App):
         self._connect_now(str(cluster.kubeconfig), "kubeknobs-demo")
 
     @work(thread=True, exclusive=True, group="connect")
-    def connect(self, kubeconfig: str | None, context: str | None, retired=None) -> None:
-        if retired is not None:
-            retired.stop()  # joins its threads: kept off the UI loop
+    def connect(self, kubeconfig: str | None, context: str | None) -> None:
+        while self._retired:  # sessions replaced by `reconnect`; not worker arguments, which outlive the worker
+            self._retired.pop().stop()  # joins its threads: kept off the UI loop
         self._connect_now(kubeconfig, context)
 
     def _connect_now(self, kubeconfig: str | None, context: str | None) -> None:
@@ -327,7 +345,9 @@ class KubeknobsApp(Navigation, App):
     def reconnect(self, *, namespaces: list[str] | None = None, context: str | None = None) -> None:
         """Restart the session for other namespaces or another context; the table starts afresh."""
         self.namespaces = namespaces
-        retired, self.session = self.session, None
+        if self.session is not None:
+            self._retired.append(self.session)
+        self.session = None
         self.bridge = SessionBridge(self)
         self.synced = False
         self.rows.clear()
@@ -335,7 +355,7 @@ class KubeknobsApp(Navigation, App):
         if screen is not None:
             screen.reset()
         self.set_status(namespaces=self.namespace_label)
-        self.connect(self.kubeconfig, context or self.context_name, retired)
+        self.connect(self.kubeconfig, context or self.context_name)
 
 
 def run_app(args) -> int:
