@@ -61,6 +61,21 @@ async def test_filter_narrows_the_table_and_escape_clears_it(kubernaut, make_app
         assert table.row_count == table.total_count
 
 
+async def test_a_filter_typed_in_one_burst_lands_in_the_filter_and_triggers_nothing(kubernaut, make_app):
+    from textual import events
+
+    app = make_app(kubernaut)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await synced(app, pilot)
+        for key, char in [("slash", "/"), *((c, c) for c in "gate")]:  # a paste: every key queued at once
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await wait_for(pilot, lambda: app.screen.query_one("#filter").value == "gate", what="the filter typed")
+        assert [k[2] for k in table.visible_keys()] == ["gateway"]
+        assert isinstance(app.screen, ControllersScreen)  # the "e" of "gate" started no change
+
+
 async def test_sort_cycles_columns(kubernaut, make_app):
     app = make_app(kubernaut)
     async with app.run_test(size=SIZE) as pilot:

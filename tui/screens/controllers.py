@@ -15,7 +15,9 @@ from tui.widgets.workload_table import WorkloadTable
 
 class ControllersScreen(Screen):
     BINDINGS = [
-        Binding("slash", "filter", "Filter", id="controllers.filter", tooltip="Filter controllers by any column"),
+        # priority: handled as the key arrives, before the keys typed after it are routed to the table
+        Binding("slash", "filter", "Filter", id="controllers.filter", tooltip="Filter controllers by any column",
+                priority=True),
         Binding("escape", "clear_filter", "Clear", show=False, id="controllers.clear_filter",
                 tooltip="Clear the filter"),
         Binding("l", "app.logs", "Logs", id="controllers.logs", tooltip="Follow the logs of this controller's pods"),
@@ -68,7 +70,9 @@ class ControllersScreen(Screen):
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.remove_class("hidden")
-        box.focus()
+        # At once, not after the queued keys (Widget.focus waits its turn): typed or pasted fast, the
+        # filter's letters would otherwise reach the table as commands ("e" starts a change).
+        self.set_focus(box)
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
