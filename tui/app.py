@@ -137,6 +137,8 @@ class KubeknobsApp(Navigation, App):
         self.known_namespaces: list[str] = []  # the last namespace list read from the API
         self._frozen = False  # a session's first lists are frozen out of the garbage collector
         self._retired: list = []  # sessions replaced, to be stopped off the UI loop
+        self._backends_lock = threading.Lock()
+        self._backends_closed = False  # the app is ending: workers start no session or cluster any more
 
     # -- start-up ----------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -173,6 +175,8 @@ class KubeknobsApp(Navigation, App):
 
     def shutdown_backends(self) -> None:
         """Stop the theme watcher, the session and the demo cluster: nothing outlives the app."""
+        with self._backends_lock:  # a connect worker still running starts nothing after this
+            self._backends_closed = True
         if self._theme_watcher is not None:
             self._theme_watcher.stop()
             self._theme_watcher = None
@@ -299,7 +303,11 @@ class KubeknobsApp(Navigation, App):
 
         cluster = LocalCluster(scenario=self.scenario, sync_delay=self.demo_sync_delay)
         cluster.start()
-        self.demo_cluster = cluster
+        with self._backends_lock:
+            if self._backends_closed:  # the app ended while the cluster started: nothing outlives it
+                cluster.stop()
+                return
+            self.demo_cluster = cluster
         self._connect_now(str(cluster.kubeconfig), "kubeknobs-demo")
 
     @work(thread=True, exclusive=True, group="connect")
@@ -332,9 +340,12 @@ class KubeknobsApp(Navigation, App):
         # The demo's kubelet syncs volumes in seconds; reload matching waits accordingly.
         extra = {"sync_delay": self.demo_sync_delay} if self.demo else {}
         session = ClusterSession(connection, namespaces=self.namespaces, readonly=self.readonly, **extra)
-        self.connection, self.session = connection, session
-        self.kubeconfig, self.context_name = kubeconfig, connection.context
-        session.start(self.bridge)
+        with self._backends_lock:
+            if self._backends_closed:  # the app ended while this worker connected: start nothing
+                return
+            self.connection, self.session = connection, session
+            self.kubeconfig, self.context_name = kubeconfig, connection.context
+            session.start(self.bridge)
 
     def show_connect_error(self, error) -> None:
         from tui.screens.startup_error import StartupErrorScreen

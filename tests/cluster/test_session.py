@@ -246,6 +246,19 @@ def test_stop_ends_every_thread_promptly(cluster):
     assert sink.states[-1].status == "offline"
 
 
+@pytest.mark.parametrize("after", [0.0, 0.05, 0.2])
+def test_a_session_stopped_while_it_connects_leaves_no_thread_behind(cluster, after):
+    seed(cluster)
+    before = set(threading.enumerate())
+    s = ClusterSession(load_connection(cluster.kubeconfig), namespaces=["default"])
+    s.start(Sink())
+    time.sleep(after)  # stop at different moments of the start: connecting, listing, watching
+    s.stop()
+    time.sleep(0.3)  # long enough for a start that ignored the stop to show its threads
+    leftover = [t for t in set(threading.enumerate()) - before if t.is_alive() and t.name.startswith("kubeknobs")]
+    assert leftover == []
+
+
 def test_read_only_user_sees_everything_and_changes_nothing(cluster):
     seed(cluster)
     sink = Sink()

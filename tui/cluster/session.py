@@ -86,24 +86,30 @@ class ClusterSession:
         except Exception as exc:  # noqa: BLE001 - any failure here is shown as the session's state
             self._set_state(ConnectionState("failed", describe(exc)))
             return
-        self._batcher.start()
-        for ns in self.namespace_filter or [None]:
-            for plural in self.kinds:
-                informer = Informer(api, RESOURCES[plural], namespace=ns, batcher=self._batcher,
-                                    on_state=self._on_informer_state, on_synced=self._on_synced,
-                                    transform=SLIM.get(plural), keep_objects=plural not in HANDED_ON)
-                self._informers[(plural, ns)] = informer
-        # The table needs only the controllers: their lists and rows go first, alone, before the big pod and
-        # event lists compete with them for the interpreter.
-        first = [i for i in self._informers.values() if i.resource.plural in WORKLOAD_PLURALS]
-        for informer in first:
-            informer.start()
+        # Under the lock `stop` takes its list of informers with: a session stopped while it was still
+        # connecting starts nothing, and one stopped later stops every informer it started.
+        with self._lock:
+            if self._stop.is_set():
+                return
+            self._batcher.start()
+            for ns in self.namespace_filter or [None]:
+                for plural in self.kinds:
+                    informer = Informer(api, RESOURCES[plural], namespace=ns, batcher=self._batcher,
+                                        on_state=self._on_informer_state, on_synced=self._on_synced,
+                                        transform=SLIM.get(plural), keep_objects=plural not in HANDED_ON)
+                    self._informers[(plural, ns)] = informer
+            # The table needs only the controllers: their lists and rows go first, alone, before the big pod
+            # and event lists compete with them for the interpreter.
+            first = [i for i in self._informers.values() if i.resource.plural in WORKLOAD_PLURALS]
+            for informer in first:
+                informer.start()
         deadline = time.monotonic() + FIRST_LISTS_WAIT
         while not self._stop.is_set() and time.monotonic() < deadline and not self._first_rows_out(first):
             self._stop.wait(0.02)
-        for informer in self._informers.values():
-            if informer not in first and not self._stop.is_set():
-                informer.start()
+        with self._lock:
+            for informer in self._informers.values():
+                if informer not in first and not self._stop.is_set():
+                    informer.start()
         while not self._stop.wait(0.5):
             self._emit(self.correlator.tick())
             self.reloads.retire()
@@ -117,7 +123,8 @@ class ClusterSession:
         """Ends every thread of the session within about two seconds."""
         self._stop.set()
         deadline = time.monotonic() + 2.0
-        informers = list(self._informers.values())
+        with self._lock:
+            informers = list(self._informers.values())
         for informer in informers:
             informer.signal_stop()
         with self._lock:
