@@ -94,6 +94,11 @@ class ContainerProcess:
         except TimeoutError:
             for reader in self._readers:
                 reader.cancel()
+        # asyncio leaves a finished child's transport to be closed when it is collected, perhaps after its
+        # loop has closed: close it here, on the loop that owns it.
+        transport = getattr(self.proc, "_transport", None)
+        if transport is not None:
+            transport.close()
         self.exit_code = code
         return code
 
