@@ -12,12 +12,25 @@ from textual.widgets.option_list import Option
 from tui.widgets.safe_text import cluster_text
 
 ALL = "\x00all"
+PICKER_KEYS = [
+    Binding("escape", "cancel", "Cancel", id="picker.cancel"),
+    Binding("j", "move(1)", "Down", show=False, id="picker.down"),  # as in every list of the app
+    Binding("k", "move(-1)", "Up", show=False, id="picker.up"),
+]
 
 
-class NamespacePicker(ModalScreen[list[str] | None]):
+class PickerKeys:
+    """j and k move through the choices, as they do in the tables."""
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        options.action_cursor_down() if step > 0 else options.action_cursor_up()
+
+
+class NamespacePicker(PickerKeys, ModalScreen[list[str] | None]):
     """Dismisses with [namespace], [] for all namespaces, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
+    BINDINGS = PICKER_KEYS
 
     def __init__(self, namespaces: list[str], current: list[str] | None) -> None:
         super().__init__()
@@ -43,8 +56,8 @@ class NamespacePicker(ModalScreen[list[str] | None]):
         self.dismiss(None)
 
 
-class ContextPicker(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
+class ContextPicker(PickerKeys, ModalScreen[str | None]):
+    BINDINGS = PICKER_KEYS
 
     def __init__(self, contexts: list[str], current: str | None) -> None:
         super().__init__()
