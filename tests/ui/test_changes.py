@@ -108,7 +108,9 @@ async def test_namespace_picker_and_palette_switch_namespaces(kubernaut, make_ap
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(app.screen, NamespacePicker), what="the namespace picker")
         options = app.screen.query_one("OptionList")
-        await pilot.press("j", "j", "j", "k")  # all namespaces, default, kube-system, kubernaut-system
+        await pilot.press("G")
+        assert options.highlighted == options.option_count - 1
+        await pilot.press("g", "j", "j", "j", "k")  # all namespaces, default, kube-system, kubernaut-system
         assert options.get_option_at_index(options.highlighted).id == "kube-system"
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.synced and table.total_count == 1, what="kube-system only")

@@ -16,15 +16,21 @@ PICKER_KEYS = [
     Binding("escape", "cancel", "Cancel", id="picker.cancel"),
     Binding("j", "move(1)", "Down", show=False, id="picker.down"),  # as in every list of the app
     Binding("k", "move(-1)", "Up", show=False, id="picker.up"),
+    Binding("g", "edge(0)", "First", show=False, id="picker.first"),
+    Binding("G", "edge(1)", "Last", show=False, id="picker.last"),
 ]
 
 
 class PickerKeys:
-    """j and k move through the choices, as they do in the tables."""
+    """j, k, g and G move through the choices, as they do in the tables."""
 
     def action_move(self, step: int) -> None:
         options = self.query_one(OptionList)
         options.action_cursor_down() if step > 0 else options.action_cursor_up()
+
+    def action_edge(self, last: int) -> None:
+        options = self.query_one(OptionList)
+        options.action_last() if last else options.action_first()
 
 
 class NamespacePicker(PickerKeys, ModalScreen[list[str] | None]):
