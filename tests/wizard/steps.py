@@ -56,13 +56,21 @@ def review_shown(screen) -> bool:
 
 
 async def review(pilot, screen) -> None:
-    await click_button(pilot, "#to-review")
     try:
+        await click_button(pilot, "#to-review")
         await wait_for(pilot, lambda: screen.flow.step == Step.REVIEW and review_shown(screen), what="the dry run",
                        timeout=60)
-    except AssertionError as exc:  # say where it stood: the step, the verdict, what the screen shows
-        raise AssertionError(f"{exc}: step {screen.flow.step}, dry run {screen.flow.dry_run_result!r}, "
-                             f"problem {screen.query_one('#edit-problem').content!s}") from None
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}: {where_it_stood(pilot, screen)}") from None
+
+
+def where_it_stood(pilot, screen) -> str:
+    """The wizard's state when a wait timed out: the screen on top, the step, the input and its verdict."""
+    flow = screen.flow
+    base = [line.strip() for line in (getattr(flow.base, "text", "") or "").splitlines() if "level" in line]
+    return (f"top screen {pilot.app.screen!r}, step {flow.step}, checked {screen.checked_input!r}, "
+            f"to-review disabled {screen.query_one('#to-review').disabled}, "
+            f"problem {screen.query_one('#edit-problem').content!s}, base {base}, dry run {flow.dry_run_result!r}")
 
 
 def configmap_value(cluster, name: str, key: str) -> str:
