@@ -47,6 +47,7 @@ async def type_value(pilot, screen, value: str) -> None:
         editor.value = value
     # the screen checks what was typed as its change message arrives: wait for that verdict
     await wait_for(pilot, lambda: getattr(screen, "checked_input", None) == value, what="the value checked")
+    assert screen.flow.step == Step.EDIT, f"left the edit step: {where_it_stood(pilot, screen)}"
 
 
 def review_shown(screen) -> bool:

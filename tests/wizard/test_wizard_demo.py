@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.kube import kubectl
+from tests.kube import kubectl, wait_pods_ready
 from tests.ui.harness import SIZE, click_button, wait_for
 from tests.wizard.steps import (
     NS,
@@ -52,12 +52,15 @@ async def confirm(app, pilot) -> str:
     return question
 
 
-async def test_logging_level_applies_live_on_every_replica_without_restart(demo, make_app, state_dir):
+async def test_logging_level_applies_live_on_every_replica_without_restart(fresh_demo, make_app, state_dir):
+    demo = fresh_demo  # a cluster of its own: a rerun of this test starts from the scenario again
+    wait_pods_ready(demo, NS, "app.kubernetes.io/instance=kubernaut")
     before = {p["metadata"]["name"]: p["status"]["containerStatuses"][0]["restartCount"]
               for p in pods(demo, "workflowexecution")}
     app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_wizard(app, pilot, WE, lambda s: s.key_path == "logging.level")
+        assert screen.setting.value == "INFO", f"the scenario's level is INFO, the dashboard read {screen.setting!r}"
         assert "reloads it live" in screen.flow.plan.summary
         await type_value(pilot, screen, "DEBUG")
         await review(pilot, screen)
