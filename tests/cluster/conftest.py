@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import threading
 
@@ -90,3 +91,34 @@ class Sink:
 def ready(pod):
     conditions = (pod.get("status") or {}).get("conditions") or []
     return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
+
+
+@contextlib.contextmanager
+def kubernaut_cluster(tmp_path_factory, name: str, **kw):
+    """The kubernaut demo in a work directory of its own, stopped on the way out."""
+    from tui.localcluster import LocalCluster
+
+    workdir = tmp_path_factory.mktemp(name)
+    cluster = LocalCluster("kubernaut", sync_delay=1, seed=1, workdir=str(workdir / "cluster"), **kw)
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@contextlib.contextmanager
+def ready_session(demo, namespace: str, key: tuple, replicas: int, *, timeout: float):
+    """A synced session on `namespace` once `key` has `replicas` ready pods; (session, sink)."""
+    from tui.cluster.session import ClusterSession
+
+    sink = Sink()
+    s = ClusterSession(load_connection(demo.kubeconfig), namespaces=[namespace], sync_delay=1, margin=8)
+    s.start(sink)
+    try:
+        assert sink.is_synced.wait(30)
+        wait_for(lambda: len(s.pods_of(key)) == replicas and all(ready(p) for p in s.pods_of(key)),
+                 timeout=timeout)
+        yield s, sink
+    finally:
+        s.stop()

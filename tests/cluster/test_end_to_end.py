@@ -10,9 +10,7 @@ import json
 
 import pytest
 
-from tests.cluster.conftest import Sink, kubectl, ready, wait_for
-from tui.cluster.connect import load_connection
-from tui.cluster.session import ClusterSession
+from tests.cluster.conftest import kubectl, kubernaut_cluster, ready_session, wait_for
 from tui.model.events import ConfigMapChanged, CrashLoop, ReloadEvent, RolloutProgress
 
 pytestmark = pytest.mark.slow
@@ -25,29 +23,15 @@ CM, KEY = "workflowexecution-config", "workflowexecution.yaml"
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from tui.localcluster import LocalCluster
-
-    workdir = tmp_path_factory.mktemp("kubernaut")
-    cluster = LocalCluster("kubernaut", sync_delay=1, time_scale=0.1, seed=1, workdir=str(workdir / "cluster"))
-    cluster.start()
-    try:
+    with kubernaut_cluster(tmp_path_factory, "kubernaut", time_scale=0.1) as cluster:
         yield cluster
-    finally:
-        cluster.stop()
 
 
 @pytest.fixture
 def session(demo, tmp_path, monkeypatch):
     monkeypatch.setenv("KUBEKNOBS_STATE_DIR", str(tmp_path / "state"))
-    sink = Sink()
-    s = ClusterSession(load_connection(demo.kubeconfig), namespaces=[NS], sync_delay=1, margin=8)
-    s.start(sink)
-    try:
-        assert sink.is_synced.wait(30)
-        wait_for(lambda: len(s.pods_of(WE)) == 2 and all(ready(p) for p in s.pods_of(WE)), timeout=30)
-        yield s, sink
-    finally:
-        s.stop()
+    with ready_session(demo, NS, WE, 2, timeout=30) as pair:
+        yield pair
 
 
 def _edit(s, sink, key_path, value):

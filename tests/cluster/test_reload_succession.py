@@ -13,10 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.cluster.conftest import Sink, ready, wait_for
-from tui.cluster.connect import load_connection
+from tests.cluster.conftest import kubernaut_cluster, ready_session, wait_for
 from tui.cluster.reload import ReloadCorrelator, ReloadTarget, match_line, quiet_reason, sha256_text
-from tui.cluster.session import ClusterSession
 from tui.model.events import ConfigMapChanged, ReloadEvent, ReloadStale, ReloadSuperseded
 
 NS = "kubernaut-system"
@@ -26,29 +24,15 @@ CM, KEY = "gateway-config", "config.yaml"
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from tui.localcluster import LocalCluster
-
-    workdir = tmp_path_factory.mktemp("kubernaut-succession")
-    cluster = LocalCluster("kubernaut", sync_delay=1, seed=1, workdir=str(workdir / "cluster"))
-    cluster.start()
-    try:
+    with kubernaut_cluster(tmp_path_factory, "kubernaut-succession") as cluster:
         yield cluster
-    finally:
-        cluster.stop()
 
 
 @pytest.fixture
 def session(demo, tmp_path, monkeypatch):
     monkeypatch.setenv("KUBEKNOBS_STATE_DIR", str(tmp_path / "state"))
-    sink = Sink()
-    s = ClusterSession(load_connection(demo.kubeconfig), namespaces=[NS], sync_delay=1, margin=8)
-    s.start(sink)
-    try:
-        assert sink.is_synced.wait(30)
-        wait_for(lambda: len(s.pods_of(GATEWAY)) == 3 and all(ready(p) for p in s.pods_of(GATEWAY)), timeout=60)
-        yield s, sink
-    finally:
-        s.stop()
+    with ready_session(demo, NS, GATEWAY, 3, timeout=60) as pair:
+        yield pair
 
 
 def _write(s, sink, key_path: str, value: str) -> ConfigMapChanged:

@@ -318,18 +318,16 @@ class Actions:
 
     def rollback(self, workload: tuple[str, str, str]) -> ActionResult:
         """Back to the previous revision, as `kubectl rollout undo` does."""
-        kind, ns, name = workload
-        res = BY_KIND[kind]
-        blocked = self._guard("patch", res.plural, ns)
-        if blocked:
-            return blocked
-        try:
-            obj = self.api.request("GET", res.item(ns, name))
+        obj = self._read_to_patch(workload)
+        if isinstance(obj, ActionResult):
+            return obj
+        kind, ns, _name = workload
+        try:  # the revisions are read too
             if kind == "Deployment":
                 return self._undo_deployment(obj)
             return self._undo_from_revisions(obj, kind)
         except (ApiError, TransportError) as exc:
-            return self._failure(exc, "get", res.plural, ns)
+            return self._failure(exc, "get", BY_KIND[kind].plural, ns)
 
     def _owned(self, plural: str, obj: dict) -> list[dict]:
         meta = obj["metadata"]
