@@ -32,14 +32,23 @@ class ClusterProcess:
         self.server = ""
 
     def start(self, timeout: float = 900.0) -> ClusterProcess:
-        cmd = [sys.executable, "-m", "tui.cli", "demo-cluster", "--scenario", self.scenario,
-               "--kubeconfig", str(self.kubeconfig)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "tui.cli",
+            "demo-cluster",
+            "--scenario",
+            self.scenario,
+            "--kubeconfig",
+            str(self.kubeconfig),
+        ]
         if self.sync_delay is not None:
             cmd += ["--sync-delay", str(self.sync_delay)]
         started = time.monotonic()
         # Its own process group, so that stopping it also ends any container process it runs.
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True
+        )
         ready = threading.Event()
         lines: list[str] = []
 
@@ -98,8 +107,9 @@ class RawApi:
         user = next(u for u in config["users"] if u["name"].endswith("admin"))["user"]
         self.host, port = cluster["server"].split("://", 1)[1].rsplit(":", 1)
         self.port = int(port)
-        self.context = ssl.create_default_context(cadata=base64.b64decode(
-            cluster["certificate-authority-data"]).decode())
+        self.context = ssl.create_default_context(
+            cadata=base64.b64decode(cluster["certificate-authority-data"]).decode()
+        )
         self.token = user["token"]
         self.conn: http.client.HTTPSConnection | None = None
 
@@ -108,8 +118,15 @@ class RawApi:
             self.conn = http.client.HTTPSConnection(self.host, self.port, context=self.context, timeout=120)
         return self.conn
 
-    def request(self, method: str, path: str, body: dict | None = None, *, accept: str = "application/json",
-                content_type: str = "application/json") -> tuple[int, bytes]:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: dict | None = None,
+        *,
+        accept: str = "application/json",
+        content_type: str = "application/json",
+    ) -> tuple[int, bytes]:
         headers = {"Authorization": f"Bearer {self.token}", "Accept": accept}
         data = None
         if body is not None:

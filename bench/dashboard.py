@@ -21,14 +21,33 @@ class DashboardProcess:
 
     def start(self) -> DashboardProcess:
         read_fd, write_fd = os.pipe()
-        env = {**os.environ, "XDG_CONFIG_HOME": str(Path(self.kubeconfig).parent / "xdg-config"),
-               "XDG_STATE_HOME": str(Path(self.kubeconfig).parent / "xdg-state")}
-        cmd = [sys.executable, "-m", "bench.driver", "--marks-fd", str(write_fd),
-               "--kubeconfig", str(self.kubeconfig), "--expect", str(self.expect)]
+        env = {
+            **os.environ,
+            "XDG_CONFIG_HOME": str(Path(self.kubeconfig).parent / "xdg-config"),
+            "XDG_STATE_HOME": str(Path(self.kubeconfig).parent / "xdg-state"),
+        }
+        cmd = [
+            sys.executable,
+            "-m",
+            "bench.driver",
+            "--marks-fd",
+            str(write_fd),
+            "--kubeconfig",
+            str(self.kubeconfig),
+            "--expect",
+            str(self.expect),
+        ]
         self.spawned_at = time.monotonic()
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, pass_fds=(write_fd,), text=True,
-                                     cwd=Path(__file__).resolve().parent.parent, env=env)
+        self.proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            pass_fds=(write_fd,),
+            text=True,
+            cwd=Path(__file__).resolve().parent.parent,
+            env=env,
+        )
         os.close(write_fd)
         threading.Thread(target=self._read, args=(read_fd,), daemon=True, name="bench-marks").start()
         return self

@@ -32,8 +32,11 @@ def bench_session_class():
     class BenchSession(ClusterSession):
         def _on_items(self, items: list) -> None:
             super()._on_items(items)
-            applied = [[d.resource, d.key[0], d.key[1], rv_of(d.obj)] for d in items
-                       if isinstance(d, Delta) and d.type != "deleted" and d.resource in ("configmaps", "pods")]
+            applied = [
+                [d.resource, d.key[0], d.key[1], rv_of(d.obj)]
+                for d in items
+                if isinstance(d, Delta) and d.type != "deleted" and d.resource in ("configmaps", "pods")
+            ]
             if applied:
                 mark("model", items=applied)
 
@@ -131,8 +134,9 @@ class GcPauses:
 
 
 async def drive(args) -> None:
-    app = bench_app(args.expect)(kubeconfig=args.kubeconfig, context=args.context, namespaces=[],
-                                 watch_themes=False, live_events=True)
+    app = bench_app(args.expect)(
+        kubeconfig=args.kubeconfig, context=args.context, namespaces=[], watch_themes=False, live_events=True
+    )
     loop = asyncio.get_running_loop()
     async with app.run_test(headless=True, size=(args.width, args.height)) as pilot:
         while True:

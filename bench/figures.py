@@ -22,8 +22,15 @@ class Figure:
         if not self.values:
             return [self.name, self.size, "-", "-", "-", "0", self.note]
         fmt = _fmt(self.unit)
-        return [self.name, self.size, fmt(self.median), fmt(min(self.values)), fmt(max(self.values)),
-                str(len(self.values)), self.note]
+        return [
+            self.name,
+            self.size,
+            fmt(self.median),
+            fmt(min(self.values)),
+            fmt(max(self.values)),
+            str(len(self.values)),
+            self.note,
+        ]
 
 
 def _fmt(unit: str):

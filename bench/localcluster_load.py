@@ -31,8 +31,11 @@ import yaml
 
 def start_cluster(workdir: str) -> tuple[subprocess.Popen, dict]:
     kubeconfig = os.path.join(workdir, "kubeconfig")
-    process = subprocess.Popen([sys.executable, "-m", "tui", "demo-cluster", "--kubeconfig", kubeconfig],
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui", "demo-cluster", "--kubeconfig", kubeconfig],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     line = process.stdout.readline()
     if not line.startswith("ready:"):
         process.kill()
@@ -40,8 +43,12 @@ def start_cluster(workdir: str) -> tuple[subprocess.Popen, dict]:
     with open(kubeconfig) as fh:
         config = yaml.safe_load(fh)
     cluster = config["clusters"][0]["cluster"]
-    return process, {"kubeconfig": kubeconfig, "server": cluster["server"], "token": config["users"][0]["user"]["token"],
-                     "ca": base64.b64decode(cluster["certificate-authority-data"]).decode()}
+    return process, {
+        "kubeconfig": kubeconfig,
+        "server": cluster["server"],
+        "token": config["users"][0]["user"]["token"],
+        "ca": base64.b64decode(cluster["certificate-authority-data"]).decode(),
+    }
 
 
 async def create_configmaps(session, server, count: int, prefix: str, parallel: int = 32) -> None:
@@ -50,8 +57,10 @@ async def create_configmaps(session, server, count: int, prefix: str, parallel: 
 
     async def worker():
         for i in names:
-            body = {"metadata": {"name": f"{prefix}-{i:05d}", "labels": {"bench": prefix}},
-                    "data": {"config.yaml": f"logging:\n  level: info\nindex: {i}\n"}}
+            body = {
+                "metadata": {"name": f"{prefix}-{i:05d}", "labels": {"bench": prefix}},
+                "data": {"config.yaml": f"logging:\n  level: info\nindex: {i}\n"},
+            }
             async with session.post(url, json=body) as response:
                 if response.status != 201:
                     raise SystemExit(f"create failed: {response.status} {await response.text()}")
@@ -86,18 +95,21 @@ async def watch_fanout(session, server, count: int, writes: int = 5) -> dict:
     rounds = []
     for n in range(1, writes + 1):
         start = time.perf_counter()
-        async with session.patch(f"{url}/watched", data=json.dumps({"data": {"n": str(n)}}),
-                                 headers={"Content-Type": "application/merge-patch+json"}) as response:
+        async with session.patch(
+            f"{url}/watched",
+            data=json.dumps({"data": {"n": str(n)}}),
+            headers={"Content-Type": "application/merge-patch+json"},
+        ) as response:
             assert response.status == 200, await response.text()
         while len(arrivals[n - 1]) < count:
             await asyncio.sleep(0.005)
         delays = sorted(t - start for t in arrivals[n - 1])
-        rounds.append({"median_ms": round(statistics.median(delays) * 1000, 1),
-                       "last_ms": round(delays[-1] * 1000, 1)})
+        rounds.append(
+            {"median_ms": round(statistics.median(delays) * 1000, 1), "last_ms": round(delays[-1] * 1000, 1)}
+        )
         await asyncio.sleep(0.2)
     await asyncio.wait_for(asyncio.gather(*tasks), 60)
-    return {"watches": count, "writes": rounds,
-            "worst_last_ms": max(r["last_ms"] for r in rounds)}
+    return {"watches": count, "writes": rounds, "worst_last_ms": max(r["last_ms"] for r in rounds)}
 
 
 async def list_time(session, server, count: int, rounds: int = 5) -> dict:
@@ -111,8 +123,12 @@ async def list_time(session, server, count: int, rounds: int = 5) -> dict:
         times.append(time.perf_counter() - start)
         size = len(body)
     items = len(json.loads(body)["items"])
-    return {"items": items, "bytes": size, "list_best_s": round(min(times), 3),
-            "list_median_s": round(statistics.median(times), 3)}
+    return {
+        "items": items,
+        "bytes": size,
+        "list_best_s": round(min(times), 3),
+        "list_median_s": round(statistics.median(times), 3),
+    }
 
 
 async def deployment_list_time(session, server, count: int, rounds: int = 3, parallel: int = 32) -> dict:
@@ -122,12 +138,27 @@ async def deployment_list_time(session, server, count: int, rounds: int = 3, par
 
     async def worker():
         for i in names:
-            body = {"metadata": {"name": f"app-{i:05d}", "labels": {"app": f"app-{i:05d}"}},
-                    # No replicas: the kubelet would start a real process for every pod.
-                    "spec": {"replicas": 0, "selector": {"matchLabels": {"app": f"app-{i:05d}"}},
-                             "template": {"metadata": {"labels": {"app": f"app-{i:05d}"}},
-                                          "spec": {"containers": [{"name": "app", "image": "app:1", "env": env,
-                                                                   "args": ["--config=/etc/app/config.yaml"]}]}}}}
+            body = {
+                "metadata": {"name": f"app-{i:05d}", "labels": {"app": f"app-{i:05d}"}},
+                # No replicas: the kubelet would start a real process for every pod.
+                "spec": {
+                    "replicas": 0,
+                    "selector": {"matchLabels": {"app": f"app-{i:05d}"}},
+                    "template": {
+                        "metadata": {"labels": {"app": f"app-{i:05d}"}},
+                        "spec": {
+                            "containers": [
+                                {
+                                    "name": "app",
+                                    "image": "app:1",
+                                    "env": env,
+                                    "args": ["--config=/etc/app/config.yaml"],
+                                }
+                            ]
+                        },
+                    },
+                },
+            }
             async with session.post(url, json=body) as response:
                 if response.status != 201:
                     raise SystemExit(f"create failed: {response.status} {await response.text()}")
@@ -147,10 +178,16 @@ def kubectl_list_time(cluster: dict, workdir: str, resource: str = "configmaps")
     if kubectl is None:
         return None
     env = {**os.environ, "KUBECACHEDIR": os.path.join(workdir, "cache")}
-    subprocess.run([kubectl, "--kubeconfig", cluster["kubeconfig"], "api-resources"], capture_output=True, env=env)
+    subprocess.run(
+        [kubectl, "--kubeconfig", cluster["kubeconfig"], "api-resources"], capture_output=True, env=env
+    )
     start = time.perf_counter()
-    subprocess.run([kubectl, "--kubeconfig", cluster["kubeconfig"], "get", resource, "-A", "-o", "json"],
-                   capture_output=True, env=env, check=True)
+    subprocess.run(
+        [kubectl, "--kubeconfig", cluster["kubeconfig"], "get", resource, "-A", "-o", "json"],
+        capture_output=True,
+        env=env,
+        check=True,
+    )
     return round(time.perf_counter() - start, 3)
 
 
@@ -165,10 +202,14 @@ async def main(args) -> None:
             results = {"watch_fanout": await watch_fanout(session, cluster["server"], args.watches)}
             results["list"] = await list_time(session, cluster["server"], args.configmaps)
             if args.deployments:
-                results["deployments"] = await deployment_list_time(session, cluster["server"], args.deployments)
+                results["deployments"] = await deployment_list_time(
+                    session, cluster["server"], args.deployments
+                )
         results["list"]["kubectl_get_o_json_s"] = kubectl_list_time(cluster, workdir)
         if args.deployments:
-            results["deployments"]["kubectl_get_o_json_s"] = kubectl_list_time(cluster, workdir, "deployments")
+            results["deployments"]["kubectl_get_o_json_s"] = kubectl_list_time(
+                cluster, workdir, "deployments"
+            )
         print(json.dumps(results, indent=2))
     finally:
         process.send_signal(signal.SIGTERM)
@@ -183,8 +224,12 @@ def _exit_on_sigterm(*_):
 
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--watches", type=int, default=1000)
     parser.add_argument("--configmaps", type=int, default=10000)
-    parser.add_argument("--deployments", type=int, default=0, help="also list this many Deployments (0: skip)")
+    parser.add_argument(
+        "--deployments", type=int, default=0, help="also list this many Deployments (0: skip)"
+    )
     asyncio.run(main(parser.parse_args()))

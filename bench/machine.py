@@ -36,12 +36,15 @@ def _memory_gb() -> float:
 
 def _kubectl_version() -> str:
     try:
-        out = subprocess.run(["kubectl", "version", "--client", "-o", "yaml"], capture_output=True, text=True,
-                             timeout=30).stdout
+        out = subprocess.run(
+            ["kubectl", "version", "--client", "-o", "yaml"], capture_output=True, text=True, timeout=30
+        ).stdout
     except (OSError, subprocess.TimeoutExpired):
         return "unknown"
-    return next((line.split(":", 1)[1].strip() for line in out.splitlines()
-                 if line.strip().startswith("gitVersion")), "unknown")
+    return next(
+        (line.split(":", 1)[1].strip() for line in out.splitlines() if line.strip().startswith("gitVersion")),
+        "unknown",
+    )
 
 
 def describe() -> list[str]:
@@ -64,22 +67,24 @@ def describe() -> list[str]:
 
 def write_results(path: Path, mode: str, figures: list[Figure], seconds: float) -> None:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    text = "\n".join([
-        "# kubeknobs benchmark results",
-        "",
-        f"`python -m bench{'' if mode == 'full' else ' --' + mode}`, {when}, {seconds:.0f} s in all.",
-        "",
-        "## Machine",
-        "",
-        *describe(),
-        "",
-        "## Figures",
-        "",
-        "Median of the runs after a warm-up, with min and max. Times run from process start (the",
-        "harness's clock just before spawning) to the mark; `server:` rows are the same paged requests",
-        "kubectl makes, read to the last byte by a bare HTTP client and not parsed.",
-        "",
-        markdown(figures),
-        "",
-    ])
+    text = "\n".join(
+        [
+            "# kubeknobs benchmark results",
+            "",
+            f"`python -m bench{'' if mode == 'full' else ' --' + mode}`, {when}, {seconds:.0f} s in all.",
+            "",
+            "## Machine",
+            "",
+            *describe(),
+            "",
+            "## Figures",
+            "",
+            "Median of the runs after a warm-up, with min and max. Times run from process start (the",
+            "harness's clock just before spawning) to the mark; `server:` rows are the same paged requests",
+            "kubectl makes, read to the last byte by a bare HTTP client and not parsed.",
+            "",
+            markdown(figures),
+            "",
+        ]
+    )
     path.write_text(text)

@@ -56,8 +56,13 @@ def _informer(kubeconfig: str, plural: str):
     from tui.cluster.slim import HANDED_ON, SLIM
 
     api = open_api(load_connection(kubeconfig, CONTEXT))
-    return Informer(api, RESOURCES[plural], batcher=_Discard(), transform=SLIM.get(plural),
-                    keep_objects=plural not in HANDED_ON)
+    return Informer(
+        api,
+        RESOURCES[plural],
+        batcher=_Discard(),
+        transform=SLIM.get(plural),
+        keep_objects=plural not in HANDED_ON,
+    )
 
 
 def measure_kind(kubeconfig: str, plural: str, traced: bool) -> dict:
@@ -80,8 +85,12 @@ def measure_kind(kubeconfig: str, plural: str, traced: bool) -> dict:
         tracemalloc.stop()
         out.update(kept_mb=round(kept / 2**20, 1), transient_peak_mb=round(peak / 2**20, 1))
     else:
-        out.update(rss_before_mb=round(before_rss, 1), rss_after_mb=round(_rss_now_mb(), 1),
-                   rss_peak_mb=round(_rss_peak_mb(), 1), rss_peak_before_mb=round(before_peak, 1))
+        out.update(
+            rss_before_mb=round(before_rss, 1),
+            rss_after_mb=round(_rss_now_mb(), 1),
+            rss_peak_mb=round(_rss_peak_mb(), 1),
+            rss_peak_before_mb=round(before_peak, 1),
+        )
     informer.api.close()
     return out
 
@@ -131,17 +140,24 @@ def measure_session(kubeconfig: str, timeout: float) -> dict:
         summaries_done = lambda: all(r.summary != "…" for r in sink.rows.values())  # noqa: E731
         while not summaries_done() and time.monotonic() - started < timeout:
             time.sleep(0.1)
-        return {"kind": "session", "workloads": len(sink.rows), "events_handed_over": sink.events_seen,
-                "synced_s": round(synced, 2), "rss_baseline_mb": round(baseline, 1),
-                "rss_after_mb": round(_rss_now_mb(), 1), "rss_peak_mb": round(_rss_peak_mb(), 1)}
+        return {
+            "kind": "session",
+            "workloads": len(sink.rows),
+            "events_handed_over": sink.events_seen,
+            "synced_s": round(synced, 2),
+            "rss_baseline_mb": round(baseline, 1),
+            "rss_after_mb": round(_rss_now_mb(), 1),
+            "rss_peak_mb": round(_rss_peak_mb(), 1),
+        }
     finally:
         session.stop()
 
 
 def _child(args: list[str], timeout: float) -> dict:
     cmd = [sys.executable, "-m", "bench.memory", *args]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                         cwd=Path(__file__).resolve().parent.parent)
+    out = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=timeout, cwd=Path(__file__).resolve().parent.parent
+    )
     if out.returncode != 0:
         return {"kind": args[1], "error": (out.stderr or out.stdout).strip()[-300:]}
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -166,32 +182,47 @@ def _line(row: dict) -> str:
     if "error" in row:
         return f"{row['kind']:<12} failed: {row['error']}"
     if row["kind"] == "session":
-        return (f"{'session':<12} {row['workloads']} workloads, {row['events_handed_over']} events handed over, "
-                f"synced in {row['synced_s']} s; RSS {row['rss_baseline_mb']} MB at start, "
-                f"{row['rss_after_mb']} MB after, peak {row['rss_peak_mb']} MB")
-    return (f"{row['kind']:<12} {row['objects']:>6} objects: kept {row.get('kept_mb', '?')} MB "
-            f"(tracemalloc, transient peak {row.get('transient_peak_mb', '?')} MB); RSS "
-            f"{row['rss_before_mb']} -> {row['rss_after_mb']} MB, peak {row['rss_peak_mb']} MB "
-            f"({row['rss_peak_before_mb']} MB before the list)")
+        return (
+            f"{'session':<12} {row['workloads']} workloads, {row['events_handed_over']} events handed over, "
+            f"synced in {row['synced_s']} s; RSS {row['rss_baseline_mb']} MB at start, "
+            f"{row['rss_after_mb']} MB after, peak {row['rss_peak_mb']} MB"
+        )
+    return (
+        f"{row['kind']:<12} {row['objects']:>6} objects: kept {row.get('kept_mb', '?')} MB "
+        f"(tracemalloc, transient peak {row.get('transient_peak_mb', '?')} MB); RSS "
+        f"{row['rss_before_mb']} -> {row['rss_after_mb']} MB, peak {row['rss_peak_mb']} MB "
+        f"({row['rss_peak_before_mb']} MB before the list)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.memory", description=__doc__.splitlines()[0])
     where = parser.add_mutually_exclusive_group(required=True)
-    where.add_argument("--scenario", help="start `kubeknobs demo-cluster --scenario` (e.g. scale:2000) for the run")
+    where.add_argument(
+        "--scenario", help="start `kubeknobs demo-cluster --scenario` (e.g. scale:2000) for the run"
+    )
     where.add_argument("--kubeconfig", help="a running cluster's kubeconfig (context kubeknobs-demo)")
-    parser.add_argument("--replicas", type=int, default=0,
-                        help="scale every Deployment to this many phantom pods first (0: the scenario's own)")
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=0,
+        help="scale every Deployment to this many phantom pods first (0: the scenario's own)",
+    )
     parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated kinds to list")
     parser.add_argument("--no-session", action="store_true", help="skip the whole-session run")
-    parser.add_argument("--timeout", type=float, default=300.0, help="seconds each measuring process may take")
+    parser.add_argument(
+        "--timeout", type=float, default=300.0, help="seconds each measuring process may take"
+    )
     parser.add_argument("--json", action="store_true", help="print the rows as JSON")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--traced", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        row = measure_session(args.kubeconfig, args.timeout) if args.child == "session" else \
-            measure_kind(args.kubeconfig, args.child, args.traced)
+        row = (
+            measure_session(args.kubeconfig, args.timeout)
+            if args.child == "session"
+            else measure_kind(args.kubeconfig, args.child, args.traced)
+        )
         print(json.dumps(row))
         return 0
     kinds = tuple(k for k in args.kinds.split(",") if k)
@@ -207,8 +238,15 @@ def main(argv: list[str] | None = None) -> int:
 
                 api = RawApi(cluster.kubeconfig)
                 scale_deployments(api, args.replicas)
-                count = int(api.json("GET", "/apis/apps/v1/deployments?limit=1")["metadata"]
-                            .get("remainingItemCount") or 0) + 1
+                count = (
+                    int(
+                        api.json("GET", "/apis/apps/v1/deployments?limit=1")["metadata"].get(
+                            "remainingItemCount"
+                        )
+                        or 0
+                    )
+                    + 1
+                )
                 wait_settled(api, count * args.replicas, timeout=max(120, count * 0.2))
                 api.close()
             rows = report(str(cluster.kubeconfig), kinds, not args.no_session, args.timeout)

@@ -10,14 +10,20 @@ from urllib.parse import quote
 
 from bench.cluster import RawApi
 
-TABLE_ACCEPT = ("application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,"
-                "application/json")
+TABLE_ACCEPT = (
+    "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,"
+    "application/json"
+)
 
 
 def kubectl_seconds(kubeconfig: Path, *args: str) -> float:
     started = time.monotonic()
-    done = subprocess.run(["kubectl", "--kubeconfig", str(kubeconfig), *args], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, timeout=600)
+    done = subprocess.run(
+        ["kubectl", "--kubeconfig", str(kubeconfig), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        timeout=600,
+    )
     if done.returncode:
         raise RuntimeError(f"kubectl {' '.join(args)} failed: {done.stderr.decode()[-300:]}")
     return time.monotonic() - started
@@ -45,4 +51,4 @@ def _continue_token(text: str) -> str:
     if at < 0:
         return ""
     end = text.find('"', at + len(marker))
-    return json.loads(f'"{text[at + len(marker):end]}"') if end > 0 else ""
+    return json.loads(f'"{text[at + len(marker) : end]}"') if end > 0 else ""

@@ -15,10 +15,17 @@ LEVELS = ("DEBUG", "INFO")
 
 
 def _ready_pods(api: RawApi) -> int:
-    pods = api.json("GET", f"/api/v1/namespaces/{NAMESPACE}/pods?labelSelector=app.kubernetes.io%2Fname%3D{DEPLOYMENT}")
-    return sum(1 for p in pods["items"]
-               if any(c.get("type") == "Ready" and c.get("status") == "True"
-                      for c in (p.get("status") or {}).get("conditions") or []))
+    pods = api.json(
+        "GET", f"/api/v1/namespaces/{NAMESPACE}/pods?labelSelector=app.kubernetes.io%2Fname%3D{DEPLOYMENT}"
+    )
+    return sum(
+        1
+        for p in pods["items"]
+        if any(
+            c.get("type") == "Ready" and c.get("status") == "True"
+            for c in (p.get("status") or {}).get("conditions") or []
+        )
+    )
 
 
 def _wait(predicate, timeout: float, what: str):
@@ -32,13 +39,18 @@ def _wait(predicate, timeout: float, what: str):
 
 
 def measure_reload(runs: int, log, workdir: str | None = None) -> Figure:
-    figure = Figure("reload: write to 'applied' on 3 pods, minus sync delay", "kubernaut", note=(
-        f"sync delay {SYNC_DELAY:g} s, each pod syncs after 70-100 % of it"))
+    figure = Figure(
+        "reload: write to 'applied' on 3 pods, minus sync delay",
+        "kubernaut",
+        note=(f"sync delay {SYNC_DELAY:g} s, each pod syncs after 70-100 % of it"),
+    )
     with ClusterProcess("kubernaut", sync_delay=SYNC_DELAY, workdir=workdir) as cluster:
         api = RawApi(cluster.kubeconfig)
         _wait(lambda: _ready_pods(api) >= 3, 120, "3 ready gateway pods")
-        workloads = sum(len(api.json("GET", f"/apis/apps/v1/{p}")["items"])
-                        for p in ("deployments", "statefulsets", "daemonsets"))
+        workloads = sum(
+            len(api.json("GET", f"/apis/apps/v1/{p}")["items"])
+            for p in ("deployments", "statefulsets", "daemonsets")
+        )
         missed = 0
         with DashboardProcess(cluster.kubeconfig, workloads) as dash:
             dash.wait_for("table", 120)
@@ -47,10 +59,19 @@ def measure_reload(runs: int, log, workdir: str | None = None) -> Figure:
                 cm = api.json("GET", f"/api/v1/namespaces/{NAMESPACE}/configmaps/{CONFIGMAP}")
                 text = cm["data"][KEY]
                 level = LEVELS[run % len(LEVELS)]
-                new = "\n".join(f"  level: {level}" if line.strip().startswith("level:") else line
-                                for line in text.splitlines()) + "\n"
-                written = api.json("PATCH", f"/api/v1/namespaces/{NAMESPACE}/configmaps/{CONFIGMAP}",
-                                   {"data": {KEY: new}}, content_type="application/merge-patch+json")
+                new = (
+                    "\n".join(
+                        f"  level: {level}" if line.strip().startswith("level:") else line
+                        for line in text.splitlines()
+                    )
+                    + "\n"
+                )
+                written = api.json(
+                    "PATCH",
+                    f"/api/v1/namespaces/{NAMESPACE}/configmaps/{CONFIGMAP}",
+                    {"data": {KEY: new}},
+                    content_type="application/merge-patch+json",
+                )
                 at = time.monotonic()
                 version = written["metadata"]["resourceVersion"]
 
@@ -58,7 +79,11 @@ def measure_reload(runs: int, log, workdir: str | None = None) -> Figure:
                     pods = {}
                     for mark in dash.all("reloads"):
                         for pod, outcome, configmap, matched in mark["items"]:
-                            if outcome == "applied" and configmap == CONFIGMAP and str(matched) == str(version):
+                            if (
+                                outcome == "applied"
+                                and configmap == CONFIGMAP
+                                and str(matched) == str(version)
+                            ):
                                 pods.setdefault(pod, mark["t"])
                     return pods if len(pods) >= 3 else None
 
@@ -70,7 +95,9 @@ def measure_reload(runs: int, log, workdir: str | None = None) -> Figure:
                     continue
                 seconds = max(pods.values()) - at - SYNC_DELAY
                 figure.values.append(seconds)
-                log(f"   run {run + 1}: all 3 pods shown applied {seconds + SYNC_DELAY:.2f} s after the write")
+                log(
+                    f"   run {run + 1}: all 3 pods shown applied {seconds + SYNC_DELAY:.2f} s after the write"
+                )
                 time.sleep(1)
         api.close()
     if missed:

@@ -40,12 +40,28 @@ class Plan:
 
 
 PLANS = {
-    "smoke": Plan(sizes=(20,), runs=1, warmup=0, storm_size=20, storm_seconds=1, storm_rate=50, reload_runs=1,
-                  storm_runs=1),
-    "quick": Plan(sizes=(100, 2000), runs=5, warmup=1, storm_size=2000, storm_seconds=3, storm_rate=1000,
-                  reload_runs=0),
-    "full": Plan(sizes=(100, 2000, 10000), runs=5, warmup=1, storm_size=10000, storm_seconds=10,
-                 storm_rate=1000, reload_runs=5),
+    "smoke": Plan(
+        sizes=(20,),
+        runs=1,
+        warmup=0,
+        storm_size=20,
+        storm_seconds=1,
+        storm_rate=50,
+        reload_runs=1,
+        storm_runs=1,
+    ),
+    "quick": Plan(
+        sizes=(100, 2000), runs=5, warmup=1, storm_size=2000, storm_seconds=3, storm_rate=1000, reload_runs=0
+    ),
+    "full": Plan(
+        sizes=(100, 2000, 10000),
+        runs=5,
+        warmup=1,
+        storm_size=10000,
+        storm_seconds=10,
+        storm_rate=1000,
+        reload_runs=5,
+    ),
 }
 
 
@@ -94,39 +110,69 @@ def measure_size(size: int, plan: Plan, figures: list[Figure], ratios: dict) -> 
         api = RawApi(cluster.kubeconfig)
         failed = scale_deployments(api, plan.replicas)
         settle = wait_settled(api, size * plan.replicas, timeout=max(120, size * 0.2))
-        figures.append(Figure("cluster: start to ready:", label, values=[cluster.startup_seconds],
-                              note=f"then {settle:.1f} s to {size * plan.replicas} pods"
-                                   + (f", {failed} scale writes failed" if failed else "")))
+        figures.append(
+            Figure(
+                "cluster: start to ready:",
+                label,
+                values=[cluster.startup_seconds],
+                note=f"then {settle:.1f} s to {size * plan.replicas} pods"
+                + (f", {failed} scale writes failed" if failed else ""),
+            )
+        )
         expect = workload_count(api)
         if not plan.runs:  # --storm-only
             _guarded("storm", figures, storm, cluster, api, expect, plan, figures)
             api.close()
             return
-        kubectl_table, kubectl_json, raw_table, raw_json = (Figure(n, label) for n in (
-            "kubectl get deploy -A", "kubectl get deploy -A -o json",
-            "server: table pages (raw GET)", "server: JSON pages (raw GET)"))
-        first, full, rss = (Figure("kubeknobs: first frame", label), Figure("kubeknobs: time to table", label),
-                            Figure("kubeknobs: peak RSS", label, unit="MB", note="after every list is in"))
+        kubectl_table, kubectl_json, raw_table, raw_json = (
+            Figure(n, label)
+            for n in (
+                "kubectl get deploy -A",
+                "kubectl get deploy -A -o json",
+                "server: table pages (raw GET)",
+                "server: JSON pages (raw GET)",
+            )
+        )
+        first, full, rss = (
+            Figure("kubeknobs: first frame", label),
+            Figure("kubeknobs: time to table", label),
+            Figure("kubeknobs: peak RSS", label, unit="MB", note="after every list is in"),
+        )
         for run in range(plan.warmup + plan.runs):
             keep = run >= plan.warmup
-            values = (kubectl_seconds(cluster.kubeconfig, "get", "deploy", "-A"),
-                      kubectl_seconds(cluster.kubeconfig, "get", "deploy", "-A", "-o", "json"),
-                      server_seconds(api, "/apis/apps/v1/deployments", accept=TABLE_ACCEPT),
-                      server_seconds(api, "/apis/apps/v1/deployments"))
+            values = (
+                kubectl_seconds(cluster.kubeconfig, "get", "deploy", "-A"),
+                kubectl_seconds(cluster.kubeconfig, "get", "deploy", "-A", "-o", "json"),
+                server_seconds(api, "/apis/apps/v1/deployments", accept=TABLE_ACCEPT),
+                server_seconds(api, "/apis/apps/v1/deployments"),
+            )
             app = cold_start(cluster.kubeconfig, expect, timeout=max(120, size * 0.05))
-            log(f"   run {run + 1}{'' if keep else ' (warm-up)'}: kubectl {values[0]:.2f}/{values[1]:.2f} s, "
+            log(
+                f"   run {run + 1}{'' if keep else ' (warm-up)'}: kubectl {values[0]:.2f}/{values[1]:.2f} s, "
                 f"server {values[2]:.2f}/{values[3]:.2f} s, kubeknobs first frame {app[0]:.2f} s, "
-                f"table {app[1]:.2f} s, {app[2]:.0f} MB")
+                f"table {app[1]:.2f} s, {app[2]:.0f} MB"
+            )
             if keep:
-                for fig, value in zip((kubectl_table, kubectl_json, raw_table, raw_json, first, full, rss),
-                                      values + app, strict=True):
+                for fig, value in zip(
+                    (kubectl_table, kubectl_json, raw_table, raw_json, first, full, rss),
+                    values + app,
+                    strict=True,
+                ):
                     fig.values.append(value)
         full.note = f"{expect} workloads"
         figures += [first, full, rss, kubectl_table, kubectl_json, raw_table, raw_json]
-        ratio_table = Figure("ratio: time-to-table / kubectl get", label, unit="x",
-                             values=[a / b for a, b in zip(full.values, kubectl_table.values, strict=True)])
-        ratio_json = Figure("ratio: time-to-table / kubectl get -o json", label, unit="x",
-                            values=[a / b for a, b in zip(full.values, kubectl_json.values, strict=True)])
+        ratio_table = Figure(
+            "ratio: time-to-table / kubectl get",
+            label,
+            unit="x",
+            values=[a / b for a, b in zip(full.values, kubectl_table.values, strict=True)],
+        )
+        ratio_json = Figure(
+            "ratio: time-to-table / kubectl get -o json",
+            label,
+            unit="x",
+            values=[a / b for a, b in zip(full.values, kubectl_json.values, strict=True)],
+        )
         figures += [ratio_table, ratio_json]
         ratios[size] = ratio_table.median  # paired per run: both sides saw the same load on a shared machine
         if size == plan.storm_size:
@@ -137,11 +183,20 @@ def measure_size(size: int, plan: Plan, figures: list[Figure], ratios: dict) -> 
 def storm(cluster: ClusterProcess, api: RawApi, expect: int, plan: Plan, figures: list[Figure]) -> None:
     label = f"{plan.storm_size}"
     runs = plan.warmup + plan.storm_runs
-    log(f"== storm on scale:{plan.storm_size}: {plan.storm_rate:.0f} writes/s for {plan.storm_seconds:.0f} s, "
-        f"{runs} times on one dashboard ({plan.warmup} warm-up)")
-    names = ("model lag p50", "model lag p99", "keypress to repaint p50", "keypress to repaint p99",
-             "garbage collector pauses, longest", "dropped model updates", "duplicated model updates",
-             "objects whose last write never reached the model")
+    log(
+        f"== storm on scale:{plan.storm_size}: {plan.storm_rate:.0f} writes/s for {plan.storm_seconds:.0f} s, "
+        f"{runs} times on one dashboard ({plan.warmup} warm-up)"
+    )
+    names = (
+        "model lag p50",
+        "model lag p99",
+        "keypress to repaint p50",
+        "keypress to repaint p99",
+        "garbage collector pauses, longest",
+        "dropped model updates",
+        "duplicated model updates",
+        "objects whose last write never reached the model",
+    )
     units = ("ms", "ms", "ms", "ms", "ms", "", "", "")
     kept = [Figure(f"storm: {n}", label, u) for n, u in zip(names, units, strict=True)]
     writes = keys_pressed = failed = pauses_seen = full_seen = 0
@@ -154,21 +209,32 @@ def storm(cluster: ClusterProcess, api: RawApi, expect: int, plan: Plan, figures
         log(f"   dashboard at rest {settled:.1f} s after the table")
         for run in range(runs):
             values, result, keys, pauses = _storm_once(dash, api, plan)
-            log(f"   run {run + 1}{'' if run >= plan.warmup else ' (warm-up)'}: lag p99 {values[1]:.0f} ms, "
+            log(
+                f"   run {run + 1}{'' if run >= plan.warmup else ' (warm-up)'}: lag p99 {values[1]:.0f} ms, "
                 f"keypress p99 {values[3]:.0f} ms, longest collector pause {values[4]:.0f} ms, "
-                f"{values[5]:.0f} dropped")
+                f"{values[5]:.0f} dropped"
+            )
             if run < plan.warmup:
                 continue
             for figure, value in zip(kept, values, strict=True):
                 figure.values.append(value)
-            writes, failed, keys_pressed = writes + len(result.writes), failed + result.failed, keys_pressed + len(keys)
-            pauses_seen, full_seen = pauses_seen + len(pauses), full_seen + sum(1 for g, _ in pauses if g == 2)
+            writes, failed, keys_pressed = (
+                writes + len(result.writes),
+                failed + result.failed,
+                keys_pressed + len(keys),
+            )
+            pauses_seen, full_seen = (
+                pauses_seen + len(pauses),
+                full_seen + sum(1 for g, _ in pauses if g == 2),
+            )
             dash.wait_idle(timeout=30)
         dash.send("quit")
         rss = dash.wait_for("rss", timeout=30)["peak_mb"]
     runs_kept = max(1, plan.storm_runs)
-    kept[0].note = (f"{writes // runs_kept} writes per run at {plan.storm_rate:.0f}/s for {plan.storm_seconds:.0f} s, "
-                    f"{failed} failed")
+    kept[0].note = (
+        f"{writes // runs_kept} writes per run at {plan.storm_rate:.0f}/s for {plan.storm_seconds:.0f} s, "
+        f"{failed} failed"
+    )
     kept[2].note = f"{keys_pressed // runs_kept} keys per run"
     kept[4].note = f"{pauses_seen // runs_kept} pauses per run, {full_seen} full in all"
     kept[7].note = "a resumed or relisted watch skips versions but must converge"
@@ -186,14 +252,16 @@ def _storm_once(dash: DashboardProcess, api: RawApi, plan: Plan):
     seen = _applied(dash, set(result.writes), timeout=30)
     marks = dash.all("model")[marks_before:]
     lags = [seen[k][0] - at for k, at in result.writes.items() if k in seen]
-    values = (percentile(lags, 50) * 1000 if lags else float("nan"),
-              percentile(lags, 99) * 1000 if lags else float("nan"),
-              percentile(keys, 50) * 1000 if keys else float("nan"),
-              percentile(keys, 99) * 1000 if keys else float("nan"),
-              max((d for _, d in pauses), default=0.0) * 1000,
-              sum(1 for k in result.writes if k not in seen),
-              sum(len(v) - 1 for v in seen.values()),
-              _not_converged(marks, result.writes))
+    values = (
+        percentile(lags, 50) * 1000 if lags else float("nan"),
+        percentile(lags, 99) * 1000 if lags else float("nan"),
+        percentile(keys, 50) * 1000 if keys else float("nan"),
+        percentile(keys, 99) * 1000 if keys else float("nan"),
+        max((d for _, d in pauses), default=0.0) * 1000,
+        sum(1 for k in result.writes if k not in seen),
+        sum(len(v) - 1 for v in seen.values()),
+        _not_converged(marks, result.writes),
+    )
     return values, result, keys, pauses
 
 
@@ -245,13 +313,23 @@ def _guarded(what: str, figures: list[Figure], step, *args) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--quick", action="store_true", help="100 and 2,000 workloads, short storm (under 2 minutes)")
+    mode.add_argument(
+        "--quick", action="store_true", help="100 and 2,000 workloads, short storm (under 2 minutes)"
+    )
     mode.add_argument("--smoke", action="store_true", help="one tiny run to prove the harness works")
     parser.add_argument("--sizes", help="comma-separated sizes instead of the mode's")
-    parser.add_argument("--storm-only", type=int, metavar="N",
-                        help="only the event storm on scale:N (the mode's rate and length), for profiling")
-    parser.add_argument("--workdir", help="where kubeconfigs and cluster files go (default: a temporary directory)")
-    parser.add_argument("--output", type=Path, help=f"where to write the results (default: {RESULTS}, none for --smoke)")
+    parser.add_argument(
+        "--storm-only",
+        type=int,
+        metavar="N",
+        help="only the event storm on scale:N (the mode's rate and length), for profiling",
+    )
+    parser.add_argument(
+        "--workdir", help="where kubeconfigs and cluster files go (default: a temporary directory)"
+    )
+    parser.add_argument(
+        "--output", type=Path, help=f"where to write the results (default: {RESULTS}, none for --smoke)"
+    )
     args = parser.parse_args(argv)
     # A terminated harness still stops its clusters and dashboards on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -263,8 +341,9 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="kubeknobs-bench-"))
     plan = replace(plan, workdir=str(workdir))
     if args.storm_only:
-        plan = replace(plan, sizes=(args.storm_only,), storm_size=args.storm_only, runs=0, warmup=0,
-                       reload_runs=0)
+        plan = replace(
+            plan, sizes=(args.storm_only,), storm_size=args.storm_only, runs=0, warmup=0, reload_runs=0
+        )
     figures: list[Figure] = []
     ratios: dict[int, float] = {}
     started = time.monotonic()

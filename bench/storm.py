@@ -17,7 +17,9 @@ STAMP_ANNOTATION = "bench.kubeknobs.io/seq"
 
 @dataclass
 class StormResult:
-    writes: dict[tuple[str, str, str, str], float] = field(default_factory=dict)  # (res, ns, name, rv) -> done at
+    writes: dict[tuple[str, str, str, str], float] = field(
+        default_factory=dict
+    )  # (res, ns, name, rv) -> done at
     failed: int = 0
     seconds: float = 0.0
 
@@ -37,19 +39,23 @@ def targets(api: RawApi, count: int) -> tuple[list[tuple[str, str]], list[tuple[
 async def _storm(api: RawApi, rate: float, seconds: float, cms, pods, concurrency: int) -> StormResult:
     result = StormResult()
     ssl_context = api.context
-    headers = {"Authorization": f"Bearer {api.token}", "Content-Type": "application/merge-patch+json",
-               "Accept": "application/json"}
+    headers = {
+        "Authorization": f"Bearer {api.token}",
+        "Content-Type": "application/merge-patch+json",
+        "Accept": "application/json",
+    }
     base = f"https://{api.host}:{api.port}"
     queue: asyncio.Queue = asyncio.Queue(maxsize=concurrency * 4)
     connector = aiohttp.TCPConnector(ssl=ssl_context, limit=concurrency)
     async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
+
         async def writer() -> None:
             while True:
                 item = await queue.get()
                 if item is None:
                     return
                 resource, ns, name, body = item
-                path = (f"/api/v1/namespaces/{ns}/{resource}/{name}")
+                path = f"/api/v1/namespaces/{ns}/{resource}/{name}"
                 try:
                     async with session.patch(base + path, data=body) as resp:
                         payload = await resp.read()
@@ -85,8 +91,9 @@ async def _storm(api: RawApi, rate: float, seconds: float, cms, pods, concurrenc
     return result
 
 
-def run_storm(api: RawApi, *, rate: float = 1000, seconds: float = 10, spread: int = 200,
-              concurrency: int = 32) -> StormResult:
+def run_storm(
+    api: RawApi, *, rate: float = 1000, seconds: float = 10, spread: int = 200, concurrency: int = 32
+) -> StormResult:
     """Half ConfigMap writes, half pod writes, over `spread` objects of each."""
     cms, pods = targets(api, spread)
     return asyncio.run(_storm(api, rate, seconds, cms, pods, concurrency))
@@ -101,6 +108,7 @@ async def _patch_all(api: RawApi, items: list[tuple[str, dict]], concurrency: in
         queue.put_nowait(item)
     connector = aiohttp.TCPConnector(ssl=api.context, limit=concurrency)
     async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
+
         async def worker() -> None:
             nonlocal failed
             while not queue.empty():
@@ -118,12 +126,19 @@ def scale_deployments(api: RawApi, replicas: int, concurrency: int = 16) -> int:
     items = []
     token = ""
     while True:
-        page = api.json("GET", "/apis/apps/v1/deployments?limit=2000" + (f"&continue={quote(token, safe='')}" if token else ""))
+        page = api.json(
+            "GET",
+            "/apis/apps/v1/deployments?limit=2000" + (f"&continue={quote(token, safe='')}" if token else ""),
+        )
         for obj in page["items"]:
             meta = obj["metadata"]
             if obj["spec"].get("replicas") != replicas:
-                items.append((f"/apis/apps/v1/namespaces/{meta['namespace']}/deployments/{meta['name']}/scale",
-                              {"spec": {"replicas": replicas}}))
+                items.append(
+                    (
+                        f"/apis/apps/v1/namespaces/{meta['namespace']}/deployments/{meta['name']}/scale",
+                        {"spec": {"replicas": replicas}},
+                    )
+                )
         token = page["metadata"].get("continue") or ""
         if not token:
             break

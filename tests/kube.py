@@ -16,8 +16,14 @@ requires_kubectl = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not on
 CONTEXTS = {"admin": "kubeknobs-demo", "readonly": "kubeknobs-demo-readonly"}
 
 
-def kubectl(cluster, *args: str, user: str = "admin", input: str | None = None, env: dict | None = None,
-            timeout: float = 60) -> subprocess.CompletedProcess:
+def kubectl(
+    cluster,
+    *args: str,
+    user: str = "admin",
+    input: str | None = None,
+    env: dict | None = None,
+    timeout: float = 60,
+) -> subprocess.CompletedProcess:
     """Run the real kubectl against `cluster` as `user` ("admin" or "readonly"); never raises on exit code."""
     if KUBECTL is None:
         pytest.skip("kubectl is not on PATH")
@@ -39,8 +45,16 @@ def api_client(cluster, user: str = "admin"):
         client.close()
 
 
-def raw_request(cluster, path: str, *, method: str = "GET", body: bytes | None = None, token: str | None = None,
-                headers: dict | None = None, timeout: float = 30):
+def raw_request(
+    cluster,
+    path: str,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
+    token: str | None = None,
+    headers: dict | None = None,
+    timeout: float = 30,
+):
     """One HTTPS request without client-side retries: (status, headers, body bytes)."""
     import ssl
     import urllib.error
@@ -49,8 +63,12 @@ def raw_request(cluster, path: str, *, method: str = "GET", body: bytes | None =
     context = ssl.create_default_context(cafile=cluster.ca_path)
     if body is not None and "Content-Type" not in (headers or {}):
         headers = {"Content-Type": "application/json", **(headers or {})}
-    request = urllib.request.Request(cluster.url + path, data=body, method=method, headers={
-        "Authorization": f"Bearer {cluster.token if token is None else token}", **(headers or {})})
+    request = urllib.request.Request(
+        cluster.url + path,
+        data=body,
+        method=method,
+        headers={"Authorization": f"Bearer {cluster.token if token is None else token}", **(headers or {})},
+    )
     try:
         with urllib.request.urlopen(request, context=context, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read()
@@ -65,8 +83,13 @@ def pods_ready(cluster, namespace: str, selector: str) -> bool:
     if out.returncode != 0:
         return False
     live = [p for p in json.loads(out.stdout)["items"] if not p["metadata"].get("deletionTimestamp")]
-    return bool(live) and all(any(c.get("type") == "Ready" and c.get("status") == "True"
-                                  for c in (p.get("status") or {}).get("conditions") or []) for p in live)
+    return bool(live) and all(
+        any(
+            c.get("type") == "Ready" and c.get("status") == "True"
+            for c in (p.get("status") or {}).get("conditions") or []
+        )
+        for p in live
+    )
 
 
 def wait_pods_ready(cluster, namespace: str, selector: str, *, timeout: float = 60) -> None:

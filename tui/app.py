@@ -85,8 +85,13 @@ class SessionBridge:
 
     def drain(self):
         with self._lock:
-            batch = (list(self._upserts.values()), list(self._deletes), list(self._events), self._state,
-                     self._synced)
+            batch = (
+                list(self._upserts.values()),
+                list(self._deletes),
+                list(self._events),
+                self._state,
+                self._synced,
+            )
             self._upserts, self._deletes = {}, set()
             self._events.clear()
             self._state, self._synced, self._posted = None, False, False
@@ -99,17 +104,35 @@ class KubeknobsApp(Navigation, App):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="Quit kubeknobs"),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key and what it does"),
-        Binding("n", "pick_namespace", "Namespace", id="app.namespace", tooltip="Choose the namespaces shown"),
-        Binding("c", "pick_context", "Context", show=False, id="app.context", tooltip="Switch kubeconfig context"),
+        Binding(
+            "n", "pick_namespace", "Namespace", id="app.namespace", tooltip="Choose the namespaces shown"
+        ),
+        Binding(
+            "c", "pick_context", "Context", show=False, id="app.context", tooltip="Switch kubeconfig context"
+        ),
         Binding("T", "pick_theme", "Theme", show=False, id="app.theme", tooltip="Switch theme"),
     ]
 
-    def __init__(self, *, demo: bool = False, scenario: str = "kubernaut", kubeconfig: str | None = None,
-                 context: str | None = None, namespaces: list[str] | None = None, readonly: bool = False,
-                 theme: str | None = None, config: Config | None = None, config_problems: Iterable[str] = (),
-                 clock: Callable[[], datetime] | None = None, watch_themes: bool = True,
-                 themes_dir: Path | None = None, connect: bool = True, demo_sync_delay: float = 3,
-                 live_events: bool = True, server_label: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        demo: bool = False,
+        scenario: str = "kubernaut",
+        kubeconfig: str | None = None,
+        context: str | None = None,
+        namespaces: list[str] | None = None,
+        readonly: bool = False,
+        theme: str | None = None,
+        config: Config | None = None,
+        config_problems: Iterable[str] = (),
+        clock: Callable[[], datetime] | None = None,
+        watch_themes: bool = True,
+        themes_dir: Path | None = None,
+        connect: bool = True,
+        demo_sync_delay: float = 3,
+        live_events: bool = True,
+        server_label: str | None = None,
+    ) -> None:
         super().__init__()
         self.config = config or Config()
         self._config_problems = list(config_problems)
@@ -204,13 +227,22 @@ class KubeknobsApp(Navigation, App):
         self.project_themes |= set(themes)
         if problems:
             message = "\n".join(str(p) for p in problems)
-            self.notify(message + "\nUsing the other themes.", title="Theme file problem",
-                        severity="error", timeout=10, markup=False)
+            self.notify(
+                message + "\nUsing the other themes.",
+                title="Theme file problem",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
         if initial:
             wanted = self.requested_theme or DEFAULT_THEME
             if wanted not in self.available_themes:
-                self.notify(f"Unknown theme {wanted!r}; using {DEFAULT_THEME}.", title="Theme",
-                            severity="warning", markup=False)
+                self.notify(
+                    f"Unknown theme {wanted!r}; using {DEFAULT_THEME}.",
+                    title="Theme",
+                    severity="warning",
+                    markup=False,
+                )
                 wanted = DEFAULT_THEME
             self.theme = wanted
         elif self.theme in themes:
@@ -297,8 +329,9 @@ class KubeknobsApp(Navigation, App):
     # -- connecting ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="connect")
     def start_demo(self) -> None:
-        self.call_from_thread(self.set_status, context="kubeknobs-demo", state="connecting",
-                              reason="starting the demo cluster")
+        self.call_from_thread(
+            self.set_status, context="kubeknobs-demo", state="connecting", reason="starting the demo cluster"
+        )
         from tui.localcluster import LocalCluster
 
         cluster = LocalCluster(scenario=self.scenario, sync_delay=self.demo_sync_delay)
@@ -312,7 +345,9 @@ class KubeknobsApp(Navigation, App):
 
     @work(thread=True, exclusive=True, group="connect")
     def connect(self, kubeconfig: str | None, context: str | None) -> None:
-        while self._retired:  # sessions replaced by `reconnect`; not worker arguments, which outlive the worker
+        while (
+            self._retired
+        ):  # sessions replaced by `reconnect`; not worker arguments, which outlive the worker
             self._retired.pop().stop()  # joins its threads: kept off the UI loop
         self._connect_now(kubeconfig, context)
 
@@ -323,15 +358,23 @@ class KubeknobsApp(Navigation, App):
         connection = None
         try:
             connection = load_connection(kubeconfig, context)
-            self.call_from_thread(self.set_status, context=connection.context,
-                                  server=self.server_label or connection.server)
+            self.call_from_thread(
+                self.set_status, context=connection.context, server=self.server_label or connection.server
+            )
             probe(connection, namespaces=self.namespaces)
         except Exception as exc:  # every start-up failure gets the error screen, never a traceback
             from tui.cluster.errors import connect_error_for
 
-            error = exc if isinstance(exc, ConnectError) else connect_error_for(
-                exc, server=getattr(connection, "server", "?"), context=getattr(connection, "context", "?"),
-                user=getattr(connection, "user", "?"))
+            error = (
+                exc
+                if isinstance(exc, ConnectError)
+                else connect_error_for(
+                    exc,
+                    server=getattr(connection, "server", "?"),
+                    context=getattr(connection, "context", "?"),
+                    user=getattr(connection, "user", "?"),
+                )
+            )
             self.call_from_thread(self.show_connect_error, error)
             return
         from tui.cluster.session import ClusterSession
@@ -372,9 +415,15 @@ class KubeknobsApp(Navigation, App):
 def run_app(args) -> int:
     config, problems = load_config()
     app = KubeknobsApp(
-        demo=args.demo, scenario=args.scenario, kubeconfig=args.kubeconfig, context=args.context,
-        namespaces=[] if args.all_namespaces else args.namespace, readonly=args.readonly,
-        theme=args.theme, config=config, config_problems=problems,
+        demo=args.demo,
+        scenario=args.scenario,
+        kubeconfig=args.kubeconfig,
+        context=args.context,
+        namespaces=[] if args.all_namespaces else args.namespace,
+        readonly=args.readonly,
+        theme=args.theme,
+        config=config,
+        config_problems=problems,
     )
     try:
         app.run()

@@ -15,8 +15,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kubeknobs",
         description="Where does each setting of a Kubernetes controller live, and what does it take to change it?",
     )
-    parser.add_argument("--demo", action="store_true", help="run on the embedded demo cluster (no real cluster needed)")
-    parser.add_argument("--scenario", default="kubernaut", help="demo scenario for --demo (default: kubernaut)")
+    parser.add_argument(
+        "--demo", action="store_true", help="run on the embedded demo cluster (no real cluster needed)"
+    )
+    parser.add_argument(
+        "--scenario", default="kubernaut", help="demo scenario for --demo (default: kubernaut)"
+    )
     parser.add_argument("--kubeconfig", help="kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)")
     parser.add_argument("--context", help="kubeconfig context to use")
     parser.add_argument("-n", "--namespace", action="append", help="namespace to show (repeatable)")
@@ -27,20 +31,36 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = sub.add_parser("explain", help="classify the settings of manifests, offline")
     explain.add_argument(
-        "-f", "--filename", action="append", required=True, metavar="PATH",
+        "-f",
+        "--filename",
+        action="append",
+        required=True,
+        metavar="PATH",
         help="a YAML file, a directory of *.yaml/*.yml, or - for stdin (repeatable)",
     )
     explain.add_argument("-o", "--output", choices=("table", "json"), default="table")
     explain.add_argument("--profiles", metavar="DIR", help="extra directory of app profiles")
 
     cluster = sub.add_parser("demo-cluster", help="run the embedded Kubernetes API in the foreground")
-    cluster.add_argument("--kubeconfig", dest="cluster_kubeconfig", metavar="PATH",
-                         help="where to write the kubeconfig (default: a temporary file)")
+    cluster.add_argument(
+        "--kubeconfig",
+        dest="cluster_kubeconfig",
+        metavar="PATH",
+        help="where to write the kubeconfig (default: a temporary file)",
+    )
     cluster.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
-    cluster.add_argument("--scenario", dest="cluster_scenario", default="empty",
-                         help="empty, kubernaut, or scale:N (default: empty)")
-    cluster.add_argument("--sync-delay", type=float, default=None,
-                         help="seconds before the kubelet re-syncs ConfigMap volumes (default: 60, demo scenarios less)")
+    cluster.add_argument(
+        "--scenario",
+        dest="cluster_scenario",
+        default="empty",
+        help="empty, kubernaut, or scale:N (default: empty)",
+    )
+    cluster.add_argument(
+        "--sync-delay",
+        type=float,
+        default=None,
+        help="seconds before the kubelet re-syncs ConfigMap volumes (default: 60, demo scenarios less)",
+    )
     return parser
 
 

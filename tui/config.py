@@ -63,7 +63,9 @@ def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
             problems.append(f"{path}: theme must be a theme name")
     keymap = raw.get("keymap")
     if keymap is not None:
-        if isinstance(keymap, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()):
+        if isinstance(keymap, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()
+        ):
             config.keymap = {k: v.strip() for k, v in keymap.items()}
         else:
             problems.append(f"{path}: keymap must map binding ids to keys, e.g. `logs: ctrl+l`")

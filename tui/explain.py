@@ -34,8 +34,9 @@ class ExplainError(Exception):
 
 def printable(text: str) -> str:
     """Control and escape characters shown as visible escapes, never sent to the terminal."""
-    return _CONTROL.sub(lambda m: f"\\u{ord(m.group(0)):04x}" if ord(m.group(0)) > 0xFF else repr(m.group(0))[1:-1],
-                        text)
+    return _CONTROL.sub(
+        lambda m: f"\\u{ord(m.group(0)):04x}" if ord(m.group(0)) > 0xFF else repr(m.group(0))[1:-1], text
+    )
 
 
 def _sources(paths: list[str]) -> list[tuple[str, str]]:
@@ -144,8 +145,12 @@ def render_table(results: list[tuple[str, list[Setting]]]) -> None:
         return
     for title, settings in results:
         several = len({s.container for s in settings}) > 1
-        table = Table(title=Text(printable(f"{title} — {layer_summary(settings)}")), title_justify="left",
-                      show_lines=True, expand=True)
+        table = Table(
+            title=Text(printable(f"{title} — {layer_summary(settings)}")),
+            title_justify="left",
+            show_lines=True,
+            expand=True,
+        )
         if several:
             table.add_column("container")
         table.add_column("setting", overflow="fold", ratio=3)
@@ -153,9 +158,12 @@ def render_table(results: list[tuple[str, list[Setting]]]) -> None:
         table.add_column("layer", no_wrap=True)
         table.add_column("what to do", overflow="fold", ratio=4)
         for setting in settings:
-            cells = [Text(printable(setting.name)), Text(_short(setting.value, setting.secret)),
-                     Text(str(setting.layer), style=LAYER_STYLES[setting.layer]),
-                     Text(printable("\n".join(f"{i}. {step}" for i, step in enumerate(setting.plan, 1))))]
+            cells = [
+                Text(printable(setting.name)),
+                Text(_short(setting.value, setting.secret)),
+                Text(str(setting.layer), style=LAYER_STYLES[setting.layer]),
+                Text(printable("\n".join(f"{i}. {step}" for i, step in enumerate(setting.plan, 1)))),
+            ]
             if several:
                 cells.insert(0, Text(printable(setting.container + (" (init)" if setting.init else ""))))
             table.add_row(*cells)

@@ -42,8 +42,15 @@ class ChangeRecord:
 
     @property
     def identity(self) -> tuple:
-        return (self.started, self.context, self.namespace, self.workload, self.container, self.setting,
-                self.new_value)
+        return (
+            self.started,
+            self.context,
+            self.namespace,
+            self.workload,
+            self.container,
+            self.setting,
+            self.new_value,
+        )
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -16,8 +16,19 @@ from textual.theme import Theme
 
 PROJECT_THEMES_DIR = Path(__file__).parent / "themes_data"
 DEFAULT_THEME = "kubeknobs-dark"
-COLOUR_FIELDS = ("primary", "secondary", "warning", "error", "success", "accent",
-                 "foreground", "background", "surface", "panel", "boost")
+COLOUR_FIELDS = (
+    "primary",
+    "secondary",
+    "warning",
+    "error",
+    "success",
+    "accent",
+    "foreground",
+    "background",
+    "surface",
+    "panel",
+    "boost",
+)
 OTHER_FIELDS = {"name", "dark", "luminosity_spread", "text_alpha", "variables"}
 
 
@@ -57,8 +68,9 @@ def theme_from_mapping(raw: object) -> Theme:
     dark = raw.get("dark", True)
     if not isinstance(dark, bool):
         raise ValueError("`dark` must be true or false")
-    return Theme(name=name.strip(), dark=dark, variables={str(k): str(v) for k, v in variables.items()},
-                 **colours)
+    return Theme(
+        name=name.strip(), dark=dark, variables={str(k): str(v) for k, v in variables.items()}, **colours
+    )
 
 
 def load_theme_file(path: Path) -> Theme:

@@ -15,12 +15,24 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.timeout(240)
 def test_smoke_run_prints_every_figure_writes_results_and_leaves_no_process(tmp_path):
     output, workdir = tmp_path / "results.md", tmp_path / "work"
-    done = subprocess.run([sys.executable, "-m", "bench", "--smoke", "--output", str(output),
-                           "--workdir", str(workdir)], cwd=ROOT, capture_output=True, text=True, timeout=220)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke", "--output", str(output), "--workdir", str(workdir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=220,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
-    for figure in ("kubeknobs: first frame", "kubeknobs: time to table", "kubectl get deploy -A -o json",
-                   "server: table pages", "storm: dropped model updates", "storm: keypress to repaint p99",
-                   "kubeknobs: peak RSS", "reload: write to 'applied'"):
+    for figure in (
+        "kubeknobs: first frame",
+        "kubeknobs: time to table",
+        "kubectl get deploy -A -o json",
+        "server: table pages",
+        "storm: dropped model updates",
+        "storm: keypress to repaint p99",
+        "kubeknobs: peak RSS",
+        "reload: write to 'applied'",
+    ):
         assert figure in done.stdout
     results = output.read_text()
     assert "## Machine" in results and "cores" in results and "textual" in results

@@ -39,16 +39,26 @@ def viewer(cluster):
 
 
 def kubectl(cluster, *args: str, input: str | None = None, check: bool = True) -> str:
-    out = subprocess.run(["kubectl", "--kubeconfig", cluster.kubeconfig, "--request-timeout=20s", *args],
-                         capture_output=True, text=True, input=input, timeout=60)
+    out = subprocess.run(
+        ["kubectl", "--kubeconfig", cluster.kubeconfig, "--request-timeout=20s", *args],
+        capture_output=True,
+        text=True,
+        input=input,
+        timeout=60,
+    )
     if check and out.returncode != 0:
         raise AssertionError(f"kubectl {' '.join(args)} failed: {out.stderr}")
     return out.stdout
 
 
 def configmap(name: str, data: dict, namespace: str = "default", **extra) -> dict:
-    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": namespace},
-            "data": data, **extra}
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": name, "namespace": namespace},
+        "data": data,
+        **extra,
+    }
 
 
 def wait_for(predicate, timeout: float = 30.0, interval: float = 0.02):
@@ -84,8 +94,11 @@ class Sink:
 
     def of(self, kind, **match):
         with self.lock:
-            return [e for e in self.received if isinstance(e, kind)
-                    and all(getattr(e, k) == v for k, v in match.items())]
+            return [
+                e
+                for e in self.received
+                if isinstance(e, kind) and all(getattr(e, k) == v for k, v in match.items())
+            ]
 
 
 def ready(pod):
@@ -117,8 +130,9 @@ def ready_session(demo, namespace: str, key: tuple, replicas: int, *, timeout: f
     s.start(sink)
     try:
         assert sink.is_synced.wait(30)
-        wait_for(lambda: len(s.pods_of(key)) == replicas and all(ready(p) for p in s.pods_of(key)),
-                 timeout=timeout)
+        wait_for(
+            lambda: len(s.pods_of(key)) == replicas and all(ready(p) for p in s.pods_of(key)), timeout=timeout
+        )
         yield s, sink
     finally:
         s.stop()

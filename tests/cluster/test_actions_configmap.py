@@ -24,7 +24,9 @@ execution:
 
 @pytest.fixture
 def actions(cluster, admin, tmp_path):
-    cluster.call(cluster.store.create, "configmaps", configmap("we-config", {"config.yaml": CONFIG, "mode": "a"}))
+    cluster.call(
+        cluster.store.create, "configmaps", configmap("we-config", {"config.yaml": CONFIG, "mode": "a"})
+    )
     return Actions(admin, AccessReview(admin), backups=Backups("kubeknobs-demo", tmp_path / "state"))
 
 
@@ -56,8 +58,9 @@ def test_invalid_yaml_is_refused_before_any_call(cluster, actions):
 def test_concurrent_edit_is_a_conflict_carrying_the_servers_value(cluster, admin, actions):
     read = admin.get("/api/v1/namespaces/default/configmaps/we-config")
     kubectl(cluster, "patch", "configmap", "we-config", "-p", '{"data":{"mode":"someone-else"}}')
-    result = actions.edit_configmap_key("default", "we-config", "mode", "mine",
-                                        resource_version=read["metadata"]["resourceVersion"])
+    result = actions.edit_configmap_key(
+        "default", "we-config", "mode", "mine", resource_version=read["metadata"]["resourceVersion"]
+    )
     assert result.status == "conflict" and result.current_value == "someone-else"
     assert server_value(cluster, "mode") == "someone-else"
     assert actions.backups.latest("default", "we-config", "mode") is None
@@ -78,8 +81,9 @@ def test_key_path_that_does_not_exist_is_invalid(cluster, actions):
 
 
 def test_revert_restores_the_value_saved_before_the_edit(cluster, actions):
-    assert actions.edit_configmap_key_path("default", "we-config", "config.yaml", "execution.cooldownPeriod",
-                                           "10m").ok
+    assert actions.edit_configmap_key_path(
+        "default", "we-config", "config.yaml", "execution.cooldownPeriod", "10m"
+    ).ok
     assert "cooldownPeriod: 10m" in server_value(cluster)
     result = actions.revert("default", "we-config", "config.yaml")
     assert result.ok, result.message
@@ -114,11 +118,15 @@ def test_read_only_user_is_refused_by_the_server_even_when_the_review_is_skipped
 
 def test_read_only_mode_refuses_every_write(cluster, admin, tmp_path):
     cluster.call(cluster.store.create, "configmaps", configmap("we-config", {"mode": "a"}))
-    actions = Actions(admin, AccessReview(admin, readonly=True), readonly=True, backups=Backups("x", tmp_path))
-    for result in (actions.edit_configmap_key("default", "we-config", "mode", "b"),
-                   actions.revert("default", "we-config", "mode"),
-                   actions.rollout_restart(("Deployment", "default", "any")),
-                   actions.propagate_now(("Deployment", "default", "any"))):
+    actions = Actions(
+        admin, AccessReview(admin, readonly=True), readonly=True, backups=Backups("x", tmp_path)
+    )
+    for result in (
+        actions.edit_configmap_key("default", "we-config", "mode", "b"),
+        actions.revert("default", "we-config", "mode"),
+        actions.rollout_restart(("Deployment", "default", "any")),
+        actions.propagate_now(("Deployment", "default", "any")),
+    ):
         assert result.status == "refused" and "Read-only" in result.message
     assert server_value(cluster, "mode") == "a"
 

@@ -17,15 +17,32 @@ WE = ("Deployment", "default", "workflowexecution")
 
 def deployment(name="workflowexecution", **spec_extra):
     return {
-        "apiVersion": "apps/v1", "kind": "Deployment",
-        "metadata": {"name": name, "namespace": "default", "annotations": {"deployment.kubernetes.io/revision": "2"}},
-        "spec": {"replicas": 2, "selector": {"matchLabels": {"app": name}}, **spec_extra,
-                 "template": {"metadata": {"labels": {"app": name}},
-                              "spec": {"containers": [
-                                  {"name": "controller", "image": "quay.io/kubernaut-ai/workflowexecution:v1",
-                                   "args": ["--cooldown-period", "5m", "--execution-namespace=wf"],
-                                   "env": [{"name": "LOG_LEVEL", "value": "info"}]},
-                                  {"name": "sidecar", "image": "busybox", "args": ["--cooldown-period=1s"]}]}}},
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {
+            "name": name,
+            "namespace": "default",
+            "annotations": {"deployment.kubernetes.io/revision": "2"},
+        },
+        "spec": {
+            "replicas": 2,
+            "selector": {"matchLabels": {"app": name}},
+            **spec_extra,
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {
+                    "containers": [
+                        {
+                            "name": "controller",
+                            "image": "quay.io/kubernaut-ai/workflowexecution:v1",
+                            "args": ["--cooldown-period", "5m", "--execution-namespace=wf"],
+                            "env": [{"name": "LOG_LEVEL", "value": "info"}],
+                        },
+                        {"name": "sidecar", "image": "busybox", "args": ["--cooldown-period=1s"]},
+                    ]
+                },
+            },
+        },
     }
 
 
@@ -45,8 +62,9 @@ def containers(cluster, kind="deployment", name="workflowexecution"):
 
 
 def test_flag_edit_patches_only_that_container(cluster, actions, we):
-    result = actions.edit_container_value(WE, "controller", "flag", "--cooldown-period", "10m", value_type="duration",
-                                          positive=True)
+    result = actions.edit_container_value(
+        WE, "controller", "flag", "--cooldown-period", "10m", value_type="duration", positive=True
+    )
     assert result.ok, result.message
     found, _ = containers(cluster)
     assert found["controller"]["args"] == ["--cooldown-period", "10m", "--execution-namespace=wf"]
@@ -61,8 +79,9 @@ def test_flag_in_equals_form_keeps_its_form(cluster, actions, we):
 
 @pytest.mark.parametrize("value", ["10", "ten minutes", "0s", "-5m"])
 def test_bad_duration_is_invalid_and_changes_nothing(cluster, actions, we, value):
-    result = actions.edit_container_value(WE, "controller", "flag", "cooldown-period", value, value_type="duration",
-                                          positive=True)
+    result = actions.edit_container_value(
+        WE, "controller", "flag", "cooldown-period", value, value_type="duration", positive=True
+    )
     assert result.status == "invalid"
     assert containers(cluster)[0]["controller"]["args"][:2] == ["--cooldown-period", "5m"]
 
@@ -74,8 +93,9 @@ def test_env_edit_replaces_the_literal_value(cluster, actions, we):
 
 def test_template_edit_guarded_by_the_version_read(cluster, actions, we):
     kubectl(cluster, "annotate", "deployment", "workflowexecution", "team=x")
-    result = actions.edit_container_value(WE, "controller", "env", "LOG_LEVEL", "debug",
-                                          resource_version=we["metadata"]["resourceVersion"])
+    result = actions.edit_container_value(
+        WE, "controller", "env", "LOG_LEVEL", "debug", resource_version=we["metadata"]["resourceVersion"]
+    )
     assert result.status == "conflict"
     assert containers(cluster)[0]["controller"]["env"][0]["value"] == "info"
 
@@ -93,8 +113,10 @@ def test_paused_deployment_is_refused_with_kubectls_message(cluster, actions):
     cluster.call(cluster.store.create, "deployments", deployment(paused=True))
     result = actions.rollout_restart(WE)
     assert result.status == "refused"
-    assert result.message == 'deployments.apps "workflowexecution" can\'t restart paused deployment ' \
+    assert (
+        result.message == 'deployments.apps "workflowexecution" can\'t restart paused deployment '
         "(run rollout resume first)"
+    )
 
 
 @pytest.mark.parametrize("kind", ["StatefulSet", "DaemonSet"])
@@ -114,15 +136,32 @@ def test_rollback_goes_to_the_previous_replicaset_template(cluster, actions, we)
             template = copy.deepcopy(we["spec"]["template"])
             template["metadata"]["labels"]["pod-template-hash"] = f"h{rev}"
             template["spec"]["containers"][0]["image"] = f"quay.io/kubernaut-ai/workflowexecution:{image}"
-            cluster.store.create("replicasets", {
-                "apiVersion": "apps/v1", "kind": "ReplicaSet",
-                "metadata": {"name": f"workflowexecution-h{rev}", "namespace": "default",
-                             "annotations": {"deployment.kubernetes.io/revision": str(rev)},
-                             "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment",
-                                                  "name": "workflowexecution", "uid": we["metadata"]["uid"],
-                                                  "controller": True}]},
-                "spec": {"replicas": 0, "selector": {"matchLabels": template["metadata"]["labels"]},
-                         "template": template}})
+            cluster.store.create(
+                "replicasets",
+                {
+                    "apiVersion": "apps/v1",
+                    "kind": "ReplicaSet",
+                    "metadata": {
+                        "name": f"workflowexecution-h{rev}",
+                        "namespace": "default",
+                        "annotations": {"deployment.kubernetes.io/revision": str(rev)},
+                        "ownerReferences": [
+                            {
+                                "apiVersion": "apps/v1",
+                                "kind": "Deployment",
+                                "name": "workflowexecution",
+                                "uid": we["metadata"]["uid"],
+                                "controller": True,
+                            }
+                        ],
+                    },
+                    "spec": {
+                        "replicas": 0,
+                        "selector": {"matchLabels": template["metadata"]["labels"]},
+                        "template": template,
+                    },
+                },
+            )
 
     cluster.call(history)
     result = actions.rollback(WE)
@@ -151,12 +190,28 @@ def test_rollback_uses_the_previous_controller_revision(cluster, actions, kind):
             template = copy.deepcopy(sts["spec"]["template"])
             template["spec"]["containers"][0]["image"] = f"img:{image}"
             template["$patch"] = "replace"
-            cluster.store.create("controllerrevisions", {
-                "apiVersion": "apps/v1", "kind": "ControllerRevision", "revision": rev,
-                "metadata": {"name": f"store-{rev}", "namespace": "default",
-                             "ownerReferences": [{"apiVersion": "apps/v1", "kind": kind, "name": "store",
-                                                  "uid": sts["metadata"]["uid"], "controller": True}]},
-                "data": {"spec": {"template": template}}})
+            cluster.store.create(
+                "controllerrevisions",
+                {
+                    "apiVersion": "apps/v1",
+                    "kind": "ControllerRevision",
+                    "revision": rev,
+                    "metadata": {
+                        "name": f"store-{rev}",
+                        "namespace": "default",
+                        "ownerReferences": [
+                            {
+                                "apiVersion": "apps/v1",
+                                "kind": kind,
+                                "name": "store",
+                                "uid": sts["metadata"]["uid"],
+                                "controller": True,
+                            }
+                        ],
+                    },
+                    "data": {"spec": {"template": template}},
+                },
+            )
 
     cluster.call(revisions)
     result = actions.rollback((kind, "default", "store"))
@@ -168,13 +223,28 @@ def test_rollback_uses_the_previous_controller_revision(cluster, actions, kind):
 def test_propagate_now_touches_each_pod_of_the_workload(cluster, actions, we):
     def pods():
         for i in range(2):
-            cluster.store.create("pods", {"apiVersion": "v1", "kind": "Pod",
-                                          "metadata": {"name": f"we-{i}", "namespace": "default",
-                                                       "labels": {"app": "workflowexecution"}},
-                                          "spec": {"containers": [{"name": "c", "image": "x"}]}})
-        cluster.store.create("pods", {"apiVersion": "v1", "kind": "Pod",
-                                      "metadata": {"name": "other", "namespace": "default", "labels": {"app": "o"}},
-                                      "spec": {"containers": [{"name": "c", "image": "x"}]}})
+            cluster.store.create(
+                "pods",
+                {
+                    "apiVersion": "v1",
+                    "kind": "Pod",
+                    "metadata": {
+                        "name": f"we-{i}",
+                        "namespace": "default",
+                        "labels": {"app": "workflowexecution"},
+                    },
+                    "spec": {"containers": [{"name": "c", "image": "x"}]},
+                },
+            )
+        cluster.store.create(
+            "pods",
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": "other", "namespace": "default", "labels": {"app": "o"}},
+                "spec": {"containers": [{"name": "c", "image": "x"}]},
+            },
+        )
 
     cluster.call(pods)
     result = actions.propagate_now(WE)
@@ -193,9 +263,13 @@ def test_profile_says_cooldown_must_be_a_positive_duration(cluster, admin, tmp_p
     from tui.model.profiles import ProfileSet
 
     legacy = deployment()
-    legacy["spec"]["template"]["spec"]["containers"][0]["image"] = "quay.io/kubernaut-ai/workflowexecution:legacy"
+    legacy["spec"]["template"]["spec"]["containers"][0]["image"] = (
+        "quay.io/kubernaut-ai/workflowexecution:legacy"
+    )
     cluster.call(cluster.store.create, "deployments", legacy)
-    actions = Actions(admin, AccessReview(admin), backups=Backups("t", tmp_path), profiles=ProfileSet.builtin())
+    actions = Actions(
+        admin, AccessReview(admin), backups=Backups("t", tmp_path), profiles=ProfileSet.builtin()
+    )
     for bad in ("-1s", "0s", "5"):
         result = actions.edit_container_value(WE, "controller", "flag", "--cooldown-period", bad)
         assert result.status == "invalid", bad

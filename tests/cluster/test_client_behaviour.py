@@ -32,15 +32,18 @@ def test_read_honours_retry_after_on_429(cluster, admin):
 def test_write_is_not_retried_on_500(cluster, admin):
     cluster.faults.fail_next(1, status=500)
     with pytest.raises(ApiError) as err:
-        admin.request("POST", "/api/v1/namespaces/default/configmaps",
-                      body={"metadata": {"name": "once"}, "data": {}})
+        admin.request(
+            "POST", "/api/v1/namespaces/default/configmaps", body={"metadata": {"name": "once"}, "data": {}}
+        )
     assert err.value.status == 500
     assert cluster.call(cluster.store.get, "configmaps", "default", "once") is None
 
 
 def test_importing_the_cluster_layer_does_not_import_kubernetes():
-    probe_code = ("import sys, tui.cluster.session, tui.cluster.connect, tui.cluster.actions; "
-                  "print('kubernetes' in sys.modules)")
+    probe_code = (
+        "import sys, tui.cluster.session, tui.cluster.connect, tui.cluster.actions; "
+        "print('kubernetes' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", probe_code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -48,15 +51,22 @@ def test_importing_the_cluster_layer_does_not_import_kubernetes():
 def test_exec_plugin_token_is_used(cluster, tmp_path):
     doc = yaml.safe_load(Path(cluster.kubeconfig).read_text())
     script = tmp_path / "token.sh"
-    script.write_text(textwrap.dedent(f"""\
+    script.write_text(
+        textwrap.dedent(f"""\
         #!/bin/sh
         echo '{{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential",\
 "status":{{"token":"{cluster.token}"}}}}'
-    """))
+    """)
+    )
     script.chmod(0o755)
     for user in doc["users"]:
-        user["user"] = {"exec": {"apiVersion": "client.authentication.k8s.io/v1beta1", "command": str(script),
-                                 "interactiveMode": "Never"}}
+        user["user"] = {
+            "exec": {
+                "apiVersion": "client.authentication.k8s.io/v1beta1",
+                "command": str(script),
+                "interactiveMode": "Never",
+            }
+        }
     path = tmp_path / "kubeconfig"
     path.write_text(yaml.safe_dump(doc))
     probe(load_connection(str(path)), timeout=5)

@@ -55,7 +55,12 @@ TWO = """
 
 def test_kubeconfig_flag_reads_current_context_and_its_namespace(tmp_path):
     conn = load_connection(write(tmp_path / "k", ONE))
-    assert (conn.context, conn.server, conn.user, conn.namespace) == ("alpha", "https://127.0.0.1:1", "u1", "team-a")
+    assert (conn.context, conn.server, conn.user, conn.namespace) == (
+        "alpha",
+        "https://127.0.0.1:1",
+        "u1",
+        "team-a",
+    )
     assert conn.contexts == ["alpha", "beta"]
 
 
@@ -132,14 +137,19 @@ def test_unreachable_server_fails_within_the_timeout(tmp_path):
 
 
 def test_failing_exec_plugin_says_which_plugin(tmp_path):
-    text = ONE.replace("user: {token: abc}", textwrap.dedent("""\
+    text = ONE.replace(
+        "user: {token: abc}",
+        textwrap.dedent("""\
       user:
           exec:
             apiVersion: client.authentication.k8s.io/v1beta1
             command: /bin/sh
             args: ["-c", "echo 'login expired' >&2; exit 3"]
             interactiveMode: Never
-    """).replace("\n", "\n    ").rstrip())
+    """)
+        .replace("\n", "\n    ")
+        .rstrip(),
+    )
     conn = load_connection(write(tmp_path / "k", text))
     with pytest.raises(ConnectError) as err:
         probe(conn, timeout=2.0)

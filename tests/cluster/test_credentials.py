@@ -23,9 +23,11 @@ def _edited(cluster, tmp_path, change) -> str:
 
 
 def test_token_and_ca_data_connect_without_the_kubernetes_client(cluster):
-    code = ("import sys; from tui.cluster.connect import load_connection, probe; "
-            f"probe(load_connection({str(cluster.kubeconfig)!r}, 'kubeknobs-demo')); "
-            "print('kubernetes' in sys.modules)")
+    code = (
+        "import sys; from tui.cluster.connect import load_connection, probe; "
+        f"probe(load_connection({str(cluster.kubeconfig)!r}, 'kubeknobs-demo')); "
+        "print('kubernetes' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"

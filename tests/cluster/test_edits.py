@@ -44,12 +44,15 @@ def test_json_key_path_keeps_order_and_indent():
     assert out == text.replace("0.2", "0.5")
 
 
-@pytest.mark.parametrize(("tokens", "expected"), [
-    (["--cooldown-period=5m"], ["--cooldown-period=10m"]),
-    (["--cooldown-period", "5m", "--x"], ["--cooldown-period", "10m", "--x"]),
-    (["-cooldown-period", "5m"], ["-cooldown-period", "10m"]),
-    (["--leader-elect", "--cooldown-period"], ["--leader-elect", "--cooldown-period=10m"]),
-])
+@pytest.mark.parametrize(
+    ("tokens", "expected"),
+    [
+        (["--cooldown-period=5m"], ["--cooldown-period=10m"]),
+        (["--cooldown-period", "5m", "--x"], ["--cooldown-period", "10m", "--x"]),
+        (["-cooldown-period", "5m"], ["-cooldown-period", "10m"]),
+        (["--leader-elect", "--cooldown-period"], ["--leader-elect", "--cooldown-period=10m"]),
+    ],
+)
 def test_flag_keeps_its_form(tokens, expected):
     assert replace_flag(tokens, "--cooldown-period", "10m") == (expected, True)
 
@@ -77,8 +80,12 @@ def test_binary_key_is_not_edited_as_text(cluster, actions):
 
 
 KEYS = st.from_regex(r"[a-z][a-zA-Z0-9]{0,8}", fullmatch=True)
-SCALARS = st.one_of(st.integers(-1000, 1000), st.booleans(), st.from_regex(r"[a-z][a-z0-9 ]{0,10}", fullmatch=True))
-DOCS = st.recursive(SCALARS, lambda inner: st.dictionaries(KEYS, inner, min_size=1, max_size=4), max_leaves=12)
+SCALARS = st.one_of(
+    st.integers(-1000, 1000), st.booleans(), st.from_regex(r"[a-z][a-z0-9 ]{0,10}", fullmatch=True)
+)
+DOCS = st.recursive(
+    SCALARS, lambda inner: st.dictionaries(KEYS, inner, min_size=1, max_size=4), max_leaves=12
+)
 
 
 def _leaves(doc, prefix=""):

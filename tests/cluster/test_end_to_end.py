@@ -37,11 +37,19 @@ def session(demo, tmp_path, monkeypatch):
 def _edit(s, sink, key_path, value):
     result = s.actions.edit_configmap_key_path(NS, CM, KEY, key_path, value)
     assert result.ok, result.message
-    change = wait_for(lambda: [c for c in sink.of(ConfigMapChanged, name=CM)
-                               if c.resource_version == result.resource_version])[0]
+    change = wait_for(
+        lambda: [
+            c for c in sink.of(ConfigMapChanged, name=CM) if c.resource_version == result.resource_version
+        ]
+    )[0]
     pods = {p["metadata"]["name"] for p in s.pods_of(WE)}
-    events = wait_for(lambda: len({e.pod for e in sink.of(ReloadEvent, version=change.resource_version)}) == 2
-                      and sink.of(ReloadEvent, version=change.resource_version), timeout=40)
+    events = wait_for(
+        lambda: (
+            len({e.pod for e in sink.of(ReloadEvent, version=change.resource_version)}) == 2
+            and sink.of(ReloadEvent, version=change.resource_version)
+        ),
+        timeout=40,
+    )
     assert {e.pod for e in events} == pods
     assert all(e.hash == change.changed_keys[KEY] and e.delay is not None for e in events)
     return events
@@ -70,11 +78,35 @@ def test_invalid_value_is_reported_rejected_with_the_apps_reason(demo, session):
 
 def test_bad_flag_rollout_is_caught_with_its_last_log_lines_and_rolled_back(demo, session):
     s, _sink = session
-    invalid = s.actions.edit_container_value(LEGACY, "workflowexecution-controller", "flag", "cooldown-period", "-1s",
-                                             value_type="duration", positive=True)
+    invalid = s.actions.edit_container_value(
+        LEGACY,
+        "workflowexecution-controller",
+        "flag",
+        "cooldown-period",
+        "-1s",
+        value_type="duration",
+        positive=True,
+    )
     assert invalid.status == "invalid"
-    kubectl(demo, "patch", "deployment", "-n", NS, "workflowexecution-legacy", "--type=json", "-p", json.dumps(
-        [{"op": "replace", "path": "/spec/template/spec/containers/0/args/0", "value": "--cooldown-period=-1"}]))
+    kubectl(
+        demo,
+        "patch",
+        "deployment",
+        "-n",
+        NS,
+        "workflowexecution-legacy",
+        "--type=json",
+        "-p",
+        json.dumps(
+            [
+                {
+                    "op": "replace",
+                    "path": "/spec/template/spec/containers/0/args/0",
+                    "value": "--cooldown-period=-1",
+                }
+            ]
+        ),
+    )
     progress: list = []
     tracker = s.actions.track_rollout(LEGACY, progress.extend, timeout=60, interval=0.2)
     try:

@@ -91,6 +91,7 @@ def test_burst_of_changes_arrives_as_few_batches(cluster, admin):
 @pytest.mark.parametrize("one_in", [10, 3])
 def test_state_matches_server_through_drops_failures_and_compaction(cluster, admin, one_in):
     """1,000 updates to 100 ConfigMaps while watches drop every 200 ms and 1 request in 10 (or 3) fails."""
+
     def seed():
         for i in range(100):
             cluster.store.create("configmaps", configmap(f"cm-{i:03}", {"n": "0"}))

@@ -13,8 +13,13 @@ from tests.cluster.conftest import configmap, wait_for
 from tui.cluster.informer import Batcher, Informer, rv_of
 from tui.cluster.resources import RESOURCES
 
-OPS = st.lists(st.tuples(st.sampled_from(["write", "write", "write", "delete", "drop", "fail", "compact"]),
-                         st.integers(0, 7)), min_size=1, max_size=40)
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["write", "write", "write", "delete", "drop", "fail", "compact"]), st.integers(0, 7)
+    ),
+    min_size=1,
+    max_size=40,
+)
 EXAMPLE = itertools.count()
 
 
@@ -25,14 +30,21 @@ def test_informer_converges_for_any_interleaving(cluster, admin, ops):
     deltas: list = []
     batcher = Batcher(deltas.extend, interval=0.02)
     batcher.start()
-    informer = Informer(admin, RESOURCES["configmaps"], namespace="default", batcher=batcher,
-                        label_selector=f"example={label}", max_backoff=0.1)
+    informer = Informer(
+        admin,
+        RESOURCES["configmaps"],
+        namespace="default",
+        batcher=batcher,
+        label_selector=f"example={label}",
+        max_backoff=0.1,
+    )
     informer.start()
     try:
         assert informer.synced.wait(30)
         for step, (op, n) in enumerate(ops):
             name = f"{label}-{n}"
             if op == "write":
+
                 def write(name=name, step=step):
                     current = cluster.store.get("configmaps", "default", name)
                     if current is None:
@@ -46,6 +58,7 @@ def test_informer_converges_for_any_interleaving(cluster, admin, ops):
 
                 cluster.call(write)
             elif op == "delete":
+
                 def delete(name=name):
                     if cluster.store.get("configmaps", "default", name) is not None:
                         cluster.store.delete("configmaps", "default", name)
@@ -62,8 +75,11 @@ def test_informer_converges_for_any_interleaving(cluster, admin, ops):
 
         def server():
             items, _ = cluster.call(cluster.store.list, "configmaps", "default")
-            return {i["metadata"]["name"]: rv_of(i) for i in items
-                    if (i["metadata"].get("labels") or {}).get("example") == label}
+            return {
+                i["metadata"]["name"]: rv_of(i)
+                for i in items
+                if (i["metadata"].get("labels") or {}).get("example") == label
+            }
 
         def mine():
             return {name: rv_of(o) for (_ns, name), o in informer.snapshot().items()}

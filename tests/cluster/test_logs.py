@@ -9,9 +9,13 @@ from tui.cluster.logs import LogFollower, clean_line
 
 
 def pod(name, restarts=0):
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"},
-            "spec": {"containers": [{"name": "app", "image": "x"}]},
-            "status": {"phase": "Running", "containerStatuses": [{"name": "app", "restartCount": restarts}]}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {"containers": [{"name": "app", "image": "x"}]},
+        "status": {"phase": "Running", "containerStatuses": [{"name": "app", "restartCount": restarts}]},
+    }
 
 
 class Lines:
@@ -24,8 +28,11 @@ class Lines:
 
     def texts(self, pod_name=None, previous=None):
         with self.lock:
-            return [ln.text for ln in self.items if (pod_name is None or ln.pod == pod_name)
-                    and (previous is None or ln.previous == previous)]
+            return [
+                ln.text
+                for ln in self.items
+                if (pod_name is None or ln.pod == pod_name) and (previous is None or ln.previous == previous)
+            ]
 
 
 def test_crashed_container_shows_its_previous_run_then_follows(cluster, admin):

@@ -40,16 +40,23 @@ def test_filewatcher_json_lines():
     digest = sha256_text(NEW_LEVEL)
     ok = match_line(zap("Configuration reloaded successfully", path="/etc/config/we.yaml", hash=digest))
     assert (ok.outcome, ok.hash, ok.file) == ("applied", digest, "/etc/config/we.yaml")
-    bad = match_line(zap("Callback rejected new content, keeping previous", newHash="ab" * 32,
-                         error="cooldownPeriod must be positive"))
+    bad = match_line(
+        zap(
+            "Callback rejected new content, keeping previous",
+            newHash="ab" * 32,
+            error="cooldownPeriod must be positive",
+        )
+    )
     assert (bad.outcome, bad.hash, bad.message) == ("rejected", "ab" * 32, "cooldownPeriod must be positive")
     assert match_line(zap("File watcher started", hash="00" * 32)) is None
 
 
 def test_key_value_and_plain_text_lines():
-    ok = match_line('ts=1 event=llm_runtime_reload status=success hash=abcdef0123')
+    ok = match_line("ts=1 event=llm_runtime_reload status=success hash=abcdef0123")
     assert (ok.outcome, ok.hash) == ("applied", "abcdef0123")
-    restart = match_line('event=llm_runtime_reload status=rejected reason="model change requires a process restart"')
+    restart = match_line(
+        'event=llm_runtime_reload status=rejected reason="model change requires a process restart"'
+    )
     assert restart.outcome == "needs-restart" and "process restart" in restart.message
     plain = match_line("Config reloaded - hash=0123456789abcdef..., reloads=2")
     assert (plain.outcome, plain.hash) == ("applied", "0123456789abcdef")
@@ -60,8 +67,9 @@ def test_key_value_and_plain_text_lines():
 def _change(correlator, new_text, changed=(), restart_only=("execution.cooldownPeriod",), at=None):
     at = at or datetime(2026, 1, 1, tzinfo=UTC)
     targets = [ReloadTarget(WE, pod, "we.yaml", restart_only, tuple(changed)) for pod in ("we-1", "we-2")]
-    return correlator.config_changed("kubernaut", "we-config", "42", {"we.yaml": sha256_text(new_text)},
-                                     targets, at=at, workload=WE)
+    return correlator.config_changed(
+        "kubernaut", "we-config", "42", {"we.yaml": sha256_text(new_text)}, targets, at=at, workload=WE
+    )
 
 
 def test_hot_key_edit_every_replica_matched_with_its_delay():
@@ -73,7 +81,10 @@ def test_hot_key_edit_every_replica_matched_with_its_delay():
     line = match_line(zap("Configuration reloaded successfully", hash=digest))
     first = c.reload_seen("kubernaut", WE, "we-1", "c", line, at=t0 + timedelta(seconds=1.5))
     second = c.reload_seen("kubernaut", WE, "we-2", "c", line, at=t0 + timedelta(seconds=2))
-    assert [(e.outcome, e.version, e.delay) for e in first + second] == [("applied", "42", 1.5), ("applied", "42", 2.0)]
+    assert [(e.outcome, e.version, e.delay) for e in first + second] == [
+        ("applied", "42", 1.5),
+        ("applied", "42", 2.0),
+    ]
     assert c.tick(t0 + timedelta(seconds=60)) == []
 
 
@@ -122,7 +133,9 @@ def test_unhashed_rejection_naming_another_file_does_not_answer_this_key():
     other = match_line(zap("Callback rejected new content, keeping previous", path="/etc/sp/config.yaml"))
     (event,) = c.reload_seen("kubernaut", WE, "we-1", "c", other)
     assert event.version is None
-    mine = match_line(zap("Callback rejected new content, keeping previous", path="/etc/sp/policies/policy.rego"))
+    mine = match_line(
+        zap("Callback rejected new content, keeping previous", path="/etc/sp/policies/policy.rego")
+    )
     (event,) = c.reload_seen("kubernaut", WE, "we-1", "c", mine)
     assert event.version == "7"
 

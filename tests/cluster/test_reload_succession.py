@@ -38,8 +38,11 @@ def session(demo, tmp_path, monkeypatch):
 def _write(s, sink, key_path: str, value: str) -> ConfigMapChanged:
     result = s.actions.edit_configmap_key_path(NS, CM, KEY, key_path, value)
     assert result.ok, result.message
-    return wait_for(lambda: [c for c in sink.of(ConfigMapChanged, name=CM)
-                             if c.resource_version == result.resource_version])[0]
+    return wait_for(
+        lambda: [
+            c for c in sink.of(ConfigMapChanged, name=CM) if c.resource_version == result.resource_version
+        ]
+    )[0]
 
 
 def _line(digest: str):
@@ -60,7 +63,10 @@ def test_newest_version_logged_answers_the_pod_and_supersedes_the_older_one():
     c, t0, v1, v2 = _two_versions()
     events = c.reload_seen(NS, GATEWAY, "gw-1", "gateway", _line(v2), at=t0 + timedelta(seconds=1.5))
     superseded, applied = events
-    assert isinstance(superseded, ReloadSuperseded) and (superseded.version, superseded.by_version) == ("7", "8")
+    assert isinstance(superseded, ReloadSuperseded) and (superseded.version, superseded.by_version) == (
+        "7",
+        "8",
+    )
     assert (applied.outcome, applied.version, applied.hash) == ("applied", "8", v2)
     assert c.open_for(NS, "gw-1") == []
     assert [(e.pod, e.hash) for e in c.tick(t0 + timedelta(seconds=60))] == [("gw-2", v2)]
@@ -94,13 +100,18 @@ def test_two_writes_half_a_second_apart_every_pod_applies_the_second(session):
     time.sleep(0.5)
     second = _write(s, sink, "logging.level", "DEBUG")
     pods = {p["metadata"]["name"] for p in s.pods_of(GATEWAY)}
-    applied = wait_for(lambda: (lambda got: got if {e.pod for e in got} >= pods else None)(
-        sink.of(ReloadEvent, version=second.resource_version, outcome="applied")), timeout=30)
+    applied = wait_for(
+        lambda: (lambda got: got if {e.pod for e in got} >= pods else None)(
+            sink.of(ReloadEvent, version=second.resource_version, outcome="applied")
+        ),
+        timeout=30,
+    )
     assert all(e.hash == second.changed_keys[KEY] and e.delay is not None for e in applied)
     # the older version was delivered as well or skipped by the kubelet: either way nothing is owed for it
     for pod in pods:
-        assert sink.of(ReloadEvent, pod=pod, version=first.resource_version) or \
-            sink.of(ReloadSuperseded, pod=pod, version=first.resource_version)
+        assert sink.of(ReloadEvent, pod=pod, version=first.resource_version) or sink.of(
+            ReloadSuperseded, pod=pod, version=first.resource_version
+        )
         assert s.correlator.open_for(NS, pod) == []
     assert not sink.of(ReloadStale, configmap=CM)
 
@@ -110,6 +121,10 @@ def test_raising_the_log_level_turns_stale_with_the_reason(session):
     s, sink = session
     change = _write(s, sink, "logging.level", "WARN")
     pods = {p["metadata"]["name"] for p in s.pods_of(GATEWAY)}
-    stale = wait_for(lambda: (lambda got: got if {e.pod for e in got} >= pods else None)(
-        [e for e in sink.of(ReloadStale, configmap=CM) if e.hash == change.changed_keys[KEY]]), timeout=30)
+    stale = wait_for(
+        lambda: (lambda got: got if {e.pod for e in got} >= pods else None)(
+            [e for e in sink.of(ReloadStale, configmap=CM) if e.hash == change.changed_keys[KEY]]
+        ),
+        timeout=30,
+    )
     assert all("logging.level is now WARN" in e.reason and "cannot be confirmed" in e.summary for e in stale)

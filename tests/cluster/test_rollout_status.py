@@ -7,10 +7,19 @@ from tui.cluster.rollout import failing_containers, rollout_status, selector_str
 
 def dep(generation=2, observed=2, replicas=3, updated=3, total=3, available=3, ready=3, reason=None):
     conditions = [{"type": "Progressing", "status": "False", "reason": reason}] if reason else []
-    return {"kind": "Deployment", "metadata": {"name": "we", "generation": generation},
-            "spec": {"replicas": replicas},
-            "status": {"observedGeneration": observed, "replicas": total, "updatedReplicas": updated,
-                       "availableReplicas": available, "readyReplicas": ready, "conditions": conditions}}
+    return {
+        "kind": "Deployment",
+        "metadata": {"name": "we", "generation": generation},
+        "spec": {"replicas": replicas},
+        "status": {
+            "observedGeneration": observed,
+            "replicas": total,
+            "updatedReplicas": updated,
+            "availableReplicas": available,
+            "readyReplicas": ready,
+            "conditions": conditions,
+        },
+    }
 
 
 def test_deployment_states_in_kubectls_order():
@@ -28,9 +37,18 @@ def test_progress_deadline_is_a_failure():
 
 
 def test_statefulset_waits_for_ready_then_revision():
-    sts = {"kind": "StatefulSet", "metadata": {"name": "db", "generation": 1}, "spec": {"replicas": 2},
-           "status": {"observedGeneration": 1, "readyReplicas": 1, "updatedReplicas": 1,
-                      "currentRevision": "db-1", "updateRevision": "db-2"}}
+    sts = {
+        "kind": "StatefulSet",
+        "metadata": {"name": "db", "generation": 1},
+        "spec": {"replicas": 2},
+        "status": {
+            "observedGeneration": 1,
+            "readyReplicas": 1,
+            "updatedReplicas": 1,
+            "currentRevision": "db-1",
+            "updateRevision": "db-2",
+        },
+    }
     assert rollout_status(sts).message == "Waiting for 1 pods to be ready..."
     sts["status"]["readyReplicas"] = 2
     assert "waiting for statefulset rolling update" in rollout_status(sts).message
@@ -39,19 +57,37 @@ def test_statefulset_waits_for_ready_then_revision():
 
 
 def test_daemonset_counts_scheduled_pods():
-    ds = {"kind": "DaemonSet", "metadata": {"name": "fb", "generation": 1},
-          "status": {"observedGeneration": 1, "desiredNumberScheduled": 2, "updatedNumberScheduled": 1,
-                     "numberAvailable": 1}}
+    ds = {
+        "kind": "DaemonSet",
+        "metadata": {"name": "fb", "generation": 1},
+        "status": {
+            "observedGeneration": 1,
+            "desiredNumberScheduled": 2,
+            "updatedNumberScheduled": 1,
+            "numberAvailable": 1,
+        },
+    }
     assert "1 out of 2 new pods have been updated" in rollout_status(ds).message
     ds["status"].update(updatedNumberScheduled=2, numberAvailable=2)
     assert rollout_status(ds).done
 
 
 def test_selector_string_and_failing_containers():
-    obj = {"spec": {"selector": {"matchLabels": {"b": "2", "a": "1"},
-                                 "matchExpressions": [{"key": "tier", "operator": "In", "values": ["x", "y"]}]}}}
+    obj = {
+        "spec": {
+            "selector": {
+                "matchLabels": {"b": "2", "a": "1"},
+                "matchExpressions": [{"key": "tier", "operator": "In", "values": ["x", "y"]}],
+            }
+        }
+    }
     assert selector_string(obj) == "a=1,b=2,tier in (x,y)"
-    pod = {"status": {"containerStatuses": [
-        {"name": "c", "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off"}}},
-        {"name": "d", "state": {"waiting": {"reason": "ContainerCreating"}}}]}}
+    pod = {
+        "status": {
+            "containerStatuses": [
+                {"name": "c", "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off"}}},
+                {"name": "d", "state": {"waiting": {"reason": "ContainerCreating"}}},
+            ]
+        }
+    }
     assert failing_containers(pod) == [("c", "CrashLoopBackOff", "back-off")]

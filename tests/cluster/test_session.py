@@ -61,38 +61,101 @@ def seed(cluster):
         store = cluster.store
         store.create("configmaps", configmap("workflowexecution-config", {"workflowexecution.yaml": CONFIG}))
         applied = '{"data":{"password":"c2VjcmV0"},"kind":"Secret"}'
-        store.create("secrets", {"apiVersion": "v1", "kind": "Secret", "metadata": {
-            "name": "token", "namespace": "default",
-            "annotations": {"kubectl.kubernetes.io/last-applied-configuration": applied}},
-            "data": {"password": "c2VjcmV0"}, "stringData": {"extra": "plain-secret"}})
-        dep = store.create("deployments", {
-            "apiVersion": "apps/v1", "kind": "Deployment",
-            "metadata": {"name": "workflowexecution", "namespace": "default"},
-            "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "we"}},
-                     "template": {"metadata": {"labels": {"app": "we"}}, "spec": {
-                         "containers": [{"name": "workflowexecution-controller",
-                                         "image": "quay.io/kubernaut-ai/workflowexecution:v1.2.0",
-                                         "args": ["--config=/etc/config/workflowexecution.yaml"],
-                                         "volumeMounts": [{"name": "config", "mountPath": "/etc/config"}]}],
-                         "volumes": [{"name": "config",
-                                      "configMap": {"name": "workflowexecution-config"}}]}}}})
-        rs = store.create("replicasets", {
-            "apiVersion": "apps/v1", "kind": "ReplicaSet",
-            "metadata": {"name": "workflowexecution-abc12", "namespace": "default",
-                         "ownerReferences": [{"kind": "Deployment", "name": "workflowexecution",
-                                              "uid": dep["metadata"]["uid"], "controller": True}]},
-            "spec": {"selector": {"matchLabels": {"app": "we"}}, "template": dep["spec"]["template"]}})
+        store.create(
+            "secrets",
+            {
+                "apiVersion": "v1",
+                "kind": "Secret",
+                "metadata": {
+                    "name": "token",
+                    "namespace": "default",
+                    "annotations": {"kubectl.kubernetes.io/last-applied-configuration": applied},
+                },
+                "data": {"password": "c2VjcmV0"},
+                "stringData": {"extra": "plain-secret"},
+            },
+        )
+        dep = store.create(
+            "deployments",
+            {
+                "apiVersion": "apps/v1",
+                "kind": "Deployment",
+                "metadata": {"name": "workflowexecution", "namespace": "default"},
+                "spec": {
+                    "replicas": 2,
+                    "selector": {"matchLabels": {"app": "we"}},
+                    "template": {
+                        "metadata": {"labels": {"app": "we"}},
+                        "spec": {
+                            "containers": [
+                                {
+                                    "name": "workflowexecution-controller",
+                                    "image": "quay.io/kubernaut-ai/workflowexecution:v1.2.0",
+                                    "args": ["--config=/etc/config/workflowexecution.yaml"],
+                                    "volumeMounts": [{"name": "config", "mountPath": "/etc/config"}],
+                                }
+                            ],
+                            "volumes": [
+                                {"name": "config", "configMap": {"name": "workflowexecution-config"}}
+                            ],
+                        },
+                    },
+                },
+            },
+        )
+        rs = store.create(
+            "replicasets",
+            {
+                "apiVersion": "apps/v1",
+                "kind": "ReplicaSet",
+                "metadata": {
+                    "name": "workflowexecution-abc12",
+                    "namespace": "default",
+                    "ownerReferences": [
+                        {
+                            "kind": "Deployment",
+                            "name": "workflowexecution",
+                            "uid": dep["metadata"]["uid"],
+                            "controller": True,
+                        }
+                    ],
+                },
+                "spec": {"selector": {"matchLabels": {"app": "we"}}, "template": dep["spec"]["template"]},
+            },
+        )
         for i in range(2):
-            store.create("pods", {
-                "apiVersion": "v1", "kind": "Pod",
-                "metadata": {"name": f"workflowexecution-abc12-p{i}", "namespace": "default",
-                             "labels": {"app": "we", "pod-template-hash": "abc12"},
-                             "ownerReferences": [{"kind": "ReplicaSet", "name": "workflowexecution-abc12",
-                                                  "uid": rs["metadata"]["uid"], "controller": True}]},
-                "spec": {"containers": [{"name": "workflowexecution-controller", "image": "x"}]},
-                "status": {"phase": "Running", "containerStatuses": [
-                    {"name": "workflowexecution-controller", "restartCount": 0, "ready": True,
-                     "state": {"running": {}}}]}})
+            store.create(
+                "pods",
+                {
+                    "apiVersion": "v1",
+                    "kind": "Pod",
+                    "metadata": {
+                        "name": f"workflowexecution-abc12-p{i}",
+                        "namespace": "default",
+                        "labels": {"app": "we", "pod-template-hash": "abc12"},
+                        "ownerReferences": [
+                            {
+                                "kind": "ReplicaSet",
+                                "name": "workflowexecution-abc12",
+                                "uid": rs["metadata"]["uid"],
+                                "controller": True,
+                            }
+                        ],
+                    },
+                    "spec": {"containers": [{"name": "workflowexecution-controller", "image": "x"}]},
+                    "status": {
+                        "phase": "Running",
+                        "containerStatuses": [
+                            {
+                                "name": "workflowexecution-controller",
+                                "restartCount": 0,
+                                "ready": True,
+                                "state": {"running": {}},
+                            }
+                        ],
+                    },
+                },
+            )
 
     cluster.call(run)
 
@@ -101,7 +164,9 @@ def seed(cluster):
 def session(cluster):
     seed(cluster)
     sink = Sink()
-    s = ClusterSession(load_connection(cluster.kubeconfig), namespaces=["default"], sync_delay=0.5, margin=1.0)
+    s = ClusterSession(
+        load_connection(cluster.kubeconfig), namespaces=["default"], sync_delay=0.5, margin=1.0
+    )
     s.start(sink)
     assert wait_for(lambda: sink.synced_calls == 1)
     yield s, sink
@@ -138,8 +203,9 @@ def test_deleting_a_workload_removes_its_row(cluster, session):
 
 
 def _edit_and_log(cluster, s, sink, new_text, line_for):
-    assert s.actions.edit_configmap_key("default", "workflowexecution-config", "workflowexecution.yaml",
-                                        new_text).ok
+    assert s.actions.edit_configmap_key(
+        "default", "workflowexecution-config", "workflowexecution.yaml", new_text
+    ).ok
     wait_for(lambda: len(sink.of(ReloadPending)) == 2)
     change = sink.of(ConfigMapChanged)[-1]
     assert change.changed_keys == {"workflowexecution.yaml": sha256_text(new_text)}
@@ -153,9 +219,17 @@ def _edit_and_log(cluster, s, sink, new_text, line_for):
 def test_hot_key_edit_matches_every_replicas_applied_event(cluster, session):
     s, sink = session
     new = CONFIG.replace("INFO", "DEBUG")
-    events = _edit_and_log(cluster, s, sink, new, lambda text: zap("Configuration reloaded successfully",
-                                                                   path="/etc/config/workflowexecution.yaml",
-                                                                   hash=sha256_text(text)))
+    events = _edit_and_log(
+        cluster,
+        s,
+        sink,
+        new,
+        lambda text: zap(
+            "Configuration reloaded successfully",
+            path="/etc/config/workflowexecution.yaml",
+            hash=sha256_text(text),
+        ),
+    )
     version = sink.of(ConfigMapChanged)[-1].resource_version
     assert {(e.outcome, e.version) for e in events} == {("applied", version)}
     assert all(e.delay is not None and e.delay >= 0 for e in events)
@@ -164,8 +238,9 @@ def test_hot_key_edit_matches_every_replicas_applied_event(cluster, session):
 def test_restart_only_key_edit_reports_needs_restart(cluster, session):
     s, sink = session
     new = CONFIG.replace("5m", "10m")
-    events = _edit_and_log(cluster, s, sink, new, lambda text: zap("Configuration reloaded successfully",
-                                                                   hash=sha256_text(text)))
+    events = _edit_and_log(
+        cluster, s, sink, new, lambda text: zap("Configuration reloaded successfully", hash=sha256_text(text))
+    )
     assert {e.outcome for e in events} == {"needs-restart"}
     assert "execution.cooldownPeriod" in events[0].message
 
@@ -173,17 +248,26 @@ def test_restart_only_key_edit_reports_needs_restart(cluster, session):
 def test_invalid_value_reports_rejected(cluster, session):
     s, sink = session
     new = CONFIG.replace("5m", "-1m")
-    events = _edit_and_log(cluster, s, sink, new, lambda text: zap(
-        "Callback rejected new content, keeping previous", newHash=sha256_text(text),
-        error="execution.cooldownPeriod must be positive"))
+    events = _edit_and_log(
+        cluster,
+        s,
+        sink,
+        new,
+        lambda text: zap(
+            "Callback rejected new content, keeping previous",
+            newHash=sha256_text(text),
+            error="execution.cooldownPeriod must be positive",
+        ),
+    )
     assert {e.outcome for e in events} == {"rejected"}
     assert "must be positive" in events[0].message
 
 
 def test_silent_pods_become_stale(session):
     s, sink = session
-    assert s.actions.edit_configmap_key("default", "workflowexecution-config", "workflowexecution.yaml",
-                                        CONFIG.replace("INFO", "WARN")).ok
+    assert s.actions.edit_configmap_key(
+        "default", "workflowexecution-config", "workflowexecution.yaml", CONFIG.replace("INFO", "WARN")
+    ).ok
     stale = wait_for(lambda: len(sink.of(ReloadStale)) == 2 and sink.of(ReloadStale), timeout=15)
     assert {e.pod for e in stale} == {p["metadata"]["name"] for p in s.pods_of(KEY)}
 
@@ -204,7 +288,9 @@ def test_container_restart_and_kube_events_reach_the_stream(cluster, session):
     from tui.localcluster.api.events import record_event
 
     pod = cluster.call(cluster.store.get, "pods", "default", "workflowexecution-abc12-p1")
-    cluster.call(record_event, cluster.store, pod, "BackOff", "Back-off restarting failed container", type="Warning")
+    cluster.call(
+        record_event, cluster.store, pod, "BackOff", "Back-off restarting failed container", type="Warning"
+    )
     event = wait_for(lambda: [e for e in sink.of(KubeEvent) if e.reason == "BackOff"])[0]
     assert event.workload == KEY and event.severity == "warning"
 
@@ -217,15 +303,25 @@ def test_follow_logs_joins_new_pods_and_reads_lines(cluster, session):
         with lock:
             got.extend(lines)
 
-    cluster.call(cluster.logs.append, "default", "workflowexecution-abc12-p0", "workflowexecution-controller",
-                 "before \x1b[31mred\x1b[0m [bold]markup[/bold]")
+    cluster.call(
+        cluster.logs.append,
+        "default",
+        "workflowexecution-abc12-p0",
+        "workflowexecution-controller",
+        "before \x1b[31mred\x1b[0m [bold]markup[/bold]",
+    )
     handle = s.follow_logs(KEY, on_lines, tail=10)
     try:
         wait_for(lambda: any("before" in line.text for line in got))
         line = next(ln for ln in got if "before" in ln.text)
         assert "\x1b" not in line.text and "[bold]" in line.text
-        cluster.call(cluster.logs.append, "default", "workflowexecution-abc12-p1", "workflowexecution-controller",
-                     "from the second pod")
+        cluster.call(
+            cluster.logs.append,
+            "default",
+            "workflowexecution-abc12-p1",
+            "workflowexecution-controller",
+            "from the second pod",
+        )
         wait_for(lambda: any(ln.pod.endswith("p1") and ln.text == "from the second pod" for ln in got))
     finally:
         handle.stop()
@@ -241,7 +337,9 @@ def test_stop_ends_every_thread_promptly(cluster):
     handle = s.follow_logs(KEY, lambda lines: None)
     s.stop()
     handle.stop()
-    leftover = [t for t in set(threading.enumerate()) - before if t.is_alive() and t.name.startswith("kubeknobs")]
+    leftover = [
+        t for t in set(threading.enumerate()) - before if t.is_alive() and t.name.startswith("kubeknobs")
+    ]
     assert leftover == []
     assert sink.states[-1].status == "offline"
 
@@ -255,7 +353,9 @@ def test_a_session_stopped_while_it_connects_leaves_no_thread_behind(cluster, af
     time.sleep(after)  # stop at different moments of the start: connecting, listing, watching
     s.stop()
     time.sleep(0.3)  # long enough for a start that ignored the stop to show its threads
-    leftover = [t for t in set(threading.enumerate()) - before if t.is_alive() and t.name.startswith("kubeknobs")]
+    leftover = [
+        t for t in set(threading.enumerate()) - before if t.is_alive() and t.name.startswith("kubeknobs")
+    ]
     assert leftover == []
 
 
@@ -286,12 +386,21 @@ def test_connection_state_reports_reconnecting_then_connected(cluster, session):
 def test_many_workloads_show_rows_first_and_summaries_after(cluster):
     def many():
         for i in range(300):
-            cluster.store.create("deployments", {
-                "apiVersion": "apps/v1", "kind": "Deployment",
-                "metadata": {"name": f"app-{i:03}", "namespace": "default"},
-                "spec": {"selector": {"matchLabels": {"app": "x"}}, "template": {
-                    "metadata": {"labels": {"app": "x"}},
-                    "spec": {"containers": [{"name": "c", "image": "x", "args": ["--level=info"]}]}}}})
+            cluster.store.create(
+                "deployments",
+                {
+                    "apiVersion": "apps/v1",
+                    "kind": "Deployment",
+                    "metadata": {"name": f"app-{i:03}", "namespace": "default"},
+                    "spec": {
+                        "selector": {"matchLabels": {"app": "x"}},
+                        "template": {
+                            "metadata": {"labels": {"app": "x"}},
+                            "spec": {"containers": [{"name": "c", "image": "x", "args": ["--level=info"]}]},
+                        },
+                    },
+                },
+            )
 
     cluster.call(many)
     sink = Sink()
@@ -308,8 +417,11 @@ def test_many_workloads_show_rows_first_and_summaries_after(cluster):
 def test_a_kind_the_user_may_not_list_still_lets_the_rest_sync(cluster):
     seed(cluster)
     sink = Sink()
-    s = ClusterSession(load_connection(cluster.kubeconfig, "kubeknobs-demo-readonly"), namespaces=["default"],
-                       kinds=("deployments", "configmaps", "secrets"))
+    s = ClusterSession(
+        load_connection(cluster.kubeconfig, "kubeknobs-demo-readonly"),
+        namespaces=["default"],
+        kinds=("deployments", "configmaps", "secrets"),
+    )
     s.start(sink)
     try:
         wait_for(lambda: sink.synced_calls == 1)

@@ -11,17 +11,38 @@ from tui.cluster.slim import slim_event, slim_pod
 def _pod(restarts: int, waiting: str | None = None) -> dict:
     state = {"waiting": {"reason": waiting, "message": "back-off 10s"}} if waiting else {"running": {}}
     return {
-        "apiVersion": "v1", "kind": "Pod",
-        "metadata": {"name": "web-7d4b9c-abcde", "namespace": "shop", "resourceVersion": "42", "uid": "u1",
-                     "labels": {"pod-template-hash": "7d4b9c"}, "managedFields": [{"manager": "kubelet"}],
-                     "ownerReferences": [{"kind": "ReplicaSet", "name": "web-7d4b9c", "controller": True}]},
-        "spec": {"nodeName": "node-1", "volumes": [{"name": "config", "configMap": {"name": "web"}}],
-                 "containers": [{"name": "web", "image": "nginx:1.27", "args": ["--port=80"], "env": []}]},
-        "status": {"phase": "Running", "podIP": "10.0.0.5",
-                   "conditions": [{"type": "Ready", "status": "True"}, {"type": "PodScheduled", "status": "True"}],
-                   "containerStatuses": [{"name": "web", "ready": waiting is None, "restartCount": restarts,
-                                          "image": "nginx:1.27", "imageID": "sha256:0", "state": state,
-                                          "lastState": {"terminated": {"reason": "Error", "exitCode": 1}}}]},
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": "web-7d4b9c-abcde",
+            "namespace": "shop",
+            "resourceVersion": "42",
+            "uid": "u1",
+            "labels": {"pod-template-hash": "7d4b9c"},
+            "managedFields": [{"manager": "kubelet"}],
+            "ownerReferences": [{"kind": "ReplicaSet", "name": "web-7d4b9c", "controller": True}],
+        },
+        "spec": {
+            "nodeName": "node-1",
+            "volumes": [{"name": "config", "configMap": {"name": "web"}}],
+            "containers": [{"name": "web", "image": "nginx:1.27", "args": ["--port=80"], "env": []}],
+        },
+        "status": {
+            "phase": "Running",
+            "podIP": "10.0.0.5",
+            "conditions": [{"type": "Ready", "status": "True"}, {"type": "PodScheduled", "status": "True"}],
+            "containerStatuses": [
+                {
+                    "name": "web",
+                    "ready": waiting is None,
+                    "restartCount": restarts,
+                    "image": "nginx:1.27",
+                    "imageID": "sha256:0",
+                    "state": state,
+                    "lastState": {"terminated": {"reason": "Error", "exitCode": 1}},
+                }
+            ],
+        },
     }
 
 
@@ -45,12 +66,24 @@ def test_slim_pod_drops_what_nobody_reads():
 
 
 def test_slim_event_reads_like_the_whole_event():
-    event = {"apiVersion": "v1", "kind": "Event", "type": "Warning", "reason": "BackOff", "count": 4,
-             "message": "Back-off restarting failed container", "source": {"component": "kubelet"},
-             "reportingComponent": "kubelet", "lastTimestamp": "2026-01-01T10:00:00Z",
-             "involvedObject": {"kind": "Pod", "name": "web-7d4b9c-abcde", "namespace": "shop"},
-             "metadata": {"name": "web.1", "namespace": "shop", "resourceVersion": "7",
-                          "managedFields": [{"manager": "kubelet"}]}}
+    event = {
+        "apiVersion": "v1",
+        "kind": "Event",
+        "type": "Warning",
+        "reason": "BackOff",
+        "count": 4,
+        "message": "Back-off restarting failed container",
+        "source": {"component": "kubelet"},
+        "reportingComponent": "kubelet",
+        "lastTimestamp": "2026-01-01T10:00:00Z",
+        "involvedObject": {"kind": "Pod", "name": "web-7d4b9c-abcde", "namespace": "shop"},
+        "metadata": {
+            "name": "web.1",
+            "namespace": "shop",
+            "resourceVersion": "7",
+            "managedFields": [{"manager": "kubelet"}],
+        },
+    }
     slim = slim_event(event)
     assert "source" not in slim and "managedFields" not in slim["metadata"]
     assert kube_event(slim, None) == kube_event(event, None)

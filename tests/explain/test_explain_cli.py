@@ -9,15 +9,37 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "manifests"
-JSON_KEYS = {"namespace", "workload", "container", "source", "name", "value", "layer", "auto_restart", "managed_by",
-             "evidence", "plan"}
+JSON_KEYS = {
+    "namespace",
+    "workload",
+    "container",
+    "source",
+    "name",
+    "value",
+    "layer",
+    "auto_restart",
+    "managed_by",
+    "evidence",
+    "plan",
+}
 
 
 def explain(*args, stdin=None, env_extra=None, tmp_home=None):
-    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_home or "/nonexistent-kubeknobs-config"),
-           "COLUMNS": "200", "NO_COLOR": "1", **(env_extra or {})}
-    return subprocess.run([sys.executable, "-m", "tui", "explain", *args], input=stdin, capture_output=True,
-                          text=True, env=env, timeout=60)
+    env = {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(tmp_home or "/nonexistent-kubeknobs-config"),
+        "COLUMNS": "200",
+        "NO_COLOR": "1",
+        **(env_extra or {}),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "tui", "explain", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
 
 
 def settings_of(*args, **kwargs):
@@ -33,34 +55,120 @@ def everything():
 
 EXPECTED = [
     # (workload, container, name, layer, auto_restart, managed_by)
-    ("Deployment/workflowexecution-controller", "workflowexecution-controller", "--config", "restart", None, "helm"),
-    ("Deployment/workflowexecution-controller", "workflowexecution-controller",
-     "workflowexecution-config/workflowexecution.yaml", "hot-reload", "helm-checksum", "helm"),
-    ("Deployment/workflowexecution-controller", "workflowexecution-controller",
-     "workflowexecution-config/workflowexecution.yaml#logging.level", "hot-reload", "helm-checksum", "helm"),
-    ("Deployment/workflowexecution-controller", "workflowexecution-controller",
-     "workflowexecution-config/workflowexecution.yaml#execution.cooldownPeriod", "restart", "helm-checksum", "helm"),
-    ("Deployment/workflowexecution-controller", "workflowexecution-controller",
-     "workflowexecution-config/workflowexecution.yaml#controller.metricsAddr", "restart", "helm-checksum", "helm"),
-    ("Deployment/signalprocessing-controller", "signalprocessing-controller", "signalprocessing-config/config.yaml",
-     "restart", "helm-checksum", "helm"),
-    ("Deployment/signalprocessing-controller", "signalprocessing-controller", "signalprocessing-policy/policy.rego",
-     "hot-reload", "helm-checksum", "helm"),
+    (
+        "Deployment/workflowexecution-controller",
+        "workflowexecution-controller",
+        "--config",
+        "restart",
+        None,
+        "helm",
+    ),
+    (
+        "Deployment/workflowexecution-controller",
+        "workflowexecution-controller",
+        "workflowexecution-config/workflowexecution.yaml",
+        "hot-reload",
+        "helm-checksum",
+        "helm",
+    ),
+    (
+        "Deployment/workflowexecution-controller",
+        "workflowexecution-controller",
+        "workflowexecution-config/workflowexecution.yaml#logging.level",
+        "hot-reload",
+        "helm-checksum",
+        "helm",
+    ),
+    (
+        "Deployment/workflowexecution-controller",
+        "workflowexecution-controller",
+        "workflowexecution-config/workflowexecution.yaml#execution.cooldownPeriod",
+        "restart",
+        "helm-checksum",
+        "helm",
+    ),
+    (
+        "Deployment/workflowexecution-controller",
+        "workflowexecution-controller",
+        "workflowexecution-config/workflowexecution.yaml#controller.metricsAddr",
+        "restart",
+        "helm-checksum",
+        "helm",
+    ),
+    (
+        "Deployment/signalprocessing-controller",
+        "signalprocessing-controller",
+        "signalprocessing-config/config.yaml",
+        "restart",
+        "helm-checksum",
+        "helm",
+    ),
+    (
+        "Deployment/signalprocessing-controller",
+        "signalprocessing-controller",
+        "signalprocessing-policy/policy.rego",
+        "hot-reload",
+        "helm-checksum",
+        "helm",
+    ),
     ("Deployment/aianalysis-controller", "aianalysis-controller", "-config", "restart", None, "helm"),
-    ("Deployment/aianalysis-controller", "aianalysis-controller", "aianalysis-policies/approval.rego", "hot-reload",
-     "helm-checksum", "helm"),
-    ("Deployment/aianalysis-controller", "aianalysis-controller", "aianalysis-config/config.yaml#logging.level",
-     "hot-reload", "helm-checksum", "helm"),
-    ("Deployment/kubernaut-agent", "kubernaut-agent", "kubernaut-agent-llm-runtime/llm-runtime.yaml#llm.model",
-     "restart", None, "helm"),
-    ("Deployment/kubernaut-agent", "kubernaut-agent", "kubernaut-agent-llm-runtime/llm-runtime.yaml#llm.temperature",
-     "hot-reload", None, "helm"),
-    ("Deployment/kubernaut-agent", "kubernaut-agent", "kubernaut-agent-llm-runtime/llm-runtime.yaml#llm.maxRetries",
-     "hot-reload", None, "helm"),
+    (
+        "Deployment/aianalysis-controller",
+        "aianalysis-controller",
+        "aianalysis-policies/approval.rego",
+        "hot-reload",
+        "helm-checksum",
+        "helm",
+    ),
+    (
+        "Deployment/aianalysis-controller",
+        "aianalysis-controller",
+        "aianalysis-config/config.yaml#logging.level",
+        "hot-reload",
+        "helm-checksum",
+        "helm",
+    ),
+    (
+        "Deployment/kubernaut-agent",
+        "kubernaut-agent",
+        "kubernaut-agent-llm-runtime/llm-runtime.yaml#llm.model",
+        "restart",
+        None,
+        "helm",
+    ),
+    (
+        "Deployment/kubernaut-agent",
+        "kubernaut-agent",
+        "kubernaut-agent-llm-runtime/llm-runtime.yaml#llm.temperature",
+        "hot-reload",
+        None,
+        "helm",
+    ),
+    (
+        "Deployment/kubernaut-agent",
+        "kubernaut-agent",
+        "kubernaut-agent-llm-runtime/llm-runtime.yaml#llm.maxRetries",
+        "hot-reload",
+        None,
+        "helm",
+    ),
     ("Deployment/kubernaut-agent", "kubernaut-agent", "LLM_API_KEY", "restart", None, None),
-    ("Deployment/datastorage", "datastorage", "datastorage-config/config.yaml#database.port", "restart", None, "helm"),
-    ("Deployment/datastorage", "datastorage", "datastorage-config/config.yaml#logging.level", "hot-reload", None,
-     "helm"),
+    (
+        "Deployment/datastorage",
+        "datastorage",
+        "datastorage-config/config.yaml#database.port",
+        "restart",
+        None,
+        "helm",
+    ),
+    (
+        "Deployment/datastorage",
+        "datastorage",
+        "datastorage-config/config.yaml#logging.level",
+        "hot-reload",
+        None,
+        "helm",
+    ),
     ("Deployment/coredns", "coredns", "coredns/Corefile", "hot-reload", None, None),
     ("Deployment/coredns-static", "coredns", "coredns-static/Corefile", "restart", None, None),
     ("Deployment/web", "web", "web-config/nginx.conf", "restart", "helm-checksum", "helm"),
@@ -89,8 +197,11 @@ EXPECTED = [
 ]
 
 
-@pytest.mark.parametrize(("workload", "container", "name", "layer", "auto", "manager"), EXPECTED,
-                         ids=[f"{e[0]}:{e[2]}" for e in EXPECTED])
+@pytest.mark.parametrize(
+    ("workload", "container", "name", "layer", "auto", "manager"),
+    EXPECTED,
+    ids=[f"{e[0]}:{e[2]}" for e in EXPECTED],
+)
 def test_every_fixture_is_classified_right(everything, workload, container, name, layer, auto, manager):
     setting = everything[(workload, container, name)]
     assert (setting["layer"], setting["auto_restart"], setting["managed_by"]) == (layer, auto, manager)
@@ -104,15 +215,24 @@ def test_json_has_exactly_the_documented_keys(everything):
 
 
 def test_restart_only_key_in_a_watched_file(everything):
-    setting = everything[("Deployment/workflowexecution-controller", "workflowexecution-controller",
-                          "workflowexecution-config/workflowexecution.yaml#execution.cooldownPeriod")]
+    setting = everything[
+        (
+            "Deployment/workflowexecution-controller",
+            "workflowexecution-controller",
+            "workflowexecution-config/workflowexecution.yaml#execution.cooldownPeriod",
+        )
+    ]
     assert setting["namespace"] == "kubernaut-system"
     assert setting["source"] == "file-key"
     assert setting["value"] == "5m"
-    assert setting["plan"][:2] == ["Edit ConfigMap workflowexecution-config",
-                                   "Restart Deployment/workflowexecution-controller (2 pods)"]
-    assert ("declared by profile kubernaut-workflowexecution: the app watches workflowexecution.yaml but reads "
-            "execution.cooldownPeriod only at start") in setting["evidence"]
+    assert setting["plan"][:2] == [
+        "Edit ConfigMap workflowexecution-config",
+        "Restart Deployment/workflowexecution-controller (2 pods)",
+    ]
+    assert (
+        "declared by profile kubernaut-workflowexecution: the app watches workflowexecution.yaml but reads "
+        "execution.cooldownPeriod only at start"
+    ) in setting["evidence"]
 
 
 def test_flags_are_named_as_written_and_values_expanded(everything):
@@ -156,8 +276,12 @@ def test_other_kinds_are_ignored():
     ("path", "words"),
     [
         (FIXTURES / "invalid" / "bad-yaml.yaml", ["bad-yaml.yaml: document 2: not valid YAML"]),
-        (FIXTURES / "invalid" / "missing-containers.yaml",
-         ["missing-containers.yaml: document 2: Deployment/empty-pod: spec.template.spec.containers is missing"]),
+        (
+            FIXTURES / "invalid" / "missing-containers.yaml",
+            [
+                "missing-containers.yaml: document 2: Deployment/empty-pod: spec.template.spec.containers is missing"
+            ],
+        ),
         (FIXTURES / "nope.yaml", ["nope.yaml: no such file or directory"]),
     ],
 )
@@ -173,8 +297,10 @@ def test_bad_input_exits_2_with_a_message_naming_file_and_document(path, words):
 def test_a_non_mapping_document_is_bad_input():
     result = explain("-f", "-", stdin="---\n- just\n- a list\n")
     assert result.returncode == 2
-    assert "<stdin>: document 2: not a Kubernetes object" in result.stderr or \
-        "<stdin>: document 1: not a Kubernetes object" in result.stderr
+    assert (
+        "<stdin>: document 2: not a Kubernetes object" in result.stderr
+        or "<stdin>: document 1: not a Kubernetes object" in result.stderr
+    )
 
 
 def test_values_are_printed_literally_never_as_markup_or_escapes():
@@ -204,7 +330,9 @@ def test_extra_profile_directory_changes_the_verdict(tmp_path):
     )
     found = settings_of("-f", str(FIXTURES / "reloader.yaml"), "--profiles", str(profiles))
     assert found[("Deployment/api-search", "api", "api-config/settings.json")]["layer"] == "hot-reload"
-    assert found[("Deployment/api-search", "api", "api-config/settings.json#timeout")]["layer"] == "hot-reload"
+    assert (
+        found[("Deployment/api-search", "api", "api-config/settings.json#timeout")]["layer"] == "hot-reload"
+    )
     assert found[("Deployment/api-search", "api", "api-config/settings.json#retries")]["layer"] == "restart"
 
 
@@ -225,10 +353,13 @@ def test_printable_escapes_controls_and_bidi_marks_but_keeps_text():
 
 def test_kubernaut_agent_config_and_llm_runtime_files(everything):
     agent = {name: s for (w, c, name), s in everything.items() if w == "Deployment/kubernaut-agent"}
-    assert agent["-config"]["evidence"][-1] == ("points at kubernaut-agent-config/config.yaml, mounted at "
-                                                "/etc/kubernaut-agent/config.yaml")
+    assert agent["-config"]["evidence"][-1] == (
+        "points at kubernaut-agent-config/config.yaml, mounted at /etc/kubernaut-agent/config.yaml"
+    )
     assert agent["kubernaut-agent-config/config.yaml#server.port"]["layer"] == "restart"
     assert agent["kubernaut-agent-config/config.yaml#logging.level"]["layer"] == "hot-reload"
-    assert ("declared by profile kubernaut-agent: the app watches llm-runtime.yaml and applies llm.endpoint live"
-            in agent["kubernaut-agent-llm-runtime/llm-runtime.yaml#llm.endpoint"]["evidence"])
+    assert (
+        "declared by profile kubernaut-agent: the app watches llm-runtime.yaml and applies llm.endpoint live"
+        in agent["kubernaut-agent-llm-runtime/llm-runtime.yaml#llm.endpoint"]["evidence"]
+    )
     assert agent["kubernaut-agent-llm-runtime/llm-runtime.yaml#llm.provider"]["layer"] == "restart"

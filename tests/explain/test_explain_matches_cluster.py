@@ -26,31 +26,54 @@ def ok(cluster, *args, input=None):
 
 def offline(path):
     env = {**os.environ, "XDG_CONFIG_HOME": "/nonexistent-kubeknobs-config"}
-    result = subprocess.run([sys.executable, "-m", "tui", "explain", "-f", str(path), "-o", "json"],
-                            capture_output=True, text=True, env=env, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "explain", "-f", str(path), "-o", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)["settings"]
 
 
-@pytest.mark.parametrize(("fixture", "namespace"), [("kubernaut.yaml", "kubernaut-system"),
-                                                    ("reloader.yaml", "payments"),
-                                                    ("immutable.yaml", "shop")])
+@pytest.mark.parametrize(
+    ("fixture", "namespace"),
+    [("kubernaut.yaml", "kubernaut-system"), ("reloader.yaml", "payments"), ("immutable.yaml", "shop")],
+)
 def test_applied_manifests_classify_like_the_files(make_cluster, fixture, namespace):
     cluster = make_cluster(components=False)
     ok(cluster, "create", "namespace", namespace)
     # the embedded API serves workloads, ConfigMaps and Secrets; the fixtures' Services stay offline
-    documents = [d for d in yaml.safe_load_all((FIXTURES / fixture).read_text())
-                 if d and d["kind"] in ("Deployment", "ConfigMap", "Secret")]
+    documents = [
+        d
+        for d in yaml.safe_load_all((FIXTURES / fixture).read_text())
+        if d and d["kind"] in ("Deployment", "ConfigMap", "Secret")
+    ]
     ok(cluster, "apply", "--validate=false", "-f", "-", input=yaml.safe_dump_all(documents))
     listed = json.loads(ok(cluster, "get", "deployments,configmaps,secrets", "-n", namespace, "-o", "json"))
     objects = ClusterObjects(item for item in listed["items"] if item["kind"] in ("ConfigMap", "Secret"))
     profiles = ProfileSet.builtin()
-    live = [s.to_json() for item in listed["items"] if item["kind"] == "Deployment"
-            for s in classify(item, objects, profiles)]
+    live = [
+        s.to_json()
+        for item in listed["items"]
+        if item["kind"] == "Deployment"
+        for s in classify(item, objects, profiles)
+    ]
 
     def view(settings):
-        return sorted((s["workload"], s["container"], s["name"], s["layer"], s["auto_restart"], s["managed_by"],
-                       s["value"]) for s in settings)
+        return sorted(
+            (
+                s["workload"],
+                s["container"],
+                s["name"],
+                s["layer"],
+                s["auto_restart"],
+                s["managed_by"],
+                s["value"],
+            )
+            for s in settings
+        )
 
     assert view(live) == view(offline(FIXTURES / fixture))
     assert "sk-do-not-show-this-value" not in json.dumps(live)

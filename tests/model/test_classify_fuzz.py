@@ -13,10 +13,18 @@ from .builders import cm_volume, configmap, container, deployment
 words = st.text(max_size=10) | st.sampled_from(["--config", "/etc/c/app.yaml", "$(A)", "sh", "-c", "exec"])
 env_entries = st.lists(
     st.fixed_dictionaries({"name": st.sampled_from(["A", "B", ""]), "value": words})
-    | st.fixed_dictionaries({"name": st.just("K"),
-                             "valueFrom": st.fixed_dictionaries(
-                                 {"configMapKeyRef": st.fixed_dictionaries(
-                                     {"name": st.sampled_from(["cfg", "gone"]), "key": words})})}),
+    | st.fixed_dictionaries(
+        {
+            "name": st.just("K"),
+            "valueFrom": st.fixed_dictionaries(
+                {
+                    "configMapKeyRef": st.fixed_dictionaries(
+                        {"name": st.sampled_from(["cfg", "gone"]), "key": words}
+                    )
+                }
+            ),
+        }
+    ),
     max_size=4,
 )
 mounts = st.lists(
@@ -29,11 +37,17 @@ OBJECTS = ClusterObjects([configmap("cfg", {"app.yaml": "a:\n  b: 1\n", "k": "v"
 
 
 @settings(max_examples=150, deadline=None)
-@given(command=st.lists(words, max_size=4), args=st.lists(words, max_size=6), env=env_entries, mounts=mounts,
-       image=st.sampled_from(["quay.io/kubernaut-ai/workflowexecution:v1", "coredns/coredns:1", "x", ""]))
+@given(
+    command=st.lists(words, max_size=4),
+    args=st.lists(words, max_size=6),
+    env=env_entries,
+    mounts=mounts,
+    image=st.sampled_from(["quay.io/kubernaut-ai/workflowexecution:v1", "coredns/coredns:1", "x", ""]),
+)
 def test_classify_never_crashes(command, args, env, mounts, image):
-    obj = deployment([container(image=image, command=command, args=args, env=env, mounts=mounts)],
-                     [cm_volume("c", "cfg")])
+    obj = deployment(
+        [container(image=image, command=command, args=args, env=env, mounts=mounts)], [cm_volume("c", "cfg")]
+    )
     try:
         found = classify(obj, OBJECTS, PROFILES)
     except WorkloadError as error:

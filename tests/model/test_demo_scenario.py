@@ -12,16 +12,22 @@ from tui.model.profiles import ProfileSet
 def demo_settings():
     objects = ClusterObjects(manifest_objects())
     profiles = ProfileSet.builtin()
-    return {(s.workload, s.name): s for obj in workloads("checksum") for s in classify(obj, objects, profiles)}
+    return {
+        (s.workload, s.name): s for obj in workloads("checksum") for s in classify(obj, objects, profiles)
+    }
 
 
 def test_every_demo_workload_is_classified_with_the_expected_layers():
     found = demo_settings()
     expected = {
-        ("Deployment/workflowexecution-controller", "workflowexecution-config/workflowexecution.yaml#logging.level"):
-            Layer.HOT_RELOAD,
-        ("Deployment/workflowexecution-controller",
-         "workflowexecution-config/workflowexecution.yaml#execution.cooldownPeriod"): Layer.RESTART,
+        (
+            "Deployment/workflowexecution-controller",
+            "workflowexecution-config/workflowexecution.yaml#logging.level",
+        ): Layer.HOT_RELOAD,
+        (
+            "Deployment/workflowexecution-controller",
+            "workflowexecution-config/workflowexecution.yaml#execution.cooldownPeriod",
+        ): Layer.RESTART,
         ("Deployment/signalprocessing-controller", "signalprocessing-config/config.yaml"): Layer.RESTART,
         ("Deployment/signalprocessing-controller", "signalprocessing-policy/policy.rego"): Layer.HOT_RELOAD,
         ("Deployment/aianalysis-controller", "aianalysis-policies/approval.rego"): Layer.HOT_RELOAD,
@@ -43,13 +49,29 @@ WE_FILE = "workflowexecution-config/workflowexecution.yaml"
 @pytest.mark.parametrize(
     ("workload", "name", "value_type", "positive", "choices"),
     [
-        ("Deployment/workflowexecution-controller", f"{WE_FILE}#logging.level", "string", False,
-         ("DEBUG", "INFO", "WARN", "ERROR")),
-        ("Deployment/workflowexecution-controller", f"{WE_FILE}#execution.cooldownPeriod", "duration", True, ()),
+        (
+            "Deployment/workflowexecution-controller",
+            f"{WE_FILE}#logging.level",
+            "string",
+            False,
+            ("DEBUG", "INFO", "WARN", "ERROR"),
+        ),
+        (
+            "Deployment/workflowexecution-controller",
+            f"{WE_FILE}#execution.cooldownPeriod",
+            "duration",
+            True,
+            (),
+        ),
         ("Deployment/workflowexecution-controller", f"{WE_FILE}#execution.namespace", "string", False, ()),
         ("Deployment/workflowexecution-legacy", "--cooldown-period", "duration", True, ()),
-        ("Deployment/gateway", "gateway-config/config.yaml#logging.level", "string", False,
-         ("DEBUG", "INFO", "WARN", "ERROR")),
+        (
+            "Deployment/gateway",
+            "gateway-config/config.yaml#logging.level",
+            "string",
+            False,
+            ("DEBUG", "INFO", "WARN", "ERROR"),
+        ),
     ],
 )
 def test_profiles_declare_what_values_a_setting_accepts(workload, name, value_type, positive, choices):
@@ -60,5 +82,16 @@ def test_profiles_declare_what_values_a_setting_accepts(workload, name, value_ty
 
 def test_declared_constraints_stay_out_of_the_explain_json():
     setting = demo_settings()[("Deployment/workflowexecution-controller", f"{WE_FILE}#logging.level")]
-    assert set(setting.to_json()) == {"namespace", "workload", "container", "source", "name", "value", "layer",
-                                      "auto_restart", "managed_by", "evidence", "plan"}
+    assert set(setting.to_json()) == {
+        "namespace",
+        "workload",
+        "container",
+        "source",
+        "name",
+        "value",
+        "layer",
+        "auto_restart",
+        "managed_by",
+        "evidence",
+        "plan",
+    }

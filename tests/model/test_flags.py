@@ -41,7 +41,9 @@ def test_flag_forms(args, expected):
 
 
 def test_a_declared_boolean_flag_does_not_take_the_next_argument():
-    assert flags_of(["--leader-elect", "run"], known={"leader-elect": "bool"}) == [("--leader-elect", None, False)]
+    assert flags_of(["--leader-elect", "run"], known={"leader-elect": "bool"}) == [
+        ("--leader-elect", None, False)
+    ]
 
 
 def test_a_declared_valued_flag_takes_the_next_argument_without_ambiguity():
@@ -95,7 +97,7 @@ def test_flag_value_expanded_from_env():
     [
         (["/bin/sh", "-c"], ["exec /app --a=1 -b 2"], "/app", [("--a", "1"), ("-b", "2")]),
         (["sh", "-c", "set -e; FOO=1 exec /app --x=$FOO"], [], "/app", [("--x", "$FOO")]),
-        (["bash", "-ec"], ["echo hi && exec /srv/run --port \"$PORT\""], "/srv/run", [("--port", "8080")]),
+        (["bash", "-ec"], ['echo hi && exec /srv/run --port "$PORT"'], "/srv/run", [("--port", "8080")]),
         (["/bin/sh", "-c"], ["/app --only=1"], "/app", [("--only", "1")]),
         (["/bin/sh", "-c"], ["cd /srv\nexec ./run --mode='a b'"], "./run", [("--mode", "a b")]),
         (["sh", "-c", 'exec /app "$@"', "--"], ["--port=1", "-v"], "/app", [("--port", "1"), ("-v", None)]),
@@ -116,8 +118,16 @@ def test_unreadable_script_is_explained_not_fatal():
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("1h30m", 5400), ("300ms", 0.3), ("0", 0), ("1.5h", 5400), ("-2s", -2), ("1m0.5s", 60.5), ("10us", 1e-5),
-     ("2µs", 2e-6)],
+    [
+        ("1h30m", 5400),
+        ("300ms", 0.3),
+        ("0", 0),
+        ("1.5h", 5400),
+        ("-2s", -2),
+        ("1m0.5s", 60.5),
+        ("10us", 1e-5),
+        ("2µs", 2e-6),
+    ],
 )
 def test_go_durations(text, seconds):
     assert parse_go_duration(text) == pytest.approx(seconds)
@@ -177,8 +187,17 @@ def test_value_validation_with_declared_choices(value_type, text, choices, any_c
 
 @pytest.mark.parametrize(
     ("value", "kind"),
-    [("true", "bool"), (None, "bool"), ("12", "int"), ("90s", "duration"), ("1h30m", "duration"),
-     ("/etc/x", "path"), ("./x", "path"), ("kubernaut", "string"), (":8080", "string")],
+    [
+        ("true", "bool"),
+        (None, "bool"),
+        ("12", "int"),
+        ("90s", "duration"),
+        ("1h30m", "duration"),
+        ("/etc/x", "path"),
+        ("./x", "path"),
+        ("kubernaut", "string"),
+        (":8080", "string"),
+    ],
 )
 def test_value_types_are_inferred(value, kind):
     assert infer_value_type(value) == kind

@@ -10,8 +10,16 @@ from tui.model.workload import Workload
 
 from .builders import container, deployment
 
-SERVICES = ["workflowexecution", "signalprocessing", "aianalysis", "remediationorchestrator", "notification",
-            "gateway", "datastorage", "kubernaut-agent"]
+SERVICES = [
+    "workflowexecution",
+    "signalprocessing",
+    "aianalysis",
+    "remediationorchestrator",
+    "notification",
+    "gateway",
+    "datastorage",
+    "kubernaut-agent",
+]
 
 
 def profile_for(image, name="app", labels=None):
@@ -61,37 +69,100 @@ def test_workflowexecution_profiles_declare_the_real_keys_and_flags():
 
 
 LOG_LINES = [
-    ("kubernaut-workflowexecution",
-     json.dumps({"level": "info", "logger": "file-watcher", "msg": "Configuration reloaded successfully",
-                 "path": "/etc/config/workflowexecution.yaml", "hash": "ab" * 32, "size": 120, "totalReloads": 2}),
-     ("applied", "ab" * 32, "/etc/config/workflowexecution.yaml")),
-    ("kubernaut-workflowexecution",
-     json.dumps({"level": "error", "msg": "Callback rejected new content, keeping previous",
-                 "path": "/etc/config/workflowexecution.yaml", "newHash": "cd" * 32, "error": "bad level"}),
-     ("rejected", "cd" * 32, "/etc/config/workflowexecution.yaml")),
-    ("kubernaut-workflowexecution",
-     '2026-01-01T00:00:00Z\tINFO\tfile-watcher\tConfiguration reloaded successfully\t{"hash": "ef", "path": "/p"}',
-     ("applied", "ef", "/p")),
-    ("kubernaut-signalprocessing", json.dumps({"msg": "Policy hot-reloaded", "hash": "12"}), ("applied", "12", None)),
-    ("kubernaut-remediationorchestrator",
-     json.dumps({"msg": "Configuration hot-reloaded successfully", "old": {"dryRun": False}, "new": {"dryRun": True}}),
-     ("applied", None, None)),
+    (
+        "kubernaut-workflowexecution",
+        json.dumps(
+            {
+                "level": "info",
+                "logger": "file-watcher",
+                "msg": "Configuration reloaded successfully",
+                "path": "/etc/config/workflowexecution.yaml",
+                "hash": "ab" * 32,
+                "size": 120,
+                "totalReloads": 2,
+            }
+        ),
+        ("applied", "ab" * 32, "/etc/config/workflowexecution.yaml"),
+    ),
+    (
+        "kubernaut-workflowexecution",
+        json.dumps(
+            {
+                "level": "error",
+                "msg": "Callback rejected new content, keeping previous",
+                "path": "/etc/config/workflowexecution.yaml",
+                "newHash": "cd" * 32,
+                "error": "bad level",
+            }
+        ),
+        ("rejected", "cd" * 32, "/etc/config/workflowexecution.yaml"),
+    ),
+    (
+        "kubernaut-workflowexecution",
+        '2026-01-01T00:00:00Z\tINFO\tfile-watcher\tConfiguration reloaded successfully\t{"hash": "ef", "path": "/p"}',
+        ("applied", "ef", "/p"),
+    ),
+    (
+        "kubernaut-signalprocessing",
+        json.dumps({"msg": "Policy hot-reloaded", "hash": "12"}),
+        ("applied", "12", None),
+    ),
+    (
+        "kubernaut-remediationorchestrator",
+        json.dumps(
+            {
+                "msg": "Configuration hot-reloaded successfully",
+                "old": {"dryRun": False},
+                "new": {"dryRun": True},
+            }
+        ),
+        ("applied", None, None),
+    ),
     ("kubernaut-agent", "ts=1 event=llm_runtime_reload status=success hash=99", ("applied", "99", None)),
-    ("kubernaut-agent", 'event=llm_runtime_reload status=rejected reason="temperature out of range"',
-     ("rejected", None, None)),
-    ("kubernaut-agent", 'event=llm_runtime_reload status=rejected reason="model change requires a process restart"',
-     ("needs-restart", None, None)),
-    ("kubernaut-agent", '2026-01-01T00:00:00.000Z WARNING event=llm_runtime_reload status=rejected '
-                        'reason="provider change requires a process restart" hash=abc123',
-     ("needs-restart", "abc123", None)),
-    ("kubernaut-aianalysis", json.dumps({"logger": "policy", "msg": "Approval policy hot-reloaded",
-                                         "path": "/etc/aianalysis/policies/approval.rego", "hash": "77"}),
-     ("applied", "77", "/etc/aianalysis/policies/approval.rego")),
-    ("kubernaut-notification", json.dumps({"msg": "Routing configuration applied", "hash": "88",
-                                           "path": "/etc/notification-routing/routing.yaml"}),
-     ("applied", "88", "/etc/notification-routing/routing.yaml")),
-    ("kubernaut-agent", "INFO Config reloaded - hash=0123456789abcdef..., reloads=3",
-     ("applied", "0123456789abcdef", None)),
+    (
+        "kubernaut-agent",
+        'event=llm_runtime_reload status=rejected reason="temperature out of range"',
+        ("rejected", None, None),
+    ),
+    (
+        "kubernaut-agent",
+        'event=llm_runtime_reload status=rejected reason="model change requires a process restart"',
+        ("needs-restart", None, None),
+    ),
+    (
+        "kubernaut-agent",
+        "2026-01-01T00:00:00.000Z WARNING event=llm_runtime_reload status=rejected "
+        'reason="provider change requires a process restart" hash=abc123',
+        ("needs-restart", "abc123", None),
+    ),
+    (
+        "kubernaut-aianalysis",
+        json.dumps(
+            {
+                "logger": "policy",
+                "msg": "Approval policy hot-reloaded",
+                "path": "/etc/aianalysis/policies/approval.rego",
+                "hash": "77",
+            }
+        ),
+        ("applied", "77", "/etc/aianalysis/policies/approval.rego"),
+    ),
+    (
+        "kubernaut-notification",
+        json.dumps(
+            {
+                "msg": "Routing configuration applied",
+                "hash": "88",
+                "path": "/etc/notification-routing/routing.yaml",
+            }
+        ),
+        ("applied", "88", "/etc/notification-routing/routing.yaml"),
+    ),
+    (
+        "kubernaut-agent",
+        "INFO Config reloaded - hash=0123456789abcdef..., reloads=3",
+        ("applied", "0123456789abcdef", None),
+    ),
     ("kubernaut-agent", "WARNING Invalid YAML, keeping previous config", ("rejected", None, None)),
     ("coredns", "[INFO] plugin/reload: Running configuration SHA512 = 5f3a", ("applied", "5f3a", None)),
     ("coredns", "[INFO] Reloading complete", ("applied", None, None)),
@@ -108,11 +179,15 @@ def test_reload_log_shapes(profile, line, expected):
 
 
 def test_rejection_carries_the_apps_reason():
-    line = json.dumps({"msg": "Callback rejected new content, keeping previous", "error": "invalid level TRACE"})
+    line = json.dumps(
+        {"msg": "Callback rejected new content, keeping previous", "error": "invalid level TRACE"}
+    )
     assert ProfileSet.builtin().get("kubernaut-gateway").match_reload(line).message == "invalid level TRACE"
 
 
-@pytest.mark.parametrize("line", ["", "{", "{}", "hello", '{"msg": 3}', "\x1b[31m[bold]x", "event=", "=" * 50])
+@pytest.mark.parametrize(
+    "line", ["", "{", "{}", "hello", '{"msg": 3}', "\x1b[31m[bold]x", "event=", "=" * 50]
+)
 def test_unrelated_lines_match_nothing(line):
     for profile in ProfileSet.builtin().profiles:
         assert profile.match_reload(line) is None
@@ -127,22 +202,43 @@ def write(tmp_path, name, text):
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("name: x\nmatch: {images: [a]}\nfiles: [{flag: config, watched: maybe}]\n", "watched must be true or false"),
+        (
+            "name: x\nmatch: {images: [a]}\nfiles: [{flag: config, watched: maybe}]\n",
+            "watched must be true or false",
+        ),
         ("name: x\nmatch: {}\n", "match needs images, container_names or labels"),
         ("match: {images: [a]}\n", "name is missing"),
         ("name: x\nmatch: {images: [a]}\ncolour: red\n", "unknown field(s): colour"),
         ("name: x\nmatch: {images: [a]}\nflags: {d: {type: seconds}}\n", "flags.d.type must be one of"),
         ("name: x\nmatch: {images: [a]}\nfiles: [{watched: true}]\n", "needs flag, env, path or key"),
-        ("name: x\nmatch: {images: [a]}\nreload_logs: [{outcome: fine, regex: x}]\n", "outcome must be one of"),
-        ("name: x\nmatch: {images: [a]}\nreload_logs: [{outcome: applied, regex: '(' }]\n", "not a valid regular"),
-        ("name: x\nmatch: {images: [a]}\nreload_logs: [{outcome: applied}]\n", "exactly one of json, logfmt or regex"),
-        ("name: x\nmatch: {images: [a]}\nfiles: [{key: c.yaml, values: [level]}]\n", "values must be a mapping"),
-        ("name: x\nmatch: {images: [a]}\nfiles: [{key: c.yaml, values: {level: {oneof: [A]}}}]\n",
-         "values.level must be a mapping of any_case, choices, positive, type"),
-        ("name: x\nmatch: {images: [a]}\nfiles: [{key: c.yaml, values: {level: {choices: {A: 1}}}}]\n",
-         "values.level.choices must be a list of strings"),
-        ("name: x\nmatch: {images: [a]}\nfiles: [{key: c.yaml, values: {t: {type: seconds}}}]\n",
-         "values.t.type must be one of"),
+        (
+            "name: x\nmatch: {images: [a]}\nreload_logs: [{outcome: fine, regex: x}]\n",
+            "outcome must be one of",
+        ),
+        (
+            "name: x\nmatch: {images: [a]}\nreload_logs: [{outcome: applied, regex: '(' }]\n",
+            "not a valid regular",
+        ),
+        (
+            "name: x\nmatch: {images: [a]}\nreload_logs: [{outcome: applied}]\n",
+            "exactly one of json, logfmt or regex",
+        ),
+        (
+            "name: x\nmatch: {images: [a]}\nfiles: [{key: c.yaml, values: [level]}]\n",
+            "values must be a mapping",
+        ),
+        (
+            "name: x\nmatch: {images: [a]}\nfiles: [{key: c.yaml, values: {level: {oneof: [A]}}}]\n",
+            "values.level must be a mapping of any_case, choices, positive, type",
+        ),
+        (
+            "name: x\nmatch: {images: [a]}\nfiles: [{key: c.yaml, values: {level: {choices: {A: 1}}}}]\n",
+            "values.level.choices must be a list of strings",
+        ),
+        (
+            "name: x\nmatch: {images: [a]}\nfiles: [{key: c.yaml, values: {t: {type: seconds}}}]\n",
+            "values.t.type must be one of",
+        ),
         ("name: [unclosed\n", "not valid YAML"),
         ("- a\n- b\n", "a profile must be a mapping"),
         ("", "no profile in the file"),
@@ -159,11 +255,15 @@ def test_bad_profile_files_name_the_file_and_the_problem(tmp_path, text, problem
 def test_user_profiles_come_from_the_xdg_config_dir_and_override_builtins(tmp_path, monkeypatch):
     user_dir = tmp_path / "kubeknobs" / "profiles"
     user_dir.mkdir(parents=True)
-    write(user_dir, "coredns.yaml", """\
+    write(
+        user_dir,
+        "coredns.yaml",
+        """\
         name: coredns
         match: {images: ["*coredns"]}
         files: [{key: Corefile, watched: false}]
-    """)
+    """,
+    )
     write(user_dir, "broken.yml", "name: [")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     profiles, errors = ProfileSet.load()

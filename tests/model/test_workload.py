@@ -9,8 +9,12 @@ from .builders import container, deployment, secret
 
 
 def test_deployment_is_read_with_its_containers_and_init_containers():
-    obj = deployment([container("main")], init_containers=[container("setup")], replicas=3,
-                     template_annotations={"checksum/config": "x"})
+    obj = deployment(
+        [container("main")],
+        init_containers=[container("setup")],
+        replicas=3,
+        template_annotations={"checksum/config": "x"},
+    )
     workload = Workload.from_api(obj)
     assert workload.ref == "Deployment/app"
     assert workload.key == ("Deployment", "default", "app")
@@ -36,12 +40,18 @@ def test_namespace_defaults_to_default():
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda o: o["spec"]["template"]["spec"].pop("containers"), "Deployment/app: spec.template.spec.containers is missing"),
+        (
+            lambda o: o["spec"]["template"]["spec"].pop("containers"),
+            "Deployment/app: spec.template.spec.containers is missing",
+        ),
         (lambda o: o["spec"]["template"]["spec"].update(containers=[]), "containers is missing"),
         (lambda o: o["spec"].pop("template"), "Deployment/app: spec.template is missing"),
         (lambda o: o.pop("spec"), "Deployment/app: spec is missing"),
         (lambda o: o["metadata"].pop("name"), "Deployment: metadata.name is missing"),
-        (lambda o: o["spec"]["template"]["spec"]["containers"][0].pop("image"), "container app: image is missing"),
+        (
+            lambda o: o["spec"]["template"]["spec"]["containers"][0].pop("image"),
+            "container app: image is missing",
+        ),
         (lambda o: o["spec"]["template"]["spec"]["containers"][0].update(args="--x"), "args is not a list"),
         (lambda o: o["spec"]["template"]["spec"].update(containers="nope"), "containers is not a list"),
     ],
@@ -77,7 +87,10 @@ def test_secret_values_never_enter_the_objects():
 def test_copies_of_secret_data_in_metadata_are_dropped_too():
     applied = '{"kind":"Secret","stringData":{"password":"hunter2"}}'
     obj = secret("creds", {"password": "aHVudGVyMg=="})
-    obj["metadata"]["annotations"] = {"kubectl.kubernetes.io/last-applied-configuration": applied, "team": "a"}
+    obj["metadata"]["annotations"] = {
+        "kubectl.kubernetes.io/last-applied-configuration": applied,
+        "team": "a",
+    }
     obj["metadata"]["managedFields"] = [{"fieldsV1": {"f:data": {"f:password": {}}}}]
     stored = ClusterObjects([obj]).secret("default", "creds")
     assert "hunter2" not in repr(stored)

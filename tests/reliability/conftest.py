@@ -33,6 +33,7 @@ def state_dir(tmp_path, monkeypatch):
 @pytest.fixture
 def make_app(tmp_path, state_dir):
     """make_app(cluster, **kw): the dashboard on `cluster`, still clock, no theme watcher."""
+
     def make(cluster, **kw):
         return dashboard(tmp_path, cluster, **kw)
 

@@ -19,28 +19,71 @@ CONFIG_YAML = f'title: "{MARKUP} {CLICK}"\nbanner: "\\e[2J\\e]52;c;SGVsbG8=\\a\\
 def plant(cluster) -> None:
     """A Deployment, ConfigMap, Event and log lines whose text is markup, escape sequences and controls."""
     store = cluster.store
-    cluster.call(store.create, "configmaps", {
-        "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "hostile-config", "namespace": NS,
-                                                              "annotations": {"note": HOSTILE}},
-        "data": {"config.yaml": CONFIG_YAML, "motd": HOSTILE}})
-    cluster.call(store.create, "deployments", {
-        "apiVersion": "apps/v1", "kind": "Deployment",
-        "metadata": {"name": "hostile", "namespace": NS, "annotations": {"note": HOSTILE}},
-        "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "hostile"}},
-                 "template": {"metadata": {"labels": {"app": "hostile"}, "annotations": {"note": HOSTILE}},
-                              "spec": {"containers": [{
-                                  "name": "app", "image": "example/hostile:1",
-                                  "args": [f"--title={MARKUP}", f"--click={CLICK}", f"--esc={ESCAPES}",
-                                           "--config=/etc/hostile/config.yaml"],
-                                  "env": [{"name": "BANNER", "value": HOSTILE},
-                                          {"name": "MOTD", "valueFrom": {"configMapKeyRef": {
-                                              "name": "hostile-config", "key": "motd"}}}],
-                                  "volumeMounts": [{"name": "config", "mountPath": "/etc/hostile"}]}],
-                                  "volumes": [{"name": "config", "configMap": {"name": "hostile-config"}}]}}}})
-    cluster.call(store.create, "events", {
-        "apiVersion": "v1", "kind": "Event", "metadata": {"name": "hostile.1", "namespace": NS},
-        "involvedObject": {"kind": "Deployment", "namespace": NS, "name": "hostile"},
-        "reason": "[b]Odd[/b]", "message": HOSTILE, "type": "Warning", "count": 1})
+    cluster.call(
+        store.create,
+        "configmaps",
+        {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": "hostile-config", "namespace": NS, "annotations": {"note": HOSTILE}},
+            "data": {"config.yaml": CONFIG_YAML, "motd": HOSTILE},
+        },
+    )
+    cluster.call(
+        store.create,
+        "deployments",
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "hostile", "namespace": NS, "annotations": {"note": HOSTILE}},
+            "spec": {
+                "replicas": 1,
+                "selector": {"matchLabels": {"app": "hostile"}},
+                "template": {
+                    "metadata": {"labels": {"app": "hostile"}, "annotations": {"note": HOSTILE}},
+                    "spec": {
+                        "containers": [
+                            {
+                                "name": "app",
+                                "image": "example/hostile:1",
+                                "args": [
+                                    f"--title={MARKUP}",
+                                    f"--click={CLICK}",
+                                    f"--esc={ESCAPES}",
+                                    "--config=/etc/hostile/config.yaml",
+                                ],
+                                "env": [
+                                    {"name": "BANNER", "value": HOSTILE},
+                                    {
+                                        "name": "MOTD",
+                                        "valueFrom": {
+                                            "configMapKeyRef": {"name": "hostile-config", "key": "motd"}
+                                        },
+                                    },
+                                ],
+                                "volumeMounts": [{"name": "config", "mountPath": "/etc/hostile"}],
+                            }
+                        ],
+                        "volumes": [{"name": "config", "configMap": {"name": "hostile-config"}}],
+                    },
+                },
+            },
+        },
+    )
+    cluster.call(
+        store.create,
+        "events",
+        {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {"name": "hostile.1", "namespace": NS},
+            "involvedObject": {"kind": "Deployment", "namespace": NS, "name": "hostile"},
+            "reason": "[b]Odd[/b]",
+            "message": HOSTILE,
+            "type": "Warning",
+            "count": 1,
+        },
+    )
 
 
 def screen_text(app) -> str:

@@ -15,8 +15,12 @@ PLURALS = {"Deployment": "deployments", "StatefulSet": "statefulsets", "DaemonSe
 
 
 async def synced(app, pilot, *, at_least: int = 11, timeout: float = 60):
-    await wait_for(pilot, lambda: app.synced and app.controllers_screen.table.total_count >= at_least,
-                   what="the controllers of the demo", timeout=timeout)
+    await wait_for(
+        pilot,
+        lambda: app.synced and app.controllers_screen.table.total_count >= at_least,
+        what="the controllers of the demo",
+        timeout=timeout,
+    )
     return app.controllers_screen.table
 
 
@@ -38,13 +42,18 @@ def get_json(cluster, *args: str) -> dict:
 
 
 def restarted_at(obj: dict) -> str | None:
-    return (obj["spec"]["template"]["metadata"].get("annotations") or {}).get("kubectl.kubernetes.io/restartedAt")
+    return (obj["spec"]["template"]["metadata"].get("annotations") or {}).get(
+        "kubectl.kubernetes.io/restartedAt"
+    )
 
 
 def writes_to(cluster, path: str) -> int:
     """Writes (not dry runs) the server received for `path`."""
-    return sum(n for (method, p, kind), n in cluster.faults.requests.items()
-               if p == path and method in ("PUT", "PATCH", "POST", "DELETE") and kind != "dry-run")
+    return sum(
+        n
+        for (method, p, kind), n in cluster.faults.requests.items()
+        if p == path and method in ("PUT", "PATCH", "POST", "DELETE") and kind != "dry-run"
+    )
 
 
 def deployment_path(name: str, namespace: str = NS) -> str:
@@ -56,7 +65,16 @@ def configmap_path(name: str, namespace: str = NS) -> str:
 
 
 def minimal_deployment(name: str, namespace: str = NS) -> dict:
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "namespace": namespace},
-            "spec": {"replicas": 0, "selector": {"matchLabels": {"app": name}},
-                     "template": {"metadata": {"labels": {"app": name}},
-                                  "spec": {"containers": [{"name": "app", "image": "example/app:1"}]}}}}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": {
+            "replicas": 0,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {"containers": [{"name": "app", "image": "example/app:1"}]},
+            },
+        },
+    }

@@ -41,10 +41,14 @@ async def test_api_gone_for_thirty_seconds_shows_reconnecting_converges_and_repl
     async with app.run_test(size=SIZE) as pilot:
         table = await synced(app, pilot)
         demo.faults.go_away()
-        await wait_for(pilot, lambda: app.status_info.state == "reconnecting", what="reconnecting", timeout=30)
+        await wait_for(
+            pilot, lambda: app.status_info.state == "reconnecting", what="reconnecting", timeout=30
+        )
         assert "unreachable" in (app.status_info.reason or "")
         reasons = [reason or "" for state, reason in states if state == "reconnecting"]
-        assert reasons and not any("invalid literal" in r or "Connection broken" in r for r in reasons), reasons
+        assert reasons and not any("invalid literal" in r or "Connection broken" in r for r in reasons), (
+            reasons
+        )
         # a restart confirmed during the outage fails at once and says why
         table.move_to(WE)
         await pilot.press("r", "y")
@@ -58,7 +62,9 @@ async def test_api_gone_for_thirty_seconds_shows_reconnecting_converges_and_repl
         demo.call(demo.store.create, "deployments", minimal_deployment("born-during-outage"))
         await _outage(app, pilot, demo, OUTAGE_SECONDS)
         demo.faults.come_back()
-        await wait_for(pilot, lambda: app.status_info.state == "connected", what="connected again", timeout=60)
+        await wait_for(
+            pilot, lambda: app.status_info.state == "connected", what="connected again", timeout=60
+        )
         expected = server_controllers(demo)
         await wait_for(pilot, lambda: set(table.visible_keys()) == expected, what="the table to converge")
         assert table.total_count == len(expected)
@@ -75,12 +81,17 @@ async def test_short_outages_in_a_row_each_end_connected(demo, make_app):
         table = await synced(app, pilot)
         for round_ in range(3):
             demo.faults.go_away()
-            await wait_for(pilot, lambda: app.status_info.state == "reconnecting", what="reconnecting", timeout=30)
+            await wait_for(
+                pilot, lambda: app.status_info.state == "reconnecting", what="reconnecting", timeout=30
+            )
             name = f"round-{round_}"
             demo.call(demo.store.create, "deployments", minimal_deployment(name))
             await asyncio.sleep(0.5)
             demo.faults.come_back()
             await wait_for(pilot, lambda: app.status_info.state == "connected", what="connected", timeout=60)
-            await wait_for(pilot, lambda n=name: ("Deployment", NS, n) in set(table.visible_keys()),
-                           what=f"the deployment made in round {round_}")
+            await wait_for(
+                pilot,
+                lambda n=name: ("Deployment", NS, n) in set(table.visible_keys()),
+                what=f"the deployment made in round {round_}",
+            )
         assert set(table.visible_keys()) == server_controllers(demo)

@@ -47,16 +47,24 @@ async def test_429_with_retry_after_is_waited_out_on_every_watch(demo, make_app)
         demo.faults.fail_next(6, status=429, retry_after=2)
         demo.faults.drop_watches()
         await wait_for(pilot, lambda: demo.faults.fail_remaining == 0, what="the 429s to be used up")
-        await wait_for(pilot, lambda: app.status_info.state == "connected", what="connected again", timeout=60)
+        await wait_for(
+            pilot, lambda: app.status_info.state == "connected", what="connected again", timeout=60
+        )
         by_path = requests_after(demo, since)
         throttled = [(path, when) for path, seen in by_path.items() for when, status in seen if status == 429]
         assert len(throttled) == 6
         for path, when in throttled:
             later = [t for t, _ in by_path[path] if t > when]
-            await wait_for(pilot, lambda p=path, w=when: any(t > w for t, _ in requests_after(demo, w)[p]),
-                           what=f"the retry of {path}", timeout=30)
+            await wait_for(
+                pilot,
+                lambda p=path, w=when: any(t > w for t, _ in requests_after(demo, w)[p]),
+                what=f"the retry of {path}",
+                timeout=30,
+            )
             later = [t for t, _ in requests_after(demo, when)[path] if t > when]
-            assert min(later) - when >= 1.9, f"{path} retried {min(later) - when:.2f}s after a Retry-After of 2"
+            assert min(later) - when >= 1.9, (
+                f"{path} retried {min(later) - when:.2f}s after a Retry-After of 2"
+            )
         assert any(state == "reconnecting" and "slow down" in (reason or "") for state, reason in states)
         assert set(table.visible_keys()) == server_controllers(demo)
 
@@ -69,8 +77,12 @@ async def test_a_run_of_500s_is_retried_with_back_off_and_converges(demo, make_a
         since = demo.faults.log[-1][0]
         demo.faults.fail_next(30, status=500)
         demo.faults.drop_watches()
-        await wait_for(pilot, lambda: demo.faults.fail_remaining == 0, what="the 500s to be used up", timeout=60)
-        await wait_for(pilot, lambda: app.status_info.state == "connected", what="connected again", timeout=60)
+        await wait_for(
+            pilot, lambda: demo.faults.fail_remaining == 0, what="the 500s to be used up", timeout=60
+        )
+        await wait_for(
+            pilot, lambda: app.status_info.state == "connected", what="connected again", timeout=60
+        )
         assert any(state == "reconnecting" and "500" in (reason or "") for state, reason in states)
         by_path = requests_after(demo, since)
         failed = {path: [t for t, s in seen if s == 500] for path, seen in by_path.items()}
@@ -87,20 +99,29 @@ async def test_a_slow_api_never_freezes_the_dashboard(demo, make_app):
             demo.faults.set_latency(2.0)  # every answer two seconds late: the dashboard still converges
             demo.faults.drop_watches()
             demo.call(demo.store.create, "deployments", minimal_deployment("made-while-slow"))
-            await wait_for(pilot, lambda: ("Deployment", NS, "made-while-slow") in set(table.visible_keys()),
-                           what="the new controller", timeout=60)
+            await wait_for(
+                pilot,
+                lambda: ("Deployment", NS, "made-while-slow") in set(table.visible_keys()),
+                what="the new controller",
+                timeout=60,
+            )
             # held far longer than a key press needs: a press that waited for the API finds nothing held
             demo.faults.set_latency(HOLD)
             table.move_to(table.visible_keys()[0])
             await pilot.press("n")  # the namespace picker asks the API for namespaces
-            await wait_for(pilot, lambda: demo.faults.held["/api/v1/namespaces"] > 0, what="the namespace list",
-                           timeout=HOLD / 2)
+            await wait_for(
+                pilot,
+                lambda: demo.faults.held["/api/v1/namespaces"] > 0,
+                what="the namespace list",
+                timeout=HOLD / 2,
+            )
             before = table.cursor_key
             await pilot.press("j")
             assert table.cursor_key != before
             assert demo.faults.held["/api/v1/namespaces"] > 0, "the cursor waited for the API"
-            await wait_for(pilot, lambda: isinstance(app.screen, NamespacePicker), what="the picker",
-                           timeout=HOLD * 2)
+            await wait_for(
+                pilot, lambda: isinstance(app.screen, NamespacePicker), what="the picker", timeout=HOLD * 2
+            )
             await pilot.press("escape")
             await pilot.press("ctrl+p", *"namespace")  # the palette lists namespaces without asking the API
             assert isinstance(app.screen, CommandPalette)

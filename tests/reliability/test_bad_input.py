@@ -20,20 +20,48 @@ YAML_TEXT = "logging:\n  level: INFO  # applied live\nexecution:\n  cooldownPeri
 JSON_TEXT = '{\n  "llm": {\n    "temperature": 0.2\n  }\n}\n'
 TOML_TEXT = "[server]\nport = 8080\n"
 BLOB = base64.b64encode(bytes(range(256))).decode()
-DEPLOY = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "app", "namespace": NS},
-          "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "app"}},
-                   "template": {"metadata": {"labels": {"app": "app"}}, "spec": {"containers": [
-                       {"name": "app", "image": "example/app:1",
-                        "args": ["--cooldown-period=5m", "--workers=4", "--config=/etc/app/config.yaml"]}]}}}}
+DEPLOY = {
+    "apiVersion": "apps/v1",
+    "kind": "Deployment",
+    "metadata": {"name": "app", "namespace": NS},
+    "spec": {
+        "replicas": 1,
+        "selector": {"matchLabels": {"app": "app"}},
+        "template": {
+            "metadata": {"labels": {"app": "app"}},
+            "spec": {
+                "containers": [
+                    {
+                        "name": "app",
+                        "image": "example/app:1",
+                        "args": ["--cooldown-period=5m", "--workers=4", "--config=/etc/app/config.yaml"],
+                    }
+                ]
+            },
+        },
+    },
+}
 
 
 @pytest.fixture
 def cluster(make_cluster):
     cluster = make_cluster(components=False)
-    cluster.call(cluster.store.create, "configmaps", {
-        "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": CM, "namespace": NS},
-        "data": {"config.yaml": YAML_TEXT, "config.json": JSON_TEXT, "config.toml": TOML_TEXT, "mode": "a"},
-        "binaryData": {"blob.bin": BLOB}})
+    cluster.call(
+        cluster.store.create,
+        "configmaps",
+        {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": CM, "namespace": NS},
+            "data": {
+                "config.yaml": YAML_TEXT,
+                "config.json": JSON_TEXT,
+                "config.toml": TOML_TEXT,
+                "mode": "a",
+            },
+            "binaryData": {"blob.bin": BLOB},
+        },
+    )
     cluster.call(cluster.store.create, "deployments", DEPLOY)
     return cluster
 
@@ -66,8 +94,11 @@ BAD_VALUES = [
 ]
 
 
-@pytest.mark.parametrize(("key", "value", "says"), BAD_VALUES, ids=[
-    "yaml", "yaml-duplicate-keys", "json", "json-duplicate-keys", "toml", "nul-byte", "not-utf8"])
+@pytest.mark.parametrize(
+    ("key", "value", "says"),
+    BAD_VALUES,
+    ids=["yaml", "yaml-duplicate-keys", "json", "json-duplicate-keys", "toml", "nul-byte", "not-utf8"],
+)
 def test_an_invalid_value_is_refused_and_changes_nothing(cluster, actions, key, value, says):
     before = server(cluster)
     result = actions.edit_configmap_key(NS, CM, key, value)
@@ -76,12 +107,15 @@ def test_an_invalid_value_is_refused_and_changes_nothing(cluster, actions, key, 
     assert_nothing_changed(cluster, actions, before)
 
 
-@pytest.mark.parametrize(("key_path", "says"), [
-    ("nope.level", "nope does not exist"),
-    ("logging.levle", "logging.levle does not exist"),
-    ("logging", "mapping or list"),
-    ("", "empty key path"),
-])
+@pytest.mark.parametrize(
+    ("key_path", "says"),
+    [
+        ("nope.level", "nope does not exist"),
+        ("logging.levle", "logging.levle does not exist"),
+        ("logging", "mapping or list"),
+        ("", "empty key path"),
+    ],
+)
 def test_a_key_path_that_does_not_exist_is_refused(cluster, actions, key_path, says):
     before = server(cluster)
     result = actions.edit_configmap_key_path(NS, CM, "config.yaml", key_path, "DEBUG")
@@ -97,17 +131,22 @@ def test_a_key_path_missing_in_json_is_refused(cluster, actions):
     assert_nothing_changed(cluster, actions, before)
 
 
-@pytest.mark.parametrize(("flag", "value_type", "value", "says"), [
-    ("cooldown-period", "duration", "soon", "duration"),
-    ("cooldown-period", "duration", "-5m", "greater than 0"),
-    ("workers", "int", "four", "not an integer"),
-    ("workers", "int", "4; reboot", "not an integer"),
-    ("cooldown-period", "duration", "5m; rm -rf /", "duration"),
-    ("config", "path", "/etc/app/config.yaml\nx", "not a usable path"),
-])
+@pytest.mark.parametrize(
+    ("flag", "value_type", "value", "says"),
+    [
+        ("cooldown-period", "duration", "soon", "duration"),
+        ("cooldown-period", "duration", "-5m", "greater than 0"),
+        ("workers", "int", "four", "not an integer"),
+        ("workers", "int", "4; reboot", "not an integer"),
+        ("cooldown-period", "duration", "5m; rm -rf /", "duration"),
+        ("config", "path", "/etc/app/config.yaml\nx", "not a usable path"),
+    ],
+)
 def test_a_value_of_the_wrong_type_is_refused(cluster, actions, flag, value_type, value, says):
     before = server(cluster, "deployments", "app")
-    result = actions.edit_container_value(WORKLOAD, "app", "flag", flag, value, value_type=value_type, positive=True)
+    result = actions.edit_container_value(
+        WORKLOAD, "app", "flag", flag, value, value_type=value_type, positive=True
+    )
     assert result.status == "invalid", result
     assert says in result.message and flag in result.message
     assert_nothing_changed(cluster, actions, before, "deployments")
@@ -178,8 +217,9 @@ def test_explain_refuses_a_manifest_with_duplicate_keys(tmp_path):
 
     path = tmp_path / "app.yaml"
     path.write_text(DUPLICATE_MANIFEST)
-    out = subprocess.run([sys.executable, "-m", "tui", "explain", "-f", str(path)], capture_output=True, text=True,
-                         timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "tui", "explain", "-f", str(path)], capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 2, out.stdout
     assert "duplicate key 'args'" in out.stderr and str(path) in out.stderr
     assert "cooldown" not in out.stdout  # no table from a manifest that kubectl would refuse

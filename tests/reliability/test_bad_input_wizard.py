@@ -20,8 +20,9 @@ WHOLE_FILE = [
 async def test_the_editor_refuses_a_bad_file_and_writes_nothing(demo, make_app, state_dir, text, says):
     app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_wizard(app, pilot, WE, lambda s: s.key == WE_KEY and s.key_path is None
-                                   and str(s.source) == "file")
+        screen = await open_wizard(
+            app, pilot, WE, lambda s: s.key == WE_KEY and s.key_path is None and str(s.source) == "file"
+        )
         await type_value(pilot, screen, text)
         await pilot.click("#to-review")
         problem = screen.query_one("#edit-problem", Static)
@@ -39,6 +40,8 @@ async def test_a_mapping_typed_for_one_key_path_is_refused(demo, make_app, state
         await type_value(pilot, screen, "{namespace: kubernaut-workflows}")
         await pilot.click("#to-review")
         problem = screen.query_one("#edit-problem", Static)
-        await wait_for(pilot, lambda: "single value" in str(problem.content), what="the problem under the value")
+        await wait_for(
+            pilot, lambda: "single value" in str(problem.content), what="the problem under the value"
+        )
         assert screen.flow.step == Step.EDIT
     assert writes_to(demo, configmap_path(WE_CONFIG)) == 0

@@ -26,8 +26,13 @@ def with_exec_user(cluster, tmp_path: Path, script: str) -> str:
     plugin.chmod(0o755)
     doc = yaml.safe_load(Path(cluster.kubeconfig).read_text())
     for user in doc["users"]:
-        user["user"] = {"exec": {"apiVersion": "client.authentication.k8s.io/v1beta1", "command": str(plugin),
-                                 "interactiveMode": "Never"}}
+        user["user"] = {
+            "exec": {
+                "apiVersion": "client.authentication.k8s.io/v1beta1",
+                "command": str(plugin),
+                "interactiveMode": "Never",
+            }
+        }
     path = tmp_path / "kubeconfig"
     path.write_text(yaml.safe_dump(doc))
     return str(path)
@@ -41,8 +46,12 @@ def processes_with(marker: str) -> list[str]:
 async def startup_error(make_app, pilot_timeout: float = 60, **kw) -> tuple[str, str, str]:
     app = make_app(**kw)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen), what="the error screen",
-                       timeout=pilot_timeout)
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, StartupErrorScreen),
+            what="the error screen",
+            timeout=pilot_timeout,
+        )
         error = app.screen.error
         assert app.status_info.state == "failed"
         return error.kind, error.title, error.detail
@@ -70,10 +79,14 @@ async def test_an_unknown_context_lists_the_known_ones(make_app, localcluster):
 
 
 async def test_a_failing_credential_plugin_shows_its_own_words(make_app, localcluster, tmp_path):
-    path = with_exec_user(localcluster, tmp_path, """\
+    path = with_exec_user(
+        localcluster,
+        tmp_path,
+        """\
         echo "error: the refresh token has expired; run 'cloud auth login'" >&2
         exit 1
-    """)
+    """,
+    )
     kind, title, detail = await startup_error(make_app, kubeconfig=path, context=CONTEXT)
     assert kind == "exec-plugin" and "plugin.sh" in title
     assert "refresh token has expired" in detail and "exit code 1" in detail
@@ -85,13 +98,18 @@ async def test_a_plugin_that_prints_garbage_is_refused(make_app, localcluster, t
     assert kind == "exec-plugin" and "not an ExecCredential" in detail
 
 
-async def test_a_hanging_credential_plugin_is_stopped_with_everything_it_started(make_app, localcluster, tmp_path,
-                                                                                 monkeypatch):
+async def test_a_hanging_credential_plugin_is_stopped_with_everything_it_started(
+    make_app, localcluster, tmp_path, monkeypatch
+):
     marker = f"sleep 600.{os.getpid()}"  # a child of the plugin that would outlive a plain kill
-    path = with_exec_user(localcluster, tmp_path, f"""\
+    path = with_exec_user(
+        localcluster,
+        tmp_path,
+        f"""\
         {marker} &
         wait
-    """)
+    """,
+    )
     monkeypatch.setattr(connect, "EXEC_PLUGIN_TIMEOUT", 2.0)
     kind, title, _ = await startup_error(make_app, kubeconfig=path, context=CONTEXT)
     assert kind == "exec-plugin" and "did not answer within 2s" in title

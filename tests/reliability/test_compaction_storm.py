@@ -29,8 +29,12 @@ def storm(cluster, seconds: float, interval: float, stop: threading.Event) -> in
     rounds = 0
     deadline = time.monotonic() + seconds
     while not stop.is_set() and time.monotonic() < deadline:
-        cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"storm-{rounds}", "namespace": NS},
-              "data": {"round": str(rounds)}}
+        cm = {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": f"storm-{rounds}", "namespace": NS},
+            "data": {"round": str(rounds)},
+        }
         cluster.call(cluster.store.create, "configmaps", cm)
         cluster.faults.compact()
         cluster.faults.drop_watches()
@@ -58,8 +62,12 @@ async def test_a_410_storm_converges_without_flooding_the_api(demo, make_app):
         created = {f"storm-{i}" for i in range(rounds)}
         informers = app.session._informers
         cm_informer = next(i for (plural, _ns), i in informers.items() if plural == "configmaps")
-        await wait_for(pilot, lambda: created <= {name for ns, name in cm_informer.snapshot() if ns == NS},
-                       what="every ConfigMap of the storm", timeout=60)
+        await wait_for(
+            pilot,
+            lambda: created <= {name for ns, name in cm_informer.snapshot() if ns == NS},
+            what="every ConfigMap of the storm",
+            timeout=60,
+        )
         await wait_for(pilot, lambda: app.status_info.state == "connected", what="connected", timeout=60)
         assert set(table.visible_keys()) == server_controllers(demo)
         lists = lists_by_path(demo, since)

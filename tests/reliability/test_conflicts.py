@@ -64,14 +64,18 @@ def someone_sets_level(cluster, level: str):
             cluster.store.update("configmaps", cm, field_manager="someone-else")
 
         cluster.call(update)
-        cluster.faults.requests[("PUT", configmap_path(WE_CONFIG), "")] += 1  # counted as a write, as over HTTP
+        cluster.faults.requests[("PUT", configmap_path(WE_CONFIG), "")] += (
+            1  # counted as a write, as over HTTP
+        )
 
     return write
 
 
 def level_on_server(cluster) -> str:
     text = cluster.call(cluster.store.get, "configmaps", NS, WE_CONFIG)["data"][WE_KEY]
-    return next(line.split(":", 1)[1].strip() for line in text.splitlines() if line.strip().startswith("level:"))
+    return next(
+        line.split(":", 1)[1].strip() for line in text.splitlines() if line.strip().startswith("level:")
+    )
 
 
 def backups_on_disk(state_dir) -> list[str]:
@@ -129,11 +133,20 @@ def test_a_write_racing_the_revert_is_not_overwritten(demo, session, step):
 
 @pytest.mark.parametrize("step", ["read", "dry run", "write"])
 def test_a_write_racing_the_rollback_is_not_overwritten(demo, session, step):
-    out = kubectl(demo, "-n", NS, "set", "env", f"deployment/{WE[2]}", "-c", "workflowexecution-controller",
-                  "EXTRA=1")
+    out = kubectl(
+        demo, "-n", NS, "set", "env", f"deployment/{WE[2]}", "-c", "workflowexecution-controller", "EXTRA=1"
+    )
     assert out.returncode == 0, out.stderr
-    wait_until(lambda: get_json(demo, "-n", NS, "get", "deployment", WE[2])["metadata"]["annotations"]
-               .get("deployment.kubernetes.io/revision") == "2", what="revision 2", timeout=60)
+    wait_until(
+        lambda: (
+            get_json(demo, "-n", NS, "get", "deployment", WE[2])["metadata"]["annotations"].get(
+                "deployment.kubernetes.io/revision"
+            )
+            == "2"
+        ),
+        what="revision 2",
+        timeout=60,
+    )
     path = deployment_path(WE[2])
     before = writes_to(demo, path)
 
@@ -146,8 +159,11 @@ def test_a_write_racing_the_rollback_is_not_overwritten(demo, session, step):
         demo.call(update)
         demo.faults.requests[("PUT", path, "")] += 1  # counted as a write, as over HTTP
 
-    request = {"read": ("GET", "/apis/apps/v1/namespaces/kubernaut-system/replicasets", ""),
-               "dry run": ("PATCH", path, "dry-run"), "write": ("PATCH", path, "")}[step]
+    request = {
+        "read": ("GET", "/apis/apps/v1/namespaces/kubernaut-system/replicasets", ""),
+        "dry run": ("PATCH", path, "dry-run"),
+        "write": ("PATCH", path, ""),
+    }[step]
     result = race(demo, request, annotate, lambda: session.actions.rollback(WE))
     assert result.status == "conflict", result.message
     obj = get_json(demo, "-n", NS, "get", "deployment", WE[2])

@@ -50,8 +50,11 @@ async def open_hostile_detail(app, pilot):
     table = await synced(app, pilot, at_least=12)
     table.move_to(HOSTILE_KEY)
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.query_one("#settings").settings,
-                   what="the settings of the hostile controller")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, DetailScreen) and app.screen.query_one("#settings").settings,
+        what="the settings of the hostile controller",
+    )
     return app.screen
 
 
@@ -59,9 +62,18 @@ async def test_controllers_table_draws_hostile_names_as_text(app_on):
     """Names a real API server refuses, as a non-conforming one could still send them."""
     app = app_on(connect=False)
     async with app.run_test(size=SIZE) as pilot:
-        row = WorkloadRow(key=("Deployment", MARKUP, CLICK), kind="Deployment", namespace=MARKUP, name=CLICK,
-                          ready=1, desired=1, created=None, configmaps=(f"cm{MARKUP}",), summary=HOSTILE,
-                          images=(HOSTILE,))
+        row = WorkloadRow(
+            key=("Deployment", MARKUP, CLICK),
+            kind="Deployment",
+            namespace=MARKUP,
+            name=CLICK,
+            ready=1,
+            desired=1,
+            created=None,
+            configmaps=(f"cm{MARKUP}",),
+            summary=HOSTILE,
+            images=(HOSTILE,),
+        )
         app.apply_workloads([row], [])
         await pilot.pause()
         table = app.controllers_screen.table
@@ -113,7 +125,9 @@ async def test_pod_logs_show_markup_and_escapes_as_text(hostile_demo, app_on):
         assert_literal(line, MARKUP, CLICK)
         assert_literal(screen_text(app), MARKUP, CLICK)
         hostile_demo.call(hostile_demo.logs.append, NS, pods[0], "app", "long " + "x" * 200_000 + " end")
-        await wait_for(pilot, lambda: any(line.endswith(" end") for line in view.lines()), what="the long line")
+        await wait_for(
+            pilot, lambda: any(line.endswith(" end") for line in view.lines()), what="the long line"
+        )
         assert_literal(screen_text(app))
         assert app_alive(app)
 
@@ -142,8 +156,9 @@ async def test_yaml_view_shows_annotations_without_escapes(hostile_demo, app_on)
 async def test_status_bar_shows_a_hostile_reason_and_context_as_text(app_on):
     app = app_on(connect=False)
     async with app.run_test(size=SIZE) as pilot:
-        app.set_status(state="reconnecting", reason=f"The API server failed: {HOSTILE}", context=MARKUP,
-                       server=CLICK)
+        app.set_status(
+            state="reconnecting", reason=f"The API server failed: {HOSTILE}", context=MARKUP, server=CLICK
+        )
         await pilot.pause()
         assert_literal(screen_text(app), MARKUP, CLICK)
 
@@ -171,10 +186,23 @@ async def test_change_history_shows_hostile_values_as_text(app_on, tmp_path):
     from tui.screens.wizard.history_screen import ChangeHistoryScreen
 
     app = app_on(connect=False)
-    ChangeHistory().append(ChangeRecord(
-        started="2026-11-27T10:00:00Z", context=MARKUP, user=CLICK, namespace=NS, workload="Deployment/hostile",
-        container="app", setting="--title", source="flag", layer="restart", old_value=MARKUP, new_value=HOSTILE,
-        outcome="in-force", undo=f"kubectl rollout undo {CLICK}"))
+    ChangeHistory().append(
+        ChangeRecord(
+            started="2026-11-27T10:00:00Z",
+            context=MARKUP,
+            user=CLICK,
+            namespace=NS,
+            workload="Deployment/hostile",
+            container="app",
+            setting="--title",
+            source="flag",
+            layer="restart",
+            old_value=MARKUP,
+            new_value=HOSTILE,
+            outcome="in-force",
+            undo=f"kubectl rollout undo {CLICK}",
+        )
+    )
     async with app.run_test(size=SIZE) as pilot:
         await app.push_screen(ChangeHistoryScreen())
         await wait_for(pilot, lambda: app.screen.query_one(DataTable).row_count == 1, what="the record")
@@ -186,7 +214,11 @@ async def test_startup_error_shows_the_plugin_output_as_text(app_on, localcluste
     from tests.reliability.test_bad_kubeconfig import with_exec_user
     from tui.screens.startup_error import StartupErrorScreen
 
-    path = with_exec_user(localcluster, tmp_path, f"printf '%s' '{MARKUP} {CLICK}' >&2\nprintf '\\033[2J\\033]52;c;SGVsbG8=\\007' >&2\nexit 1\n")
+    path = with_exec_user(
+        localcluster,
+        tmp_path,
+        f"printf '%s' '{MARKUP} {CLICK}' >&2\nprintf '\\033[2J\\033]52;c;SGVsbG8=\\007' >&2\nexit 1\n",
+    )
     app = app_on(kubeconfig=path, context=CONTEXT)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen), what="the error screen")
@@ -220,19 +252,37 @@ def test_explain_prints_hostile_manifest_text_without_escapes(tmp_path):
 
     import yaml
 
-    manifest = {"apiVersion": "apps/v1", "kind": "Deployment",
-                "metadata": {"name": "hostile", "namespace": NS, "annotations": {"note": HOSTILE}},
-                "spec": {"selector": {"matchLabels": {"app": "h"}}, "template": {
-                    "metadata": {"labels": {"app": "h"}},
-                    "spec": {"containers": [{"name": "app", "image": "example/app:1",
-                                             "args": [f"--title={MARKUP}", f"--esc={HOSTILE}"],
-                                             "env": [{"name": "BANNER", "value": HOSTILE}]}]}}}}
+    manifest = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "hostile", "namespace": NS, "annotations": {"note": HOSTILE}},
+        "spec": {
+            "selector": {"matchLabels": {"app": "h"}},
+            "template": {
+                "metadata": {"labels": {"app": "h"}},
+                "spec": {
+                    "containers": [
+                        {
+                            "name": "app",
+                            "image": "example/app:1",
+                            "args": [f"--title={MARKUP}", f"--esc={HOSTILE}"],
+                            "env": [{"name": "BANNER", "value": HOSTILE}],
+                        }
+                    ]
+                },
+            },
+        },
+    }
     path = tmp_path / "hostile.yaml"
     path.write_text(yaml.safe_dump(manifest, allow_unicode=True))
     for output in ("table", "json"):
-        out = subprocess.run([sys.executable, "-m", "tui", "explain", "-f", str(path), "-o", output],
-                             capture_output=True, text=True, timeout=60, env={"COLUMNS": "300", "PATH": "/usr/bin:/bin",
-                                                                                "FORCE_COLOR": "1"})
+        out = subprocess.run(
+            [sys.executable, "-m", "tui", "explain", "-f", str(path), "-o", output],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={"COLUMNS": "300", "PATH": "/usr/bin:/bin", "FORCE_COLOR": "1"},
+        )
         assert out.returncode == 0, out.stderr
         assert MARKUP in out.stdout
         assert "\x1b]52" not in out.stdout and "\x1b[2J" not in out.stdout and "\x07" not in out.stdout

@@ -26,20 +26,50 @@ USER = ("Deployment", NS, "secret-user")
 ENCODED = base64.b64encode(SECRET_VALUE.encode()).decode()
 ROOT = Path(__file__).resolve().parents[2]
 
-SECRET = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "planted", "namespace": NS},
-          "type": "Opaque", "data": {"api-key": ENCODED}, "stringData": {"password": SECRET_VALUE}}
+SECRET = {
+    "apiVersion": "v1",
+    "kind": "Secret",
+    "metadata": {"name": "planted", "namespace": NS},
+    "type": "Opaque",
+    "data": {"api-key": ENCODED},
+    "stringData": {"password": SECRET_VALUE},
+}
 WORKLOAD = {
-    "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "secret-user", "namespace": NS},
-    "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "secret-user"}}, "template": {
-        "metadata": {"labels": {"app": "secret-user"}},
-        "spec": {"containers": [{
-            "name": "app", "image": "example/app:1", "args": ["--api-key=$(API_KEY)", "--config=/etc/app/cfg"],
-            "env": [{"name": "API_KEY", "valueFrom": {"secretKeyRef": {"name": "planted", "key": "api-key"}}}],
-            "envFrom": [{"secretRef": {"name": "planted"}}],
-            "volumeMounts": [{"name": "creds", "mountPath": "/etc/creds"},
-                             {"name": "both", "mountPath": "/etc/both"}]}],
-            "volumes": [{"name": "creds", "secret": {"secretName": "planted"}},
-                        {"name": "both", "projected": {"sources": [{"secret": {"name": "planted"}}]}}]}}}}
+    "apiVersion": "apps/v1",
+    "kind": "Deployment",
+    "metadata": {"name": "secret-user", "namespace": NS},
+    "spec": {
+        "replicas": 1,
+        "selector": {"matchLabels": {"app": "secret-user"}},
+        "template": {
+            "metadata": {"labels": {"app": "secret-user"}},
+            "spec": {
+                "containers": [
+                    {
+                        "name": "app",
+                        "image": "example/app:1",
+                        "args": ["--api-key=$(API_KEY)", "--config=/etc/app/cfg"],
+                        "env": [
+                            {
+                                "name": "API_KEY",
+                                "valueFrom": {"secretKeyRef": {"name": "planted", "key": "api-key"}},
+                            }
+                        ],
+                        "envFrom": [{"secretRef": {"name": "planted"}}],
+                        "volumeMounts": [
+                            {"name": "creds", "mountPath": "/etc/creds"},
+                            {"name": "both", "mountPath": "/etc/both"},
+                        ],
+                    }
+                ],
+                "volumes": [
+                    {"name": "creds", "secret": {"secretName": "planted"}},
+                    {"name": "both", "projected": {"sources": [{"secret": {"name": "planted"}}]}},
+                ],
+            },
+        },
+    },
+}
 
 
 def leaks(text: str) -> list[str]:
@@ -48,7 +78,9 @@ def leaks(text: str) -> list[str]:
 
 def planted(cluster) -> None:
     """Applied with kubectl, so the last-applied annotation holds the values too."""
-    out = kubectl(cluster, "apply", "--validate=false", "-f", "-", input=yaml.safe_dump_all([SECRET, WORKLOAD]))
+    out = kubectl(
+        cluster, "apply", "--validate=false", "-f", "-", input=yaml.safe_dump_all([SECRET, WORKLOAD])
+    )
     assert out.returncode == 0, out.stderr
 
 
@@ -58,8 +90,9 @@ def secret_demo(demo):
     return demo
 
 
-async def test_no_screen_shows_a_secret_value_and_the_secret_yaml_is_redacted(secret_demo, make_app, caplog,
-                                                                               capfd):
+async def test_no_screen_shows_a_secret_value_and_the_secret_yaml_is_redacted(
+    secret_demo, make_app, caplog, capfd
+):
     caplog.set_level(logging.DEBUG)
     app = make_app(secret_demo)
     seen: list[str] = []
@@ -68,8 +101,11 @@ async def test_no_screen_shows_a_secret_value_and_the_secret_yaml_is_redacted(se
         seen.append(screen_text(app))
         table.move_to(USER)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.query_one("#settings").settings,
-                       what="the settings of the workload")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, DetailScreen) and app.screen.query_one("#settings").settings,
+            what="the settings of the workload",
+        )
         settings = app.screen.query_one("#settings").settings
         assert any(s.secret for s in settings)
         for _ in settings:  # the evidence panel of every setting
@@ -94,8 +130,9 @@ async def test_no_screen_shows_a_secret_value_and_the_secret_yaml_is_redacted(se
     assert all(not leaks(text) for text in seen), [leaks(t) for t in seen]
 
 
-def test_secret_backed_settings_are_refused_by_the_wizard_and_never_reach_history_or_backups(secret_demo, session,
-                                                                                             state_dir):
+def test_secret_backed_settings_are_refused_by_the_wizard_and_never_reach_history_or_backups(
+    secret_demo, session, state_dir
+):
     from tui.screens.wizard.flow import ChangeFlow
     from tui.screens.wizard.plan import Route
 
@@ -107,8 +144,11 @@ def test_secret_backed_settings_are_refused_by_the_wizard_and_never_reach_histor
         assert flow.prepare().route == Route.REFUSED
         assert "never shows or edits Secret values" in flow.plan.summary or flow.plan.route == Route.REFUSED
     # a real change next to them: its history and backup hold no Secret value either
-    level = next(s for s in session.settings(("Deployment", NS, "workflowexecution-controller"))
-                 if s.key_path == "logging.level")
+    level = next(
+        s
+        for s in session.settings(("Deployment", NS, "workflowexecution-controller"))
+        if s.key_path == "logging.level"
+    )
     flow = ChangeFlow(level, ("Deployment", NS, "workflowexecution-controller"), session)
     flow.prepare()
     flow.edit("DEBUG")
@@ -125,18 +165,27 @@ def test_the_yaml_of_a_secret_redacts_data_string_data_and_the_last_applied_copy
     assert not leaks(text)
     doc = yaml.safe_load(text)
     assert doc["data"] == {"api-key": "<redacted>", "password": "<redacted>"}
-    assert "kubectl.kubernetes.io/last-applied-configuration" not in (doc["metadata"].get("annotations") or {})
+    assert "kubectl.kubernetes.io/last-applied-configuration" not in (
+        doc["metadata"].get("annotations") or {}
+    )
 
 
 def test_explain_output_never_holds_a_secret_value(tmp_path):
     path = tmp_path / "app.yaml"
     path.write_text(yaml.safe_dump_all([SECRET, WORKLOAD]))
     for output in ("table", "json"):
-        out = subprocess.run([sys.executable, "-m", "tui", "explain", "-f", str(path), "-o", output],
-                             capture_output=True, text=True, timeout=60, cwd=ROOT)
+        out = subprocess.run(
+            [sys.executable, "-m", "tui", "explain", "-f", str(path), "-o", output],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+        )
         assert out.returncode == 0, out.stderr
         assert "API_KEY" in out.stdout
         assert not leaks(out.stdout + out.stderr)
+
+
 CRASH = """
 import os
 from pathlib import Path
@@ -160,9 +209,20 @@ Crashing(connect=False, watch_themes=False).run(headless=True, size=(80, 24))
 def test_a_crash_report_shows_no_local_values(tmp_path):
     script = tmp_path / "crashing.py"
     script.write_text(CRASH)
-    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, cwd=ROOT,
-                         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path),
-                              "PYTHONPATH": str(ROOT), "PLANTED": SECRET_VALUE})
+    out = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "XDG_CONFIG_HOME": str(tmp_path),
+            "PYTHONPATH": str(ROOT),
+            "PLANTED": SECRET_VALUE,
+        },
+    )
     report = out.stdout + out.stderr
     assert "RuntimeError" in report and "characters in hand" in report
     assert not leaks(report), report[-3000:]

@@ -68,6 +68,7 @@ def dashboard(tmp_path, cluster=None, **kw):
     kw.setdefault("themes_dir", tmp_path / "themes")
     return KubeknobsApp(**kw)
 
+
 def wait_until(condition, *, timeout: float = 30.0, what: str = "") -> None:
     deadline = time.monotonic() + timeout
     while not condition():

@@ -24,7 +24,9 @@ def deployment(cluster, name: str) -> dict:
 
 
 def restarted_at(obj: dict) -> str | None:
-    return (obj["spec"]["template"]["metadata"].get("annotations") or {}).get("kubectl.kubernetes.io/restartedAt")
+    return (obj["spec"]["template"]["metadata"].get("annotations") or {}).get(
+        "kubectl.kubernetes.io/restartedAt"
+    )
 
 
 async def focus_setting(pilot, screen, match) -> None:
@@ -80,25 +82,56 @@ async def test_a_configmap_edit_shows_the_reload_of_each_pod_in_the_detail(fresh
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_detail(app, pilot)
         # a pod whose app has not started watching yet would read the new file at start, with no reload line
-        await wait_for(pilot, lambda: pods_ready(fresh_kubernaut, "kubernaut-system",
-                                                 "app.kubernetes.io/name=workflowexecution"),
-                       timeout=60, what="the pods ready")
-        out = kubectl(fresh_kubernaut, "-n", "kubernaut-system", "get", "configmap", "workflowexecution-config",
-                      "-o", "json")
+        await wait_for(
+            pilot,
+            lambda: pods_ready(
+                fresh_kubernaut, "kubernaut-system", "app.kubernetes.io/name=workflowexecution"
+            ),
+            timeout=60,
+            what="the pods ready",
+        )
+        out = kubectl(
+            fresh_kubernaut,
+            "-n",
+            "kubernaut-system",
+            "get",
+            "configmap",
+            "workflowexecution-config",
+            "-o",
+            "json",
+        )
         config = json.loads(out.stdout)
         text = config["data"]["workflowexecution.yaml"]
         assert "level: INFO" in text
         patch = json.dumps({"data": {"workflowexecution.yaml": text.replace("level: INFO", "level: DEBUG")}})
-        out = kubectl(fresh_kubernaut, "-n", "kubernaut-system", "patch", "configmap", "workflowexecution-config",
-                      "--type=merge", "-p", patch)
+        out = kubectl(
+            fresh_kubernaut,
+            "-n",
+            "kubernaut-system",
+            "patch",
+            "configmap",
+            "workflowexecution-config",
+            "--type=merge",
+            "-p",
+            patch,
+        )
         assert out.returncode == 0, out.stderr
         log = screen.query_one("#detail-events")
-        await wait_for(pilot, lambda: sum("reloaded" in line for line in log.lines()) >= 2, timeout=60,
-                       what="a reload event from each pod")
+        await wait_for(
+            pilot,
+            lambda: sum("reloaded" in line for line in log.lines()) >= 2,
+            timeout=60,
+            what="a reload event from each pod",
+        )
         assert any("ConfigMap workflowexecution-config changed" in line for line in log.lines())
-        await wait_for(pilot, lambda: any(s.key_path == "logging.level" and s.value == "DEBUG"
-                                          for s in screen.query_one("#settings").settings),
-                       what="the new value in the settings")
+        await wait_for(
+            pilot,
+            lambda: any(
+                s.key_path == "logging.level" and s.value == "DEBUG"
+                for s in screen.query_one("#settings").settings
+            ),
+            what="the new value in the settings",
+        )
 
 
 async def test_namespace_picker_and_palette_switch_namespaces(kubernaut, make_app):
@@ -129,11 +162,21 @@ async def test_context_picker_switches_to_the_read_only_user(fresh_kubernaut, ma
         await pilot.press("c")
         assert isinstance(app.screen, ContextPicker)
         options = app.screen.query_one("OptionList")
-        options.highlighted = next(i for i in range(options.option_count)
-                                   if options.get_option_at_index(i).id == "kubeknobs-demo-readonly")
+        options.highlighted = next(
+            i
+            for i in range(options.option_count)
+            if options.get_option_at_index(i).id == "kubeknobs-demo-readonly"
+        )
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.status_info.context == "kubeknobs-demo-readonly" and app.synced
-                       and table.total_count >= 11, what="the read-only context")
+        await wait_for(
+            pilot,
+            lambda: (
+                app.status_info.context == "kubeknobs-demo-readonly"
+                and app.synced
+                and table.total_count >= 11
+            ),
+            what="the read-only context",
+        )
         table.move_to(WE)
         await pilot.press("r", "y")
         result = app.screen.query_one("#restart-result")

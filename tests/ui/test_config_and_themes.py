@@ -18,8 +18,10 @@ def test_missing_config_file_gives_defaults(tmp_path):
 
 def test_config_file_sets_theme_keymap_namespaces_readonly(tmp_path):
     path = tmp_path / "config.yaml"
-    path.write_text("theme: kubeknobs-light\nkeymap:\n  controllers.logs: ctrl+l\nnamespaces: [kubernaut-system]\n"
-                    "readonly: true\n")
+    path.write_text(
+        "theme: kubeknobs-light\nkeymap:\n  controllers.logs: ctrl+l\nnamespaces: [kubernaut-system]\n"
+        "readonly: true\n"
+    )
     config, problems = load_config(path)
     assert problems == []
     assert config.theme == "kubeknobs-light"
@@ -28,13 +30,16 @@ def test_config_file_sets_theme_keymap_namespaces_readonly(tmp_path):
     assert config.readonly is True
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("theme: [1\n", "not readable as YAML"),
-    ("- a\n- b\n", "expected a mapping"),
-    ("readonly: maybe\n", "readonly must be true or false"),
-    ("keymap: ctrl+l\n", "keymap must map binding ids"),
-    ("colour: red\n", "unknown setting 'colour'"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("theme: [1\n", "not readable as YAML"),
+        ("- a\n- b\n", "expected a mapping"),
+        ("readonly: maybe\n", "readonly must be true or false"),
+        ("keymap: ctrl+l\n", "keymap must map binding ids"),
+        ("colour: red\n", "unknown setting 'colour'"),
+    ],
+)
 def test_bad_config_file_is_reported_and_defaults_used(tmp_path, text, expected):
     path = tmp_path / "config.yaml"
     path.write_text(text)
@@ -55,13 +60,16 @@ def test_packaged_themes_are_the_repository_themes():
         assert (PROJECT_THEMES_DIR / source.name).read_text() == source.read_text(), source.name
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("name: x\nprimary: notacolour\n", "primary: 'notacolour' is not a colour"),
-    ("primary: '#ffffff'\n", "missing `name`"),
-    ("name: x\n", "missing `primary` colour"),
-    ("name: x\nprimary: '#fff'\nsparkle: yes\n", "unknown field 'sparkle'"),
-    ("name: x\nprimary: '#fff\n", "invalid YAML at line 3"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("name: x\nprimary: notacolour\n", "primary: 'notacolour' is not a colour"),
+        ("primary: '#ffffff'\n", "missing `name`"),
+        ("name: x\n", "missing `primary` colour"),
+        ("name: x\nprimary: '#fff'\nsparkle: yes\n", "unknown field 'sparkle'"),
+        ("name: x\nprimary: '#fff\n", "invalid YAML at line 3"),
+    ],
+)
 def test_bad_theme_file_names_the_problem(tmp_path, text, expected):
     path = tmp_path / "bad.yaml"
     path.write_text(text)

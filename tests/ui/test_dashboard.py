@@ -17,8 +17,12 @@ WE = ("Deployment", "kubernaut-system", "workflowexecution-controller")
 
 
 async def synced(app, pilot):
-    await wait_for(pilot, lambda: app.synced and app.controllers_screen.table.total_count >= 11, timeout=60,
-                   what="the controllers of the demo")
+    await wait_for(
+        pilot,
+        lambda: app.synced and app.controllers_screen.table.total_count >= 11,
+        timeout=60,
+        what="the controllers of the demo",
+    )
     return app.controllers_screen.table
 
 
@@ -26,8 +30,11 @@ async def open_detail(app, pilot, key=WE):
     table = await synced(app, pilot)
     table.move_to(key)
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.query_one("#settings").settings,
-                   what="the settings of the controller")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, DetailScreen) and app.screen.query_one("#settings").settings,
+        what="the settings of the controller",
+    )
     return app.screen
 
 
@@ -71,7 +78,9 @@ async def test_a_filter_typed_in_one_burst_lands_in_the_filter_and_triggers_noth
             event = events.Key(key, char)
             event.set_sender(app)
             app._driver.send_message(event)
-        await wait_for(pilot, lambda: app.screen.query_one("#filter").value == "gate", what="the filter typed")
+        await wait_for(
+            pilot, lambda: app.screen.query_one("#filter").value == "gate", what="the filter typed"
+        )
         assert [k[2] for k in table.visible_keys()] == ["gateway"]
         assert isinstance(app.screen, ControllersScreen)  # the "e" of "gate" started no change
 
@@ -114,7 +123,9 @@ async def test_detail_warns_about_helm_and_reloader(kubernaut, make_app):
         warnings = str(screen.query_one("#detail-warnings").content)
         assert "Helm" in warnings
         await pilot.press("escape")
-        screen = await open_detail(app, pilot, ("Deployment", "kubernaut-system", "remediationorchestrator-controller"))
+        screen = await open_detail(
+            app, pilot, ("Deployment", "kubernaut-system", "remediationorchestrator-controller")
+        )
         assert "Reloader" in str(screen.query_one("#detail-warnings").content)
 
 
@@ -125,14 +136,22 @@ async def test_logs_follow_every_pod_with_a_pod_prefix(kubernaut, make_app):
         await pilot.press("l")
         assert isinstance(app.screen, LogsScreen)
         view = app.screen.query_one("#logs")
-        await wait_for(pilot, lambda: len({line.split()[0] for line in view.lines()}) == 2,
-                       what="lines from both pods")
+        await wait_for(
+            pilot, lambda: len({line.split()[0] for line in view.lines()}) == 2, what="lines from both pods"
+        )
         pods = {line.split()[0] for line in view.lines()}
         assert all(p.startswith("workflowexecution-controller-") for p in pods)
         pod = sorted(pods)[0]
-        kubernaut.call(kubernaut.logs.append, "kubernaut-system", pod, "workflowexecution-controller",
-                       "marker \x1b[31m[bold]not markup[/bold]")
-        await wait_for(pilot, lambda: any("marker" in line for line in view.lines()), what="the appended line")
+        kubernaut.call(
+            kubernaut.logs.append,
+            "kubernaut-system",
+            pod,
+            "workflowexecution-controller",
+            "marker \x1b[31m[bold]not markup[/bold]",
+        )
+        await wait_for(
+            pilot, lambda: any("marker" in line for line in view.lines()), what="the appended line"
+        )
         line = next(line for line in view.lines() if "marker" in line)
         assert line.startswith(f"{pod} marker ") and line.endswith("[bold]not markup[/bold]")
         assert "\x1b" not in line
@@ -165,8 +184,17 @@ async def test_events_screen_shows_cluster_events_and_pauses(kubernaut, make_app
         assert log.paused
         seen = log.item_count
         kubectl(kubernaut, "-n", "kubernaut-system", "annotate", "configmap", "gateway-config", "x=1")
-        out = kubectl(kubernaut, "-n", "kubernaut-system", "patch", "configmap", "workflowexecution-config",
-                      "--type=merge", "-p", '{"data":{"extra.yaml":"a: 1"}}')
+        out = kubectl(
+            kubernaut,
+            "-n",
+            "kubernaut-system",
+            "patch",
+            "configmap",
+            "workflowexecution-config",
+            "--type=merge",
+            "-p",
+            '{"data":{"extra.yaml":"a: 1"}}',
+        )
         assert out.returncode == 0, out.stderr
         await wait_for(pilot, lambda: "waiting" in str(log.border_subtitle), what="held events")
         assert log.item_count == seen
@@ -183,8 +211,16 @@ async def test_help_lists_every_key_with_its_id(kubernaut, make_app):
         table = app.screen.query_one("#help-table")
         ids = {table.get_row_at(i)[3] for i in range(table.row_count)}
         assert {b.id for _, b in all_bindings(app)} <= ids
-        assert {"controllers.filter", "controllers.logs", "controllers.yaml", "controllers.change",
-                "controllers.restart", "app.help", "app.quit", "detail.back"} <= ids
+        assert {
+            "controllers.filter",
+            "controllers.logs",
+            "controllers.yaml",
+            "controllers.change",
+            "controllers.restart",
+            "app.help",
+            "app.quit",
+            "detail.back",
+        } <= ids
         await pilot.press("escape")
         assert isinstance(app.screen, ControllersScreen)
 
@@ -211,13 +247,26 @@ async def test_rows_update_in_place_as_the_cluster_changes(fresh_kubernaut, make
         table = await synced(app, pilot)
         gateway = ("Deployment", "kubernaut-system", "gateway")
         table.move_to(gateway)
-        out = kubectl(fresh_kubernaut, "-n", "kubernaut-system", "scale", "deployment", "gateway", "--replicas=1")
+        out = kubectl(
+            fresh_kubernaut, "-n", "kubernaut-system", "scale", "deployment", "gateway", "--replicas=1"
+        )
         assert out.returncode == 0, out.stderr
-        await wait_for(pilot, lambda: table.row(gateway).desired == 1 and table.row(gateway).ready == 1,
-                       timeout=60, what="the scaled gateway")
+        await wait_for(
+            pilot,
+            lambda: table.row(gateway).desired == 1 and table.row(gateway).ready == 1,
+            timeout=60,
+            what="the scaled gateway",
+        )
         assert table.cursor_key == gateway
-        out = kubectl(fresh_kubernaut, "-n", "kubernaut-system", "delete", "deployment", "workflowexecution-legacy")
+        out = kubectl(
+            fresh_kubernaut, "-n", "kubernaut-system", "delete", "deployment", "workflowexecution-legacy"
+        )
         assert out.returncode == 0, out.stderr
-        await wait_for(pilot, lambda: ("Deployment", "kubernaut-system", "workflowexecution-legacy")
-                       not in table.visible_keys(), what="the deleted controller gone")
+        await wait_for(
+            pilot,
+            lambda: (
+                ("Deployment", "kubernaut-system", "workflowexecution-legacy") not in table.visible_keys()
+            ),
+            what="the deleted controller gone",
+        )
         assert table.cursor_key == gateway

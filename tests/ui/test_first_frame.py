@@ -19,5 +19,7 @@ asyncio.run(main())
 
 
 def test_first_frame_comes_before_the_kubernetes_client_is_imported():
-    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, check=True, timeout=60
+    )
     assert out.stdout.split() == ["ControllersScreen", "[]"], out.stdout + out.stderr

@@ -30,8 +30,12 @@ def demo_app(kubernaut, make_app):
 async def ready(pilot) -> None:
     """Synced, and every controller's pods ready: the table no longer moves."""
     app = pilot.app
-    await wait_for(pilot, lambda: app.synced and len(app.rows) >= 11
-                   and all(r.ready == r.desired for r in app.rows.values()), timeout=60, what="ready controllers")
+    await wait_for(
+        pilot,
+        lambda: app.synced and len(app.rows) >= 11 and all(r.ready == r.desired for r in app.rows.values()),
+        timeout=60,
+        what="ready controllers",
+    )
     await pilot.pause()
 
 
@@ -45,8 +49,11 @@ async def detail(pilot, key, match=None) -> None:
     await ready(pilot)
     app.controllers_screen.table.move_to(key)
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.query_one("#settings").settings,
-                   what="settings")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, DetailScreen) and app.screen.query_one("#settings").settings,
+        what="settings",
+    )
     if match is not None:
         for _ in range(60):
             setting = app.screen.focused_setting
@@ -81,13 +88,18 @@ def test_controllers_light_theme_read_only(snap_compare, demo_app):
         await ready(pilot)
         pilot.app.add_events(every_event_outcome())
 
-    assert snap_compare(demo_app(theme="kubeknobs-light", readonly=True), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(
+        demo_app(theme="kubeknobs-light", readonly=True), terminal_size=SIZE, run_before=run_before
+    )
 
 
 DETAILS = [
     ("hot_reload_key", "workflowexecution-controller", lambda s: s.key_path == "logging.level"),
-    ("restart_only_key_in_a_watched_file", "workflowexecution-controller",
-     lambda s: s.key_path == "execution.cooldownPeriod"),
+    (
+        "restart_only_key_in_a_watched_file",
+        "workflowexecution-controller",
+        lambda s: s.key_path == "execution.cooldownPeriod",
+    ),
     ("flag_linked_to_its_file", "workflowexecution-controller", lambda s: s.name == "--config"),
     ("subpath_file", "signalprocessing-controller", lambda s: s.sub_path is not None),
     ("file_propagates", "log-shipper", lambda s: str(s.layer) == "file-propagates"),
@@ -200,15 +212,22 @@ def test_logs(snap_compare, make_cluster, make_app):
     async def run_before(pilot):
         app = pilot.app
         key = ("Deployment", "default", "billing")
-        await wait_for(pilot, lambda: app.synced and key in app.rows and app.rows[key].ready == 1, timeout=60,
-                       what="the billing pod")
+        await wait_for(
+            pilot,
+            lambda: app.synced and key in app.rows and app.rows[key].ready == 1,
+            timeout=60,
+            what="the billing pod",
+        )
         app.controllers_screen.table.move_to(key)
         await pilot.press("l")
         view = app.screen.query_one("#logs")
         await wait_for(pilot, lambda: view.item_count >= 1, what="the first log line")
         pod = view.items[0].pod
-        for line in ("GET /healthz 200 0.4ms", "odd bytes: \x1b[31mred\x1b[0m [bold]not markup[/bold] \x07bell",
-                     "POST /invoices 201 12.1ms"):
+        for line in (
+            "GET /healthz 200 0.4ms",
+            "odd bytes: \x1b[31mred\x1b[0m [bold]not markup[/bold] \x07bell",
+            "POST /invoices 201 12.1ms",
+        ):
             cluster.call(cluster.logs.append, "default", pod, "billing", line)
         await wait_for(pilot, lambda: view.item_count >= 4, what="the appended lines")
 
@@ -220,8 +239,11 @@ def test_offline_unreachable_api(snap_compare, make_cluster, make_app, tmp_path)
     from tests.ui.test_startup import broken_kubeconfig
 
     cluster = make_cluster()
-    app = make_app(kubeconfig=broken_kubeconfig(cluster, tmp_path, server="http://127.0.0.1:1"),
-                   context="kubeknobs-demo", server_label="http://127.0.0.1:1")
+    app = make_app(
+        kubeconfig=broken_kubeconfig(cluster, tmp_path, server="http://127.0.0.1:1"),
+        context="kubeknobs-demo",
+        server_label="http://127.0.0.1:1",
+    )
 
     async def run_before(pilot):
         await wait_for(pilot, lambda: pilot.app.screen.query("#demo"), what="the error screen")
@@ -248,7 +270,8 @@ def test_reconnecting(snap_compare, fresh_kubernaut, make_app):
         # the first failures read "cut in the middle of an answer"; the retries settle on the refusal
         states = [informer.state for informer in app.session._informers.values()]
         return app.status_info.state == "reconnecting" and all(
-            s.status == "reconnecting" and "Connection refused" in (s.reason or "") for s in states)
+            s.status == "reconnecting" and "Connection refused" in (s.reason or "") for s in states
+        )
 
     async def run_before(pilot):
         await ready(pilot)

@@ -27,8 +27,11 @@ def screen_text(screen) -> str:
 
 
 async def error_screen(app, pilot) -> StartupErrorScreen:
-    await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen) and app.screen.query("#demo"),
-                   what="the start-up error screen")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, StartupErrorScreen) and app.screen.query("#demo"),
+        what="the start-up error screen",
+    )
     return app.screen
 
 
@@ -84,7 +87,9 @@ async def test_forbidden(make_cluster, make_app):
 async def test_demo_flag_shows_the_kubernaut_controllers_and_stops_the_cluster_on_exit(make_app):
     app = make_app(demo=True, scenario="kubernaut")
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.synced and len(app.rows) >= 11, timeout=60, what="the demo controllers")
+        await wait_for(
+            pilot, lambda: app.synced and len(app.rows) >= 11, timeout=60, what="the demo controllers"
+        )
         table = app.controllers_screen.table
         row = table.row(("Deployment", "kubernaut-system", "workflowexecution-controller"))
         assert "hot" in row.summary
@@ -102,4 +107,6 @@ async def test_connection_state_follows_the_cluster(make_cluster, make_app):
         cluster.faults.drop_watches()
         await wait_for(pilot, lambda: app.status_info.state == "reconnecting", what="reconnecting")
         assert app.status_info.reason
-        await wait_for(pilot, lambda: app.status_info.state == "connected", timeout=60, what="connected again")
+        await wait_for(
+            pilot, lambda: app.status_info.state == "connected", timeout=60, what="connected again"
+        )

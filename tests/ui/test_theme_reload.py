@@ -18,8 +18,12 @@ async def test_editing_a_theme_file_changes_the_colours_live(tmp_path):
         assert app.theme == "mine"
         assert app.current_theme.primary == "#FF0000"
         path.write_text(MINE.format(primary="#00FF00"))
-        await wait_for(pilot, lambda: app.current_theme.primary == "#00FF00", timeout=15,
-                       what="the edited primary colour")
+        await wait_for(
+            pilot,
+            lambda: app.current_theme.primary == "#00FF00",
+            timeout=15,
+            what="the edited primary colour",
+        )
         assert app.theme == "mine"
         assert app.theme_variables["primary"].upper().startswith(("#00FF00", "#00FE00"))
     assert app._theme_watcher is None  # stopped with the app

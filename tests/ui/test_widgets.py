@@ -47,8 +47,10 @@ async def test_updates_in_place_keep_the_cursor_on_the_same_controller():
         table.apply([row(i) for i in range(50)])
         await pilot.press("j", "j", "j")
         key = table.cursor_key
-        table.apply([row(int(key[2].split("-")[1]), namespace=key[1], ready=0, desired=1)],
-                    deletes=[table.visible_keys()[0]])
+        table.apply(
+            [row(int(key[2].split("-")[1]), namespace=key[1], ready=0, desired=1)],
+            deletes=[table.visible_keys()[0]],
+        )
         await pilot.pause()
         assert table.cursor_key == key
         assert table.row(key).ready == 0
@@ -106,8 +108,12 @@ async def test_filter_and_sort():
 async def test_a_burst_of_a_thousand_events_is_one_repaint():
     log = EventLog()
     async with Bench(log).run_test(size=(140, 40)) as pilot:
-        burst = [KubeEvent(namespace="ns", workload=WE, type="Normal", reason="Pulled", message=f"n{i}",
-                           involved="Pod/x") for i in range(1000)]
+        burst = [
+            KubeEvent(
+                namespace="ns", workload=WE, type="Normal", reason="Pulled", message=f"n{i}", involved="Pod/x"
+            )
+            for i in range(1000)
+        ]
         before = log.repaints
         log.add_events(burst)
         await pilot.pause()
@@ -131,8 +137,18 @@ async def test_pause_holds_events_and_resume_shows_them():
 async def test_event_text_from_the_cluster_is_not_markup_or_escapes():
     log = EventLog()
     async with Bench(log).run_test(size=(140, 40)) as pilot:
-        log.add_events([KubeEvent(namespace="ns", workload=WE, type="Warning", reason="[b]Bad[/b]",
-                                  message="\x1b[2Jcleared? [link=x]no[/link]", involved="Pod/p")])
+        log.add_events(
+            [
+                KubeEvent(
+                    namespace="ns",
+                    workload=WE,
+                    type="Warning",
+                    reason="[b]Bad[/b]",
+                    message="\x1b[2Jcleared? [link=x]no[/link]",
+                    involved="Pod/p",
+                )
+            ]
+        )
         await pilot.pause()
         line = log.lines()[0]
         assert "[b]Bad[/b]" in line and "[link=x]no[/link]" in line and "\x1b" not in line
@@ -148,10 +164,18 @@ async def test_events_for_one_controller_only():
 async def test_a_repeated_kubernetes_event_counts_up_on_one_line():
     log = EventLog()
     async with Bench(log).run_test(size=(140, 40)) as pilot:
+
         def backoff(count):
-            return KubeEvent(namespace="ns", workload=WE, type="Warning", reason="BackOff", involved="Pod/p",
-                             message="Back-off restarting failed container", count=count,
-                             time=NOW + timedelta(minutes=count))
+            return KubeEvent(
+                namespace="ns",
+                workload=WE,
+                type="Warning",
+                reason="BackOff",
+                involved="Pod/p",
+                message="Back-off restarting failed container",
+                count=count,
+                time=NOW + timedelta(minutes=count),
+            )
 
         log.add_events([backoff(1), backoff(2)])
         log.add_events([backoff(3)])
@@ -176,9 +200,22 @@ async def test_a_superseded_version_is_shown_as_skipped():
 
     log = EventLog()
     async with Bench(log).run_test(size=(140, 40)) as pilot:
-        log.add_events([ReloadSuperseded(namespace="ns", workload=WE, time=NOW, pod="p", configmap="cm",
-                                         key="config.yaml", since=NOW, hash="9f2c1e0b7a44", version="7",
-                                         by_version="8")])
+        log.add_events(
+            [
+                ReloadSuperseded(
+                    namespace="ns",
+                    workload=WE,
+                    time=NOW,
+                    pod="p",
+                    configmap="cm",
+                    key="config.yaml",
+                    since=NOW,
+                    hash="9f2c1e0b7a44",
+                    version="7",
+                    by_version="8",
+                )
+            ]
+        )
         await pilot.pause()
         line = log.lines()[0]
         assert "SKIPPED" in line and "superseded by v8" in line

@@ -16,8 +16,12 @@ SP = ("Deployment", NS, "signalprocessing-controller")
 
 
 async def connected(app, pilot, key):
-    await wait_for(pilot, lambda: app.synced and app.session is not None and app.session.settings(key),
-                   what="the session to sync", timeout=60)
+    await wait_for(
+        pilot,
+        lambda: app.synced and app.session is not None and app.session.settings(key),
+        what="the session to sync",
+        timeout=60,
+    )
 
 
 def find_setting(app, key, match):
@@ -30,8 +34,12 @@ async def open_wizard(app, pilot, key, match) -> WizardScreen:
     await connected(app, pilot, key)
     screen = WizardScreen(key, find_setting(app, key, match))
     app.push_screen(screen)
-    await wait_for(pilot, lambda: screen.flow.plan is not None
-                   and screen.query_one("#wizard-body").current == "step-where", what="step 1 shown", timeout=60)
+    await wait_for(
+        pilot,
+        lambda: screen.flow.plan is not None and screen.query_one("#wizard-body").current == "step-where",
+        what="step 1 shown",
+        timeout=60,
+    )
     await pilot.pause()  # laid out, so a click lands on the buttons
     return screen
 
@@ -52,15 +60,20 @@ async def type_value(pilot, screen, value: str) -> None:
 
 def review_shown(screen) -> bool:
     """The dry run's verdict is on screen (the flow learns it on a thread, the screen a moment later)."""
-    return screen.flow.dry_run_result is not None and \
-        "asking the API server" not in str(screen.query_one("#review-text").content)
+    return screen.flow.dry_run_result is not None and "asking the API server" not in str(
+        screen.query_one("#review-text").content
+    )
 
 
 async def review(pilot, screen) -> None:
     try:
         await click_button(pilot, "#to-review")
-        await wait_for(pilot, lambda: screen.flow.step == Step.REVIEW and review_shown(screen), what="the dry run",
-                       timeout=60)
+        await wait_for(
+            pilot,
+            lambda: screen.flow.step == Step.REVIEW and review_shown(screen),
+            what="the dry run",
+            timeout=60,
+        )
     except AssertionError as exc:
         raise AssertionError(f"{exc}: {where_it_stood(pilot, screen)}") from None
 
@@ -69,9 +82,11 @@ def where_it_stood(pilot, screen) -> str:
     """The wizard's state when a wait timed out: the screen on top, the step, the input and its verdict."""
     flow = screen.flow
     base = [line.strip() for line in (getattr(flow.base, "text", "") or "").splitlines() if "level" in line]
-    return (f"top screen {pilot.app.screen!r}, step {flow.step}, checked {screen.checked_input!r}, "
-            f"to-review disabled {screen.query_one('#to-review').disabled}, "
-            f"problem {screen.query_one('#edit-problem').content!s}, base {base}, dry run {flow.dry_run_result!r}")
+    return (
+        f"top screen {pilot.app.screen!r}, step {flow.step}, checked {screen.checked_input!r}, "
+        f"to-review disabled {screen.query_one('#to-review').disabled}, "
+        f"problem {screen.query_one('#edit-problem').content!s}, base {base}, dry run {flow.dry_run_result!r}"
+    )
 
 
 def configmap_value(cluster, name: str, key: str) -> str:

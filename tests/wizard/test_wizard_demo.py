@@ -55,31 +55,46 @@ async def confirm(app, pilot) -> str:
 async def test_logging_level_applies_live_on_every_replica_without_restart(fresh_demo, make_app, state_dir):
     demo = fresh_demo  # a cluster of its own: a rerun of this test starts from the scenario again
     wait_pods_ready(demo, NS, "app.kubernetes.io/instance=kubernaut")
-    before = {p["metadata"]["name"]: p["status"]["containerStatuses"][0]["restartCount"]
-              for p in pods(demo, "workflowexecution")}
+    before = {
+        p["metadata"]["name"]: p["status"]["containerStatuses"][0]["restartCount"]
+        for p in pods(demo, "workflowexecution")
+    }
     app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_wizard(app, pilot, WE, lambda s: s.key_path == "logging.level")
-        assert screen.setting.value == "INFO", f"the scenario's level is INFO, the dashboard read {screen.setting!r}"
+        assert screen.setting.value == "INFO", (
+            f"the scenario's level is INFO, the dashboard read {screen.setting!r}"
+        )
         assert "reloads it live" in screen.flow.plan.summary
         await type_value(pilot, screen, "DEBUG")
         await review(pilot, screen)
         assert screen.flow.dry_run_result.ok
         await click_button(pilot, "#apply")
-        await wait_for(pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=60, what="every pod applied")
+        await wait_for(
+            pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=60, what="every pod applied"
+        )
         checks = screen.flow.reload.pods
         assert {c.pod for c in checks} == set(before)
-        digest = __import__("hashlib").sha256(
-            configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml").encode()).hexdigest()
+        digest = (
+            __import__("hashlib")
+            .sha256(configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml").encode())
+            .hexdigest()
+        )
         assert all(c.state == "applied" and digest.startswith(c.hash[:12]) for c in checks)
         assert screen.flow.step == Step.SUMMARY
     assert "level: DEBUG" in configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml")
-    after = {p["metadata"]["name"]: p["status"]["containerStatuses"][0]["restartCount"]
-             for p in pods(demo, "workflowexecution")}
+    after = {
+        p["metadata"]["name"]: p["status"]["containerStatuses"][0]["restartCount"]
+        for p in pods(demo, "workflowexecution")
+    }
     assert after == before  # the same pods, never restarted
     record = ChangeHistory(state_dir / "history.jsonl").records()[0]
-    assert (record.setting, record.old_value, record.new_value, record.outcome) == \
-        ("logging.level", "INFO", "DEBUG", "in-force")
+    assert (record.setting, record.old_value, record.new_value, record.outcome) == (
+        "logging.level",
+        "INFO",
+        "DEBUG",
+        "in-force",
+    )
     assert record.user == "kubeknobs-demo-admin" and record.in_force_after is not None
 
 
@@ -92,8 +107,12 @@ async def test_cooldown_period_reloads_but_needs_restart_then_new_pods_use_it(de
         await type_value(pilot, screen, "7m")
         await review(pilot, screen)
         await click_button(pilot, "#apply")
-        await wait_for(pilot, lambda: screen.flow.phase == Phase.CONFIRM_RESTART, timeout=60,
-                       what="the pods to log reloaded")
+        await wait_for(
+            pilot,
+            lambda: screen.flow.phase == Phase.CONFIRM_RESTART,
+            timeout=60,
+            what="the pods to log reloaded",
+        )
         assert all(c.state == "reloaded, needs restart" for c in screen.flow.reload.pods)
         assert "read only at start" in str(screen.query_one("#follow-text").content)
         await pilot.press("r")

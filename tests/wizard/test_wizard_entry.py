@@ -15,8 +15,11 @@ async def test_e_on_a_focused_setting_opens_the_wizard_for_it(demo, make_app, st
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.synced, what="the session", timeout=60)
         app.open_detail(WE)
-        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen)
-                       and app.screen.query_one("#settings").settings, what="the settings")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, DetailScreen) and app.screen.query_one("#settings").settings,
+            what="the settings",
+        )
         detail = app.screen
         for _ in range(60):
             if detail.focused_setting is not None and detail.focused_setting.key_path == "logging.level":
@@ -31,10 +34,22 @@ async def test_e_on_a_focused_setting_opens_the_wizard_for_it(demo, make_app, st
 
 
 async def test_palette_opens_the_change_history(demo, make_app, state_dir):
-    ChangeHistory().append(ChangeRecord(started="2026-11-27T09:00:00Z", context="kubeknobs-demo", user="admin",
-                                        namespace="kubernaut-system", workload="Deployment/x", container="x",
-                                        setting="logging.level", source="file-key", layer="hot-reload",
-                                        old_value="INFO", new_value="DEBUG", outcome="in-force"))
+    ChangeHistory().append(
+        ChangeRecord(
+            started="2026-11-27T09:00:00Z",
+            context="kubeknobs-demo",
+            user="admin",
+            namespace="kubernaut-system",
+            workload="Deployment/x",
+            container="x",
+            setting="logging.level",
+            source="file-key",
+            layer="hot-reload",
+            old_value="INFO",
+            new_value="DEBUG",
+            outcome="in-force",
+        )
+    )
     app = make_app(demo, connect=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p", *"Change history")

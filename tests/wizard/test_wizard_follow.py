@@ -40,15 +40,21 @@ async def test_leaving_after_apply_keeps_following_until_in_force(demo, make_app
         await wait_for(pilot, lambda: screen.flow.applied is not None, what="the apply")
         await pilot.press("escape")
         assert not isinstance(app.screen, WizardScreen)
-        await wait_for(pilot, lambda: [r.outcome for r in ChangeHistory().records()] == ["in-force"], timeout=60,
-                       what="the change to be in force")
+        await wait_for(
+            pilot,
+            lambda: [r.outcome for r in ChangeHistory().records()] == ["in-force"],
+            timeout=60,
+            what="the change to be in force",
+        )
         record = ChangeHistory().records()[0]
         assert (record.setting, record.new_value, record.outcome) == ("logging.level", "DEBUG", "in-force")
         reloads = [e for e in app.event_history if type(e).__name__ == "ReloadEvent" and e.workload == AI]
         assert reloads and all(e.outcome == "applied" for e in reloads)
 
 
-async def test_file_without_reload_offers_propagate_now_then_a_restart_of_every_pod(demo, make_app, state_dir):
+async def test_file_without_reload_offers_propagate_now_then_a_restart_of_every_pod(
+    demo, make_app, state_dir
+):
     app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_wizard(app, pilot, SHIPPER, lambda s: s.key == "fluent-bit.conf")
@@ -62,9 +68,14 @@ async def test_file_without_reload_offers_propagate_now_then_a_restart_of_every_
         await pilot.press("p")
         await wait_for(pilot, lambda: screen.flow.phase == Phase.STALE, timeout=30, what="the window to pass")
         assert "No reload event" in str(screen.query_one("#follow-text").content)
-        pods = json.loads(kubectl(demo, "-n", NS, "get", "pods", "-l", "app.kubernetes.io/name=log-shipper",
-                                  "-o", "json").stdout)["items"]
-        assert pods and all("kubeknobs.io/propagate-at" in (p["metadata"].get("annotations") or {}) for p in pods)
+        pods = json.loads(
+            kubectl(
+                demo, "-n", NS, "get", "pods", "-l", "app.kubernetes.io/name=log-shipper", "-o", "json"
+            ).stdout
+        )["items"]
+        assert pods and all(
+            "kubeknobs.io/propagate-at" in (p["metadata"].get("annotations") or {}) for p in pods
+        )
         await pilot.press("r")
         question = await confirm(app, pilot)
         assert f"DaemonSet {NS}/log-shipper ({len(pods)} pods)" in question
@@ -77,14 +88,29 @@ async def test_file_without_reload_offers_propagate_now_then_a_restart_of_every_
 async def test_cluster_text_in_the_review_is_data_not_markup(demo, make_app, state_dir):
     routing = configmap_value(demo, "notification-routing-config", "routing.yaml")
     hostile = routing + "# [bold red]boom[/] \x1b[31mred\x1b[0m [link=x]y[/link]\n"
-    patched = kubectl(demo, "-n", NS, "patch", "configmap", "notification-routing-config", "--type=merge", "-p",
-                      json.dumps({"data": {"routing.yaml": hostile}}))
+    patched = kubectl(
+        demo,
+        "-n",
+        NS,
+        "patch",
+        "configmap",
+        "notification-routing-config",
+        "--type=merge",
+        "-p",
+        json.dumps({"data": {"routing.yaml": hostile}}),
+    )
     assert patched.returncode == 0, patched.stderr
     app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         key = ("Deployment", NS, "notification-controller")
-        await wait_for(pilot, lambda: app.session is not None and any(
-            "boom" in (s.value or "") for s in app.session.settings(key)), what="the new content", timeout=60)
+        await wait_for(
+            pilot,
+            lambda: (
+                app.session is not None and any("boom" in (s.value or "") for s in app.session.settings(key))
+            ),
+            what="the new content",
+            timeout=60,
+        )
         screen = await open_wizard(app, pilot, key, lambda s: s.key == "routing.yaml" and not s.key_path)
         await type_value(pilot, screen, routing + "# [bold red]bang[/]\n")
         await review(pilot, screen)
@@ -94,8 +120,9 @@ async def test_cluster_text_in_the_review_is_data_not_markup(demo, make_app, sta
         await pilot.press("escape")
 
 
-async def test_reloader_workload_waits_for_its_rollout_and_offers_a_restart_when_none_comes(demo, make_app,
-                                                                                           state_dir):
+async def test_reloader_workload_waits_for_its_rollout_and_offers_a_restart_when_none_comes(
+    demo, make_app, state_dir
+):
     ro = ("Deployment", NS, "remediationorchestrator-controller")
     app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -107,15 +134,21 @@ async def test_reloader_workload_waits_for_its_rollout_and_offers_a_restart_when
         screen.flow.window = 2.0  # no Reloader runs in the demo: shorten the wait for it
         await click_button(pilot, "#apply")
         await confirm(app, pilot)  # a Reloader-watched edit restarts pods: asked first
-        await wait_for(pilot, lambda: screen.flow.phase == Phase.CONFIRM_RESTART, timeout=30,
-                       what="the wait for Reloader to end")
+        await wait_for(
+            pilot,
+            lambda: screen.flow.phase == Phase.CONFIRM_RESTART,
+            timeout=30,
+            what="the wait for Reloader to end",
+        )
         assert "Reloader did not roll the pods" in str(screen.query_one("#follow-text").content)
         await pilot.press("r")
         await confirm(app, pilot)
         await wait_for(pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=90, what="the rollout")
 
 
-async def test_immutable_configmap_is_copied_with_the_change_and_the_workload_repointed(demo, make_app, state_dir):
+async def test_immutable_configmap_is_copied_with_the_change_and_the_workload_repointed(
+    demo, make_app, state_dir
+):
     ds = ("StatefulSet", NS, "datastorage")
     app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:

@@ -19,27 +19,58 @@ WE = ("Deployment", "demo", "we")
 
 
 def file_key(path: str, layer: Layer, value: str, **kw) -> Setting:
-    base = dict(namespace="demo", workload="Deployment/we", container="we", source=Source.FILE_KEY, name=f"we.yaml#{path}",
-                value=value, layer=layer, auto_restart=None, managed_by=None, evidence=(), plan=("Edit ConfigMap we",),
-                configmap="we-config", key="we.yaml", key_path=path, mount_path="/etc/config", consumed="volume")
+    base = dict(
+        namespace="demo",
+        workload="Deployment/we",
+        container="we",
+        source=Source.FILE_KEY,
+        name=f"we.yaml#{path}",
+        value=value,
+        layer=layer,
+        auto_restart=None,
+        managed_by=None,
+        evidence=(),
+        plan=("Edit ConfigMap we",),
+        configmap="we-config",
+        key="we.yaml",
+        key_path=path,
+        mount_path="/etc/config",
+        consumed="volume",
+    )
     return Setting(**{**base, **kw})
 
 
-WATCHED_FILE = file_key("", Layer.HOT_RELOAD, FILE, source=Source.FILE, key_path=None, name="we-config/we.yaml")
+WATCHED_FILE = file_key(
+    "", Layer.HOT_RELOAD, FILE, source=Source.FILE, key_path=None, name="we-config/we.yaml"
+)
 LEVEL = file_key("logging.level", Layer.HOT_RELOAD, "INFO")
 COOLDOWN = file_key("execution.cooldownPeriod", Layer.RESTART, "5m", value_type="duration")
-FLAG = Setting(namespace="demo", workload="Deployment/legacy", container="we", source=Source.FLAG,
-               name="--cooldown-period", value="5m", layer=Layer.RESTART, auto_restart=None, managed_by=None,
-               evidence=("declared by profile legacy: --cooldown-period is a duration greater than 0",), plan=(),
-               value_type="duration", consumed="flag", positive=True)
+FLAG = Setting(
+    namespace="demo",
+    workload="Deployment/legacy",
+    container="we",
+    source=Source.FLAG,
+    name="--cooldown-period",
+    value="5m",
+    layer=Layer.RESTART,
+    auto_restart=None,
+    managed_by=None,
+    evidence=("declared by profile legacy: --cooldown-period is a duration greater than 0",),
+    plan=(),
+    value_type="duration",
+    consumed="flag",
+    positive=True,
+)
 
 
 def test_restart_only_key_in_a_watched_file_says_so_in_plain_words():
     plan = plan_change(COOLDOWN, pods=2, siblings=[WATCHED_FILE, LEVEL, COOLDOWN])
     assert plan.route == Route.KEY_PATH and plan.follow == Follow.RELOAD_THEN_RESTART
-    assert plan.summary == ("`execution.cooldownPeriod` is in ConfigMap `we-config`, file `we.yaml`, mounted at "
-                            "`/etc/config`. The app watches this file but reads this key only at start: edit the "
-                            "ConfigMap, then restart 2 pods.")
+    assert plan.summary == (
+        "`execution.cooldownPeriod` is in ConfigMap `we-config`, file `we.yaml`, mounted at "
+        "`/etc/config`. The app watches this file but reads this key only at start: edit the "
+        "ConfigMap, then restart 2 pods."
+    )
 
 
 def test_hot_key_waits_for_reload_and_flag_rolls_the_template():
@@ -50,8 +81,11 @@ def test_hot_key_waits_for_reload_and_flag_rolls_the_template():
 
 
 def test_managed_reloader_immutable_rbac_and_read_only_are_warned_before_any_edit():
-    plan = plan_change(file_key("logging.level", Layer.HOT_RELOAD, "INFO", managed_by="argocd", auto_restart="reloader"),
-                       pods=3, can=lambda verb, resource, ns: False)
+    plan = plan_change(
+        file_key("logging.level", Layer.HOT_RELOAD, "INFO", managed_by="argocd", auto_restart="reloader"),
+        pods=3,
+        can=lambda verb, resource, ns: False,
+    )
     kinds = [c.kind for c in plan.cautions]
     assert kinds == ["argocd", "reloader", "rbac"]
     assert plan.follow == Follow.ROLLOUT  # Reloader rolls the pods
@@ -86,8 +120,21 @@ def test_invalid_values_are_named_and_block_the_next_step():
 
 
 def test_flag_edit_changes_only_that_argument_of_the_pod_template():
-    obj = {"spec": {"template": {"spec": {"containers": [
-        {"name": "we", "image": "we:legacy", "args": ["--cooldown-period=5m", "--leader-elect"]}]}}}}
+    obj = {
+        "spec": {
+            "template": {
+                "spec": {
+                    "containers": [
+                        {
+                            "name": "we",
+                            "image": "we:legacy",
+                            "args": ["--cooldown-period=5m", "--leader-elect"],
+                        }
+                    ]
+                }
+            }
+        }
+    }
     from tui.screens.wizard.draft import base_from_workload
 
     draft = make_draft(FLAG, Route.TEMPLATE, base_from_workload(obj, "we"), "10m")
@@ -96,8 +143,19 @@ def test_flag_edit_changes_only_that_argument_of_the_pod_template():
 
 
 def reload(pod: str, outcome: str, version: str = "42", **kw) -> ReloadEvent:
-    return ReloadEvent(namespace="demo", workload=WE, pod=pod, container="we", outcome=outcome, hash="ab" * 32,
-                       version=version, configmap="we-config", key="we.yaml", delay=1.5, **kw)
+    return ReloadEvent(
+        namespace="demo",
+        workload=WE,
+        pod=pod,
+        container="we",
+        outcome=outcome,
+        hash="ab" * 32,
+        version=version,
+        configmap="we-config",
+        key="we.yaml",
+        delay=1.5,
+        **kw,
+    )
 
 
 def test_each_pod_turns_green_only_for_the_version_written():
@@ -106,11 +164,18 @@ def test_each_pod_turns_green_only_for_the_version_written():
     assert not watch.feed(reload("we-c", "applied"))  # not one of ours
     assert watch.feed(reload("we-a", "applied"))
     assert not watch.all_applied and not watch.answered
-    stale = ReloadStale(namespace="demo", workload=WE, pod="we-b", configmap="we-config", key="we.yaml",
-                        since=reload("x", "applied").time)
+    stale = ReloadStale(
+        namespace="demo",
+        workload=WE,
+        pod="we-b",
+        configmap="we-config",
+        key="we.yaml",
+        since=reload("x", "applied").time,
+    )
     assert watch.feed(stale) and watch.pods[1].state == "no event yet"
-    pending = ReloadPending(namespace="demo", workload=WE, pod="we-b", configmap="we-config", key="we.yaml",
-                            since=stale.since)
+    pending = ReloadPending(
+        namespace="demo", workload=WE, pod="we-b", configmap="we-config", key="we.yaml", since=stale.since
+    )
     assert watch.feed(pending) and watch.pods[1].state == "waiting for kubelet"
     assert watch.feed(reload("we-b", "rejected", message="rego_parse_error"))
     assert watch.answered and [p.pod for p in watch.rejected] == ["we-b"] and watch.slowest == 1.5
@@ -133,10 +198,23 @@ def test_history_is_json_lines_in_the_state_dir_newest_first(tmp_path, monkeypat
     history = ChangeHistory()
     assert history.records() == []
     for value in ("DEBUG", "WARN"):
-        history.append(ChangeRecord(started="2026-01-01T00:00:00Z", context="c", user="u", namespace="demo",
-                                    workload="Deployment/we", container="we", setting="logging.level",
-                                    source="file-key", layer="hot-reload", old_value="INFO", new_value=value,
-                                    outcome="in-force", in_force_after=1.2))
+        history.append(
+            ChangeRecord(
+                started="2026-01-01T00:00:00Z",
+                context="c",
+                user="u",
+                namespace="demo",
+                workload="Deployment/we",
+                container="we",
+                setting="logging.level",
+                source="file-key",
+                layer="hot-reload",
+                old_value="INFO",
+                new_value=value,
+                outcome="in-force",
+                in_force_after=1.2,
+            )
+        )
     with history.path.open("a") as fh:
         fh.write("not json\n")
     assert [r.new_value for r in history.records()] == ["WARN", "DEBUG"]
@@ -165,8 +243,9 @@ async def test_a_format_without_an_installed_grammar_still_gets_a_plain_editor()
     class One(App):
         def compose(self):
             with Vertical():
-                yield value_editor(file_key("", Layer.HOT_RELOAD, "{}", source=Source.FILE, key_path=None,
-                                            key="a.json"))
+                yield value_editor(
+                    file_key("", Layer.HOT_RELOAD, "{}", source=Source.FILE, key_path=None, key="a.json")
+                )
             with Vertical():
                 yield value_editor(file_key("", Layer.HOT_RELOAD, "a: 1", source=Source.FILE, key_path=None))
 
@@ -179,23 +258,48 @@ async def test_a_format_without_an_installed_grammar_still_gets_a_plain_editor()
 def test_a_crash_with_log_lines_replaces_the_bare_report_of_the_same_container():
     watch = RolloutWatch(WE)
     watch.feed(CrashLoop(namespace="demo", workload=WE, pod="we-x", container="we", last_lines=("back-off",)))
-    watch.feed(CrashLoop(namespace="demo", workload=WE, pod="we-x", container="we",
-                         last_lines=("starting", "invalid value for flag --cooldown-period")))
+    watch.feed(
+        CrashLoop(
+            namespace="demo",
+            workload=WE,
+            pod="we-x",
+            container="we",
+            last_lines=("starting", "invalid value for flag --cooldown-period"),
+        )
+    )
     assert len(watch.crashes) == 1 and watch.crashes[0].last_lines[-1].startswith("invalid value")
 
 
 def test_repointing_reaches_every_use_of_the_configmap_in_the_pod_template():
     from tui.cluster.repoint import new_name, reference_ops
 
-    template = {"spec": {
-        "volumes": [{"name": "a", "configMap": {"name": "old"}}, {"name": "b", "configMap": {"name": "other"}},
-                    {"name": "c", "projected": {"sources": [{"secret": {"name": "s"}}, {"configMap": {"name": "old"}}]}}],
-        "initContainers": [{"name": "init", "envFrom": [{"configMapRef": {"name": "old"}}]}],
-        "containers": [{"name": "app", "env": [{"name": "X", "value": "1"},
-                                               {"name": "Y", "valueFrom": {"configMapKeyRef": {"name": "old", "key": "y"}}}]}]}}
+    template = {
+        "spec": {
+            "volumes": [
+                {"name": "a", "configMap": {"name": "old"}},
+                {"name": "b", "configMap": {"name": "other"}},
+                {
+                    "name": "c",
+                    "projected": {"sources": [{"secret": {"name": "s"}}, {"configMap": {"name": "old"}}]},
+                },
+            ],
+            "initContainers": [{"name": "init", "envFrom": [{"configMapRef": {"name": "old"}}]}],
+            "containers": [
+                {
+                    "name": "app",
+                    "env": [
+                        {"name": "X", "value": "1"},
+                        {"name": "Y", "valueFrom": {"configMapKeyRef": {"name": "old", "key": "y"}}},
+                    ],
+                }
+            ],
+        }
+    }
     paths = [op["path"] for op in reference_ops(template, "old", "new")]
-    assert paths == ["/spec/template/spec/volumes/0/configMap/name",
-                     "/spec/template/spec/volumes/2/projected/sources/1/configMap/name",
-                     "/spec/template/spec/initContainers/0/envFrom/0/configMapRef/name",
-                     "/spec/template/spec/containers/0/env/1/valueFrom/configMapKeyRef/name"]
+    assert paths == [
+        "/spec/template/spec/volumes/0/configMap/name",
+        "/spec/template/spec/volumes/2/projected/sources/1/configMap/name",
+        "/spec/template/spec/initContainers/0/envFrom/0/configMapRef/name",
+        "/spec/template/spec/containers/0/env/1/valueFrom/configMapKeyRef/name",
+    ]
     assert new_name("schema", {"v": "8"}) == new_name("schema", {"v": "8"}) != new_name("schema", {"v": "9"})

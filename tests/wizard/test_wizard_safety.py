@@ -31,8 +31,9 @@ def is_cooldown(setting) -> bool:
     return setting.name == "--cooldown-period"
 
 
-async def test_cooldown_flag_rolls_out_invalid_is_blocked_and_a_forced_crash_loop_is_rolled_back(demo, make_app,
-                                                                                               state_dir):
+async def test_cooldown_flag_rolls_out_invalid_is_blocked_and_a_forced_crash_loop_is_rolled_back(
+    demo, make_app, state_dir
+):
     app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_wizard(app, pilot, LEGACY, is_cooldown)
@@ -57,7 +58,9 @@ async def test_cooldown_flag_rolls_out_invalid_is_blocked_and_a_forced_crash_loo
         assert screen.flow.step == Step.EDIT  # blocked: nothing is sent
 
         # New pods count as available only after 5 s: time for the forced edit to land mid-rollout.
-        slow = kubectl(demo, "-n", NS, "patch", "deployment", LEGACY[2], "-p", '{"spec":{"minReadySeconds":5}}')
+        slow = kubectl(
+            demo, "-n", NS, "patch", "deployment", LEGACY[2], "-p", '{"spec":{"minReadySeconds":5}}'
+        )
         assert slow.returncode == 0, slow.stderr
         await type_value(pilot, screen, "15m")
         await review(pilot, screen)
@@ -65,11 +68,30 @@ async def test_cooldown_flag_rolls_out_invalid_is_blocked_and_a_forced_crash_loo
         await confirm(app, pilot)
         await wait_for(pilot, lambda: screen.flow.phase == Phase.ROLLING, what="the rollout to start")
         obj = deployment(demo, LEGACY[2])
-        index = next(i for i, a in enumerate(obj["spec"]["template"]["spec"]["containers"][0]["args"])
-                     if a.startswith("--cooldown-period"))
-        forced = kubectl(demo, "-n", NS, "patch", "deployment", LEGACY[2], "--type=json", "-p", json.dumps(
-            [{"op": "replace", "path": f"/spec/template/spec/containers/0/args/{index}",
-              "value": "--cooldown-period=-1"}]))
+        index = next(
+            i
+            for i, a in enumerate(obj["spec"]["template"]["spec"]["containers"][0]["args"])
+            if a.startswith("--cooldown-period")
+        )
+        forced = kubectl(
+            demo,
+            "-n",
+            NS,
+            "patch",
+            "deployment",
+            LEGACY[2],
+            "--type=json",
+            "-p",
+            json.dumps(
+                [
+                    {
+                        "op": "replace",
+                        "path": f"/spec/template/spec/containers/0/args/{index}",
+                        "value": "--cooldown-period=-1",
+                    }
+                ]
+            ),
+        )
         assert forced.returncode == 0, forced.stderr
         await wait_for(pilot, lambda: screen.flow.phase == Phase.FAILED, timeout=90, what="the crash loop")
         crash = screen.flow.rollout.crashes[0]
@@ -91,24 +113,38 @@ async def test_concurrent_edit_is_a_conflict_and_nothing_is_overwritten(demo, ma
         await type_value(pilot, screen, ":9191")
         await review(pilot, screen)
         theirs = configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml").replace(
-            "leaderElection: true", "leaderElection: false")
-        patched = kubectl(demo, "-n", NS, "patch", "configmap", "workflowexecution-config", "--type=merge", "-p",
-                          json.dumps({"data": {"workflowexecution.yaml": theirs}}))
+            "leaderElection: true", "leaderElection: false"
+        )
+        patched = kubectl(
+            demo,
+            "-n",
+            NS,
+            "patch",
+            "configmap",
+            "workflowexecution-config",
+            "--type=merge",
+            "-p",
+            json.dumps({"data": {"workflowexecution.yaml": theirs}}),
+        )
         assert patched.returncode == 0, patched.stderr
         await click_button(pilot, "#apply")
-        await wait_for(pilot, lambda: "Conflict" in str(screen.query_one("#conflict-text").content),
-                       what="the conflict")
+        await wait_for(
+            pilot, lambda: "Conflict" in str(screen.query_one("#conflict-text").content), what="the conflict"
+        )
         assert screen.flow.applied is None
         shown = str(screen.query_one("#conflict-text").content)
         assert "leaderElection: false" in shown and ":9191" in shown
         assert configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml") == theirs
         await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: screen.flow.conflict is None and review_shown(screen)
-                       and screen.flow.dry_run_result.ok, what="the rebased review")
+        await wait_for(
+            pilot,
+            lambda: screen.flow.conflict is None and review_shown(screen) and screen.flow.dry_run_result.ok,
+            what="the rebased review",
+        )
         await click_button(pilot, "#apply")
         await wait_for(pilot, lambda: screen.flow.applied is not None, what="the apply")
     final = configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml")
-    assert "leaderElection: false" in final and ':9191' in final
+    assert "leaderElection: false" in final and ":9191" in final
 
 
 async def test_read_only_user_is_refused_every_apply_with_the_missing_permission(demo, make_app, state_dir):
@@ -117,8 +153,14 @@ async def test_read_only_user_is_refused_every_apply_with_the_missing_permission
     app = make_app(demo, context="kubeknobs-demo-readonly")
     async with app.run_test(size=SIZE) as pilot:
         for key, match, value, permission in (
-                (WE, lambda s: s.key_path == "logging.level", "WARN", "update configmaps in namespace kubernaut-system"),
-                (LEGACY, is_cooldown, "20m", "patch deployments in namespace kubernaut-system")):
+            (
+                WE,
+                lambda s: s.key_path == "logging.level",
+                "WARN",
+                "update configmaps in namespace kubernaut-system",
+            ),
+            (LEGACY, is_cooldown, "20m", "patch deployments in namespace kubernaut-system"),
+        ):
             screen = await open_wizard(app, pilot, key, match)
             assert permission in str(screen.query_one("#where-text").content)
             await type_value(pilot, screen, value)
@@ -127,15 +169,20 @@ async def test_read_only_user_is_refused_every_apply_with_the_missing_permission
             await click_button(pilot, "#apply")
             if screen.flow.plan.follow == "rollout":
                 await confirm(app, pilot)
-            await wait_for(pilot, lambda s=screen, p=permission: p in str(s.query_one("#conflict-text").content),
-                           what="the refusal")
+            await wait_for(
+                pilot,
+                lambda s=screen, p=permission: p in str(s.query_one("#conflict-text").content),
+                what="the refusal",
+            )
             assert screen.flow.applied is None
             await pilot.press("escape")
     assert configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml") == before
     assert deployment(demo, LEGACY[2])["spec"]["template"]["spec"]["containers"][0]["args"] == args_before
 
 
-async def test_subpath_config_restart_that_crash_loops_is_rolled_back_with_the_configmap(demo, make_app, state_dir):
+async def test_subpath_config_restart_that_crash_loops_is_rolled_back_with_the_configmap(
+    demo, make_app, state_dir
+):
     sp = ("Deployment", NS, "signalprocessing-controller")
     original = configmap_value(demo, "signalprocessing-config", "config.yaml")
     app = make_app(demo)
@@ -162,8 +209,9 @@ async def test_subpath_config_restart_that_crash_loops_is_rolled_back_with_the_c
     assert record.outcome == "undone" and "reverted" in record.message and "rolled back" in record.message
 
 
-async def test_log_level_outside_the_declared_choices_is_blocked_inline_and_nothing_is_written(demo, make_app,
-                                                                                                state_dir):
+async def test_log_level_outside_the_declared_choices_is_blocked_inline_and_nothing_is_written(
+    demo, make_app, state_dir
+):
     before = configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml")
     app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:

@@ -54,7 +54,9 @@ def test_review_of_a_hot_key_shows_the_diff_the_pods_and_the_dry_run(untouched, 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-def test_follow_of_a_restart_only_key_every_pod_reloaded_and_needs_restart(fresh_demo, make_app, snap_compare):
+def test_follow_of_a_restart_only_key_every_pod_reloaded_and_needs_restart(
+    fresh_demo, make_app, snap_compare
+):
     app = make_app(fresh_demo)
 
     async def run_before(pilot):
@@ -62,8 +64,12 @@ def test_follow_of_a_restart_only_key_every_pod_reloaded_and_needs_restart(fresh
         await type_value(pilot, screen, "7m")
         await review(pilot, screen)
         await click_button(pilot, "#apply")
-        await wait_for(pilot, lambda: screen.flow.phase == Phase.CONFIRM_RESTART, timeout=60,
-                       what="every pod to log the reload")
+        await wait_for(
+            pilot,
+            lambda: screen.flow.phase == Phase.CONFIRM_RESTART,
+            timeout=60,
+            what="every pod to log the reload",
+        )
         # how long the kubelet took differs per run: the snapshot shows one fixed delay per pod
         for n, check in enumerate(screen.flow.reload.pods):
             check.delay = 1.2 + n / 10
@@ -84,16 +90,24 @@ class Widgets(App):
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
-        checks = [PodCheck("we-7f44677cf4-2bq4x", PodState.APPLIED, "5ead7e1639e7" + "0" * 52, 0.9),
-                  PodCheck("we-7f44677cf4-jcmdd", PodState.REJECTED, None, 1.1, "rego_parse_error: [bold]x"),
-                  PodCheck("we-7f44677cf4-zz9k2", PodState.NEEDS_RESTART, "d139b1a432b6", 1.0,
-                           "execution.cooldownPeriod is read only at start"),
-                  PodCheck("we-7f44677cf4-q8w4m", PodState.STALE),
-                  PodCheck("we-7f44677cf4-x2x2x", PodState.WAITING)]
+        checks = [
+            PodCheck("we-7f44677cf4-2bq4x", PodState.APPLIED, "5ead7e1639e7" + "0" * 52, 0.9),
+            PodCheck("we-7f44677cf4-jcmdd", PodState.REJECTED, None, 1.1, "rego_parse_error: [bold]x"),
+            PodCheck(
+                "we-7f44677cf4-zz9k2",
+                PodState.NEEDS_RESTART,
+                "d139b1a432b6",
+                1.0,
+                "execution.cooldownPeriod is read only at start",
+            ),
+            PodCheck("we-7f44677cf4-q8w4m", PodState.STALE),
+            PodCheck("we-7f44677cf4-x2x2x", PodState.WAITING),
+        ]
         self.query_one(PodChecklist).show(checks)
         old = "logging:\n  level: INFO\nexecution:\n  cooldownPeriod: 5m\n"
-        self.query_one("#diff").update(diff_text(self, old, old.replace("INFO", "DEBUG"), old_label="a/we.yaml",
-                                                 new_label="b/we.yaml"))
+        self.query_one("#diff").update(
+            diff_text(self, old, old.replace("INFO", "DEBUG"), old_label="a/we.yaml", new_label="b/we.yaml")
+        )
 
 
 def test_checklist_and_diff_colour_each_state(snap_compare):
@@ -102,14 +116,27 @@ def test_checklist_and_diff_colour_each_state(snap_compare):
 
 def test_change_history_lists_changes_newest_first(state_dir, snap_compare):
     history = ChangeHistory()
-    for n, (value, outcome, after) in enumerate((("DEBUG", "in-force", 1.3), ("7m", "in-force", 14.2),
-                                                 ("-1", "undone", None))):
-        history.append(ChangeRecord(started=f"2026-11-27T09:0{n}:00Z", context="kubeknobs-demo",
-                                    user="kubeknobs-demo-admin", namespace="kubernaut-system",
-                                    workload="Deployment/workflowexecution-controller",
-                                    container="workflowexecution-controller", setting="logging.level",
-                                    source="file-key", layer="hot-reload", old_value="INFO", new_value=value,
-                                    outcome=outcome, in_force_after=after, undo="revert ConfigMap x key y"))
+    for n, (value, outcome, after) in enumerate(
+        (("DEBUG", "in-force", 1.3), ("7m", "in-force", 14.2), ("-1", "undone", None))
+    ):
+        history.append(
+            ChangeRecord(
+                started=f"2026-11-27T09:0{n}:00Z",
+                context="kubeknobs-demo",
+                user="kubeknobs-demo-admin",
+                namespace="kubernaut-system",
+                workload="Deployment/workflowexecution-controller",
+                container="workflowexecution-controller",
+                setting="logging.level",
+                source="file-key",
+                layer="hot-reload",
+                old_value="INFO",
+                new_value=value,
+                outcome=outcome,
+                in_force_after=after,
+                undo="revert ConfigMap x key y",
+            )
+        )
     from tui.app import KubeknobsApp
 
     app = KubeknobsApp(connect=False, watch_themes=False)
@@ -121,11 +148,14 @@ def test_change_history_lists_changes_newest_first(state_dir, snap_compare):
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-async def test_helm_managed_setting_warns_before_any_edit_and_may_still_proceed(untouched, make_app, state_dir):
+async def test_helm_managed_setting_warns_before_any_edit_and_may_still_proceed(
+    untouched, make_app, state_dir
+):
     app = make_app(untouched)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_wizard(app, pilot, ("Deployment", "kubernaut-system", "gateway"),
-                                   lambda s: s.key_path == "logging.level")
+        screen = await open_wizard(
+            app, pilot, ("Deployment", "kubernaut-system", "gateway"), lambda s: s.key_path == "logging.level"
+        )
         where = str(screen.query_one("#where-text").content)
         assert "Managed by Helm" in where and "checksum/config" in where
         assert not screen.query_one("#to-edit").disabled

@@ -52,8 +52,11 @@ class AccessReview:
             attrs["subresource"] = subresource
         if namespace:
             attrs["namespace"] = namespace
-        body = {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
-                "spec": {"resourceAttributes": attrs}}
+        body = {
+            "apiVersion": "authorization.k8s.io/v1",
+            "kind": "SelfSubjectAccessReview",
+            "spec": {"resourceAttributes": attrs},
+        }
         try:
             answer = self.api.request("POST", SSAR_PATH, body=body, retries=2)
         except (ApiError, TransportError):

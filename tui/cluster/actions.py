@@ -34,9 +34,13 @@ MERGE = "application/merge-patch+json"
 JSON_PATCH = "application/json-patch+json"
 CONFIGMAP_LIMIT = 1024 * 1024
 READONLY = "Read-only mode: nothing was changed (start without --readonly to make changes)."
-SKIP_UNDO_ANNOTATIONS = {"deployment.kubernetes.io/revision", "deployment.kubernetes.io/revision-history",
-                         "deployment.kubernetes.io/desired-replicas", "deployment.kubernetes.io/max-replicas",
-                         "kubectl.kubernetes.io/last-applied-configuration"}
+SKIP_UNDO_ANNOTATIONS = {
+    "deployment.kubernetes.io/revision",
+    "deployment.kubernetes.io/revision-history",
+    "deployment.kubernetes.io/desired-replicas",
+    "deployment.kubernetes.io/max-replicas",
+    "kubectl.kubernetes.io/last-applied-configuration",
+}
 
 
 def _now() -> str:
@@ -48,8 +52,16 @@ def _rv(obj: dict) -> str:
 
 
 class Actions:
-    def __init__(self, api, access, *, backups: Backups | None = None, readonly: bool = False,
-                 context: str = "default", profiles=None):
+    def __init__(
+        self,
+        api,
+        access,
+        *,
+        backups: Backups | None = None,
+        readonly: bool = False,
+        context: str = "default",
+        profiles=None,
+    ):
         self.api = api
         self.profiles = profiles
         self.access = access
@@ -90,9 +102,17 @@ class Actions:
     def _read_configmap(self, namespace: str, name: str) -> dict:
         return self.api.request("GET", RESOURCES["configmaps"].item(namespace, name))
 
-    def edit_configmap_key(self, namespace: str, name: str, key: str, value: str, *,
-                           resource_version: str | None = None, dry_run: bool = False,
-                           _backup: bool = True) -> ActionResult:
+    def edit_configmap_key(
+        self,
+        namespace: str,
+        name: str,
+        key: str,
+        value: str,
+        *,
+        resource_version: str | None = None,
+        dry_run: bool = False,
+        _backup: bool = True,
+    ) -> ActionResult:
         """Replace one key's whole value."""
         blocked = self._guard("update", "configmaps", namespace)
         if blocked:
@@ -108,20 +128,26 @@ class Actions:
         if resource_version and _rv(cm) != resource_version:
             return self._conflict(cm, key)
         if cm.get("immutable"):
-            return ActionResult.refused(f"ConfigMap {name} is immutable: create a new ConfigMap with the change "
-                                        "and point the workload at it (a rolling update).")
+            return ActionResult.refused(
+                f"ConfigMap {name} is immutable: create a new ConfigMap with the change "
+                "and point the workload at it (a rolling update)."
+            )
         if key in (cm.get("binaryData") or {}):
             return ActionResult.refused(f"{key} is binary data; it cannot be edited as text.")
         if current == value:
-            return ActionResult.success(f"{name}/{key} already has this value; nothing to change.",
-                                        resource_version=_rv(cm))
+            return ActionResult.success(
+                f"{name}/{key} already has this value; nothing to change.", resource_version=_rv(cm)
+            )
         new = copy.deepcopy(cm)
         new.setdefault("data", {})[key] = value
-        size = sum(len(k) + len(v.encode()) for k, v in new["data"].items()) + \
-            sum(len(k) + len(v) * 3 // 4 for k, v in (new.get("binaryData") or {}).items())
+        size = sum(len(k) + len(v.encode()) for k, v in new["data"].items()) + sum(
+            len(k) + len(v) * 3 // 4 for k, v in (new.get("binaryData") or {}).items()
+        )
         if size > CONFIGMAP_LIMIT:
-            return ActionResult.invalid(f"ConfigMap {name} would hold {size:,} bytes; the API server accepts at "
-                                        f"most {CONFIGMAP_LIMIT:,} (1 MiB). Move large content elsewhere")
+            return ActionResult.invalid(
+                f"ConfigMap {name} would hold {size:,} bytes; the API server accepts at "
+                f"most {CONFIGMAP_LIMIT:,} (1 MiB). Move large content elsewhere"
+            )
         path = RESOURCES["configmaps"].item(namespace, name)
         try:
             self.api.request("PUT", path, body=new, query={"dryRun": "All"})
@@ -132,8 +158,9 @@ class Actions:
         except TransportError as exc:
             return self._failure(exc, "update", "configmaps", namespace)
         if dry_run:
-            return ActionResult.success(f"Dry run of {name}/{key} accepted by the API server.", dry_run=True,
-                                        resource_version=_rv(cm))
+            return ActionResult.success(
+                f"Dry run of {name}/{key} accepted by the API server.", dry_run=True, resource_version=_rv(cm)
+            )
         backup = self.backups.save(namespace, name, key, current, value, _rv(cm)) if _backup else None
         try:
             saved = self.api.request("PUT", path, body=new)
@@ -143,8 +170,11 @@ class Actions:
             if isinstance(exc, ApiError) and exc.status == 409:
                 return self._conflict(None, key, namespace, name)
             return self._failure(exc, "update", "configmaps", namespace)
-        return ActionResult.success(f"ConfigMap {name} key {key} updated.", resource_version=_rv(saved),
-                                    backup=str(backup.path) if backup else None)
+        return ActionResult.success(
+            f"ConfigMap {name} key {key} updated.",
+            resource_version=_rv(saved),
+            backup=str(backup.path) if backup else None,
+        )
 
     def _conflict(self, cm: dict | None, key: str, namespace: str = "", name: str = "") -> ActionResult:
         if cm is None:
@@ -153,12 +183,25 @@ class Actions:
             except (ApiError, TransportError) as exc:
                 return ActionResult("conflict", f"Someone else changed it first ({describe(exc)}).")
         name = (cm.get("metadata") or {}).get("name", name)
-        return ActionResult("conflict", f"ConfigMap {name} changed since it was read; nothing was overwritten. "
-                            "Review the current value and edit again.",
-                            current_value=(cm.get("data") or {}).get(key), resource_version=_rv(cm))
+        return ActionResult(
+            "conflict",
+            f"ConfigMap {name} changed since it was read; nothing was overwritten. "
+            "Review the current value and edit again.",
+            current_value=(cm.get("data") or {}).get(key),
+            resource_version=_rv(cm),
+        )
 
-    def edit_configmap_key_path(self, namespace: str, name: str, key: str, key_path: str, value: str, *,
-                                resource_version: str | None = None, dry_run: bool = False) -> ActionResult:
+    def edit_configmap_key_path(
+        self,
+        namespace: str,
+        name: str,
+        key: str,
+        key_path: str,
+        value: str,
+        *,
+        resource_version: str | None = None,
+        dry_run: bool = False,
+    ) -> ActionResult:
         """Set one key path inside a YAML or JSON value, keeping comments and order."""
         blocked = self._guard("update", "configmaps", namespace)
         if blocked:
@@ -174,7 +217,9 @@ class Actions:
             return ActionResult.invalid(f"ConfigMap {name} has no key {key}.")
         fmt = value_format(key) or "yaml"
         if fmt not in ("yaml", "json"):
-            return ActionResult.invalid(f"{key} is {fmt}; key paths can be edited in YAML and JSON values only.")
+            return ActionResult.invalid(
+                f"{key} is {fmt}; key paths can be edited in YAML and JSON values only."
+            )
         try:
             text = set_key_path(current, key_path, value, fmt=fmt)
         except EditError as exc:
@@ -195,8 +240,13 @@ class Actions:
             return self._failure(exc, "get", "configmaps", namespace)
         current = (cm.get("data") or {}).get(key)
         if current != backup.new_value:
-            return ActionResult("conflict", f"{name}/{key} changed since your edit; reverting would overwrite "
-                                "that change, so nothing was done.", current_value=current, resource_version=_rv(cm))
+            return ActionResult(
+                "conflict",
+                f"{name}/{key} changed since your edit; reverting would overwrite "
+                "that change, so nothing was done.",
+                current_value=current,
+                resource_version=_rv(cm),
+            )
         if backup.old_value is None:
             new = copy.deepcopy(cm)
             new.get("data", {}).pop(key, None)
@@ -208,18 +258,32 @@ class Actions:
                 return self._failure(exc, "update", "configmaps", namespace)
             result = ActionResult.success(f"{name}/{key} removed again.", resource_version=_rv(saved))
         else:
-            result = self.edit_configmap_key(namespace, name, key, backup.old_value, resource_version=_rv(cm),
-                                             _backup=False)
+            result = self.edit_configmap_key(
+                namespace, name, key, backup.old_value, resource_version=_rv(cm), _backup=False
+            )
         if result.ok:
             self.backups.discard(backup)
-            result = ActionResult.success(f"ConfigMap {name} key {key} reverted to the value saved before the edit.",
-                                          resource_version=result.resource_version, backup=str(backup.path))
+            result = ActionResult.success(
+                f"ConfigMap {name} key {key} reverted to the value saved before the edit.",
+                resource_version=result.resource_version,
+                backup=str(backup.path),
+            )
         return result
 
     # -- pod template values ----------------------------------------------------------------
-    def edit_container_value(self, workload: tuple[str, str, str], container: str, source: str, name: str,
-                             value: str, *, value_type: str = "string", positive: bool = False,
-                             dry_run: bool = False, resource_version: str | None = None) -> ActionResult:
+    def edit_container_value(
+        self,
+        workload: tuple[str, str, str],
+        container: str,
+        source: str,
+        name: str,
+        value: str,
+        *,
+        value_type: str = "string",
+        positive: bool = False,
+        dry_run: bool = False,
+        resource_version: str | None = None,
+    ) -> ActionResult:
         """Set a flag or a literal env value of one container; the pod template rolls."""
         from tui.model.flags import validate_value
 
@@ -233,13 +297,19 @@ class Actions:
             if spec is not None:
                 value_type = spec.type if value_type == "string" else value_type
                 positive = positive or spec.positive
-        problem = validate_value(value_type, value, positive=positive) or text_problem(name, value) \
+        problem = (
+            validate_value(value_type, value, positive=positive)
+            or text_problem(name, value)
             or kubelet_expansion_problem(value)
+        )
         if problem:
             return ActionResult.invalid(f"{name}: {problem}")
         if resource_version and _rv(obj) != resource_version:
-            return ActionResult("conflict", f"{kind} {wname} changed since it was read; nothing was overwritten.",
-                                resource_version=_rv(obj))
+            return ActionResult(
+                "conflict",
+                f"{kind} {wname} changed since it was read; nothing was overwritten.",
+                resource_version=_rv(obj),
+            )
         spec = ((obj.get("spec") or {}).get("template") or {}).get("spec") or {}
         found = next((c for c in spec.get("containers") or [] if c.get("name") == container), None)
         if found is None:
@@ -258,15 +328,25 @@ class Actions:
         elif source == "env":
             env = next((e for e in found.get("env") or [] if e.get("name") == name), None)
             if env is not None and env.get("valueFrom"):
-                return ActionResult.refused(f"{name} comes from {next(iter(env['valueFrom']))}; "
-                                            "change it at its source.")
+                return ActionResult.refused(
+                    f"{name} comes from {next(iter(env['valueFrom']))}; change it at its source."
+                )
             entry["env"] = [{"name": name, "value": value}]
         else:
             return ActionResult.invalid(f"{source} values are not edited on the pod template.")
-        patch = {"metadata": {"resourceVersion": _rv(obj)},
-                 "spec": {"template": {"spec": {"containers": [entry]}}}}
-        return self._patch(res, ns, wname, patch, STRATEGIC, dry_run=dry_run,
-                           done=f"{kind} {wname}: {container} {name} set to {value}; the pods roll.")
+        patch = {
+            "metadata": {"resourceVersion": _rv(obj)},
+            "spec": {"template": {"spec": {"containers": [entry]}}},
+        }
+        return self._patch(
+            res,
+            ns,
+            wname,
+            patch,
+            STRATEGIC,
+            dry_run=dry_run,
+            done=f"{kind} {wname}: {container} {name} set to {value}; the pods roll.",
+        )
 
     def _flag_spec(self, obj: dict, container: str, name: str):
         """What the app's profile says about a flag (type, must be positive), if a profile matches."""
@@ -282,21 +362,38 @@ class Actions:
         profile = self.profiles.for_container(workload, found) if found is not None else None
         return profile.flags.get(name.lstrip("-")) if profile is not None else None
 
-    def _patch(self, res, ns: str, name: str, body, content_type: str, *, dry_run: bool = False,
-               done: str, field_manager: str = "kubeknobs") -> ActionResult:
+    def _patch(
+        self,
+        res,
+        ns: str,
+        name: str,
+        body,
+        content_type: str,
+        *,
+        dry_run: bool = False,
+        done: str,
+        field_manager: str = "kubeknobs",
+    ) -> ActionResult:
         path = res.item(ns, name)
         try:
-            self.api.request("PATCH", path, body=body, content_type=content_type,
-                             query={"dryRun": "All", "fieldManager": field_manager})
+            self.api.request(
+                "PATCH",
+                path,
+                body=body,
+                content_type=content_type,
+                query={"dryRun": "All", "fieldManager": field_manager},
+            )
             if dry_run:
                 return ActionResult.success(f"Dry run accepted: {done}", dry_run=True)
-            saved = self.api.request("PATCH", path, body=body, content_type=content_type,
-                                     query={"fieldManager": field_manager})
+            saved = self.api.request(
+                "PATCH", path, body=body, content_type=content_type, query={"fieldManager": field_manager}
+            )
         except ApiError as exc:
             stale_test = content_type == JSON_PATCH and exc.status == 422 and "test" in exc.message
             if exc.status == 409 or stale_test:
-                return ActionResult("conflict", f"{res.kind} {name} changed since it was read; nothing was "
-                                    "overwritten")
+                return ActionResult(
+                    "conflict", f"{res.kind} {name} changed since it was read; nothing was overwritten"
+                )
             return self._failure(exc, "patch", res.plural, ns)
         except TransportError as exc:
             return self._failure(exc, "patch", res.plural, ns)
@@ -310,11 +407,19 @@ class Actions:
         if isinstance(obj, ActionResult):
             return obj
         if kind == "Deployment" and (obj.get("spec") or {}).get("paused"):
-            return ActionResult.refused(f'deployments.apps "{name}" can\'t restart paused deployment '
-                                        "(run rollout resume first)")
+            return ActionResult.refused(
+                f'deployments.apps "{name}" can\'t restart paused deployment (run rollout resume first)'
+            )
         patch = {"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: _now()}}}}}
-        return self._patch(res, ns, name, patch, STRATEGIC, field_manager="kubectl-rollout",
-                           done=f"{res.plural}.apps/{name} restarted")
+        return self._patch(
+            res,
+            ns,
+            name,
+            patch,
+            STRATEGIC,
+            field_manager="kubectl-rollout",
+            done=f"{res.plural}.apps/{name} restarted",
+        )
 
     def rollback(self, workload: tuple[str, str, str]) -> ActionResult:
         """Back to the previous revision, as `kubectl rollout undo` does."""
@@ -332,8 +437,14 @@ class Actions:
     def _owned(self, plural: str, obj: dict) -> list[dict]:
         meta = obj["metadata"]
         items = self.api.request("GET", RESOURCES[plural].collection(meta["namespace"])).get("items") or []
-        return [i for i in items if any(o.get("uid") == meta.get("uid")
-                                        for o in (i.get("metadata") or {}).get("ownerReferences") or [])]
+        return [
+            i
+            for i in items
+            if any(
+                o.get("uid") == meta.get("uid")
+                for o in (i.get("metadata") or {}).get("ownerReferences") or []
+            )
+        ]
 
     def _undo_deployment(self, obj: dict) -> ActionResult:
         meta = obj["metadata"]
@@ -352,13 +463,26 @@ class Actions:
         template = copy.deepcopy(target["spec"]["template"])
         (template.get("metadata") or {}).get("labels", {}).pop("pod-template-hash", None)
         annotations = {k: v for k, v in (meta.get("annotations") or {}).items() if k in SKIP_UNDO_ANNOTATIONS}
-        annotations.update({k: v for k, v in (target["metadata"].get("annotations") or {}).items()
-                            if k not in SKIP_UNDO_ANNOTATIONS})
-        patch = [{"op": "test", "path": "/metadata/resourceVersion", "value": _rv(obj)},
-                 {"op": "replace", "path": "/spec/template", "value": template},
-                 {"op": "replace", "path": "/metadata/annotations", "value": annotations}]
-        return self._patch(BY_KIND["Deployment"], ns, name, patch, JSON_PATCH,
-                           done=f"deployment.apps/{name} rolled back to revision {max(older)}")
+        annotations.update(
+            {
+                k: v
+                for k, v in (target["metadata"].get("annotations") or {}).items()
+                if k not in SKIP_UNDO_ANNOTATIONS
+            }
+        )
+        patch = [
+            {"op": "test", "path": "/metadata/resourceVersion", "value": _rv(obj)},
+            {"op": "replace", "path": "/spec/template", "value": template},
+            {"op": "replace", "path": "/metadata/annotations", "value": annotations},
+        ]
+        return self._patch(
+            BY_KIND["Deployment"],
+            ns,
+            name,
+            patch,
+            JSON_PATCH,
+            done=f"deployment.apps/{name} rolled back to revision {max(older)}",
+        )
 
     def _undo_from_revisions(self, obj: dict, kind: str) -> ActionResult:
         meta = obj["metadata"]
@@ -371,8 +495,14 @@ class Actions:
         if not patch:
             return ActionResult.error(f"revision {target.get('revision')} of {kind} {name} holds no template")
         patch.setdefault("metadata", {})["resourceVersion"] = _rv(obj)
-        return self._patch(BY_KIND[kind], ns, name, patch, STRATEGIC,
-                           done=f"{kind.lower()}.apps/{name} rolled back to revision {target.get('revision')}")
+        return self._patch(
+            BY_KIND[kind],
+            ns,
+            name,
+            patch,
+            STRATEGIC,
+            done=f"{kind.lower()}.apps/{name} rolled back to revision {target.get('revision')}",
+        )
 
     def propagate_now(self, workload: tuple[str, str, str]) -> ActionResult:
         """Touch an annotation on each pod so the kubelet syncs its ConfigMap volumes now."""
@@ -382,16 +512,24 @@ class Actions:
             return blocked
         try:
             obj = self.api.request("GET", BY_KIND[kind].item(ns, name))
-            pods = self.api.request("GET", RESOURCES["pods"].collection(ns),
-                                    query={"labelSelector": selector_string(obj)}).get("items") or []
+            pods = (
+                self.api.request(
+                    "GET", RESOURCES["pods"].collection(ns), query={"labelSelector": selector_string(obj)}
+                ).get("items")
+                or []
+            )
         except (ApiError, TransportError) as exc:
             return self._failure(exc, "list", "pods", ns)
         stamp, touched, failed = _now(), [], []
         for pod in pods:
             pod_name = pod["metadata"]["name"]
             try:
-                self.api.request("PATCH", RESOURCES["pods"].item(ns, pod_name), content_type=MERGE,
-                                 body={"metadata": {"annotations": {PROPAGATE_AT: stamp}}})
+                self.api.request(
+                    "PATCH",
+                    RESOURCES["pods"].item(ns, pod_name),
+                    content_type=MERGE,
+                    body={"metadata": {"annotations": {PROPAGATE_AT: stamp}}},
+                )
                 touched.append(pod_name)
             except ApiError as exc:
                 if exc.status == 404:  # the pod went away meanwhile; nothing to sync
@@ -400,11 +538,16 @@ class Actions:
             except TransportError as exc:
                 failed.append(f"{pod_name}: {describe(exc)}")
         if failed:
-            return ActionResult.error(f"{len(touched)} pods will sync now; {len(failed)} could not be touched: "
-                                      + "; ".join(failed), details={"pods": touched})
-        return ActionResult.success(f"{len(touched)} pods of {name} will sync their ConfigMap volumes now.",
-                                    details={"pods": touched})
+            return ActionResult.error(
+                f"{len(touched)} pods will sync now; {len(failed)} could not be touched: "
+                + "; ".join(failed),
+                details={"pods": touched},
+            )
+        return ActionResult.success(
+            f"{len(touched)} pods of {name} will sync their ConfigMap volumes now.", details={"pods": touched}
+        )
 
-    def track_rollout(self, workload: tuple[str, str, str], on_progress, *, timeout: float = 600.0,
-                      interval: float = 0.5) -> RolloutTracker:
+    def track_rollout(
+        self, workload: tuple[str, str, str], on_progress, *, timeout: float = 600.0, interval: float = 0.5
+    ) -> RolloutTracker:
         return RolloutTracker(self.api, workload, on_progress, timeout=timeout, interval=interval).start()

@@ -46,8 +46,9 @@ class KubeApi:
 
     def _headers(self, content_type: str | None = None, accept: str = "application/json") -> dict:
         headers = {"User-Agent": USER_AGENT, "Accept": accept}
-        token = self.configuration.get_api_key_with_prefix("BearerToken") or \
-            self.configuration.get_api_key_with_prefix("authorization")
+        token = self.configuration.get_api_key_with_prefix(
+            "BearerToken"
+        ) or self.configuration.get_api_key_with_prefix("authorization")
         if token:
             scheme, _, value = token.partition(" ")
             # in-cluster config writes "bearer"; some servers only accept the canonical spelling
@@ -55,8 +56,11 @@ class KubeApi:
         elif self.configuration.username or self.configuration.password:
             import urllib3
 
-            headers.update(urllib3.make_headers(
-                basic_auth=f"{self.configuration.username}:{self.configuration.password}"))
+            headers.update(
+                urllib3.make_headers(
+                    basic_auth=f"{self.configuration.username}:{self.configuration.password}"
+                )
+            )
         if content_type:
             headers["Content-Type"] = content_type
         return headers
@@ -75,9 +79,16 @@ class KubeApi:
         t = timeout if timeout is not None else self.timeout
         tmo = urllib3.Timeout(connect=min(t, 10.0), read=t) if isinstance(t, int | float) else t
         try:
-            resp = self._pool.request(method, self.url(path, query), body=data,
-                                      headers=self._headers(content_type if body is not None else None),
-                                      timeout=tmo, retries=False, preload_content=False, redirect=False)
+            resp = self._pool.request(
+                method,
+                self.url(path, query),
+                body=data,
+                headers=self._headers(content_type if body is not None else None),
+                timeout=tmo,
+                retries=False,
+                preload_content=False,
+                redirect=False,
+            )
         except Exception as exc:  # noqa: BLE001 - urllib3/ssl/socket errors are classified in one place
             raise transport_error(exc) from exc
         if resp.status >= 400:
@@ -87,8 +98,9 @@ class KubeApi:
                 raw = b""
             finally:
                 resp.release_conn()
-            raise ApiError.from_body(resp.status, raw, method=method, path=path,
-                                     retry_after=resp.headers.get("Retry-After"))
+            raise ApiError.from_body(
+                resp.status, raw, method=method, path=path, retry_after=resp.headers.get("Retry-After")
+            )
         if stream:
             return resp
         try:
@@ -99,9 +111,17 @@ class KubeApi:
             resp.release_conn()
         return raw
 
-    def request(self, method: str, path: str, *, query: dict | None = None, body=None,
-                content_type: str = "application/json", timeout: float | None = None,
-                retries: int | None = None) -> dict:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: dict | None = None,
+        body=None,
+        content_type: str = "application/json",
+        timeout: float | None = None,
+        retries: int | None = None,
+    ) -> dict:
         """One call; reads retry on 429/5xx with jittered back-off, writes only on 429 (never processed)."""
         if retries is None:
             retries = 4 if method == "GET" else 2
@@ -156,4 +176,3 @@ def close_stream(resp) -> None:
     for name in ("shutdown", "close", "release_conn"):
         with contextlib.suppress(Exception):  # the connection may already be gone
             getattr(resp, name)()
-

@@ -41,14 +41,29 @@ class Backups:
         parts = [self.context or "default", namespace, configmap, key]
         return base.joinpath("backups", *(quote(p, safe="") or "_" for p in parts))
 
-    def save(self, namespace: str, configmap: str, key: str, old_value: str | None, new_value: str | None,
-             resource_version: str) -> Backup:
+    def save(
+        self,
+        namespace: str,
+        configmap: str,
+        key: str,
+        old_value: str | None,
+        new_value: str | None,
+        resource_version: str,
+    ) -> Backup:
         folder = self._dir(namespace, configmap, key)
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         saved_at = time.time()
         path = folder / f"{time.time_ns()}.json"
-        doc = {"namespace": namespace, "configmap": configmap, "key": key, "old": old_value, "new": new_value,
-               "resourceVersion": resource_version, "savedAt": saved_at, "context": self.context}
+        doc = {
+            "namespace": namespace,
+            "configmap": configmap,
+            "key": key,
+            "old": old_value,
+            "new": new_value,
+            "resourceVersion": resource_version,
+            "savedAt": saved_at,
+            "context": self.context,
+        }
         tmp = path.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -58,8 +73,16 @@ class Backups:
 
     def _load(self, path: Path) -> Backup:
         doc = json.loads(path.read_text(encoding="utf-8"))
-        return Backup(path, doc["namespace"], doc["configmap"], doc["key"], doc.get("old"), doc.get("new"),
-                      str(doc.get("resourceVersion") or ""), float(doc.get("savedAt") or 0))
+        return Backup(
+            path,
+            doc["namespace"],
+            doc["configmap"],
+            doc["key"],
+            doc.get("old"),
+            doc.get("new"),
+            str(doc.get("resourceVersion") or ""),
+            float(doc.get("savedAt") or 0),
+        )
 
     def history(self, namespace: str, configmap: str, key: str) -> list[Backup]:
         """Newest first."""
@@ -67,8 +90,9 @@ class Backups:
         if not folder.is_dir():
             return []
         out = []
-        for path in sorted(folder.glob("*.json"), key=lambda p: int(p.stem) if p.stem.isdigit() else 0,
-                           reverse=True):
+        for path in sorted(
+            folder.glob("*.json"), key=lambda p: int(p.stem) if p.stem.isdigit() else 0, reverse=True
+        ):
             try:
                 out.append(self._load(path))
             except (OSError, ValueError, KeyError):

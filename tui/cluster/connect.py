@@ -53,38 +53,61 @@ def _read(path: str) -> dict:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConnectError("bad-kubeconfig", f"Cannot read kubeconfig {path}", exc.strerror or str(exc),
-                           "Check the file's permissions.") from exc
+        raise ConnectError(
+            "bad-kubeconfig",
+            f"Cannot read kubeconfig {path}",
+            exc.strerror or str(exc),
+            "Check the file's permissions.",
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise ConnectError("bad-kubeconfig", f"Kubeconfig {path} is not text", str(exc),
-                           "Point --kubeconfig at a kubeconfig YAML file.") from exc
+        raise ConnectError(
+            "bad-kubeconfig",
+            f"Kubeconfig {path} is not text",
+            str(exc),
+            "Point --kubeconfig at a kubeconfig YAML file.",
+        ) from exc
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ConnectError("bad-kubeconfig", f"Kubeconfig {path} is not valid YAML{where}", str(problem),
-                           "Fix the file, or point --kubeconfig at another one.") from exc
+        raise ConnectError(
+            "bad-kubeconfig",
+            f"Kubeconfig {path} is not valid YAML{where}",
+            str(problem),
+            "Fix the file, or point --kubeconfig at another one.",
+        ) from exc
     if doc is None:
         return {}
     if not isinstance(doc, dict):
-        raise ConnectError("bad-kubeconfig", f"Kubeconfig {path} is not a kubeconfig",
-                           f"expected a mapping with clusters, contexts and users, found {type(doc).__name__}",
-                           "Point --kubeconfig at a kubeconfig YAML file.")
+        raise ConnectError(
+            "bad-kubeconfig",
+            f"Kubeconfig {path} is not a kubeconfig",
+            f"expected a mapping with clusters, contexts and users, found {type(doc).__name__}",
+            "Point --kubeconfig at a kubeconfig YAML file.",
+        )
     return doc
 
 
 def _named(doc: dict, section: str, path: str) -> list[tuple[str, dict]]:
     items = doc.get(section) or []
     if not isinstance(items, list):
-        raise ConnectError("bad-kubeconfig", f"Kubeconfig {path}: `{section}` must be a list", "",
-                           "Fix the file, or point --kubeconfig at another one.")
+        raise ConnectError(
+            "bad-kubeconfig",
+            f"Kubeconfig {path}: `{section}` must be a list",
+            "",
+            "Fix the file, or point --kubeconfig at another one.",
+        )
     out = []
     for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            raise ConnectError("bad-kubeconfig", f"Kubeconfig {path}: an entry of `{section}` has no name", "",
-                               "Each entry needs `name:` and a nested mapping.")
+            raise ConnectError(
+                "bad-kubeconfig",
+                f"Kubeconfig {path}: an entry of `{section}` has no name",
+                "",
+                "Each entry needs `name:` and a nested mapping.",
+            )
         body = item.get(section[:-1])
         out.append((item["name"], body if isinstance(body, dict) else {}))
     return out
@@ -113,8 +136,12 @@ def load_connection(kubeconfig: str | None = None, context: str | None = None) -
     paths = kubeconfig_paths(kubeconfig)
     missing = [p for p in paths if not Path(p).exists()]
     if kubeconfig and missing:
-        raise ConnectError("no-kubeconfig", f"Kubeconfig {missing[0]} does not exist", "",
-                           "Check the path given to --kubeconfig.")
+        raise ConnectError(
+            "no-kubeconfig",
+            f"Kubeconfig {missing[0]} does not exist",
+            "",
+            "Check the path given to --kubeconfig.",
+        )
     existing = [p for p in paths if Path(p).exists()]
     if not existing:
         if _in_cluster_available() and not kubeconfig:
@@ -122,34 +149,63 @@ def load_connection(kubeconfig: str | None = None, context: str | None = None) -
             port = os.environ.get("KUBERNETES_SERVICE_PORT", "443")
             ns_file = SA_DIR / "namespace"
             ns = ns_file.read_text().strip() if ns_file.exists() else None
-            return Connection(IN_CLUSTER, [IN_CLUSTER], f"https://{host}:{port}", "serviceaccount", ns, None,
-                              cluster=IN_CLUSTER, in_cluster=True)
+            return Connection(
+                IN_CLUSTER,
+                [IN_CLUSTER],
+                f"https://{host}:{port}",
+                "serviceaccount",
+                ns,
+                None,
+                cluster=IN_CLUSTER,
+                in_cluster=True,
+            )
         where = "$KUBECONFIG (" + os.environ["KUBECONFIG"] + ")" if os.environ.get("KUBECONFIG") else paths[0]
-        raise ConnectError("no-kubeconfig", "No kubeconfig found", f"looked in {where}",
-                           "Pass --kubeconfig PATH, set KUBECONFIG, or try `kubeknobs --demo`.")
+        raise ConnectError(
+            "no-kubeconfig",
+            "No kubeconfig found",
+            f"looked in {where}",
+            "Pass --kubeconfig PATH, set KUBECONFIG, or try `kubeknobs --demo`.",
+        )
     merged, current = merge_kubeconfigs(existing)
     contexts = sorted(merged["contexts"])
     joined = os.pathsep.join(existing)
     name = context or current
     if not name:
-        raise ConnectError("unknown-context", "The kubeconfig has no current context",
-                           f"contexts: {', '.join(contexts) or 'none'}", "Pass --context NAME.")
+        raise ConnectError(
+            "unknown-context",
+            "The kubeconfig has no current context",
+            f"contexts: {', '.join(contexts) or 'none'}",
+            "Pass --context NAME.",
+        )
     if name not in merged["contexts"]:
-        raise ConnectError("unknown-context", f"Context {name} is not in the kubeconfig",
-                           f"contexts: {', '.join(contexts) or 'none'}",
-                           "Pass --context with one of these, or `kubectl config get-contexts` to list them.")
+        raise ConnectError(
+            "unknown-context",
+            f"Context {name} is not in the kubeconfig",
+            f"contexts: {', '.join(contexts) or 'none'}",
+            "Pass --context with one of these, or `kubectl config get-contexts` to list them.",
+        )
     ctx = merged["contexts"][name]
     cluster_name = str(ctx.get("cluster") or "")
     cluster = merged["clusters"].get(cluster_name)
     if not cluster or not cluster.get("server"):
-        raise ConnectError("bad-kubeconfig", f"Context {name} names cluster {cluster_name or '(none)'}, "
-                           "which has no server address", f"files: {joined}",
-                           "Add the cluster with `kubectl config set-cluster`.")
+        raise ConnectError(
+            "bad-kubeconfig",
+            f"Context {name} names cluster {cluster_name or '(none)'}, which has no server address",
+            f"files: {joined}",
+            "Add the cluster with `kubectl config set-cluster`.",
+        )
     user_name = str(ctx.get("user") or "")
     user = merged["users"].get(user_name) or {}
-    return Connection(name, contexts, str(cluster["server"]), user_name or "(anonymous)",
-                      ctx.get("namespace") or None, joined, cluster=cluster_name,
-                      exec_plugin=user.get("exec") if isinstance(user.get("exec"), dict) else None)
+    return Connection(
+        name,
+        contexts,
+        str(cluster["server"]),
+        user_name or "(anonymous)",
+        ctx.get("namespace") or None,
+        joined,
+        cluster=cluster_name,
+        exec_plugin=user.get("exec") if isinstance(user.get("exec"), dict) else None,
+    )
 
 
 def _configuration(connection: Connection):
@@ -168,14 +224,26 @@ def _configuration(connection: Connection):
             return cfg
         if connection.exec_plugin is not None:
             _run_exec_plugin(connection)
-        config.load_kube_config(config_file=connection.kubeconfig, context=connection.context,
-                                client_configuration=cfg, persist_config=False)
+        config.load_kube_config(
+            config_file=connection.kubeconfig,
+            context=connection.context,
+            client_configuration=cfg,
+            persist_config=False,
+        )
     except ConfigException as exc:
-        raise ConnectError("bad-kubeconfig", f"Context {connection.context} cannot be used", str(exc),
-                           "Check the cluster and user entries (certificate paths, tokens).") from exc
+        raise ConnectError(
+            "bad-kubeconfig",
+            f"Context {connection.context} cannot be used",
+            str(exc),
+            "Check the cluster and user entries (certificate paths, tokens).",
+        ) from exc
     except OSError as exc:
-        raise ConnectError("bad-kubeconfig", f"Context {connection.context} refers to a file that cannot be read",
-                           str(exc), "Check certificate and key paths in the kubeconfig.") from exc
+        raise ConnectError(
+            "bad-kubeconfig",
+            f"Context {connection.context} refers to a file that cannot be read",
+            str(exc),
+            "Check certificate and key paths in the kubeconfig.",
+        ) from exc
     return cfg
 
 
@@ -196,12 +264,23 @@ def _run_exec_plugin(connection: Connection, timeout: float | None = None) -> No
     hint = "Run the plugin by hand to see why (login expired? not installed?)."
     try:
         provider = ExecProvider(ConfigNode("exec", connection.exec_plugin), cwd)
-        env = {**provider.env, "KUBERNETES_EXEC_INFO": json.dumps({
-            "apiVersion": provider.api_version, "kind": "ExecCredential", "spec": {"interactive": False}})}
+        env = {
+            **provider.env,
+            "KUBERNETES_EXEC_INFO": json.dumps(
+                {"apiVersion": provider.api_version, "kind": "ExecCredential", "spec": {"interactive": False}}
+            ),
+        }
         # its own session: a hung plugin is killed with every process it started, and never reads the TUI's keys
-        child = subprocess.Popen(provider.args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, cwd=provider.cwd, env=env, text=True,
-                                 start_new_session=True)
+        child = subprocess.Popen(
+            provider.args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=provider.cwd,
+            env=env,
+            text=True,
+            start_new_session=True,
+        )
     except (ConfigException, OSError) as exc:
         raise ConnectError("exec-plugin", title, str(exc).strip(), hint) from exc
     try:
@@ -210,18 +289,24 @@ def _run_exec_plugin(connection: Connection, timeout: float | None = None) -> No
         with contextlib.suppress(ProcessLookupError):
             os.killpg(child.pid, signal.SIGKILL)
         child.communicate()
-        raise ConnectError("exec-plugin", f"The credential plugin `{command}` of user {connection.user} did not "
-                           f"answer within {timeout:g}s", "it was stopped",
-                           "Run it by hand: it may wait for a login in a browser or for input.") from None
+        raise ConnectError(
+            "exec-plugin",
+            f"The credential plugin `{command}` of user {connection.user} did not answer within {timeout:g}s",
+            "it was stopped",
+            "Run it by hand: it may wait for a login in a browser or for input.",
+        ) from None
     if child.returncode != 0:
-        raise ConnectError("exec-plugin", title, f"exit code {child.returncode}: {err.strip()[-500:]}".strip(": "),
-                           hint)
+        raise ConnectError(
+            "exec-plugin", title, f"exit code {child.returncode}: {err.strip()[-500:]}".strip(": "), hint
+        )
     try:
         answer = json.loads(out)
         if not isinstance(answer, dict) or not isinstance(answer.get("status"), dict):
             raise ValueError("no status in its answer")
     except ValueError as exc:
-        raise ConnectError("exec-plugin", title, f"its output is not an ExecCredential: {exc}", hint) from None
+        raise ConnectError(
+            "exec-plugin", title, f"its output is not an ExecCredential: {exc}", hint
+        ) from None
 
 
 def open_api(connection: Connection, *, timeout: float = 30.0):
@@ -234,8 +319,13 @@ def open_api(connection: Connection, *, timeout: float = 30.0):
 _CONTEXT_NAMESPACE: list[str] = []
 
 
-def probe(connection: Connection, timeout: float = 5.0, *, namespaces: list[str] | None = _CONTEXT_NAMESPACE,
-          resources: tuple[str, ...] = ("deployments",)) -> None:
+def probe(
+    connection: Connection,
+    timeout: float = 5.0,
+    *,
+    namespaces: list[str] | None = _CONTEXT_NAMESPACE,
+    resources: tuple[str, ...] = ("deployments",),
+) -> None:
     """GET /version and the lists the dashboard needs; raises ConnectError saying what failed.
 
     `namespaces`: omitted → the context's namespace; None → all namespaces (as the session watches them).
@@ -255,10 +345,16 @@ def probe(connection: Connection, timeout: float = 5.0, *, namespaces: list[str]
             try:
                 api.request("GET", res.collection(namespace), query={"limit": 1}, timeout=timeout, retries=0)
             except ApiError as exc:
-                raise connect_error_for(exc, server=connection.server, context=connection.context,
-                                        user=connection.user, denied=f"list {res.plural} {where}") from exc
+                raise connect_error_for(
+                    exc,
+                    server=connection.server,
+                    context=connection.context,
+                    user=connection.user,
+                    denied=f"list {res.plural} {where}",
+                ) from exc
     except TransportError as exc:
-        raise connect_error_for(exc, server=connection.server, context=connection.context,
-                                user=connection.user, timeout=timeout) from exc
+        raise connect_error_for(
+            exc, server=connection.server, context=connection.context, user=connection.user, timeout=timeout
+        ) from exc
     finally:
         api.close()

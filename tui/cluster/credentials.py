@@ -18,10 +18,24 @@ from pathlib import Path
 from tui.cluster.errors import ConnectError
 
 # Keys the plain path understands; anything else in the entry sends the connection through the client.
-_CLUSTER_KEYS = {"server", "certificate-authority", "certificate-authority-data", "insecure-skip-tls-verify",
-                 "tls-server-name", "extensions"}
-_USER_KEYS = {"token", "client-certificate", "client-certificate-data", "client-key", "client-key-data",
-              "username", "password", "extensions"}
+_CLUSTER_KEYS = {
+    "server",
+    "certificate-authority",
+    "certificate-authority-data",
+    "insecure-skip-tls-verify",
+    "tls-server-name",
+    "extensions",
+}
+_USER_KEYS = {
+    "token",
+    "client-certificate",
+    "client-certificate-data",
+    "client-key",
+    "client-key-data",
+    "username",
+    "password",
+    "extensions",
+}
 
 
 @dataclass
@@ -55,8 +69,12 @@ def _data(value: str, what: str, context: str) -> bytes:
     try:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise ConnectError("bad-kubeconfig", f"Context {context}: {what} is not valid base64", str(exc),
-                           "Fix the kubeconfig entry.") from exc
+        raise ConnectError(
+            "bad-kubeconfig",
+            f"Context {context}: {what} is not valid base64",
+            str(exc),
+            "Fix the kubeconfig entry.",
+        ) from exc
 
 
 def _tls_context(cluster: dict, user: dict, base: str, context: str) -> ssl.SSLContext:
@@ -66,23 +84,39 @@ def _tls_context(cluster: dict, user: dict, base: str, context: str) -> ssl.SSLC
             ctx.check_hostname = False
             ctx.verify_mode = ssl.CERT_NONE
         elif cluster.get("certificate-authority-data"):
-            ctx.load_verify_locations(cadata=_data(cluster["certificate-authority-data"],
-                                                   "certificate-authority-data", context).decode("ascii"))
+            ctx.load_verify_locations(
+                cadata=_data(
+                    cluster["certificate-authority-data"], "certificate-authority-data", context
+                ).decode("ascii")
+            )
         elif cluster.get("certificate-authority"):
             ctx.load_verify_locations(cafile=_file(cluster["certificate-authority"], base))
         cert, key = user.get("client-certificate-data"), user.get("client-key-data")
         if cert or key:
-            _load_chain_from_data(ctx, _data(cert or "", "client-certificate-data", context),
-                                  _data(key or "", "client-key-data", context))
+            _load_chain_from_data(
+                ctx,
+                _data(cert or "", "client-certificate-data", context),
+                _data(key or "", "client-key-data", context),
+            )
         elif user.get("client-certificate"):
-            ctx.load_cert_chain(_file(user["client-certificate"], base),
-                                _file(user["client-key"], base) if user.get("client-key") else None)
+            ctx.load_cert_chain(
+                _file(user["client-certificate"], base),
+                _file(user["client-key"], base) if user.get("client-key") else None,
+            )
     except (ssl.SSLError, UnicodeDecodeError, ValueError) as exc:
-        raise ConnectError("bad-kubeconfig", f"Context {context} has certificates that cannot be used", str(exc),
-                           "Check the certificate-authority and client certificate entries.") from exc
+        raise ConnectError(
+            "bad-kubeconfig",
+            f"Context {context} has certificates that cannot be used",
+            str(exc),
+            "Check the certificate-authority and client certificate entries.",
+        ) from exc
     except OSError as exc:
-        raise ConnectError("bad-kubeconfig", f"Context {context} refers to a file that cannot be read",
-                           str(exc), "Check certificate and key paths in the kubeconfig.") from exc
+        raise ConnectError(
+            "bad-kubeconfig",
+            f"Context {context} refers to a file that cannot be read",
+            str(exc),
+            "Check certificate and key paths in the kubeconfig.",
+        ) from exc
     return ctx
 
 
@@ -115,6 +149,11 @@ def plain_credentials(connection) -> PlainCredentials | None:
     base = os.path.dirname(os.path.abspath(paths[0]))
     server = str(cluster["server"]).rstrip("/")
     tls = _tls_context(cluster, user, base, connection.context) if server.startswith("https://") else None
-    return PlainCredentials(host=server, ssl_context=tls, token=user.get("token") or None,
-                            username=user.get("username"), password=user.get("password"),
-                            server_hostname=cluster.get("tls-server-name"))
+    return PlainCredentials(
+        host=server,
+        ssl_context=tls,
+        token=user.get("token") or None,
+        username=user.get("username"),
+        password=user.get("password"),
+        server_hostname=cluster.get("tls-server-name"),
+    )

@@ -39,8 +39,10 @@ def text_problem(name: str, text: str) -> str | None:
 def kubelet_expansion_problem(value: str) -> str | None:
     """The kubelet replaces $(VAR) in args and env values with the container's env: refuse it in a new value."""
     if re.search(r"(?<!\$)\$\(", value):
-        return ("contains $(…), which the kubelet replaces with a variable of the container's env; "
-                "write $$( for a literal $(")
+        return (
+            "contains $(…), which the kubelet replaces with a variable of the container's env; "
+            "write $$( for a literal $("
+        )
     return None
 
 
@@ -192,7 +194,7 @@ def replace_flag(tokens: list[str], name: str, value: str) -> tuple[list[str], b
         if not tok.startswith("-"):
             continue
         dashes = tok[: len(tok) - len(tok.lstrip("-"))]
-        body = tok[len(dashes):]
+        body = tok[len(dashes) :]
         if body.startswith(bare + "="):
             out[i] = f"{dashes}{bare}={value}"
             return out, True

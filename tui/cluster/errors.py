@@ -7,8 +7,14 @@ import ssl
 from dataclasses import dataclass
 
 CONNECT_KINDS = (
-    "no-kubeconfig", "bad-kubeconfig", "unknown-context", "unreachable", "tls",
-    "unauthorized", "forbidden", "exec-plugin",
+    "no-kubeconfig",
+    "bad-kubeconfig",
+    "unknown-context",
+    "unreachable",
+    "tls",
+    "unauthorized",
+    "forbidden",
+    "exec-plugin",
 )
 
 
@@ -26,8 +32,17 @@ class ConnectError(Exception):
 class ApiError(Exception):
     """The API server answered with an error `Status`."""
 
-    def __init__(self, status: int, reason: str, message: str, *, method: str = "", path: str = "",
-                 details: dict | None = None, retry_after: float | None = None):
+    def __init__(
+        self,
+        status: int,
+        reason: str,
+        message: str,
+        *,
+        method: str = "",
+        path: str = "",
+        details: dict | None = None,
+        retry_after: float | None = None,
+    ):
         super().__init__(f"{status} {reason}: {message}")
         self.status = status
         self.reason = reason
@@ -38,8 +53,9 @@ class ApiError(Exception):
         self.retry_after = retry_after
 
     @classmethod
-    def from_body(cls, status: int, body: bytes, *, method: str = "", path: str = "",
-                  retry_after: str | None = None) -> ApiError:
+    def from_body(
+        cls, status: int, body: bytes, *, method: str = "", path: str = "", retry_after: str | None = None
+    ) -> ApiError:
         reason, message, details = "", "", None
         try:
             doc = json.loads(body or b"{}")
@@ -55,8 +71,15 @@ class ApiError(Exception):
                 seconds = float(retry_after)
             except ValueError:
                 seconds = None
-        return cls(status, reason or _REASONS.get(status, "Error"), message or _REASONS.get(status, "error"),
-                   method=method, path=path, details=details, retry_after=seconds)
+        return cls(
+            status,
+            reason or _REASONS.get(status, "Error"),
+            message or _REASONS.get(status, "error"),
+            method=method,
+            path=path,
+            details=details,
+            retry_after=seconds,
+        )
 
 
 class TransportError(Exception):
@@ -67,9 +90,19 @@ class TransportError(Exception):
         self.kind = kind  # unreachable | timeout | tls
 
 
-_REASONS = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict",
-            410: "Expired", 422: "Invalid", 429: "TooManyRequests", 500: "InternalError",
-            503: "ServiceUnavailable", 504: "Timeout"}
+_REASONS = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "NotFound",
+    409: "Conflict",
+    410: "Expired",
+    422: "Invalid",
+    429: "TooManyRequests",
+    500: "InternalError",
+    503: "ServiceUnavailable",
+    504: "Timeout",
+}
 
 
 def transport_error(exc: BaseException) -> TransportError:
@@ -93,34 +126,64 @@ def transport_error(exc: BaseException) -> TransportError:
     return TransportError("unreachable", text)
 
 
-def connect_error_for(exc: BaseException, *, server: str, context: str, user: str,
-                      denied: str = "", timeout: float | None = None) -> ConnectError:
+def connect_error_for(
+    exc: BaseException,
+    *,
+    server: str,
+    context: str,
+    user: str,
+    denied: str = "",
+    timeout: float | None = None,
+) -> ConnectError:
     """Map what went wrong while probing a cluster to a ConnectError."""
     if isinstance(exc, ConnectError):
         return exc
     if isinstance(exc, TransportError):
         if exc.kind == "tls":
-            return ConnectError("tls", f"TLS handshake with {server} failed", exc.args[0],
-                                "Check certificate-authority(-data) of the cluster in the kubeconfig, "
-                                "or that the server name matches its certificate.")
+            return ConnectError(
+                "tls",
+                f"TLS handshake with {server} failed",
+                exc.args[0],
+                "Check certificate-authority(-data) of the cluster in the kubeconfig, "
+                "or that the server name matches its certificate.",
+            )
         if exc.kind == "timeout":
-            return ConnectError("unreachable", f"{server} did not answer within {timeout or 0:g}s",
-                                exc.args[0], "Check the network path (VPN, proxy, firewall) to the API server.")
-        return ConnectError("unreachable", f"Cannot reach the API server at {server}", exc.args[0],
-                            "Is the cluster running and the address in the kubeconfig right?")
+            return ConnectError(
+                "unreachable",
+                f"{server} did not answer within {timeout or 0:g}s",
+                exc.args[0],
+                "Check the network path (VPN, proxy, firewall) to the API server.",
+            )
+        return ConnectError(
+            "unreachable",
+            f"Cannot reach the API server at {server}",
+            exc.args[0],
+            "Is the cluster running and the address in the kubeconfig right?",
+        )
     if isinstance(exc, ApiError):
         if exc.status == 401:
-            return ConnectError("unauthorized", f"The API server did not accept the credentials of user {user}",
-                                exc.message, "The token or client certificate may have expired: "
-                                "log in again or refresh the kubeconfig.")
+            return ConnectError(
+                "unauthorized",
+                f"The API server did not accept the credentials of user {user}",
+                exc.message,
+                "The token or client certificate may have expired: log in again or refresh the kubeconfig.",
+            )
         if exc.status == 403:
-            return ConnectError("forbidden", f"User {user} may not {denied or 'read this cluster'}",
-                                exc.message, "Ask for a Role that allows it, or choose a namespace you can read "
-                                "with --namespace.")
-        return ConnectError("unreachable", f"The API server at {server} answered {exc.status} {exc.reason}",
-                            exc.message, "Retry in a moment; the API server may be overloaded.")
-    return ConnectError("unreachable", f"Connecting to {server} failed", f"{type(exc).__name__}: {exc}",
-                        f"Context {context}.")
+            return ConnectError(
+                "forbidden",
+                f"User {user} may not {denied or 'read this cluster'}",
+                exc.message,
+                "Ask for a Role that allows it, or choose a namespace you can read with --namespace.",
+            )
+        return ConnectError(
+            "unreachable",
+            f"The API server at {server} answered {exc.status} {exc.reason}",
+            exc.message,
+            "Retry in a moment; the API server may be overloaded.",
+        )
+    return ConnectError(
+        "unreachable", f"Connecting to {server} failed", f"{type(exc).__name__}: {exc}", f"Context {context}."
+    )
 
 
 def describe(exc: BaseException) -> str:
@@ -128,17 +191,20 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, ConnectError):
         return f"{exc.title}: {exc.detail}" if exc.detail else exc.title
     if isinstance(exc, TransportError):
-        return {"tls": "TLS failure talking to the API server",
-                "timeout": "The API server did not answer in time"}.get(exc.kind, "The API server is unreachable") + \
-            f" ({exc.args[0]})"
+        return {
+            "tls": "TLS failure talking to the API server",
+            "timeout": "The API server did not answer in time",
+        }.get(exc.kind, "The API server is unreachable") + f" ({exc.args[0]})"
     if isinstance(exc, ApiError):
-        what = {401: "The credentials were not accepted",
-                403: "Not allowed",
-                404: "Not found",
-                409: "Someone else changed it first",
-                410: "The watched version is too old",
-                422: "The API server rejected the change as invalid",
-                429: "The API server asks to slow down"}.get(exc.status)
+        what = {
+            401: "The credentials were not accepted",
+            403: "Not allowed",
+            404: "Not found",
+            409: "Someone else changed it first",
+            410: "The watched version is too old",
+            422: "The API server rejected the change as invalid",
+            429: "The API server asks to slow down",
+        }.get(exc.status)
         if what is None:
             what = f"The API server failed ({exc.status} {exc.reason})"
         return f"{what}: {exc.message}" if exc.message else what

@@ -40,12 +40,16 @@ def configmaps_of(obj: dict) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def workload_row(kind: str, obj: dict, *, summary: str = "", auto_restart: str | None = None,
-                 managed_by: str | None = None) -> WorkloadRow:
+def workload_row(
+    kind: str, obj: dict, *, summary: str = "", auto_restart: str | None = None, managed_by: str | None = None
+) -> WorkloadRow:
     meta, spec, status = obj.get("metadata") or {}, obj.get("spec") or {}, obj.get("status") or {}
     if kind == "DaemonSet":
         desired, ready = int(status.get("desiredNumberScheduled") or 0), int(status.get("numberReady") or 0)
-        updated, available = int(status.get("updatedNumberScheduled") or 0), int(status.get("numberAvailable") or 0)
+        updated, available = (
+            int(status.get("updatedNumberScheduled") or 0),
+            int(status.get("numberAvailable") or 0),
+        )
     else:
         desired = int(spec["replicas"]) if spec.get("replicas") is not None else 1
         ready, updated = int(status.get("readyReplicas") or 0), int(status.get("updatedReplicas") or 0)
@@ -53,11 +57,23 @@ def workload_row(kind: str, obj: dict, *, summary: str = "", auto_restart: str |
     containers = ((spec.get("template") or {}).get("spec") or {}).get("containers") or []
     ns, name = meta.get("namespace") or "", meta.get("name") or ""
     return WorkloadRow(
-        key=(kind, ns, name), kind=kind, namespace=ns, name=name, ready=ready, desired=desired,
-        created=meta.get("creationTimestamp"), configmaps=configmaps_of(obj), summary=summary,
-        auto_restart=auto_restart, managed_by=managed_by, updated=updated, available=available,
-        generation=int(meta.get("generation") or 0), observed_generation=int(status.get("observedGeneration") or 0),
-        resource_version=str(meta.get("resourceVersion") or ""), paused=bool(spec.get("paused")),
+        key=(kind, ns, name),
+        kind=kind,
+        namespace=ns,
+        name=name,
+        ready=ready,
+        desired=desired,
+        created=meta.get("creationTimestamp"),
+        configmaps=configmaps_of(obj),
+        summary=summary,
+        auto_restart=auto_restart,
+        managed_by=managed_by,
+        updated=updated,
+        available=available,
+        generation=int(meta.get("generation") or 0),
+        observed_generation=int(status.get("observedGeneration") or 0),
+        resource_version=str(meta.get("resourceVersion") or ""),
+        paused=bool(spec.get("paused")),
         images=tuple(c.get("image", "") for c in containers),
     )
 
@@ -80,8 +96,10 @@ def owner_workload(pod: dict) -> tuple[str, str, str] | None:
 
 def _statuses(pod: dict | None) -> dict[str, dict]:
     status = (pod or {}).get("status") or {}
-    return {cs.get("name", ""): cs for cs in (status.get("containerStatuses") or [])
-            + (status.get("initContainerStatuses") or [])}
+    return {
+        cs.get("name", ""): cs
+        for cs in (status.get("containerStatuses") or []) + (status.get("initContainerStatuses") or [])
+    }
 
 
 def pod_events(old: dict | None, new: dict, workload) -> list:
@@ -97,27 +115,54 @@ def pod_events(old: dict | None, new: dict, workload) -> list:
             reason = term.get("reason") or ""
             if term.get("exitCode") is not None:
                 reason = f"{reason}, exit code {term['exitCode']}".lstrip(", ")
-            events.append(ContainerRestarted(namespace=ns, workload=workload, pod=pod, container=name,
-                                             restart_count=count, reason=reason))
+            events.append(
+                ContainerRestarted(
+                    namespace=ns,
+                    workload=workload,
+                    pod=pod,
+                    container=name,
+                    restart_count=count,
+                    reason=reason,
+                )
+            )
         waiting = ((cs.get("state") or {}).get("waiting") or {}).get("reason")
         was = ((prev.get("state") or {}).get("waiting") or {}).get("reason")
-        if waiting in ("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "CreateContainerConfigError") \
-                and waiting != was:
+        if (
+            waiting in ("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "CreateContainerConfigError")
+            and waiting != was
+        ):
             message = ((cs.get("state") or {}).get("waiting") or {}).get("message") or ""
-            events.append(CrashLoop(namespace=ns, workload=workload, pod=pod, container=name, reason=waiting,
-                                    last_lines=(message,) if message else ()))
+            events.append(
+                CrashLoop(
+                    namespace=ns,
+                    workload=workload,
+                    pod=pod,
+                    container=name,
+                    reason=waiting,
+                    last_lines=(message,) if message else (),
+                )
+            )
     return events
 
 
 def kube_event(obj: dict, workload) -> KubeEvent:
     meta, involved = obj.get("metadata") or {}, obj.get("involvedObject") or obj.get("regarding") or {}
-    when = parse_time(obj.get("lastTimestamp") or obj.get("eventTime") or obj.get("firstTimestamp")
-                      or meta.get("creationTimestamp")) or datetime.now(UTC)
-    return KubeEvent(namespace=meta.get("namespace") or "", workload=workload, time=when,
-                     type=str(obj.get("type") or "Normal"), reason=str(obj.get("reason") or ""),
-                     message=str(obj.get("message") or obj.get("note") or ""),
-                     involved=f"{involved.get('kind', '')}/{involved.get('name', '')}",
-                     count=int(obj.get("count") or (obj.get("series") or {}).get("count") or 1))
+    when = parse_time(
+        obj.get("lastTimestamp")
+        or obj.get("eventTime")
+        or obj.get("firstTimestamp")
+        or meta.get("creationTimestamp")
+    ) or datetime.now(UTC)
+    return KubeEvent(
+        namespace=meta.get("namespace") or "",
+        workload=workload,
+        time=when,
+        type=str(obj.get("type") or "Normal"),
+        reason=str(obj.get("reason") or ""),
+        message=str(obj.get("message") or obj.get("note") or ""),
+        involved=f"{involved.get('kind', '')}/{involved.get('name', '')}",
+        count=int(obj.get("count") or (obj.get("series") or {}).get("count") or 1),
+    )
 
 
 def rollout_event(key: tuple[str, str, str], old: dict | None, new: dict) -> RolloutProgress | None:
@@ -130,6 +175,14 @@ def rollout_event(key: tuple[str, str, str], old: dict | None, new: dict) -> Rol
     after = rollout_status({**new, "kind": key[0]})
     if before.done and after.done or before == after:
         return None
-    return RolloutProgress(namespace=key[1], workload=key, updated=after.updated, ready=after.ready,
-                           available=after.available, desired=after.desired, done=after.done,
-                           failed_reason=after.failed_reason, message=after.message)
+    return RolloutProgress(
+        namespace=key[1],
+        workload=key,
+        updated=after.updated,
+        ready=after.ready,
+        available=after.available,
+        desired=after.desired,
+        done=after.done,
+        failed_reason=after.failed_reason,
+        message=after.message,
+    )

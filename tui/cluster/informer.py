@@ -67,7 +67,9 @@ def rv_newer(candidate: str, current: str) -> bool:
 class Batcher:
     """Collects items (deltas, log lines) from many threads and hands them on every `interval` s, on one thread."""
 
-    def __init__(self, deliver: Callable[[list], None], *, interval: float = 0.05, name: str = "kubeknobs-batch"):
+    def __init__(
+        self, deliver: Callable[[list], None], *, interval: float = 0.05, name: str = "kubeknobs-batch"
+    ):
         self._deliver = deliver
         self._interval = interval
         self._pending: list[Delta] = []
@@ -126,13 +128,24 @@ EXPIRED_QUIET = 30.0  # seconds without a 410 after which a relist is immediate 
 class Informer:
     """List then watch one resource (in one namespace or all), on its own thread."""
 
-    def __init__(self, api, resource: Resource, *, namespace: str | None = None, batcher: Batcher,
-                 on_state: Callable[[Informer, InformerState], None] | None = None,
-                 on_synced: Callable[[Informer], None] | None = None,
-                 label_selector: str | None = None, field_selector: str | None = None,
-                 page_size: int = 500, watch_seconds: tuple[int, int] = (240, 300),
-                 max_backoff: float = 5.0, rng: random.Random | None = None,
-                 transform: Callable[[dict], dict] | None = None, keep_objects: bool = True):
+    def __init__(
+        self,
+        api,
+        resource: Resource,
+        *,
+        namespace: str | None = None,
+        batcher: Batcher,
+        on_state: Callable[[Informer, InformerState], None] | None = None,
+        on_synced: Callable[[Informer], None] | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        page_size: int = 500,
+        watch_seconds: tuple[int, int] = (240, 300),
+        max_backoff: float = 5.0,
+        rng: random.Random | None = None,
+        transform: Callable[[dict], dict] | None = None,
+        keep_objects: bool = True,
+    ):
         self.api = api
         self._transform = transform  # applied to every object before it is stored: keeps memory in check
         self._keep_objects = keep_objects  # False: objects are handed on, only their versions are kept
@@ -150,8 +163,9 @@ class Informer:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._stream = None
-        self._thread = threading.Thread(target=self._run, daemon=True,
-                                        name=f"kubeknobs-informer-{resource.plural}-{namespace or 'all'}")
+        self._thread = threading.Thread(
+            target=self._run, daemon=True, name=f"kubeknobs-informer-{resource.plural}-{namespace or 'all'}"
+        )
         self.synced = threading.Event()
         self.state = InformerState("connecting")
         self.resource_version = ""
@@ -231,12 +245,19 @@ class Informer:
                     expired = expired + 1 if now - last_expired < EXPIRED_QUIET else 0
                     last_expired = now
                     if expired:  # relist at once the first time, then back off as client-go's reflector does
-                        self._stop.wait(backoff_delay(expired, base=0.4, cap=self._max_backoff, rng=self._rng))
+                        self._stop.wait(
+                            backoff_delay(expired, base=0.4, cap=self._max_backoff, rng=self._rng)
+                        )
                     continue
                 permanent = exc.status in (401, 403, 404)
                 self._set_state("failed" if permanent else "reconnecting", describe(exc))
-                wait = exc.retry_after if exc.retry_after is not None else \
-                    backoff_delay(attempt, cap=self._max_backoff * (6 if permanent else 1), rng=self._rng)
+                wait = (
+                    exc.retry_after
+                    if exc.retry_after is not None
+                    else backoff_delay(
+                        attempt, cap=self._max_backoff * (6 if permanent else 1), rng=self._rng
+                    )
+                )
                 attempt += 1
                 self.reconnects += 1
                 self._stop.wait(wait)
@@ -252,8 +273,12 @@ class Informer:
         """Every page in turn, handed to `on_page` before the next is read; returns the list's resourceVersion."""
         token = None
         while True:
-            page = self.api.request("GET", self.resource.collection(self.namespace), retries=0,
-                                    query={"limit": self._page_size, "continue": token, **self._selectors})
+            page = self.api.request(
+                "GET",
+                self.resource.collection(self.namespace),
+                retries=0,
+                query={"limit": self._page_size, "continue": token, **self._selectors},
+            )
             items = page.pop("items", None) or []
             for i, item in enumerate(items):
                 # list items carry no kind; the watch objects do, so keep both shapes alike
@@ -316,16 +341,26 @@ class Informer:
     def _wait_for_receiver(self, timeout: float = 5.0) -> None:
         """A list handed on page by page is read no faster than it is taken: pages must not pile up unread."""
         deadline = time.monotonic() + timeout
-        while self._batcher.backlog() > 2 * self._page_size and time.monotonic() < deadline \
-                and not self._stop.wait(0.005):
+        while (
+            self._batcher.backlog() > 2 * self._page_size
+            and time.monotonic() < deadline
+            and not self._stop.wait(0.005)
+        ):
             pass
 
     def _watch(self) -> None:
         lo, hi = self._watch_seconds
         seconds = self._rng.randint(lo, hi) if hi > lo else lo
-        query = {"watch": "true", "resourceVersion": self.resource_version, "allowWatchBookmarks": "true",
-                 "timeoutSeconds": seconds, **self._selectors}
-        resp = self.api.open_stream(self.resource.collection(self.namespace), query, read_timeout=seconds + 30)
+        query = {
+            "watch": "true",
+            "resourceVersion": self.resource_version,
+            "allowWatchBookmarks": "true",
+            "timeoutSeconds": seconds,
+            **self._selectors,
+        }
+        resp = self.api.open_stream(
+            self.resource.collection(self.namespace), query, read_timeout=seconds + 30
+        )
         self._stream = resp
         try:
             if self._stop.is_set():

@@ -52,8 +52,9 @@ class _Stream:
         self.resp = None
         self.last_time: str | None = None
         self.last_text = ""
-        self.thread = threading.Thread(target=self._run, daemon=True,
-                                       name=f"kubeknobs-log-{self.pod}-{container}")
+        self.thread = threading.Thread(
+            target=self._run, daemon=True, name=f"kubeknobs-log-{self.pod}-{container}"
+        )
 
     def close(self) -> None:
         self.stop.set()
@@ -66,10 +67,15 @@ class _Stream:
         f = self.follower
         if self.previous and f.include_previous:
             try:
-                text = f.api.get_text(self._path(), query={"container": self.container, "previous": True,
-                                                          "tailLines": f.tail})
-                f.emit([LogLine(self.pod, self.container, clean_line(ln.encode()), None, True)
-                        for ln in text.splitlines()])
+                text = f.api.get_text(
+                    self._path(), query={"container": self.container, "previous": True, "tailLines": f.tail}
+                )
+                f.emit(
+                    [
+                        LogLine(self.pod, self.container, clean_line(ln.encode()), None, True)
+                        for ln in text.splitlines()
+                    ]
+                )
             except (ApiError, TransportError):
                 pass
         first = True
@@ -91,8 +97,11 @@ class _Stream:
                     return
                 for raw in iter_lines(self.resp, self.stop):
                     stamp, text = split_timestamp(clean_line(raw))
-                    if stamp and self.last_time and (stamp < self.last_time or
-                                                     (stamp == self.last_time and text == self.last_text)):
+                    if (
+                        stamp
+                        and self.last_time
+                        and (stamp < self.last_time or (stamp == self.last_time and text == self.last_text))
+                    ):
                         continue  # already seen before a reconnect
                     if stamp:
                         self.last_time, self.last_text = stamp, text
@@ -115,8 +124,17 @@ class _Stream:
 class LogFollower:
     """Streams of every container of the given pods, delivered as batches of LogLine."""
 
-    def __init__(self, api, namespace: str, on_lines: Callable[[list[LogLine]], None], *, tail: int = 100,
-                 since: datetime | None = None, include_previous: bool = True, interval: float = 0.05):
+    def __init__(
+        self,
+        api,
+        namespace: str,
+        on_lines: Callable[[list[LogLine]], None],
+        *,
+        tail: int = 100,
+        since: datetime | None = None,
+        include_previous: bool = True,
+        interval: float = 0.05,
+    ):
         self.api, self.namespace, self.tail = api, namespace, tail
         self.since = since  # read from this moment on (instead of a tail), however late the stream opens
         self.include_previous = include_previous

@@ -87,13 +87,19 @@ def quiet_reason(new_text: str | None, changed: set[str] | tuple[str, ...]) -> s
     for path in sorted(levels):
         value = flat.get(path)
         if isinstance(value, str) and value.upper() in QUIET_LEVELS:
-            return (f"{path} is now {value}, so the app no longer logs its info-level reload line; "
-                    "the reload cannot be confirmed from logs")
+            return (
+                f"{path} is now {value}, so the app no longer logs its info-level reload line; "
+                "the reload cannot be confirmed from logs"
+            )
     return ""
 
 
 def path_covers(setting_path: str, changed: str) -> bool:
-    return changed == setting_path or changed.startswith(setting_path + ".") or setting_path.startswith(changed + ".")
+    return (
+        changed == setting_path
+        or changed.startswith(setting_path + ".")
+        or setting_path.startswith(changed + ".")
+    )
 
 
 @dataclass(frozen=True)
@@ -162,8 +168,10 @@ class ReloadTarget:
         """Could a reload line naming `file` be about this key?"""
         if not file or not self.files:
             return True
-        return any(file == f or file.rstrip("/").endswith("/" + self.key) or f.startswith(file.rstrip("/") + "/")
-                   for f in self.files)
+        return any(
+            file == f or file.rstrip("/").endswith("/" + self.key) or f.startswith(file.rstrip("/") + "/")
+            for f in self.files
+        )
 
 
 @dataclass
@@ -188,12 +196,28 @@ class ReloadCorrelator:
     expectations: list[Expectation] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def config_changed(self, namespace: str, name: str, version: str, changes: dict[str, str],
-                       targets: list[ReloadTarget], *, at: datetime | None = None,
-                       workload: tuple | None = None) -> list:
+    def config_changed(
+        self,
+        namespace: str,
+        name: str,
+        version: str,
+        changes: dict[str, str],
+        targets: list[ReloadTarget],
+        *,
+        at: datetime | None = None,
+        workload: tuple | None = None,
+    ) -> list:
         at = at or datetime.now(UTC)
-        events: list = [ConfigMapChanged(namespace=namespace, workload=workload, time=at, name=name,
-                                         changed_keys=dict(changes), resource_version=version)]
+        events: list = [
+            ConfigMapChanged(
+                namespace=namespace,
+                workload=workload,
+                time=at,
+                name=name,
+                changed_keys=dict(changes),
+                resource_version=version,
+            )
+        ]
         with self._lock:
             for t in targets:
                 digest = changes.get(t.key)
@@ -201,22 +225,45 @@ class ReloadCorrelator:
                     continue
                 # an older version may still be logged (or skipped by the kubelet): it stays matchable, never stale
                 for old in self.expectations:
-                    if (old.namespace, old.configmap, old.target.pod, old.target.key) == \
-                            (namespace, name, t.pod, t.key) and not old.resolved and old.superseded_by is None:
+                    if (
+                        (old.namespace, old.configmap, old.target.pod, old.target.key)
+                        == (namespace, name, t.pod, t.key)
+                        and not old.resolved
+                        and old.superseded_by is None
+                    ):
                         old.superseded_by = version
-                exp = Expectation(namespace, t, name, digest, version, at, at + timedelta(seconds=self.window))
+                exp = Expectation(
+                    namespace, t, name, digest, version, at, at + timedelta(seconds=self.window)
+                )
                 self.expectations.append(exp)
-                events.append(ReloadPending(namespace=namespace, workload=t.workload, time=at, pod=t.pod,
-                                            configmap=name, key=t.key, since=at, hash=digest))
+                events.append(
+                    ReloadPending(
+                        namespace=namespace,
+                        workload=t.workload,
+                        time=at,
+                        pod=t.pod,
+                        configmap=name,
+                        key=t.key,
+                        since=at,
+                        hash=digest,
+                    )
+                )
         return events
 
-    def reload_seen(self, namespace: str, workload, pod: str, container: str, match, *,
-                    at: datetime | None = None) -> list:
+    def reload_seen(
+        self, namespace: str, workload, pod: str, container: str, match, *, at: datetime | None = None
+    ) -> list:
         at = at or datetime.now(UTC)
         digest = (match.hash or "").lower()
         with self._lock:
-            open_ = [e for e in self.expectations if e.namespace == namespace and e.target.pod == pod
-                     and not e.resolved and e.target.about(getattr(match, "file", None))]
+            open_ = [
+                e
+                for e in self.expectations
+                if e.namespace == namespace
+                and e.target.pod == pod
+                and not e.resolved
+                and e.target.about(getattr(match, "file", None))
+            ]
             if digest and len(digest) >= MIN_PREFIX:
                 hit = next((e for e in reversed(open_) if e.hash.startswith(digest)), None)
             elif not digest and match.outcome != "applied":
@@ -228,27 +275,71 @@ class ReloadCorrelator:
             if hit is not None:
                 hit.resolved = True
                 if hit.superseded_by is None:
-                    older = [e for e in open_ if e is not hit and e.superseded_by is not None
-                             and (e.configmap, e.target.key) == (hit.configmap, hit.target.key)]
+                    older = [
+                        e
+                        for e in open_
+                        if e is not hit
+                        and e.superseded_by is not None
+                        and (e.configmap, e.target.key) == (hit.configmap, hit.target.key)
+                    ]
                     for e in older:
                         e.resolved = True
         outcome, message = match.outcome, match.message
         if hit is None:
-            return [ReloadEvent(namespace=namespace, workload=workload, time=at, pod=pod, container=container,
-                                outcome=outcome, hash=match.hash, message=message)]
-        events: list = [ReloadSuperseded(namespace=namespace, workload=e.target.workload, time=at, pod=pod,
-                                         configmap=e.configmap, key=e.target.key, since=e.since, hash=e.hash,
-                                         version=e.version, by_version=hit.version) for e in older]
+            return [
+                ReloadEvent(
+                    namespace=namespace,
+                    workload=workload,
+                    time=at,
+                    pod=pod,
+                    container=container,
+                    outcome=outcome,
+                    hash=match.hash,
+                    message=message,
+                )
+            ]
+        events: list = [
+            ReloadSuperseded(
+                namespace=namespace,
+                workload=e.target.workload,
+                time=at,
+                pod=pod,
+                configmap=e.configmap,
+                key=e.target.key,
+                since=e.since,
+                hash=e.hash,
+                version=e.version,
+                by_version=hit.version,
+            )
+            for e in older
+        ]
         if outcome == "applied":
-            touched = [p for p in hit.target.changed if any(path_covers(r, p) for r in hit.target.restart_only)]
+            touched = [
+                p for p in hit.target.changed if any(path_covers(r, p) for r in hit.target.restart_only)
+            ]
             if touched:
                 outcome = "needs-restart"
-                message = (f"the app reported success, but {', '.join(sorted(touched))} "
-                           "is read only at start: restart the pods to apply it")
+                message = (
+                    f"the app reported success, but {', '.join(sorted(touched))} "
+                    "is read only at start: restart the pods to apply it"
+                )
         delay = max(0.0, (at - hit.since).total_seconds())
-        return events + [ReloadEvent(namespace=namespace, workload=hit.target.workload, time=at, pod=pod,
-                            container=container, outcome=outcome, hash=hit.hash, message=message,
-                            delay=delay, version=hit.version, configmap=hit.configmap, key=hit.target.key)]
+        return events + [
+            ReloadEvent(
+                namespace=namespace,
+                workload=hit.target.workload,
+                time=at,
+                pod=pod,
+                container=container,
+                outcome=outcome,
+                hash=hit.hash,
+                message=message,
+                delay=delay,
+                version=hit.version,
+                configmap=hit.configmap,
+                key=hit.target.key,
+            )
+        ]
 
     def pod_gone(self, namespace: str, pod: str) -> None:
         with self._lock:
@@ -264,14 +355,30 @@ class ReloadCorrelator:
             for e in self.expectations:
                 if not e.resolved and not e.stale and e.superseded_by is None and now >= e.stale_at:
                     e.stale = True
-                    events.append(ReloadStale(namespace=e.namespace, workload=e.target.workload, time=now,
-                                              pod=e.target.pod, configmap=e.configmap, key=e.target.key,
-                                              since=e.since, hash=e.hash, reason=e.target.quiet))
+                    events.append(
+                        ReloadStale(
+                            namespace=e.namespace,
+                            workload=e.target.workload,
+                            time=now,
+                            pod=e.target.pod,
+                            configmap=e.configmap,
+                            key=e.target.key,
+                            since=e.since,
+                            hash=e.hash,
+                            reason=e.target.quiet,
+                        )
+                    )
             horizon = now - timedelta(seconds=self.window * 10)
             self.expectations = [e for e in self.expectations if not e.resolved and e.since > horizon]
         return events
 
     def open_for(self, namespace: str, pod: str) -> list[Expectation]:
         with self._lock:
-            return [e for e in self.expectations if e.namespace == namespace and e.target.pod == pod
-                    and not e.resolved and e.superseded_by is None]
+            return [
+                e
+                for e in self.expectations
+                if e.namespace == namespace
+                and e.target.pod == pod
+                and not e.resolved
+                and e.superseded_by is None
+            ]

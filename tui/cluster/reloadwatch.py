@@ -61,13 +61,23 @@ class ReloadWatch:
                     if (pod.get("metadata") or {}).get("deletionTimestamp"):
                         continue
                     files = tuple(sorted({s.mount_path for s in mine if s.mount_path}))
-                    targets.append(ReloadTarget(key, pod["metadata"]["name"], cm_key, restart_only,
-                                                tuple(sorted(paths)), files, quiet))
+                    targets.append(
+                        ReloadTarget(
+                            key,
+                            pod["metadata"]["name"],
+                            cm_key,
+                            restart_only,
+                            tuple(sorted(paths)),
+                            files,
+                            quiet,
+                        )
+                    )
                 if key not in watching:
                     watching.append(key)
         changed_at = written_at(d.obj) or datetime.now(UTC)
-        events = self.session.correlator.config_changed(ns, name, version, changes, targets,
-                                                workload=users[0] if len(users) == 1 else None)
+        events = self.session.correlator.config_changed(
+            ns, name, version, changes, targets, workload=users[0] if len(users) == 1 else None
+        )
         for key in watching:
             self.follow(key, changed_at)
         return events
@@ -78,8 +88,13 @@ class ReloadWatch:
         with self._lock:
             if key in self._followers or self.session._stop.is_set():
                 return
-            follower = LogFollower(self.session._ensure_api(), key[1], lambda lines: self.on_lines(key, lines),
-                                   since=since - timedelta(seconds=10), include_previous=False)
+            follower = LogFollower(
+                self.session._ensure_api(),
+                key[1],
+                lambda lines: self.on_lines(key, lines),
+                since=since - timedelta(seconds=10),
+                include_previous=False,
+            )
             self._followers[key] = follower
         self.session._refresh_follows(key)
 
@@ -94,15 +109,26 @@ class ReloadWatch:
         events = []
         for line in lines:
             match = None
-            container = next((c for c in (workload.all_containers if workload else ())
-                              if c.name == line.container), None)
-            profile = self.session.profiles.for_container(workload, container) if container is not None else None
+            container = next(
+                (c for c in (workload.all_containers if workload else ()) if c.name == line.container), None
+            )
+            profile = (
+                self.session.profiles.for_container(workload, container) if container is not None else None
+            )
             if profile is not None:
                 match = profile.match_reload(line.text)
             match = match or match_line(line.text)
             if match is not None and self._first_time(line):
-                events.extend(self.session.correlator.reload_seen(key[1], key, line.pod, line.container, match,
-                                                          at=parse_time(line.time) or datetime.now(UTC)))
+                events.extend(
+                    self.session.correlator.reload_seen(
+                        key[1],
+                        key,
+                        line.pod,
+                        line.container,
+                        match,
+                        at=parse_time(line.time) or datetime.now(UTC),
+                    )
+                )
         self.session._emit(events)
 
     def _first_time(self, line: LogLine) -> bool:
@@ -119,8 +145,11 @@ class ReloadWatch:
 
     def retire(self) -> None:
         with self._lock:
-            idle = [k for k, f in self._followers.items()
-                    if not any(self.session.correlator.open_for(k[1], p) for p in f.pods())]
+            idle = [
+                k
+                for k, f in self._followers.items()
+                if not any(self.session.correlator.open_for(k[1], p) for p in f.pods())
+            ]
             retired = [self._followers.pop(k) for k in idle]
         for follower in retired:
             follower.stop()

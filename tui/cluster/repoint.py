@@ -32,26 +32,50 @@ def reference_ops(template: dict, old: str, new: str) -> list[dict]:
     spec = template.get("spec") or {}
     for i, volume in enumerate(spec.get("volumes") or []):
         if (volume.get("configMap") or {}).get("name") == old:
-            ops.append({"op": "replace", "path": f"/spec/template/spec/volumes/{i}/configMap/name", "value": new})
+            ops.append(
+                {"op": "replace", "path": f"/spec/template/spec/volumes/{i}/configMap/name", "value": new}
+            )
         for j, source in enumerate((volume.get("projected") or {}).get("sources") or []):
             if (source.get("configMap") or {}).get("name") == old:
-                ops.append({"op": "replace", "value": new,
-                            "path": f"/spec/template/spec/volumes/{i}/projected/sources/{j}/configMap/name"})
+                ops.append(
+                    {
+                        "op": "replace",
+                        "value": new,
+                        "path": f"/spec/template/spec/volumes/{i}/projected/sources/{j}/configMap/name",
+                    }
+                )
     for group in ("initContainers", "containers"):
         for c, container in enumerate(spec.get(group) or []):
             for e, env in enumerate(container.get("env") or []):
                 if ((env.get("valueFrom") or {}).get("configMapKeyRef") or {}).get("name") == old:
-                    ops.append({"op": "replace", "value": new,
-                                "path": f"/spec/template/spec/{group}/{c}/env/{e}/valueFrom/configMapKeyRef/name"})
+                    ops.append(
+                        {
+                            "op": "replace",
+                            "value": new,
+                            "path": f"/spec/template/spec/{group}/{c}/env/{e}/valueFrom/configMapKeyRef/name",
+                        }
+                    )
             for e, source in enumerate(container.get("envFrom") or []):
                 if (source.get("configMapRef") or {}).get("name") == old:
-                    ops.append({"op": "replace", "value": new,
-                                "path": f"/spec/template/spec/{group}/{c}/envFrom/{e}/configMapRef/name"})
+                    ops.append(
+                        {
+                            "op": "replace",
+                            "value": new,
+                            "path": f"/spec/template/spec/{group}/{c}/envFrom/{e}/configMapRef/name",
+                        }
+                    )
     return ops
 
 
-def copy_and_repoint(actions: Actions, workload: tuple[str, str, str], configmap: str, key: str, value: str, *,
-                     dry_run: bool = False) -> ActionResult:
+def copy_and_repoint(
+    actions: Actions,
+    workload: tuple[str, str, str],
+    configmap: str,
+    key: str,
+    value: str,
+    *,
+    dry_run: bool = False,
+) -> ActionResult:
     kind, ns, wname = workload
     res = BY_KIND[kind]
     for verb, resource in (("create", "configmaps"), ("patch", res.plural)):
@@ -83,11 +107,18 @@ def copy_and_repoint(actions: Actions, workload: tuple[str, str, str], configmap
     patch = [{"op": "test", "path": "/metadata/resourceVersion", "value": _rv(obj)}, *ops]
     try:
         actions.api.request("POST", cms.collection(ns), body=body, query={"dryRun": "All"})
-        actions.api.request("PATCH", res.item(ns, wname), body=patch, content_type=JSON_PATCH,
-                            query={"dryRun": "All", "fieldManager": "kubeknobs"})
+        actions.api.request(
+            "PATCH",
+            res.item(ns, wname),
+            body=patch,
+            content_type=JSON_PATCH,
+            query={"dryRun": "All", "fieldManager": "kubeknobs"},
+        )
     except ApiError as exc:
         if exc.status == 409:
-            return ActionResult.refused(f"ConfigMap {name} already exists: this exact change was made before.")
+            return ActionResult.refused(
+                f"ConfigMap {name} already exists: this exact change was made before."
+            )
         return actions._failure(exc, "create", "configmaps", ns)
     except TransportError as exc:
         return actions._failure(exc, "create", "configmaps", ns)
@@ -104,5 +135,6 @@ def copy_and_repoint(actions: Actions, workload: tuple[str, str, str], configmap
         with contextlib.suppress(ApiError, TransportError):
             actions.api.request("DELETE", cms.item(ns, name))
         return result
-    return ActionResult.success(done, resource_version=result.resource_version,
-                                details={"configmap": name, "previous": configmap})
+    return ActionResult.success(
+        done, resource_version=result.resource_version, details={"configmap": name, "previous": configmap}
+    )

@@ -27,19 +27,22 @@ class Resource:
         return f"{self.collection(namespace)}/{quote(name, safe='')}"
 
 
-RESOURCES = {r.plural: r for r in (
-    Resource("Pod", "pods"),
-    Resource("ConfigMap", "configmaps"),
-    Resource("Secret", "secrets"),
-    Resource("Event", "events"),
-    Resource("Namespace", "namespaces", namespaced=False),
-    Resource("Node", "nodes", namespaced=False),
-    Resource("Deployment", "deployments", "apps"),
-    Resource("ReplicaSet", "replicasets", "apps"),
-    Resource("StatefulSet", "statefulsets", "apps"),
-    Resource("DaemonSet", "daemonsets", "apps"),
-    Resource("ControllerRevision", "controllerrevisions", "apps"),
-)}
+RESOURCES = {
+    r.plural: r
+    for r in (
+        Resource("Pod", "pods"),
+        Resource("ConfigMap", "configmaps"),
+        Resource("Secret", "secrets"),
+        Resource("Event", "events"),
+        Resource("Namespace", "namespaces", namespaced=False),
+        Resource("Node", "nodes", namespaced=False),
+        Resource("Deployment", "deployments", "apps"),
+        Resource("ReplicaSet", "replicasets", "apps"),
+        Resource("StatefulSet", "statefulsets", "apps"),
+        Resource("DaemonSet", "daemonsets", "apps"),
+        Resource("ControllerRevision", "controllerrevisions", "apps"),
+    )
+}
 
 BY_KIND = {r.kind: r for r in RESOURCES.values()}
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")

@@ -10,8 +10,14 @@ from tui.cluster.errors import ApiError, TransportError, describe
 from tui.cluster.resources import BY_KIND, RESOURCES
 from tui.model.events import CrashLoop, RolloutProgress
 
-FAILING_WAIT_REASONS = ("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "CreateContainerConfigError",
-                        "CreateContainerError", "InvalidImageName")
+FAILING_WAIT_REASONS = (
+    "CrashLoopBackOff",
+    "ImagePullBackOff",
+    "ErrImagePull",
+    "CreateContainerConfigError",
+    "CreateContainerError",
+    "InvalidImageName",
+)
 
 
 @dataclass(frozen=True)
@@ -47,17 +53,33 @@ def rollout_status(obj: dict) -> RolloutStatus:
             return RolloutStatus(False, "Waiting for deployment spec update to be observed...", **counts)
         progressing = _condition(obj, "Progressing")
         if progressing and progressing.get("reason") == "ProgressDeadlineExceeded":
-            return RolloutStatus(False, f'deployment "{name}" exceeded its progress deadline', **counts,
-                                 failed_reason="ProgressDeadlineExceeded")
+            return RolloutStatus(
+                False,
+                f'deployment "{name}" exceeded its progress deadline',
+                **counts,
+                failed_reason="ProgressDeadlineExceeded",
+            )
         if updated < desired:
-            return RolloutStatus(False, f'Waiting for deployment "{name}" rollout to finish: {updated} out of '
-                                 f"{desired} new replicas have been updated...", **counts)
+            return RolloutStatus(
+                False,
+                f'Waiting for deployment "{name}" rollout to finish: {updated} out of '
+                f"{desired} new replicas have been updated...",
+                **counts,
+            )
         if replicas > updated:
-            return RolloutStatus(False, f'Waiting for deployment "{name}" rollout to finish: {replicas - updated} '
-                                 "old replicas are pending termination...", **counts)
+            return RolloutStatus(
+                False,
+                f'Waiting for deployment "{name}" rollout to finish: {replicas - updated} '
+                "old replicas are pending termination...",
+                **counts,
+            )
         if available < updated:
-            return RolloutStatus(False, f'Waiting for deployment "{name}" rollout to finish: {available} of '
-                                 f"{updated} updated replicas are available...", **counts)
+            return RolloutStatus(
+                False,
+                f'Waiting for deployment "{name}" rollout to finish: {available} of '
+                f"{updated} updated replicas are available...",
+                **counts,
+            )
         return RolloutStatus(True, f'deployment "{name}" successfully rolled out', **counts)
     if kind == "StatefulSet":
         desired = int(spec.get("replicas", 1) if spec.get("replicas") is not None else 1)
@@ -66,8 +88,11 @@ def rollout_status(obj: dict) -> RolloutStatus:
         counts = {"updated": updated, "ready": ready, "available": available, "desired": desired}
         strategy = (spec.get("updateStrategy") or {}).get("type", "RollingUpdate")
         if strategy != "RollingUpdate":
-            return RolloutStatus(True, f"rollout status is only available for RollingUpdate strategy type "
-                                 f"(this one is {strategy})", **counts)
+            return RolloutStatus(
+                True,
+                f"rollout status is only available for RollingUpdate strategy type (this one is {strategy})",
+                **counts,
+            )
         if observed == 0 or generation > observed:
             return RolloutStatus(False, "Waiting for statefulset spec update to be observed...", **counts)
         if ready < desired:
@@ -75,15 +100,28 @@ def rollout_status(obj: dict) -> RolloutStatus:
         partition = int(((spec.get("updateStrategy") or {}).get("rollingUpdate") or {}).get("partition") or 0)
         if partition > 0:
             if updated < desired - partition:
-                return RolloutStatus(False, f"Waiting for partitioned roll out to finish: {updated} out of "
-                                     f"{desired - partition} new pods have been updated...", **counts)
-            return RolloutStatus(True, f"partitioned roll out complete: {updated} new pods have been updated...",
-                                 **counts)
+                return RolloutStatus(
+                    False,
+                    f"Waiting for partitioned roll out to finish: {updated} out of "
+                    f"{desired - partition} new pods have been updated...",
+                    **counts,
+                )
+            return RolloutStatus(
+                True, f"partitioned roll out complete: {updated} new pods have been updated...", **counts
+            )
         if status.get("updateRevision") != status.get("currentRevision"):
-            return RolloutStatus(False, f"waiting for statefulset rolling update to complete {updated} pods at "
-                                 f"revision {status.get('updateRevision')}...", **counts)
-        return RolloutStatus(True, f"statefulset rolling update complete {ready} pods at revision "
-                             f"{status.get('currentRevision')}...", **counts)
+            return RolloutStatus(
+                False,
+                f"waiting for statefulset rolling update to complete {updated} pods at "
+                f"revision {status.get('updateRevision')}...",
+                **counts,
+            )
+        return RolloutStatus(
+            True,
+            f"statefulset rolling update complete {ready} pods at revision "
+            f"{status.get('currentRevision')}...",
+            **counts,
+        )
     if kind == "DaemonSet":
         desired = int(status.get("desiredNumberScheduled") or 0)
         updated = int(status.get("updatedNumberScheduled") or 0)
@@ -93,11 +131,19 @@ def rollout_status(obj: dict) -> RolloutStatus:
         if generation > observed:
             return RolloutStatus(False, "Waiting for daemon set spec update to be observed...", **counts)
         if updated < desired:
-            return RolloutStatus(False, f'Waiting for daemon set "{name}" rollout to finish: {updated} out of '
-                                 f"{desired} new pods have been updated...", **counts)
+            return RolloutStatus(
+                False,
+                f'Waiting for daemon set "{name}" rollout to finish: {updated} out of '
+                f"{desired} new pods have been updated...",
+                **counts,
+            )
         if available < desired:
-            return RolloutStatus(False, f'Waiting for daemon set "{name}" rollout to finish: {available} of '
-                                 f"{desired} updated pods are available...", **counts)
+            return RolloutStatus(
+                False,
+                f'Waiting for daemon set "{name}" rollout to finish: {available} of '
+                f"{desired} updated pods are available...",
+                **counts,
+            )
         return RolloutStatus(True, f'daemon set "{name}" successfully rolled out', **counts)
     return RolloutStatus(True, f"{kind} has no rollout")
 
@@ -133,8 +179,16 @@ def failing_containers(pod: dict) -> list[tuple[str, str, str]]:
 class RolloutTracker:
     """Polls one workload until its rollout is done, fails, times out, or `stop()` is called."""
 
-    def __init__(self, api, key: tuple[str, str, str], on_progress: Callable[[list], None], *,
-                 timeout: float = 600.0, interval: float = 0.5, log_lines: int = 10):
+    def __init__(
+        self,
+        api,
+        key: tuple[str, str, str],
+        on_progress: Callable[[list], None],
+        *,
+        timeout: float = 600.0,
+        interval: float = 0.5,
+        log_lines: int = 10,
+    ):
         self.api, self.key, self.on_progress = api, key, on_progress
         self.timeout, self.interval, self.log_lines = timeout, interval, log_lines
         self._stop = threading.Event()
@@ -173,8 +227,15 @@ class RolloutTracker:
                 status = rollout_status(obj)
                 events = self._crashes(obj)
                 if events and not status.failed_reason:
-                    status = RolloutStatus(False, events[0].summary, status.updated, status.ready,
-                                           status.available, status.desired, failed_reason=events[0].reason)
+                    status = RolloutStatus(
+                        False,
+                        events[0].summary,
+                        status.updated,
+                        status.ready,
+                        status.available,
+                        status.desired,
+                        failed_reason=events[0].reason,
+                    )
                 if status != last or events:
                     self.on_progress([*events, self._event(status)])
                     last = status
@@ -182,9 +243,15 @@ class RolloutTracker:
                     self.result = status
                     return
                 if waited >= self.timeout:
-                    self.result = RolloutStatus(False, f"timed out after {self.timeout:g}s: {status.message}",
-                                                status.updated, status.ready, status.available, status.desired,
-                                                failed_reason="Timeout")
+                    self.result = RolloutStatus(
+                        False,
+                        f"timed out after {self.timeout:g}s: {status.message}",
+                        status.updated,
+                        status.ready,
+                        status.available,
+                        status.desired,
+                        failed_reason="Timeout",
+                    )
                     self.on_progress([self._event(self.result)])
                     return
                 self._stop.wait(self.interval)
@@ -193,16 +260,28 @@ class RolloutTracker:
             self.finished.set()
 
     def _event(self, status: RolloutStatus) -> RolloutProgress:
-        return RolloutProgress(namespace=self.key[1], workload=self.key, updated=status.updated,
-                               ready=status.ready, available=status.available, desired=status.desired,
-                               done=status.done, failed_reason=status.failed_reason, message=status.message)
+        return RolloutProgress(
+            namespace=self.key[1],
+            workload=self.key,
+            updated=status.updated,
+            ready=status.ready,
+            available=status.available,
+            desired=status.desired,
+            done=status.done,
+            failed_reason=status.failed_reason,
+            message=status.message,
+        )
 
     def _crashes(self, obj: dict) -> list:
         """New failures among the workload's pods, each once, with its last log lines."""
         ns = self.key[1]
         try:
-            pods = self.api.request("GET", RESOURCES["pods"].collection(ns),
-                                    query={"labelSelector": selector_string(obj)}).get("items") or []
+            pods = (
+                self.api.request(
+                    "GET", RESOURCES["pods"].collection(ns), query={"labelSelector": selector_string(obj)}
+                ).get("items")
+                or []
+            )
         except (ApiError, TransportError):
             return []
         out = []
@@ -212,12 +291,27 @@ class RolloutTracker:
                 if (pod_name, container, reason) in self._reported:
                     continue
                 self._reported.add((pod_name, container, reason))
-                lines = tuple(last_log_lines(self.api, ns, pod_name, container, self.log_lines,
-                                             previous=reason == "CrashLoopBackOff")) or ((message,) if message else ())
-                out.append(CrashLoop(namespace=ns, workload=self.key, pod=pod_name, container=container,
-                                     reason=reason, last_lines=lines))
+                lines = tuple(
+                    last_log_lines(
+                        self.api,
+                        ns,
+                        pod_name,
+                        container,
+                        self.log_lines,
+                        previous=reason == "CrashLoopBackOff",
+                    )
+                ) or ((message,) if message else ())
+                out.append(
+                    CrashLoop(
+                        namespace=ns,
+                        workload=self.key,
+                        pod=pod_name,
+                        container=container,
+                        reason=reason,
+                        last_lines=lines,
+                    )
+                )
         return out
-
 
     def _new_pods(self, obj: dict, pods: list[dict]) -> list[dict]:
         """Only the pods of the template being rolled out: an old pod's trouble is not this rollout's."""
@@ -229,7 +323,9 @@ class RolloutTracker:
         if kind == "DaemonSet":
             generation = str((obj.get("metadata") or {}).get("generation") or "")
             tagged = [p for p in pods if "pod-template-generation" in labels(p)]
-            return [p for p in tagged if labels(p)["pod-template-generation"] == generation] if tagged else pods
+            return (
+                [p for p in tagged if labels(p)["pod-template-generation"] == generation] if tagged else pods
+            )
         if kind == "Deployment":
             newest = self._newest_template_hash(obj)
             if newest:
@@ -239,15 +335,29 @@ class RolloutTracker:
     def _newest_template_hash(self, obj: dict) -> str | None:
         meta = obj.get("metadata") or {}
         try:
-            sets = self.api.request("GET", RESOURCES["replicasets"].collection(meta.get("namespace")),
-                                    query={"labelSelector": selector_string(obj)}).get("items") or []
+            sets = (
+                self.api.request(
+                    "GET",
+                    RESOURCES["replicasets"].collection(meta.get("namespace")),
+                    query={"labelSelector": selector_string(obj)},
+                ).get("items")
+                or []
+            )
         except (ApiError, TransportError):
             return None
-        owned = [rs for rs in sets if any(o.get("uid") == meta.get("uid")
-                                          for o in (rs.get("metadata") or {}).get("ownerReferences") or [])]
+        owned = [
+            rs
+            for rs in sets
+            if any(
+                o.get("uid") == meta.get("uid")
+                for o in (rs.get("metadata") or {}).get("ownerReferences") or []
+            )
+        ]
 
         def revision(rs: dict) -> int:
-            value = ((rs.get("metadata") or {}).get("annotations") or {}).get("deployment.kubernetes.io/revision", "")
+            value = ((rs.get("metadata") or {}).get("annotations") or {}).get(
+                "deployment.kubernetes.io/revision", ""
+            )
             return int(value) if value.isdigit() else 0
 
         if not owned:
@@ -256,11 +366,15 @@ class RolloutTracker:
         return ((newest.get("metadata") or {}).get("labels") or {}).get("pod-template-hash")
 
 
-def last_log_lines(api, namespace: str, pod: str, container: str, count: int, *, previous: bool = False) -> list[str]:
+def last_log_lines(
+    api, namespace: str, pod: str, container: str, count: int, *, previous: bool = False
+) -> list[str]:
     path = RESOURCES["pods"].item(namespace, pod) + "/log"
-    for prev in ((True, False) if previous else (False,)):
+    for prev in (True, False) if previous else (False,):
         try:
-            text = api.get_text(path, query={"container": container, "tailLines": count, "previous": prev or None})
+            text = api.get_text(
+                path, query={"container": container, "tailLines": count, "previous": prev or None}
+            )
         except (ApiError, TransportError):
             continue
         lines = [ln for ln in text.splitlines() if ln.strip()]

@@ -32,13 +32,24 @@ WATCHED = ("configmaps", "deployments", "statefulsets", "daemonsets", "pods", "e
 _SYNCED = object()
 FIRST_LISTS_WAIT = 15.0  # seconds the other lists wait for the controllers' lists at most
 SETTINGS_KEPT = 500  # workloads whose classified settings stay cached; rows keep only their summary
-FIRST_EVENTS = 10_000  # Kubernetes Events of the first lists handed over: the newest, as many as the app keeps
+FIRST_EVENTS = (
+    10_000  # Kubernetes Events of the first lists handed over: the newest, as many as the app keeps
+)
 
 
 class ClusterSession:
-    def __init__(self, connection: Connection, *, namespaces: list[str] | None = None, profiles=None,
-                 readonly: bool = False, sync_delay: float = 60.0, margin: float = 30.0, api=None,
-                 kinds: tuple[str, ...] = WATCHED):
+    def __init__(
+        self,
+        connection: Connection,
+        *,
+        namespaces: list[str] | None = None,
+        profiles=None,
+        readonly: bool = False,
+        sync_delay: float = 60.0,
+        margin: float = 30.0,
+        api=None,
+        kinds: tuple[str, ...] = WATCHED,
+    ):
         from tui.model.objects import ClusterObjects
 
         self.connection = connection
@@ -50,8 +61,12 @@ class ClusterSession:
         self._objects = ClusterObjects()
         self._informers: dict[tuple[str, str | None], Informer] = {}
         self._rows: dict[tuple, WorkloadRow] = {}
-        self._summaries: dict[tuple, tuple[tuple, str, str | None]] = {}  # key -> (version, summary, auto restart)
-        self._settings: OrderedDict[tuple, tuple[tuple, list]] = OrderedDict()  # the recently asked workloads'
+        self._summaries: dict[
+            tuple, tuple[tuple, str, str | None]
+        ] = {}  # key -> (version, summary, auto restart)
+        self._settings: OrderedDict[tuple, tuple[tuple, list]] = (
+            OrderedDict()
+        )  # the recently asked workloads'
         self._cm_users: dict[tuple[str, str], set[tuple]] = {}  # (namespace, ConfigMap) -> workload keys
         self._user_follows: list[tuple[tuple, object]] = []
         self._lock = threading.RLock()
@@ -94,9 +109,16 @@ class ClusterSession:
             self._batcher.start()
             for ns in self.namespace_filter or [None]:
                 for plural in self.kinds:
-                    informer = Informer(api, RESOURCES[plural], namespace=ns, batcher=self._batcher,
-                                        on_state=self._on_informer_state, on_synced=self._on_synced,
-                                        transform=SLIM.get(plural), keep_objects=plural not in HANDED_ON)
+                    informer = Informer(
+                        api,
+                        RESOURCES[plural],
+                        namespace=ns,
+                        batcher=self._batcher,
+                        on_state=self._on_informer_state,
+                        on_synced=self._on_synced,
+                        transform=SLIM.get(plural),
+                        keep_objects=plural not in HANDED_ON,
+                    )
                     self._informers[(plural, ns)] = informer
             # The table needs only the controllers: their lists and rows go first, alone, before the big pod
             # and event lists compete with them for the interpreter.
@@ -230,7 +252,7 @@ class ClusterSession:
             if self._stop.is_set():
                 return
             rows = []
-            for key in keys[start:start + chunk]:
+            for key in keys[start : start + chunk]:
                 obj = self.workload_object(key)
                 if obj is not None and key in self._rows:
                     row = self._row(key, obj)
@@ -273,7 +295,11 @@ class ClusterSession:
         elif d.resource == "events" and d.type != "deleted":
             involved = d.obj.get("involvedObject") or {}
             workload = None
-            if involved.get("kind") in BY_KIND and involved.get("kind") in ("Deployment", "StatefulSet", "DaemonSet"):
+            if involved.get("kind") in BY_KIND and involved.get("kind") in (
+                "Deployment",
+                "StatefulSet",
+                "DaemonSet",
+            ):
                 workload = (involved["kind"], involved.get("namespace") or d.key[0], involved.get("name", ""))
             elif involved.get("kind") == "Pod":
                 pod = self._informer_get("pods", d.key[0], involved.get("name", ""))
@@ -289,8 +315,14 @@ class ClusterSession:
 
         if not isinstance(event, CrashLoop) or self._api is None:
             return event
-        lines = last_log_lines(self._api, event.namespace, event.pod, event.container, 10,
-                               previous=event.reason == "CrashLoopBackOff")
+        lines = last_log_lines(
+            self._api,
+            event.namespace,
+            event.pod,
+            event.container,
+            10,
+            previous=event.reason == "CrashLoopBackOff",
+        )
         return replace(event, last_lines=tuple(lines)) if lines else event
 
     def _index(self, key: tuple, old: WorkloadRow | None, new: WorkloadRow | None) -> None:
@@ -324,9 +356,13 @@ class ClusterSession:
         """What a workload's settings depend on: its own version and those of the ConfigMaps it reads."""
         from tui.cluster.feed import configmaps_of
 
-        return (str(obj["metadata"].get("resourceVersion")),
-                tuple(str(((self._objects.configmap(key[1], n) or {}).get("metadata") or {})
-                          .get("resourceVersion")) for n in configmaps_of(obj)))
+        return (
+            str(obj["metadata"].get("resourceVersion")),
+            tuple(
+                str(((self._objects.configmap(key[1], n) or {}).get("metadata") or {}).get("resourceVersion"))
+                for n in configmaps_of(obj)
+            ),
+        )
 
     def _settings_for(self, key: tuple, obj: dict) -> list:
         """Classified anew when the workload or its ConfigMaps changed; only the recently asked are kept."""
@@ -428,8 +464,13 @@ class ClusterSession:
 
         with self._lock:
             if self._actions is None:
-                self._actions = Actions(self._ensure_api(), self.access, readonly=self.readonly,
-                                        context=self.connection.context, profiles=self.profiles)
+                self._actions = Actions(
+                    self._ensure_api(),
+                    self.access,
+                    readonly=self.readonly,
+                    context=self.connection.context,
+                    profiles=self.profiles,
+                )
             return self._actions
 
     # -- logs and reloads -------------------------------------------------------------------
@@ -462,7 +503,9 @@ class _FollowHandle:
 
     def stop(self) -> None:
         with self._session._lock:
-            self._session._user_follows = [(k, f) for k, f in self._session._user_follows if f is not self.follower]
+            self._session._user_follows = [
+                (k, f) for k, f in self._session._user_follows if f is not self.follower
+            ]
         self.follower.stop()
 
 
@@ -474,5 +517,10 @@ def _note(item, exc: Exception):
     from tui.model.events import KubeEvent
 
     ns, name = getattr(item, "key", ("", ""))
-    return KubeEvent(namespace=ns, type="Warning", reason="Unreadable", involved=f"{getattr(item, 'resource', '')}/{name}",
-                     message=f"kubeknobs could not read this object: {type(exc).__name__}: {exc}")
+    return KubeEvent(
+        namespace=ns,
+        type="Warning",
+        reason="Unreadable",
+        involved=f"{getattr(item, 'resource', '')}/{name}",
+        message=f"kubeknobs could not read this object: {type(exc).__name__}: {exc}",
+    )

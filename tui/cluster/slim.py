@@ -15,10 +15,20 @@ _POD_META = ("namespace", "creationTimestamp", "deletionTimestamp")
 _POD_STATUS = ("phase", "reason", "message")
 _CONTAINER_STATUS = ("name", "ready", "started", "restartCount")
 _EVENT_META = ("namespace", "creationTimestamp")
-_EVENT_SHARED = ("reason", "type", "reportingComponent", "lastTimestamp", "eventTime", "firstTimestamp", "message",
-                 "note")
+_EVENT_SHARED = (
+    "reason",
+    "type",
+    "reportingComponent",
+    "lastTimestamp",
+    "eventTime",
+    "firstTimestamp",
+    "message",
+    "note",
+)
 _EVENT_OBJECT = ("kind", "name", "namespace")
-_NOISY_ANNOTATIONS = ("kubectl.kubernetes.io/last-applied-configuration",)  # a second copy of the whole object
+_NOISY_ANNOTATIONS = (
+    "kubectl.kubernetes.io/last-applied-configuration",
+)  # a second copy of the whole object
 
 
 def shared(value):
@@ -53,7 +63,9 @@ def slim_pod(pod: dict) -> dict:
     if meta.get("labels"):
         kept_meta["labels"] = _strings(meta["labels"])
     if meta.get("ownerReferences"):
-        kept_meta["ownerReferences"] = [_pick(r, ("kind", "name", "controller")) for r in meta["ownerReferences"]]
+        kept_meta["ownerReferences"] = [
+            _pick(r, ("kind", "name", "controller")) for r in meta["ownerReferences"]
+        ]
     kept_spec: dict = {"nodeName": _s(spec["nodeName"]) if spec.get("nodeName") else None}
     for field in ("containers", "initContainers"):
         if spec.get(field):
@@ -62,12 +74,20 @@ def slim_pod(pod: dict) -> dict:
     for field in ("containerStatuses", "initContainerStatuses"):
         if status.get(field):
             kept_status[field] = [_container_status(cs) for cs in status[field]]
-    ready = [_pick(c, ("type", "status", "reason", "message")) for c in status.get("conditions") or []
-             if c.get("type") == "Ready"]
+    ready = [
+        _pick(c, ("type", "status", "reason", "message"))
+        for c in status.get("conditions") or []
+        if c.get("type") == "Ready"
+    ]
     if ready:
         kept_status["conditions"] = ready
-    return {"apiVersion": _s(pod.get("apiVersion") or "v1"), "kind": _s(pod.get("kind") or "Pod"),
-            "metadata": kept_meta, "spec": kept_spec, "status": kept_status}
+    return {
+        "apiVersion": _s(pod.get("apiVersion") or "v1"),
+        "kind": _s(pod.get("kind") or "Pod"),
+        "metadata": kept_meta,
+        "spec": kept_spec,
+        "status": kept_status,
+    }
 
 
 def _container_status(cs: dict) -> dict:
@@ -111,11 +131,19 @@ def slim_workload(obj: dict) -> dict:
     if "managedFields" in meta or any(a in (meta.get("annotations") or {}) for a in _NOISY_ANNOTATIONS):
         meta = {k: v for k, v in meta.items() if k != "managedFields"}
         if meta.get("annotations"):
-            meta["annotations"] = {k: v for k, v in meta["annotations"].items() if k not in _NOISY_ANNOTATIONS}
+            meta["annotations"] = {
+                k: v for k, v in meta["annotations"].items() if k not in _NOISY_ANNOTATIONS
+            }
         obj = {**obj, "metadata": meta}
     return shared(obj)
 
 
-SLIM = {"pods": slim_pod, "events": slim_event, "configmaps": slim_configmap, "deployments": slim_workload,
-        "statefulsets": slim_workload, "daemonsets": slim_workload}
+SLIM = {
+    "pods": slim_pod,
+    "events": slim_event,
+    "configmaps": slim_configmap,
+    "deployments": slim_workload,
+    "statefulsets": slim_workload,
+    "daemonsets": slim_workload,
+}
 HANDED_ON = frozenset({"events"})  # kinds whose objects are handed on, not kept: only their versions are

@@ -18,8 +18,9 @@ def run_demo_cluster(args) -> int:
         kwargs["sync_delay"] = args.sync_delay
     elif scenario == "kubernaut":
         kwargs["sync_delay"] = DEMO_SYNC_DELAY  # a demo should show a reload in seconds, not a minute
-    cluster = LocalCluster(scenario, port=args.port or 0,
-                           kubeconfig_path=getattr(args, "cluster_kubeconfig", None), **kwargs)
+    cluster = LocalCluster(
+        scenario, port=args.port or 0, kubeconfig_path=getattr(args, "cluster_kubeconfig", None), **kwargs
+    )
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -29,7 +30,10 @@ def run_demo_cluster(args) -> int:
             if exc.filename:
                 print(f"error: cannot write {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
             else:
-                print(f"error: cannot serve on 127.0.0.1:{args.port or 0}: {exc.strerror or exc}", file=sys.stderr)
+                print(
+                    f"error: cannot serve on 127.0.0.1:{args.port or 0}: {exc.strerror or exc}",
+                    file=sys.stderr,
+                )
             return 1
         except ValueError as exc:
             print(f"error: {exc}", file=sys.stderr)

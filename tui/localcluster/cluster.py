@@ -39,10 +39,21 @@ class ClusterOptions:
 
 
 class LocalCluster:
-    def __init__(self, scenario: str = "empty", *, port: int = 0, kubeconfig_path: str | None = None,
-                 sync_delay: float = 60.0, time_scale: float = 1.0, workdir: str | None = None,
-                 run_processes: bool = True, seed: int | None = None, bookmark_interval: float = 60.0,
-                 history_size: int = 20000, components: bool = True):
+    def __init__(
+        self,
+        scenario: str = "empty",
+        *,
+        port: int = 0,
+        kubeconfig_path: str | None = None,
+        sync_delay: float = 60.0,
+        time_scale: float = 1.0,
+        workdir: str | None = None,
+        run_processes: bool = True,
+        seed: int | None = None,
+        bookmark_interval: float = 60.0,
+        history_size: int = 20000,
+        components: bool = True,
+    ):
         self.scenario = scenario
         self.port = port
         self._owns_workdir = workdir is None
@@ -53,8 +64,11 @@ class LocalCluster:
         self.access = Access()
         self.token = self.access.token
         self.readonly_token = self.access.readonly_token
-        self.store = Store(rng=self.rng, history_size=history_size,
-                           event_rng=random.Random(None if seed is None else f"{seed}/events"))
+        self.store = Store(
+            rng=self.rng,
+            history_size=history_size,
+            event_rng=random.Random(None if seed is None else f"{seed}/events"),
+        )
         self.logs = PodLogs()
         self.faults = Faults(self)
         self.components: list = []
@@ -135,8 +149,9 @@ class LocalCluster:
     async def _serve(self) -> None:
         app = ApiServer(self).build_app()
         # Idle keep-alive connections stay open like the apiserver's, so pooled clients never race a close.
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0, handle_signals=False,
-                                     keepalive_timeout=3600)
+        self._runner = web.AppRunner(
+            app, access_log=None, shutdown_timeout=2.0, handle_signals=False, keepalive_timeout=3600
+        )
         await self._runner.setup()
         self._tls = issue(os.path.join(self.options.workdir, "pki"))
         site = web.TCPSite(self._runner, "127.0.0.1", self.port, ssl_context=self._tls.server_context())
@@ -219,16 +234,31 @@ class LocalCluster:
     def _write_kubeconfig(self) -> None:
         path = self._kubeconfig_path or os.path.join(self.options.workdir, "kubeconfig")
         config = {
-            "apiVersion": "v1", "kind": "Config", "preferences": {},
-            "clusters": [{"name": CONTEXT, "cluster": {
-                "server": self.url,
-                "certificate-authority-data": base64.b64encode(self._tls.ca_pem).decode()}}],
-            "users": [{"name": ADMIN_USER, "user": {"token": self.token}},
-                      {"name": READONLY_USER, "user": {"token": self.readonly_token}}],
+            "apiVersion": "v1",
+            "kind": "Config",
+            "preferences": {},
+            "clusters": [
+                {
+                    "name": CONTEXT,
+                    "cluster": {
+                        "server": self.url,
+                        "certificate-authority-data": base64.b64encode(self._tls.ca_pem).decode(),
+                    },
+                }
+            ],
+            "users": [
+                {"name": ADMIN_USER, "user": {"token": self.token}},
+                {"name": READONLY_USER, "user": {"token": self.readonly_token}},
+            ],
             "contexts": [
-                {"name": CONTEXT, "context": {"cluster": CONTEXT, "user": ADMIN_USER, "namespace": "default"}},
-                {"name": READONLY_CONTEXT,
-                 "context": {"cluster": CONTEXT, "user": READONLY_USER, "namespace": "default"}},
+                {
+                    "name": CONTEXT,
+                    "context": {"cluster": CONTEXT, "user": ADMIN_USER, "namespace": "default"},
+                },
+                {
+                    "name": READONLY_CONTEXT,
+                    "context": {"cluster": CONTEXT, "user": READONLY_USER, "namespace": "default"},
+                },
             ],
             "current-context": CONTEXT,
         }

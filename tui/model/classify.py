@@ -50,8 +50,12 @@ class _Context:
         return self.objects.configmap(ns, name) if kind == "ConfigMap" else self.objects.secret(ns, name)
 
     def base(self, container: Container) -> dict:
-        return {"namespace": self.workload.namespace, "workload": self.workload.ref, "container": container.name,
-                "init": container.init}
+        return {
+            "namespace": self.workload.namespace,
+            "workload": self.workload.ref,
+            "container": container.name,
+            "init": container.init,
+        }
 
 
 def classify(
@@ -79,8 +83,9 @@ def _container_settings(context: _Context, container: Container) -> list[Setting
     workload = context.workload
     env_vars, env_values = resolve_env(container, context.objects, workload.namespace)
     profile, profile_reason = context.profile_for(container)
-    command = parse_command_line(container.command, container.args, env_values,
-                                 profile.flag_types if profile else None)
+    command = parse_command_line(
+        container.command, container.args, env_values, profile.flag_types if profile else None
+    )
     flag_values = {flag.bare_name: flag.value for flag in command.flags if flag.value is not None}
     referenced = frozenset(
         [v for v in flag_values.values() if v.startswith("/")]
@@ -104,8 +109,9 @@ def _container_settings(context: _Context, container: Container) -> list[Setting
                 file_settings(context, container, mounted, declarations, flag_values, env_values)
             )
     env_by_name = {var.name: var for var in env_vars}
-    settings = _flag_settings(context, container, command, profile, profile_reason, files_by_path, mounts,
-                              env_by_name)
+    settings = _flag_settings(
+        context, container, command, profile, profile_reason, files_by_path, mounts, env_by_name
+    )
     settings += _env_settings(context, container, env_vars, files_by_path)
     settings += merge_duplicates(found_files)
     return settings
@@ -141,8 +147,9 @@ def _flag_source(context, flag: Flag, env_by_name: Mapping[str, EnvVar]):
     return evidence, whole
 
 
-def _flag_settings(context, container, command: CommandLine, profile, profile_reason, files_by_path, mounts,
-                   env_by_name):
+def _flag_settings(
+    context, container, command: CommandLine, profile, profile_reason, files_by_path, mounts, env_by_name
+):
     workload = context.workload
     grouped: dict[str, list[Flag]] = {}
     for flag in command.flags:
@@ -165,19 +172,24 @@ def _flag_settings(context, container, command: CommandLine, profile, profile_re
         if profile_reason:
             evidence.append(profile_reason)
         if spec is not None:
-            evidence.append(f"declared by profile {profile.name}: {flag.name} is a {spec.type}"
-                            + (" greater than 0" if spec.positive else "")
-                            + (f" (one of {', '.join(spec.choices)})" if spec.choices else "")
-                            + (" naming the config file" if spec.config_file else ""))
-            problem = validate_value(spec.type, value, positive=spec.positive, choices=spec.choices,
-                                     any_case=spec.any_case)
+            evidence.append(
+                f"declared by profile {profile.name}: {flag.name} is a {spec.type}"
+                + (" greater than 0" if spec.positive else "")
+                + (f" (one of {', '.join(spec.choices)})" if spec.choices else "")
+                + (" naming the config file" if spec.config_file else "")
+            )
+            problem = validate_value(
+                spec.type, value, positive=spec.positive, choices=spec.choices, any_case=spec.any_case
+            )
             if problem:
                 evidence.append(f"invalid value, the app fails at start: {problem}")
         linked, link_evidence = _link(flag.value, files_by_path, mounts)
         if link_evidence:
             evidence.append(link_evidence)
         elif spec is not None and spec.config_file and flag.value:
-            evidence.append(f"no ConfigMap mount provides {flag.value}: it comes from the image or another volume")
+            evidence.append(
+                f"no ConfigMap mount provides {flag.value}: it comes from the image or another volume"
+            )
         reference_evidence, var = _flag_source(context, flag, env_by_name)
         evidence.extend(reference_evidence)
         auto, manager, layer = None, context.workload_manager, Layer.RESTART
@@ -190,14 +202,28 @@ def _flag_settings(context, container, command: CommandLine, profile, profile_re
             manager = managed_by(obj)
             layer = Layer.IMMUTABLE if is_immutable(obj) else Layer.RESTART
             plan = source_plan(layer, workload, var.kind, var.source, auto, manager)
-        settings.append(Setting(
-            **context.base(container), source=Source.FLAG, name=name, value=value, layer=layer,
-            auto_restart=auto, managed_by=manager, evidence=tuple(evidence), plan=plan, value_type=value_type,
-            consumed="flag", linked_file=linked, configmap=var.source if var else None,
-            secret=bool(var and var.secret), key=var.key if var else None,
-            positive=bool(spec and spec.positive), choices=spec.choices if spec else (),
-            any_case=bool(spec and spec.any_case),
-        ))
+        settings.append(
+            Setting(
+                **context.base(container),
+                source=Source.FLAG,
+                name=name,
+                value=value,
+                layer=layer,
+                auto_restart=auto,
+                managed_by=manager,
+                evidence=tuple(evidence),
+                plan=plan,
+                value_type=value_type,
+                consumed="flag",
+                linked_file=linked,
+                configmap=var.source if var else None,
+                secret=bool(var and var.secret),
+                key=var.key if var else None,
+                positive=bool(spec and spec.positive),
+                choices=spec.choices if spec else (),
+                any_case=bool(spec and spec.any_case),
+            )
+        )
     return settings
 
 
@@ -211,20 +237,31 @@ def _env_settings(context, container, env_vars: list[EnvVar], files_by_path) -> 
             if var.consumed == "literal":
                 evidence.append(f"literal env value in the pod template: {AT_START}")
             else:
-                evidence.append(f"set by the kubelet from {var.field or var.consumed} ({var.consumed}): {AT_START}")
+                evidence.append(
+                    f"set by the kubelet from {var.field or var.consumed} ({var.consumed}): {AT_START}"
+                )
             layer, auto, manager = Layer.RESTART, None, context.workload_manager
             plan = pod_template_plan(workload, manager)
         else:
             obj = context.source_obj(var.kind, var.source)
-            how = f"via envFrom{f' (prefix {var.prefix})' if var.prefix else ''}" if var.consumed == "envFrom" \
+            how = (
+                f"via envFrom{f' (prefix {var.prefix})' if var.prefix else ''}"
+                if var.consumed == "envFrom"
                 else "via env valueFrom"
+            )
             what = f"{var.kind} {var.source}" + (f" key {var.key}" if var.key else "")
             evidence.append(f"{what} {how}: {AT_START}")
             if var.missing:
-                absent = f"{var.kind} {var.source} is not known here" if obj is None \
+                absent = (
+                    f"{var.kind} {var.source} is not known here"
+                    if obj is None
                     else f"{var.kind} {var.source} has no key {var.key}"
-                consequence = "optional: the variable is unset without it" if var.optional \
+                )
+                consequence = (
+                    "optional: the variable is unset without it"
+                    if var.optional
                     else "if it is missing in the cluster too, the container cannot start"
+                )
                 evidence.append(f"{absent}; {consequence}")
             layer = Layer.RESTART
             if is_immutable(obj):
@@ -241,12 +278,25 @@ def _env_settings(context, container, env_vars: list[EnvVar], files_by_path) -> 
             evidence.append(var.overrides)
         if link_evidence:
             evidence.append(link_evidence)
-        settings.append(Setting(
-            **context.base(container), source=Source.ENV, name=var.name,
-            value=None if var.secret else var.value, layer=layer, auto_restart=auto, managed_by=manager,
-            evidence=tuple(evidence), plan=plan, value_type=_env_type(var.value),
-            configmap=var.source, secret=var.secret, key=var.key, consumed=var.consumed, linked_file=linked,
-        ))
+        settings.append(
+            Setting(
+                **context.base(container),
+                source=Source.ENV,
+                name=var.name,
+                value=None if var.secret else var.value,
+                layer=layer,
+                auto_restart=auto,
+                managed_by=manager,
+                evidence=tuple(evidence),
+                plan=plan,
+                value_type=_env_type(var.value),
+                configmap=var.source,
+                secret=var.secret,
+                key=var.key,
+                consumed=var.consumed,
+                linked_file=linked,
+            )
+        )
     return settings
 
 

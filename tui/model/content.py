@@ -43,6 +43,7 @@ def unique_pairs(pairs: list[tuple]) -> dict:
         out[key] = value
     return out
 
+
 MAX_KEY_PATHS = 500
 
 
@@ -76,8 +77,11 @@ def _flatten(node, prefix: str, out: list[tuple[str, str]]) -> None:
 def key_paths(fmt: str, content: str) -> KeyPaths:
     """Leaf key paths of `content`; the cache makes 10,000 workloads sharing a ConfigMap parse it once."""
     try:
-        parsed = json.loads(content, object_pairs_hook=unique_pairs) if fmt == "json" else \
-            yaml.load(content, Loader=UniqueKeyLoader)
+        parsed = (
+            json.loads(content, object_pairs_hook=unique_pairs)
+            if fmt == "json"
+            else yaml.load(content, Loader=UniqueKeyLoader)
+        )
     except (ValueError, yaml.YAMLError) as error:
         first = " ".join(str(error).split())[:160]
         return KeyPaths((), f"not valid {fmt.upper()}: {first}")

@@ -40,7 +40,9 @@ def _describe(var: EnvVar) -> str:
     return "a literal value"
 
 
-def resolve_env(container: Container, objects: ClusterObjects, namespace: str) -> tuple[list[EnvVar], dict[str, str]]:
+def resolve_env(
+    container: Container, objects: ClusterObjects, namespace: str
+) -> tuple[list[EnvVar], dict[str, str]]:
     """The effective variables (last definition wins) and the name → value map used for `$(VAR)`."""
     defined: dict[str, EnvVar] = {}
     values: dict[str, str] = {}
@@ -66,7 +68,19 @@ def resolve_env(container: Container, objects: ClusterObjects, namespace: str) -
             keys = configmap_keys(obj)
             optional = bool(ref.get("optional"))
             if keys is None:
-                define(EnvVar(f"{prefix}* ({kind} {name})", None, "envFrom", kind, name, None, prefix, optional, missing=True))
+                define(
+                    EnvVar(
+                        f"{prefix}* ({kind} {name})",
+                        None,
+                        "envFrom",
+                        kind,
+                        name,
+                        None,
+                        prefix,
+                        optional,
+                        missing=True,
+                    )
+                )
                 continue
             for key in keys:
                 value = None if kind == "Secret" else configmap_value(obj, key)
@@ -88,7 +102,9 @@ def resolve_env(container: Container, objects: ClusterObjects, namespace: str) -
                 keys = configmap_keys(obj)
                 missing = keys is None or key not in keys
                 value = None if kind == "Secret" else configmap_value(obj, key)
-                define(EnvVar(name, value, "env", kind, source, key, None, bool(ref.get("optional")), missing))
+                define(
+                    EnvVar(name, value, "env", kind, source, key, None, bool(ref.get("optional")), missing)
+                )
                 break
         else:
             field_ref = value_from.get("fieldRef") or value_from.get("resourceFieldRef")

@@ -107,10 +107,14 @@ class ReloadStale(ClusterEvent):
     def summary(self) -> str:
         waited = (self.time - self.since).total_seconds()
         if self.reason:
-            return (f"{self.pod}: no reload line for {self.configmap}/{self.key} {short_hash(self.hash)} "
-                    f"after {waited:.0f}s: {self.reason}")
-        return (f"{self.pod}: no reload of {self.configmap}/{self.key} {short_hash(self.hash)} "
-                f"after {waited:.0f}s; the pod still runs the old content")
+            return (
+                f"{self.pod}: no reload line for {self.configmap}/{self.key} {short_hash(self.hash)} "
+                f"after {waited:.0f}s: {self.reason}"
+            )
+        return (
+            f"{self.pod}: no reload of {self.configmap}/{self.key} {short_hash(self.hash)} "
+            f"after {waited:.0f}s; the pod still runs the old content"
+        )
 
     @property
     def severity(self) -> str:
@@ -131,8 +135,10 @@ class ReloadSuperseded(ClusterEvent):
 
     @property
     def summary(self) -> str:
-        return (f"{self.pod}: {self.configmap}/{self.key} v{self.version} ({short_hash(self.hash)}) "
-                f"superseded by v{self.by_version}, which the pod loaded")
+        return (
+            f"{self.pod}: {self.configmap}/{self.key} v{self.version} ({short_hash(self.hash)}) "
+            f"superseded by v{self.by_version}, which the pod loaded"
+        )
 
     @property
     def severity(self) -> str:
@@ -157,8 +163,10 @@ class RolloutProgress(ClusterEvent):
             return f"{head} rollout failed ({self.failed_reason}): {self.message}"
         if self.done:
             return f"{head} successfully rolled out ({self.ready}/{self.desired} ready)"
-        return (f"{head} rolling out: {self.updated} of {self.desired} updated, "
-                f"{self.ready} ready, {self.available} available")
+        return (
+            f"{head} rolling out: {self.updated} of {self.desired} updated, "
+            f"{self.ready} ready, {self.available} available"
+        )
 
     @property
     def severity(self) -> str:

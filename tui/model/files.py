@@ -29,8 +29,10 @@ def _file_layer(context, container, mounted: MountedFile, obj, declaration: Decl
     if container.init:
         return Layer.RESTART, [INIT_EVIDENCE]
     if mount.consumed == "subPath":
-        return Layer.RESTART, [f"mounted with subPath at {mounted.path}: the kubelet copies the file once at start"
-                               " and never updates it"]
+        return Layer.RESTART, [
+            f"mounted with subPath at {mounted.path}: the kubelet copies the file once at start"
+            " and never updates it"
+        ]
     if declaration is not None:
         watched = declaration.rule.watched
         name = mounted.key
@@ -50,7 +52,9 @@ def _file_layer(context, container, mounted: MountedFile, obj, declaration: Decl
                 " which is not known here"
             ]
         if watched is True:
-            return Layer.HOT_RELOAD, [f"declared by {declaration.origin}: the app watches {name} and applies changes"]
+            return Layer.HOT_RELOAD, [
+                f"declared by {declaration.origin}: the app watches {name} and applies changes"
+            ]
         if watched is False:
             return Layer.RESTART, [f"declared by {declaration.origin}: the app reads {name} only at start"]
     via = "projected volume" if mount.projected else f"{mount.kind} volume"
@@ -77,9 +81,11 @@ def file_settings(context, container, mounted: MountedFile, declarations, flag_v
         else:
             evidence.append(f"observed: {seen}")
     if obj is None:
-        evidence.append(f"{mount.kind} {mount.source} is not known here"
-                        + (f"; key {mounted.key} inferred from {mounted.path}" if mounted.inferred_key else "")
-                        + ("; optional: the pod starts without it" if mount.optional else ""))
+        evidence.append(
+            f"{mount.kind} {mount.source} is not known here"
+            + (f"; key {mounted.key} inferred from {mounted.path}" if mounted.inferred_key else "")
+            + ("; optional: the pod starts without it" if mount.optional else "")
+        )
     auto, auto_evidence = auto_restart(workload, mount.kind, mount.source, obj)
     if auto_evidence:
         evidence.append(auto_evidence)
@@ -87,8 +93,15 @@ def file_settings(context, container, mounted: MountedFile, declarations, flag_v
             evidence.append("Reloader rolls the pods even though the app would reload this file live")
     manager = managed_by(obj)
     common = dict(
-        **context.base(container), auto_restart=auto, managed_by=manager, configmap=mount.source, secret=secret,
-        key=mounted.key, mount_path=mounted.path, sub_path=mount.sub_path, consumed=mount.consumed,
+        **context.base(container),
+        auto_restart=auto,
+        managed_by=manager,
+        configmap=mount.source,
+        secret=secret,
+        key=mounted.key,
+        mount_path=mounted.path,
+        sub_path=mount.sub_path,
+        consumed=mount.consumed,
     )
     settings = []
     key_settings: list[Setting] = []
@@ -101,24 +114,42 @@ def file_settings(context, container, mounted: MountedFile, declarations, flag_v
         for key_path, value in parsed.leaves:
             key_layer, key_evidence = _key_layer(layer, evidence[0], declaration, mounted.key, key_path)
             spec = declaration.rule.value_spec(key_path) or ValueSpec()
-            key_settings.append(Setting(
-                **common, source=Source.FILE_KEY, name=f"{mounted.name}#{key_path}", value=value,
-                layer=key_layer, evidence=tuple([key_evidence, *evidence[1:]]),
-                plan=source_plan(key_layer, workload, mount.kind, mount.source, auto, manager),
-                value_type=spec.type or _value_type(value), key_path=key_path, positive=spec.positive,
-                choices=spec.choices, any_case=spec.any_case,
-            ))
+            key_settings.append(
+                Setting(
+                    **common,
+                    source=Source.FILE_KEY,
+                    name=f"{mounted.name}#{key_path}",
+                    value=value,
+                    layer=key_layer,
+                    evidence=tuple([key_evidence, *evidence[1:]]),
+                    plan=source_plan(key_layer, workload, mount.kind, mount.source, auto, manager),
+                    value_type=spec.type or _value_type(value),
+                    key_path=key_path,
+                    positive=spec.positive,
+                    choices=spec.choices,
+                    any_case=spec.any_case,
+                )
+            )
         restart_keys = sum(1 for s in key_settings if s.layer == Layer.RESTART)
         if layer == Layer.HOT_RELOAD and restart_keys:
             evidence.append(f"key paths read only at start: {restart_keys} of {len(key_settings)}")
-    settings.append(Setting(
-        **common, source=Source.FILE, name=mounted.name, value=content, layer=layer, evidence=tuple(evidence),
-        plan=source_plan(layer, workload, mount.kind, mount.source, auto, manager),
-    ))
+    settings.append(
+        Setting(
+            **common,
+            source=Source.FILE,
+            name=mounted.name,
+            value=content,
+            layer=layer,
+            evidence=tuple(evidence),
+            plan=source_plan(layer, workload, mount.kind, mount.source, auto, manager),
+        )
+    )
     return settings + key_settings
 
 
-def _key_layer(file_layer: Layer, file_evidence: str, declaration: Declaration, file_name: str, key_path: str):
+def _key_layer(
+    file_layer: Layer, file_evidence: str, declaration: Declaration, file_name: str, key_path: str
+):
     if file_layer != Layer.HOT_RELOAD:
         return file_layer, f"{key_path} follows its file: {file_evidence}"
     verdict, pattern = declaration.rule.key_rule(key_path)
@@ -127,37 +158,67 @@ def _key_layer(file_layer: Layer, file_evidence: str, declaration: Declaration, 
         how = f"applies {key_path} live"
         return Layer.HOT_RELOAD, f"declared by {origin}: the app watches {file_name} and {how}"
     if pattern is None:
-        return Layer.RESTART, (f"declared by {origin}: the app watches {file_name} but reads {key_path} only at"
-                               " start (not declared live)")
-    return Layer.RESTART, f"declared by {origin}: the app watches {file_name} but reads {key_path} only at start"
+        return Layer.RESTART, (
+            f"declared by {origin}: the app watches {file_name} but reads {key_path} only at"
+            " start (not declared live)"
+        )
+    return (
+        Layer.RESTART,
+        f"declared by {origin}: the app watches {file_name} but reads {key_path} only at start",
+    )
 
 
 def unknown_mount_setting(context, container, mount: ConfigMapMount) -> Setting:
     workload = context.workload
     obj = context.source_obj(mount.kind, mount.source)
     if is_immutable(obj):
-        layer, evidence = Layer.IMMUTABLE, [f"{mount.kind} {mount.source} is immutable: its data cannot change"]
+        layer, evidence = (
+            Layer.IMMUTABLE,
+            [f"{mount.kind} {mount.source} is immutable: its data cannot change"],
+        )
     elif container.init or mount.consumed == "subPath":
-        layer, evidence = Layer.RESTART, [INIT_EVIDENCE if container.init else
-                                          f"mounted with subPath at {mount.mount_path}: copied once at start"]
+        layer, evidence = (
+            Layer.RESTART,
+            [
+                INIT_EVIDENCE
+                if container.init
+                else f"mounted with subPath at {mount.mount_path}: copied once at start"
+            ],
+        )
     else:
-        layer, evidence = Layer.FILE_PROPAGATES, ["inferred from mount semantics: volume without subPath, the"
-                                                  " kubelet updates the files (60–90 s)"]
+        layer, evidence = (
+            Layer.FILE_PROPAGATES,
+            [
+                "inferred from mount semantics: volume without subPath, the"
+                " kubelet updates the files (60–90 s)"
+            ],
+        )
     if mount.unresolved_sub_path:
         evidence.append("subPathExpr refers to a variable that cannot be resolved here")
     if obj is None:
-        evidence.append(f"{mount.kind} {mount.source} is not known here: its keys are unknown"
-                        + ("; optional: the pod starts without it" if mount.optional else ""))
+        evidence.append(
+            f"{mount.kind} {mount.source} is not known here: its keys are unknown"
+            + ("; optional: the pod starts without it" if mount.optional else "")
+        )
     auto, auto_evidence = auto_restart(workload, mount.kind, mount.source, obj)
     if auto_evidence:
         evidence.append(auto_evidence)
     manager = managed_by(obj)
     return Setting(
-        **context.base(container), source=Source.FILE, name=f"{mount.source}/*", value=None, layer=layer,
-        auto_restart=auto, managed_by=manager, evidence=tuple(evidence),
+        **context.base(container),
+        source=Source.FILE,
+        name=f"{mount.source}/*",
+        value=None,
+        layer=layer,
+        auto_restart=auto,
+        managed_by=manager,
+        evidence=tuple(evidence),
         plan=source_plan(layer, workload, mount.kind, mount.source, auto, manager),
-        configmap=mount.source, secret=mount.kind == "Secret", mount_path=mount.mount_path,
-        sub_path=mount.sub_path, consumed=mount.consumed,
+        configmap=mount.source,
+        secret=mount.kind == "Secret",
+        mount_path=mount.mount_path,
+        sub_path=mount.sub_path,
+        consumed=mount.consumed,
     )
 
 
@@ -169,8 +230,11 @@ def merge_duplicates(settings: list[Setting]) -> list[Setting]:
         if previous is None:
             merged[setting.name] = setting
             continue
-        keep, other = (setting, previous) if LAYER_STRICTNESS[setting.layer] > LAYER_STRICTNESS[previous.layer] \
+        keep, other = (
+            (setting, previous)
+            if LAYER_STRICTNESS[setting.layer] > LAYER_STRICTNESS[previous.layer]
             else (previous, setting)
+        )
         note = f"also mounted at {other.mount_path} ({other.consumed})"
         merged[setting.name] = replace(keep, evidence=(*keep.evidence, note))
     return list(merged.values())

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"})
 SHELL_SEPARATORS = frozenset({";", "&&", "||", "|", "&", ";;"})
-SHELL_BUILTINS = frozenset({"set", "export", "echo", "cd", "test", "[", "true", ":", "trap", "ulimit", "umask", "sleep"})
+SHELL_BUILTINS = frozenset(
+    {"set", "export", "echo", "cd", "test", "[", "true", ":", "trap", "ulimit", "umask", "sleep"}
+)
 GO_BOOL_TRUE = frozenset({"1", "t", "T", "true", "TRUE", "True"})
 GO_BOOL_FALSE = frozenset({"0", "f", "F", "false", "FALSE", "False"})
 VALUE_TYPES = ("duration", "int", "bool", "path", "string")
@@ -109,8 +111,14 @@ def parse_go_duration(text: str) -> float:
     return sign * total
 
 
-def validate_value(value_type: str, text: str, *, positive: bool = False, choices: tuple[str, ...] = (),
-                   any_case: bool = False) -> str | None:
+def validate_value(
+    value_type: str,
+    text: str,
+    *,
+    positive: bool = False,
+    choices: tuple[str, ...] = (),
+    any_case: bool = False,
+) -> str | None:
     """None when `text` is a valid value of `value_type` (and one of `choices`, if any), else why not."""
     if choices:
         fold = str.casefold if any_case else str
@@ -193,8 +201,17 @@ def _split_flags(
         if "=" in body:
             bare, value = body.split("=", 1)
             kind = known_types.get(bare) or infer_value_type(value)
-            parts.append(Flag(token[:dashes] + bare, value, kind, token, note=stop_note, tokens=(token,),
-                              written=(written[index],)))
+            parts.append(
+                Flag(
+                    token[:dashes] + bare,
+                    value,
+                    kind,
+                    token,
+                    note=stop_note,
+                    tokens=(token,),
+                    written=(written[index],),
+                )
+            )
             index += 1
             continue
         kind = known_types.get(body)
@@ -204,7 +221,9 @@ def _split_flags(
             note = stop_note
             if kind not in (None, "bool"):
                 note = f"{token} is declared as {kind} but no value follows it"
-            parts.append(Flag(token, None, "bool", token, note=note, tokens=(token,), written=(written[index],)))
+            parts.append(
+                Flag(token, None, "bool", token, note=note, tokens=(token,), written=(written[index],))
+            )
             index += 1
             continue
         ambiguous = kind is None
@@ -216,8 +235,13 @@ def _split_flags(
         note = "; ".join(n for n in (note, stop_note) if n) or None
         parts.append(
             Flag(
-                token, following, kind or infer_value_type(following), f"{token} {following}",
-                ambiguous=ambiguous, note=note, tokens=(token, following),
+                token,
+                following,
+                kind or infer_value_type(following),
+                f"{token} {following}",
+                ambiguous=ambiguous,
+                note=note,
+                tokens=(token, following),
                 written=(written[index], written[index + 1]),
             )
         )

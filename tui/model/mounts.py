@@ -58,7 +58,10 @@ def _items(raw) -> tuple[tuple[str, str], ...] | None:
 def _sources(volume: Mapping) -> list[tuple[str, Mapping, bool, int | None]]:
     """(kind, source spec, projected, defaultMode) for each ConfigMap/Secret a volume carries."""
     found = []
-    for kind, field_name, name_field in (("ConfigMap", "configMap", "name"), ("Secret", "secret", "secretName")):
+    for kind, field_name, name_field in (
+        ("ConfigMap", "configMap", "name"),
+        ("Secret", "secret", "secretName"),
+    ):
         spec = volume.get(field_name)
         if isinstance(spec, dict) and spec.get(name_field):
             found.append((kind, {**spec, "name": spec[name_field]}, False, spec.get("defaultMode")))
@@ -74,7 +77,9 @@ def _sources(volume: Mapping) -> list[tuple[str, Mapping, bool, int | None]]:
     return found
 
 
-def container_mounts(workload: Workload, container: Container, env: Mapping[str, str]) -> list[ConfigMapMount]:
+def container_mounts(
+    workload: Workload, container: Container, env: Mapping[str, str]
+) -> list[ConfigMapMount]:
     mounts: list[ConfigMapMount] = []
     for mount in container.volume_mounts:
         volume = workload.volume(str(mount.get("name")))
@@ -114,8 +119,10 @@ def mounted_files(
     """
     if mount.unresolved_sub_path:
         return None
-    obj = objects.configmap(namespace, mount.source) if mount.kind == "ConfigMap" else objects.secret(
-        namespace, mount.source
+    obj = (
+        objects.configmap(namespace, mount.source)
+        if mount.kind == "ConfigMap"
+        else objects.secret(namespace, mount.source)
     )
     keys = configmap_keys(obj)
     if mount.items is not None:
@@ -126,8 +133,10 @@ def mounted_files(
         return [MountedFile(mount, mount.sub_path, mount.mount_path, inferred_key=True)]
     else:
         base = mount.mount_path.rstrip("/") + "/"
-        inferred = sorted(p for p in referenced if p.startswith(base) and "/" not in p[len(base):] and p != base)
-        return [MountedFile(mount, p[len(base):], p, inferred_key=True) for p in inferred] or None
+        inferred = sorted(
+            p for p in referenced if p.startswith(base) and "/" not in p[len(base) :] and p != base
+        )
+        return [MountedFile(mount, p[len(base) :], p, inferred_key=True) for p in inferred] or None
     files = []
     for key, path in entries:
         path = posixpath.normpath(path)

@@ -54,7 +54,9 @@ def helm_checksum(workload: Workload) -> str | None:
     return None
 
 
-def auto_restart(workload: Workload, kind: str, name: str, source_obj: Mapping | None) -> tuple[str | None, str | None]:
+def auto_restart(
+    workload: Workload, kind: str, name: str, source_obj: Mapping | None
+) -> tuple[str | None, str | None]:
     """(`reloader` | `helm-checksum` | None, the evidence for it)."""
     reason = reloader_reason(workload, kind, name, source_obj)
     if reason:

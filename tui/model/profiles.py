@@ -16,7 +16,16 @@ from tui.model.flags import VALUE_TYPES
 from tui.model.reloadlog import ProfileError, ReloadMatch, ReloadRule, match_reload, parse_reload_rule
 from tui.model.workload import Container, Workload, split_image
 
-__all__ = ["FileRule", "FlagSpec", "Profile", "ProfileError", "ProfileSet", "ReloadMatch", "ReloadRule", "ValueSpec"]
+__all__ = [
+    "FileRule",
+    "FlagSpec",
+    "Profile",
+    "ProfileError",
+    "ProfileSet",
+    "ReloadMatch",
+    "ReloadRule",
+    "ValueSpec",
+]
 
 try:
     _Loader = yaml.CSafeLoader
@@ -29,8 +38,20 @@ _TOP_KEYS = {"name", "description", "priority", "match", "flags", "files", "relo
 _MATCH_KEYS = {"images", "tags", "exclude_tags", "container_names", "labels"}
 _VALUE_KEYS = {"type", "positive", "choices", "any_case"}
 _FLAG_KEYS = {*_VALUE_KEYS, "config_file", "description"}
-_FILE_KEYS = {"flag", "env", "path", "key", "format", "watched", "watched_when", "live", "restart", "unlisted", "note",
-              "values"}
+_FILE_KEYS = {
+    "flag",
+    "env",
+    "path",
+    "key",
+    "format",
+    "watched",
+    "watched_when",
+    "live",
+    "restart",
+    "unlisted",
+    "note",
+    "values",
+}
 
 
 @dataclass(frozen=True)
@@ -152,7 +173,9 @@ class Profile:
     def specificity(self) -> tuple[int, int]:
         return (self.priority, len(self.tags) + len(self.exclude_tags) + len(self.labels))
 
-    def matches(self, workload: Workload, container: Container, image: tuple[str, str | None] | None = None) -> bool:
+    def matches(
+        self, workload: Workload, container: Container, image: tuple[str, str | None] | None = None
+    ) -> bool:
         if self.images:
             repository, tag = image or split_image(container.image)
             if not any(p.match(repository) or p.match(container.image) for p in self.images):
@@ -253,8 +276,12 @@ def load_profile_file(path: str | os.PathLike, origin: str | None = None) -> lis
         raise ProfileError(f"{path}: not valid YAML: {' '.join(str(error).split())}") from None
     if not documents:
         raise ProfileError(f"{path}: no profile in the file")
-    return [parse_profile(doc, f"{path}" if len(documents) == 1 else f"{path} (document {i})", origin or str(path))
-            for i, doc in enumerate(documents, 1)]
+    return [
+        parse_profile(
+            doc, f"{path}" if len(documents) == 1 else f"{path} (document {i})", origin or str(path)
+        )
+        for i, doc in enumerate(documents, 1)
+    ]
 
 
 def parse_profile(doc, where: str, origin: str = "built-in") -> Profile:
@@ -293,9 +320,12 @@ def parse_profile(doc, where: str, origin: str = "built-in") -> Profile:
         container_names=_globs(match.get("container_names"), f"{where}: match.container_names"),
         labels=tuple((str(k), str(v)) for k, v in labels.items()),
         flags=_flag_specs(doc.get("flags"), where),
-        files=tuple(_file_rule(entry, f"{where}: files[{i}]") for i, entry in enumerate(doc.get("files") or [])),
+        files=tuple(
+            _file_rule(entry, f"{where}: files[{i}]") for i, entry in enumerate(doc.get("files") or [])
+        ),
         reload_rules=tuple(
-            parse_reload_rule(entry, f"{where}: reload_logs[{i}]") for i, entry in enumerate(doc.get("reload_logs") or [])
+            parse_reload_rule(entry, f"{where}: reload_logs[{i}]")
+            for i, entry in enumerate(doc.get("reload_logs") or [])
         ),
     )
 
@@ -326,8 +356,14 @@ def _flag_specs(value, where: str) -> dict[str, FlagSpec]:
         if not isinstance(spec, Mapping) or set(spec) - _FLAG_KEYS:
             raise ProfileError(f"{where}: flags.{name} must be a mapping of {', '.join(sorted(_FLAG_KEYS))}")
         values = _value_spec(spec, f"{where}: flags.{name}")
-        specs[name] = FlagSpec(name, values.type or "string", values.positive, bool(spec.get("config_file")),
-                               values.choices, values.any_case)
+        specs[name] = FlagSpec(
+            name,
+            values.type or "string",
+            values.positive,
+            bool(spec.get("config_file")),
+            values.choices,
+            values.any_case,
+        )
     return specs
 
 
@@ -347,7 +383,9 @@ def _value_specs(value, where: str) -> tuple[tuple[str, ValueSpec], ...]:
     specs = []
     for key_path, spec in value.items():
         if not isinstance(spec, Mapping) or set(spec) - _VALUE_KEYS:
-            raise ProfileError(f"{where}: values.{key_path} must be a mapping of {', '.join(sorted(_VALUE_KEYS))}")
+            raise ProfileError(
+                f"{where}: values.{key_path} must be a mapping of {', '.join(sorted(_VALUE_KEYS))}"
+            )
         specs.append((str(key_path), _value_spec(spec, f"{where}: values.{key_path}")))
     return tuple(specs)
 

@@ -86,7 +86,9 @@ def match_reload(rules: Sequence[ReloadRule], line: str) -> ReloadMatch | None:
             if found:
                 groups = found.groupdict()
                 return ReloadMatch(
-                    rule.outcome, groups.get("hash"), groups.get("message") or found.group(0).strip(),
+                    rule.outcome,
+                    groups.get("hash"),
+                    groups.get("message") or found.group(0).strip(),
                     groups.get("file"),
                 )
             continue
@@ -143,6 +145,11 @@ def parse_reload_rule(entry, where: str) -> ReloadRule:
             raise ProfileError(f"{where}: {kind} must be a mapping of field to expected value")
         fields = tuple((str(k), str(v)) for k, v in spec.items())
     return ReloadRule(
-        outcome=outcome, kind=kind, fields=fields, regex=regex,
-        hash_field=entry.get("hash"), file_field=entry.get("file"), message_field=entry.get("message"),
+        outcome=outcome,
+        kind=kind,
+        fields=fields,
+        regex=regex,
+        hash_field=entry.get("hash"),
+        file_field=entry.get("file"),
+        message_field=entry.get("message"),
     )

@@ -16,15 +16,41 @@ from tui.widgets.workload_table import WorkloadTable
 class ControllersScreen(Screen):
     BINDINGS = [
         # priority: handled as the key arrives, before the keys typed after it are routed to the table
-        Binding("slash", "filter", "Filter", id="controllers.filter", tooltip="Filter controllers by any column",
-                priority=True),
-        Binding("escape", "clear_filter", "Clear", show=False, id="controllers.clear_filter",
-                tooltip="Clear the filter"),
-        Binding("l", "app.logs", "Logs", id="controllers.logs", tooltip="Follow the logs of this controller's pods"),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="controllers.filter",
+            tooltip="Filter controllers by any column",
+            priority=True,
+        ),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear",
+            show=False,
+            id="controllers.clear_filter",
+            tooltip="Clear the filter",
+        ),
+        Binding(
+            "l",
+            "app.logs",
+            "Logs",
+            id="controllers.logs",
+            tooltip="Follow the logs of this controller's pods",
+        ),
         Binding("y", "app.yaml", "YAML", id="controllers.yaml", tooltip="Show this controller's YAML"),
         Binding("e", "app.change_setting", "Change", id="controllers.change", tooltip="Change a setting"),
-        Binding("r", "app.restart", "Restart", id="controllers.restart", tooltip="Rollout restart, after a confirmation"),
-        Binding("v", "app.events", "Events", id="controllers.events", tooltip="Live events of every controller"),
+        Binding(
+            "r",
+            "app.restart",
+            "Restart",
+            id="controllers.restart",
+            tooltip="Rollout restart, after a confirmation",
+        ),
+        Binding(
+            "v", "app.events", "Events", id="controllers.events", tooltip="Live events of every controller"
+        ),
     ]
 
     _title = ""
@@ -32,8 +58,11 @@ class ControllersScreen(Screen):
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
         with Vertical(id="controllers-body"):
-            yield Input(placeholder="filter: words that must all appear (namespace, name, ConfigMap, layer)",
-                        id="filter", classes="hidden")
+            yield Input(
+                placeholder="filter: words that must all appear (namespace, name, ConfigMap, layer)",
+                id="filter",
+                classes="hidden",
+            )
             table = WorkloadTable(id="workloads", clock=self.app.clock)
             table.border_title = "Controllers"
             yield table

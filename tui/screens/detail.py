@@ -21,11 +21,23 @@ from tui.widgets.theme_styles import style
 class DetailScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="detail.back", tooltip="Back to the controllers"),
-        Binding("l", "app.logs", "Logs", id="detail.logs", tooltip="Follow the logs of this controller's pods"),
+        Binding(
+            "l", "app.logs", "Logs", id="detail.logs", tooltip="Follow the logs of this controller's pods"
+        ),
         Binding("y", "app.yaml", "YAML", id="detail.yaml", tooltip="Show this controller's YAML"),
-        Binding("e", "app.change_setting", "Change", id="detail.change", tooltip="Change the focused setting"),
-        Binding("r", "app.restart", "Restart", id="detail.restart", tooltip="Rollout restart, after a confirmation"),
-        Binding("v", "app.events", "Events", id="detail.events", tooltip="Full-screen events of this controller"),
+        Binding(
+            "e", "app.change_setting", "Change", id="detail.change", tooltip="Change the focused setting"
+        ),
+        Binding(
+            "r",
+            "app.restart",
+            "Restart",
+            id="detail.restart",
+            tooltip="Rollout restart, after a confirmation",
+        ),
+        Binding(
+            "v", "app.events", "Events", id="detail.events", tooltip="Full-screen events of this controller"
+        ),
         Binding("p", "pause_events", "Pause", id="detail.pause", tooltip="Pause or resume the events below"),
     ]
 
@@ -91,8 +103,9 @@ class DetailScreen(Screen):
         try:
             settings = session.settings(self.workload_key)
         except Exception as exc:  # a workload the model cannot read: say so, keep the screen
-            self.app.call_from_thread(self.app.notify, f"Cannot read the settings: {exc}",
-                                      severity="error", markup=False)
+            self.app.call_from_thread(
+                self.app.notify, f"Cannot read the settings: {exc}", severity="error", markup=False
+            )
             return
         self.app.call_from_thread(self._show_settings, settings)
 
@@ -114,7 +127,8 @@ class DetailScreen(Screen):
             self.load_settings()
         elif self.workload_key in {tuple(k) for k in deletes}:
             self.query_one("#detail-header", Static).update(
-                Text(f"{self.workload_key[0]} {clean(self.workload_key[2])} was deleted.", end=""))
+                Text(f"{self.workload_key[0]} {clean(self.workload_key[2])} was deleted.", end="")
+            )
 
     def action_pause_events(self) -> None:
         self.query_one("#detail-events", EventLog).action_toggle_pause()

@@ -15,7 +15,9 @@ from tui.widgets.status_bar import StatusBar
 class EventsScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="events.back", tooltip="Back"),
-        Binding("a", "toggle_scope", "All/one", id="events.scope", tooltip="Events of every controller or of one"),
+        Binding(
+            "a", "toggle_scope", "All/one", id="events.scope", tooltip="Events of every controller or of one"
+        ),
     ]
 
     def __init__(self, workload_key: tuple | None = None) -> None:

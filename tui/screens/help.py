@@ -22,9 +22,17 @@ def _screen_classes():
     from tui.widgets.stream_view import StreamView
     from tui.widgets.workload_table import WorkloadTable
 
-    return [("Everywhere", None), ("Controllers", ControllersScreen), ("Controllers table", WorkloadTable),
-            ("Detail", DetailScreen), ("Events", EventsScreen), ("Event stream", EventLog),
-            ("Logs", LogsScreen), ("Logs and events", StreamView), ("YAML", YamlScreen)]
+    return [
+        ("Everywhere", None),
+        ("Controllers", ControllersScreen),
+        ("Controllers table", WorkloadTable),
+        ("Detail", DetailScreen),
+        ("Events", EventsScreen),
+        ("Event stream", EventLog),
+        ("Logs", LogsScreen),
+        ("Logs and events", StreamView),
+        ("YAML", YamlScreen),
+    ]
 
 
 def all_bindings(app) -> list[tuple[str, Binding]]:
@@ -36,8 +44,14 @@ def all_bindings(app) -> list[tuple[str, Binding]]:
         for binding in bindings:
             if isinstance(binding, Binding) and binding.id:
                 keys = keymap.get(binding.id, binding.key)
-                rows.append((where, Binding(keys, binding.action, binding.description, id=binding.id,
-                                            tooltip=binding.tooltip)))
+                rows.append(
+                    (
+                        where,
+                        Binding(
+                            keys, binding.action, binding.description, id=binding.id, tooltip=binding.tooltip
+                        ),
+                    )
+                )
     return rows
 
 
@@ -52,15 +66,27 @@ class HelpScreen(ModalScreen):
         with Vertical(classes="dialog", id="help"):
             yield Static("Keys", classes="title")
             yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
-            yield Static(Text(f"Remap any key by its id in {config_path()} under `keymap:`; "
-                              "ctrl+p opens the command palette.", end=""), classes="hint", markup=False)
+            yield Static(
+                Text(
+                    f"Remap any key by its id in {config_path()} under `keymap:`; "
+                    "ctrl+p opens the command palette.",
+                    end="",
+                ),
+                classes="hint",
+                markup=False,
+            )
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("where", "key", "does", "id")
         for where, binding in all_bindings(self.app):
-            table.add_row(where, key_label(self.app, binding.key), binding.tooltip or binding.description,
-                          binding.id)
-        table.add_row("Everywhere", "ctrl+p", "Command palette: namespaces, contexts, themes, logs, YAML",
-                      "app.command_palette")
+            table.add_row(
+                where, key_label(self.app, binding.key), binding.tooltip or binding.description, binding.id
+            )
+        table.add_row(
+            "Everywhere",
+            "ctrl+p",
+            "Command palette: namespaces, contexts, themes, logs, YAML",
+            "app.command_palette",
+        )
         table.focus()

@@ -48,8 +48,9 @@ class LogsScreen(Screen):
             return
         post = self.post_message
         try:
-            self._handle = session.follow_logs(self.workload_key, lambda lines: post(LogLines(list(lines))),
-                                               tail=self.tail)
+            self._handle = session.follow_logs(
+                self.workload_key, lambda lines: post(LogLines(list(lines))), tail=self.tail
+            )
         except Exception as exc:  # e.g. no pods yet or no permission: say it, keep the screen
             self.app.notify(f"Cannot follow the logs: {exc}", severity="error", markup=False)
 

@@ -92,8 +92,11 @@ class Navigation:
 
         namespaces = session.namespaces()  # off the UI loop: a slow API must not freeze the keys
         self.known_namespaces = namespaces
-        self.call_from_thread(self.push_screen, NamespacePicker(namespaces, self.namespaces),
-                              lambda chosen: chosen is not None and self.reconnect(namespaces=chosen or None))
+        self.call_from_thread(
+            self.push_screen,
+            NamespacePicker(namespaces, self.namespaces),
+            lambda chosen: chosen is not None and self.reconnect(namespaces=chosen or None),
+        )
 
     def action_pick_context(self) -> None:
         from tui.screens.pickers import ContextPicker
@@ -102,8 +105,10 @@ class Navigation:
         if not contexts:
             self.notify("No kubeconfig contexts to choose from.", severity="warning")
             return
-        self.push_screen(ContextPicker(contexts, self.context_name),
-                         lambda chosen: chosen and self.reconnect(namespaces=self.namespaces, context=chosen))
+        self.push_screen(
+            ContextPicker(contexts, self.context_name),
+            lambda chosen: chosen and self.reconnect(namespaces=self.namespaces, context=chosen),
+        )
 
     def action_pick_theme(self) -> None:
         self.search_themes()
@@ -114,5 +119,8 @@ class Navigation:
 
         yield from super().get_system_commands(screen)
         yield from dashboard_commands(self, screen)
-        yield SystemCommand("Change history", "Changes made with kubeknobs, newest first",
-                            lambda: self.push_screen(ChangeHistoryScreen()))
+        yield SystemCommand(
+            "Change history",
+            "Changes made with kubeknobs, newest first",
+            lambda: self.push_screen(ChangeHistoryScreen()),
+        )

@@ -12,18 +12,30 @@ def dashboard_commands(app, screen: Screen) -> Iterable[SystemCommand]:
     yield SystemCommand("Switch namespace", "Choose the namespaces shown", app.action_pick_namespace)
     if app.session is not None:
         # names already known: the palette is built on the UI loop and must not wait for the API
-        known = set(app.known_namespaces) | {row.namespace for row in app.rows.values()} | set(app.namespaces or [])
+        known = (
+            set(app.known_namespaces)
+            | {row.namespace for row in app.rows.values()}
+            | set(app.namespaces or [])
+        )
         for namespace in sorted(known):
-            yield SystemCommand(f"Namespace: {namespace}", f"Show only namespace {namespace}",
-                                lambda ns=namespace: app.reconnect(namespaces=[ns]))
+            yield SystemCommand(
+                f"Namespace: {namespace}",
+                f"Show only namespace {namespace}",
+                lambda ns=namespace: app.reconnect(namespaces=[ns]),
+            )
         yield SystemCommand("Namespace: all", "Show every namespace", lambda: app.reconnect(namespaces=None))
     yield SystemCommand("Switch context", "Choose another kubeconfig context", app.action_pick_context)
-    for context in (app.connection.contexts if app.connection else []):
+    for context in app.connection.contexts if app.connection else []:
         if context != app.context_name:
-            yield SystemCommand(f"Context: {context}", f"Connect to context {context}",
-                                lambda c=context: app.reconnect(namespaces=app.namespaces, context=c))
+            yield SystemCommand(
+                f"Context: {context}",
+                f"Connect to context {context}",
+                lambda c=context: app.reconnect(namespaces=app.namespaces, context=c),
+            )
     for name in sorted(app.project_themes):
-        yield SystemCommand(f"Theme: {name}", f"Switch to the {name} theme", lambda n=name: setattr(app, "theme", n))
+        yield SystemCommand(
+            f"Theme: {name}", f"Switch to the {name} theme", lambda n=name: setattr(app, "theme", n)
+        )
     key = app.selected_workload()
     if key is not None:
         label = f"{key[0]} {key[1]}/{key[2]}"
@@ -33,8 +45,11 @@ def dashboard_commands(app, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(f"Restart {label}", "Rollout restart, after a confirmation", app.action_restart)
         setting = getattr(screen, "focused_setting", None)
         if setting is not None:
-            yield SystemCommand(f"Change setting {setting.name}", "Change the focused setting the way its layer "
-                                "needs", app.action_change_setting)
-    yield SystemCommand("Events of all controllers", "Live events of every controller",
-                        lambda: app.push_events_screen(None))
-
+            yield SystemCommand(
+                f"Change setting {setting.name}",
+                "Change the focused setting the way its layer needs",
+                app.action_change_setting,
+            )
+    yield SystemCommand(
+        "Events of all controllers", "Live events of every controller", lambda: app.push_events_screen(None)
+    )

@@ -29,12 +29,21 @@ class RestartScreen(ModalScreen[bool]):
         readonly = self.app.readonly
         with Vertical(classes="dialog", id="restart"):
             yield Static("Rollout restart", classes="title")
-            yield Static(Text(f"Restart every pod of {kind} {clean(namespace)}/{clean(name)}? New pods start "
-                              "with the current pod template, ConfigMaps and env; the old ones stop as the "
-                              "new ones become ready.", end=""), markup=False)
+            yield Static(
+                Text(
+                    f"Restart every pod of {kind} {clean(namespace)}/{clean(name)}? New pods start "
+                    "with the current pod template, ConfigMaps and env; the old ones stop as the "
+                    "new ones become ready.",
+                    end="",
+                ),
+                markup=False,
+            )
             if readonly:
-                yield Static("kubeknobs runs read-only (--readonly): nothing will be changed.",
-                             classes="problem", markup=False)
+                yield Static(
+                    "kubeknobs runs read-only (--readonly): nothing will be changed.",
+                    classes="problem",
+                    markup=False,
+                )
             yield Static("", id="restart-result", classes="hint", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Cancel (n)", id="cancel")
@@ -81,5 +90,7 @@ class RestartScreen(ModalScreen[bool]):
         detail = clean(result.message)
         if getattr(result, "denied", None):
             detail += f" (missing permission: {clean(result.denied)})"
-        self.query_one("#restart-result", Static).update(Text(f"Not restarted ({result.status}): {detail}", end=""))
+        self.query_one("#restart-result", Static).update(
+            Text(f"Not restarted ({result.status}): {detail}", end="")
+        )
         self.query_one("#confirm", Button).disabled = False

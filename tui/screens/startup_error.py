@@ -31,12 +31,19 @@ class StartupErrorScreen(Screen):
         box = Vertical(id="startup-box")
         box.border_title = f"cannot connect: {getattr(error, 'kind', 'error')}"
         with Vertical(id="startup"), box:
-            yield Static(Text(clean(getattr(error, "title", "Cannot connect")), end=""), classes="title",
-                         markup=False)
-            yield Static(Text(clean(getattr(error, "detail", str(error)), keep_newlines=True), end=""),
-                         classes="detail", markup=False)
-            yield Static(Text("How to fix it: " + clean(getattr(error, "hint", ""), keep_newlines=True),
-                              end=""), classes="hint", markup=False)
+            yield Static(
+                Text(clean(getattr(error, "title", "Cannot connect")), end=""), classes="title", markup=False
+            )
+            yield Static(
+                Text(clean(getattr(error, "detail", str(error)), keep_newlines=True), end=""),
+                classes="detail",
+                markup=False,
+            )
+            yield Static(
+                Text("How to fix it: " + clean(getattr(error, "hint", ""), keep_newlines=True), end=""),
+                classes="hint",
+                markup=False,
+            )
             with Horizontal(classes="buttons"):
                 yield Button("Start the demo cluster (d)", id="demo", variant="primary")
                 yield Button("Retry (R)", id="retry")

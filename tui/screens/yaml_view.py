@@ -24,8 +24,9 @@ class YamlScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
-        area = TextArea("", id="yaml", read_only=True, show_line_numbers=True, language=_yaml_language(),
-                        soft_wrap=False)
+        area = TextArea(
+            "", id="yaml", read_only=True, show_line_numbers=True, language=_yaml_language(), soft_wrap=False
+        )
         area.cursor_blink = False
         kind, namespace, name = self.workload_key
         area.border_title = cluster_text(f"YAML · {kind} {namespace}/{name}")
@@ -42,8 +43,9 @@ class YamlScreen(Screen):
         try:
             text = self.app.session.object_yaml(kind, namespace, name)
         except Exception as exc:  # gone, forbidden or unreachable: the message says which
-            self.app.call_from_thread(self.app.notify, f"Cannot read the YAML: {exc}", severity="error",
-                                      markup=False)
+            self.app.call_from_thread(
+                self.app.notify, f"Cannot read the YAML: {exc}", severity="error", markup=False
+            )
             return
         self.app.call_from_thread(self._show, clean(text, keep_newlines=True))
 

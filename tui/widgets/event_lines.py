@@ -10,8 +10,15 @@ from tui.widgets.safe_text import clean
 from tui.widgets.theme_styles import style
 
 KIND_LABEL = {
-    "ConfigMapChanged": "CONFIG", "ReloadEvent": "RELOAD", "ReloadPending": "PENDING", "ReloadStale": "STALE",
-    "ReloadSuperseded": "SKIPPED", "RolloutProgress": "ROLLOUT", "ContainerRestarted": "RESTART", "CrashLoop": "CRASH", "KubeEvent": "EVENT",
+    "ConfigMapChanged": "CONFIG",
+    "ReloadEvent": "RELOAD",
+    "ReloadPending": "PENDING",
+    "ReloadStale": "STALE",
+    "ReloadSuperseded": "SKIPPED",
+    "RolloutProgress": "ROLLOUT",
+    "ContainerRestarted": "RESTART",
+    "CrashLoop": "CRASH",
+    "KubeEvent": "EVENT",
 }
 
 
@@ -27,16 +34,23 @@ def event_colour(event) -> str:
     kind = type(event).__name__
     if kind == "ReloadEvent":
         outcome = str(getattr(event, "outcome", ""))
-        return {"applied": "success", "rejected": "error", "needs-restart": "warning"}.get(outcome, "foreground")
+        return {"applied": "success", "rejected": "error", "needs-restart": "warning"}.get(
+            outcome, "foreground"
+        )
     if kind == "RolloutProgress":
         if getattr(event, "failed_reason", None):
             return "error"
         return "success" if getattr(event, "done", False) else "primary"
     if kind == "KubeEvent":
         return "warning" if getattr(event, "type", "") == "Warning" else "foreground-muted"
-    return {"ConfigMapChanged": "accent", "ReloadPending": "warning", "ReloadStale": "error",
-            "ReloadSuperseded": "foreground-muted", "ContainerRestarted": "warning",
-            "CrashLoop": "error"}.get(kind, "foreground")
+    return {
+        "ConfigMapChanged": "accent",
+        "ReloadPending": "warning",
+        "ReloadStale": "error",
+        "ReloadSuperseded": "foreground-muted",
+        "ContainerRestarted": "warning",
+        "CrashLoop": "error",
+    }.get(kind, "foreground")
 
 
 def workload_label(event) -> str:
@@ -63,8 +77,11 @@ def event_lines(app, event, width: int, *, with_workload: bool = True) -> list[T
         if len(label) > WORKLOAD_WIDTH:
             label = label[: WORKLOAD_WIDTH - 1] + "…"
         prefix.append(label.ljust(WORKLOAD_WIDTH) + " ", style(app, "secondary"))
-    summary = Text(clean(getattr(event, "summary", "") or ""), end="",
-                   style=style(app, colour_name) if colour_name != "foreground" else "")
+    summary = Text(
+        clean(getattr(event, "summary", "") or ""),
+        end="",
+        style=style(app, colour_name) if colour_name != "foreground" else "",
+    )
     room = max(20, width - prefix.cell_len)
     chunks = summary.wrap(app.console, room) if summary.cell_len > room else [summary]
     pad = " " * prefix.cell_len

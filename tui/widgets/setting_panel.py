@@ -23,8 +23,10 @@ def warning_lines(app, auto_restart: str | None, managed_by: str | None) -> Text
     for reason in (auto_restart, managed_by):
         if reason:
             text.append("⚠ ", style(app, "warning", bold=True))
-            text.append(WARNINGS.get(str(reason), f"{clean(reason)}: changes may be reverted or rolled out.") + "\n",
-                        style(app, "warning"))
+            text.append(
+                WARNINGS.get(str(reason), f"{clean(reason)}: changes may be reverted or rolled out.") + "\n",
+                style(app, "warning"),
+            )
     text.rstrip()
     return text
 
@@ -32,14 +34,18 @@ def warning_lines(app, auto_restart: str | None, managed_by: str | None) -> Text
 def setting_text(app, setting) -> Text:
     text = Text(end="")
     if setting is None:
-        text.append("Select a setting to see why it is in its layer and how to change it.",
-                    style(app, "foreground-muted"))
+        text.append(
+            "Select a setting to see why it is in its layer and how to change it.",
+            style(app, "foreground-muted"),
+        )
         return text
     text.append(clean(short_name(setting)), style(app, "foreground", bold=True))
     text.append("  ")
     text.append_text(layer_badge(app, setting.layer))
-    text.append(f"\n{setting.source} · {setting.value_type} · container {clean(setting.container)}\n",
-                style(app, "foreground-muted"))
+    text.append(
+        f"\n{setting.source} · {setting.value_type} · container {clean(setting.container)}\n",
+        style(app, "foreground-muted"),
+    )
     text.append("value  ", style(app, "foreground-muted"))
     text.append(value_text(setting) + "\n")
     text.append("from   ", style(app, "foreground-muted"))

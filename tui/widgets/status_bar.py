@@ -11,8 +11,14 @@ from textual.widget import Widget
 from tui.widgets.safe_text import clean
 from tui.widgets.theme_styles import style
 
-STATE_COLOUR = {"connected": "success", "connecting": "primary", "reconnecting": "warning",
-                "failed": "error", "offline": "error", "starting": "primary"}
+STATE_COLOUR = {
+    "connected": "success",
+    "connecting": "primary",
+    "reconnecting": "warning",
+    "failed": "error",
+    "offline": "error",
+    "starting": "primary",
+}
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,9 @@ class StatusBar(Widget):
         text.append("  ● ", style(app, STATE_COLOUR.get(info.state, "foreground")))
         text.append(info.state, style(app, STATE_COLOUR.get(info.state, "foreground"), bold=True))
         if info.reason:
-            text.append(f" ({clean(info.reason)[:80]})", style(app, STATE_COLOUR.get(info.state, "foreground")))
+            text.append(
+                f" ({clean(info.reason)[:80]})", style(app, STATE_COLOUR.get(info.state, "foreground"))
+            )
         text.append("  ns ", style(app, "foreground-muted"))
         text.append(clean(info.namespaces))
         if info.counts:

@@ -72,7 +72,7 @@ class StreamView(ScrollView, can_focus=True):
         out, position = [], 0
         lines = list(self._lines)
         for count in self._counts:
-            out.append(" ".join(line.plain.strip() for line in lines[position:position + count]))
+            out.append(" ".join(line.plain.strip() for line in lines[position : position + count]))
             position += count
         return out
 
@@ -83,7 +83,7 @@ class StreamView(ScrollView, can_focus=True):
     def write_items(self, items: Iterable) -> None:
         width = self._layout_width()
         added = 0
-        items = list(items)[-self._items.maxlen:]  # what would fall off at once is never drawn
+        items = list(items)[-self._items.maxlen :]  # what would fall off at once is never drawn
         for item in items:
             if len(self._items) == self._items.maxlen:
                 for _ in range(self._counts[0]):
@@ -176,8 +176,11 @@ class StreamView(ScrollView, can_focus=True):
         strip = self._cache.get(index)
         if strip is None:
             text = self._lines[index]
-            segments = [Segment(s.text, base + s.style if s.style else base)
-                        for s in text.render(self.app.console) if s.text != "\n"]
+            segments = [
+                Segment(s.text, base + s.style if s.style else base)
+                for s in text.render(self.app.console)
+                if s.text != "\n"
+            ]
             strip = Strip(segments)
             self._cache[index] = strip
         return strip.crop_extend(scroll_x, scroll_x + width, base)

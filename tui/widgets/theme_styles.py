@@ -8,7 +8,12 @@ from rich.style import Style
 from rich.text import Text
 from textual.color import Color, ColorParseError
 
-LAYER_COLOUR = {"hot-reload": "success", "file-propagates": "secondary", "restart": "warning", "immutable": "error"}
+LAYER_COLOUR = {
+    "hot-reload": "success",
+    "file-propagates": "secondary",
+    "restart": "warning",
+    "immutable": "error",
+}
 LAYER_LABEL = {"hot-reload": "HOT", "file-propagates": "FILE", "restart": "RESTART", "immutable": "IMMUTABLE"}
 
 

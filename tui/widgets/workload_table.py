@@ -64,8 +64,14 @@ def _search_text(row) -> str:
 class WorkloadTable(ScrollView, can_focus=True):
     """Deployments, StatefulSets and DaemonSets, one line each."""
 
-    COMPONENT_CLASSES = {"workload-table--header", "workload-table--cursor", "workload-table--muted",
-                         "workload-table--warning", "workload-table--hot", "workload-table--restart"}
+    COMPONENT_CLASSES = {
+        "workload-table--header",
+        "workload-table--cursor",
+        "workload-table--muted",
+        "workload-table--warning",
+        "workload-table--hot",
+        "workload-table--restart",
+    }
     BINDINGS = [
         Binding("j,down", "cursor(1)", "Down", show=False, id="table.down"),
         Binding("k,up", "cursor(-1)", "Up", show=False, id="table.up"),
@@ -73,7 +79,9 @@ class WorkloadTable(ScrollView, can_focus=True):
         Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="table.page_up"),
         Binding("g,home", "edge(0)", "Top", show=False, id="table.top"),
         Binding("G,end", "edge(1)", "Bottom", show=False, id="table.bottom"),
-        Binding("enter", "select", "Detail", id="table.select", tooltip="Show the settings of this controller"),
+        Binding(
+            "enter", "select", "Detail", id="table.select", tooltip="Show the settings of this controller"
+        ),
         Binding("s", "sort", "Sort", id="table.sort", tooltip="Cycle the sort column"),
         Binding("S", "reverse", "Reverse", show=False, id="table.reverse", tooltip="Reverse the sort order"),
     ]
@@ -229,7 +237,9 @@ class WorkloadTable(ScrollView, can_focus=True):
             self.post_message(self.Selected(self.cursor_key))
 
     def action_sort(self) -> None:
-        following = SORTS[(SORTS.index(self.sort_column) + 1) % len(SORTS)] if self.sort_column in SORTS else SORTS[0]
+        following = (
+            SORTS[(SORTS.index(self.sort_column) + 1) % len(SORTS)] if self.sort_column in SORTS else SORTS[0]
+        )
         self.sort_by(following, self.sort_reverse)
 
     def action_reverse(self) -> None:
@@ -288,9 +298,13 @@ class WorkloadTable(ScrollView, can_focus=True):
     def _render_row(self, row, width: int, style: Style, is_cursor: bool) -> Strip:
         now = self._clock()
         values = {
-            "namespace": clean(row.namespace), "kind": clean(row.kind), "name": clean(row.name),
-            "ready": f"{row.ready}/{row.desired}", "age": age(row.created, now),
-            "configmaps": clean(",".join(row.configmaps)) or "-", "summary": clean(row.summary) or "-",
+            "namespace": clean(row.namespace),
+            "kind": clean(row.kind),
+            "name": clean(row.name),
+            "ready": f"{row.ready}/{row.desired}",
+            "age": age(row.created, now),
+            "configmaps": clean(",".join(row.configmaps)) or "-",
+            "summary": clean(row.summary) or "-",
         }
         text = Text(no_wrap=True, end="")
         for column, cell in zip(COLUMNS, self._widths(width), strict=True):
@@ -313,5 +327,7 @@ class WorkloadTable(ScrollView, can_focus=True):
         return value.rjust(width) if right else value.ljust(width)
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
-        segments = [Segment(s.text, style + s.style if s.style else style) for s in text.render(self.app.console)]
+        segments = [
+            Segment(s.text, style + s.style if s.style else style) for s in text.render(self.app.console)
+        ]
         return Strip(segments).crop_extend(0, width, style)

@@ -18,7 +18,9 @@ def _status(exc: ApiException) -> dict:
 def test_configmap_crud_through_the_python_client(api_cluster):
     with api_client(api_cluster) as api:
         core = client.CoreV1Api(api)
-        created = core.create_namespaced_config_map("default", {"metadata": {"name": "app"}, "data": {"k": "v"}})
+        created = core.create_namespaced_config_map(
+            "default", {"metadata": {"name": "app"}, "data": {"k": "v"}}
+        )
         assert created.metadata.resource_version and created.data == {"k": "v"}
         created.data["k"] = "w"
         replaced = core.replace_namespaced_config_map("app", "default", created)
@@ -37,10 +39,16 @@ def test_empty_lists_have_items_and_kind(api_cluster):
 
 
 def test_deployment_is_stored_schema_complete(api_cluster):
-    deployment = {"metadata": {"name": "web"},
-                  "spec": {"selector": {"matchLabels": {"app": "web"}},
-                           "template": {"metadata": {"labels": {"app": "web"}},
-                                        "spec": {"containers": [{"name": "web", "image": "nginx"}]}}}}
+    deployment = {
+        "metadata": {"name": "web"},
+        "spec": {
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "web", "image": "nginx"}]},
+            },
+        },
+    }
     with api_client(api_cluster) as api:
         created = client.AppsV1Api(api).create_namespaced_deployment("default", deployment)
     assert created.spec.strategy.rolling_update.max_surge == "25%"
@@ -63,14 +71,17 @@ def test_error_shapes_401_403_404_409_422(api_cluster):
             core.create_namespaced_config_map("default", {"metadata": {"name": "Bad_Name"}})
         status = _status(err.value)
         assert err.value.status == 422 and status["reason"] == "Invalid"
-        assert status["message"].startswith('ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: '
-                                            '"Bad_Name": a lowercase RFC 1123 subdomain')
+        assert status["message"].startswith(
+            'ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: '
+            '"Bad_Name": a lowercase RFC 1123 subdomain'
+        )
     with api_client(api_cluster, user="readonly") as api:
         with pytest.raises(ApiException) as err:
             client.CoreV1Api(api).patch_namespaced_config_map("x", "default", {"data": {"a": "b"}})
         assert err.value.status == 403 and _status(err.value)["message"] == (
             'configmaps "x" is forbidden: User "kubeknobs-demo-readonly" cannot patch resource "configmaps" '
-            'in API group "" in the namespace "default"')
+            'in API group "" in the namespace "default"'
+        )
         assert client.CoreV1Api(api).read_namespaced_config_map("x", "default").metadata.name == "x"
     with api_client(api_cluster) as api:
         api.configuration.refresh_api_key_hook = None

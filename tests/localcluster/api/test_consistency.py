@@ -60,13 +60,16 @@ def test_a_watch_from_a_list_version_rebuilds_exactly_the_final_state(api_cluste
             for round_ in range(10):
                 name = f"w{worker}-{round_ % 3}"
                 try:
-                    core.create_namespaced_config_map("default", {"metadata": {"name": name}, "data": {"v": "1"}})
+                    core.create_namespaced_config_map(
+                        "default", {"metadata": {"name": name}, "data": {"v": "1"}}
+                    )
                 except ApiException:
                     core.patch_namespaced_config_map(name, "default", {"data": {"v": str(round_)}})
                 if round_ % 4 == 3:
                     core.delete_namespaced_config_map(f"c{worker}", "default")
-                    core.create_namespaced_config_map("default", {"metadata": {"name": f"c{worker}"},
-                                                                  "data": {"v": str(round_)}})
+                    core.create_namespaced_config_map(
+                        "default", {"metadata": {"name": f"c{worker}"}, "data": {"v": str(round_)}}
+                    )
 
         threads = [threading.Thread(target=churn, args=(w,)) for w in range(4)]
         for thread in threads:
@@ -74,8 +77,12 @@ def test_a_watch_from_a_list_version_rebuilds_exactly_the_final_state(api_cluste
         for thread in threads:
             thread.join(60)
         final = core.list_namespaced_config_map("default")
-        for event in watch.Watch().stream(core.list_namespaced_config_map, "default",
-                                          resource_version=listed.metadata.resource_version, timeout_seconds=1):
+        for event in watch.Watch().stream(
+            core.list_namespaced_config_map,
+            "default",
+            resource_version=listed.metadata.resource_version,
+            timeout_seconds=1,
+        ):
             obj = event["object"]
             if event["type"] == "DELETED":
                 state.pop(obj.metadata.name, None)

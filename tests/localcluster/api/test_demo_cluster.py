@@ -20,23 +20,37 @@ def _open_watch(kubeconfig: str):
         config = yaml.safe_load(fh)
     cluster = config["clusters"][0]["cluster"]
     token = config["users"][0]["user"]["token"]
-    context = ssl.create_default_context(cadata=base64.b64decode(cluster["certificate-authority-data"]).decode())
-    request = urllib.request.Request(f"{cluster['server']}/api/v1/namespaces/default/configmaps?watch=true",
-                                     headers={"Authorization": f"Bearer {token}"})
+    context = ssl.create_default_context(
+        cadata=base64.b64decode(cluster["certificate-authority-data"]).decode()
+    )
+    request = urllib.request.Request(
+        f"{cluster['server']}/api/v1/namespaces/default/configmaps?watch=true",
+        headers={"Authorization": f"Bearer {token}"},
+    )
     return urllib.request.urlopen(request, context=context, timeout=30)
 
 
 def test_demo_cluster_prints_ready_serves_and_stops_on_sigterm(tmp_path):
     kubeconfig = tmp_path / "kubeconfig"
-    process = subprocess.Popen([sys.executable, "-m", "tui", "demo-cluster", "--kubeconfig", str(kubeconfig)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui", "demo-cluster", "--kubeconfig", str(kubeconfig)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = process.stdout.readline()
-        assert line.startswith(f"ready: kubeconfig={kubeconfig} server=https://127.0.0.1:"), process.stderr.read()
+        assert line.startswith(f"ready: kubeconfig={kubeconfig} server=https://127.0.0.1:"), (
+            process.stderr.read()
+        )
         if KUBECTL:
-            out = subprocess.run([KUBECTL, "--kubeconfig", str(kubeconfig), "get", "ns", "-o", "name"],
-                                 capture_output=True, text=True, timeout=60,
-                                 env={**os.environ, "KUBECACHEDIR": str(tmp_path / "cache")})
+            out = subprocess.run(
+                [KUBECTL, "--kubeconfig", str(kubeconfig), "get", "ns", "-o", "name"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                env={**os.environ, "KUBECACHEDIR": str(tmp_path / "cache")},
+            )
             assert out.stdout.split() == ["namespace/default", "namespace/kube-system"], out.stderr
         watch = _open_watch(str(kubeconfig))
         process.send_signal(signal.SIGTERM)
@@ -54,8 +68,12 @@ def test_demo_cluster_prints_ready_serves_and_stops_on_sigterm(tmp_path):
 
 def test_demo_cluster_refuses_a_busy_port_with_a_clear_message(localcluster):
     port = localcluster.port
-    result = subprocess.run([sys.executable, "-m", "tui", "demo-cluster", "--port", str(port)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "demo-cluster", "--port", str(port)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
     assert result.stdout == ""
@@ -64,12 +82,20 @@ def test_demo_cluster_refuses_a_busy_port_with_a_clear_message(localcluster):
 def test_demo_cluster_refuses_an_unwritable_kubeconfig_path(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    result = subprocess.run([sys.executable, "-m", "tui", "demo-cluster", "--kubeconfig", str(blocker / "kubeconfig")],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "demo-cluster", "--kubeconfig", str(blocker / "kubeconfig")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1 and "error: cannot write" in result.stderr and result.stdout == ""
 
 
 def test_demo_cluster_names_the_scenarios_it_knows(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "tui", "demo-cluster", "--scenario", "nope"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "demo-cluster", "--scenario", "nope"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "unknown scenario 'nope'" in result.stderr and result.stdout == ""

@@ -45,13 +45,21 @@ def test_latency_delays_but_answers(api_cluster):
 
 
 def _post_fault(cluster, body: dict, token: str | None = None):
-    status, _, answer = raw_request(cluster, "/localcluster/faults", method="POST", token=token,
-                                    body=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    status, _, answer = raw_request(
+        cluster,
+        "/localcluster/faults",
+        method="POST",
+        token=token,
+        body=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     return status, json.loads(answer)
 
 
 def test_admin_endpoint_injects_faults_and_refuses_the_readonly_user(api_cluster):
-    status, _ = _post_fault(api_cluster, {"action": "fail_next", "count": 1}, token=api_cluster.readonly_token)
+    status, _ = _post_fault(
+        api_cluster, {"action": "fail_next", "count": 1}, token=api_cluster.readonly_token
+    )
     assert status == 403
     assert _post_fault(api_cluster, {"action": "fail_next", "count": 1, "status": 503}) == (200, {"ok": True})
     assert raw_request(api_cluster, "/api/v1/namespaces")[0] == 503

@@ -12,14 +12,26 @@ from tui.localcluster.api.selectors import parse_field_selector, parse_label_sel
 from tui.localcluster.api.shape import check_shape
 
 scalars = st.none() | st.booleans() | st.integers(-5, 5) | st.text(max_size=5)
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
-                           | st.dictionaries(st.text(max_size=4), inner, max_size=3), max_leaves=12)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=12,
+)
 documents = st.dictionaries(st.sampled_from(["a", "b", "env", "containers", "l"]), json_values, max_size=4)
 paths = st.lists(st.sampled_from(["a", "b", "0", "1", "-", "env", "x~1y", "l"]), max_size=3).map(
-    lambda parts: "".join("/" + p for p in parts))
-operations = st.lists(st.fixed_dictionaries({
-    "op": st.sampled_from(["add", "remove", "replace", "test", "move", "copy", "bogus"]),
-    "path": paths | st.text(max_size=4), "from": paths, "value": json_values}), max_size=4)
+    lambda parts: "".join("/" + p for p in parts)
+)
+operations = st.lists(
+    st.fixed_dictionaries(
+        {
+            "op": st.sampled_from(["add", "remove", "replace", "test", "move", "copy", "bogus"]),
+            "path": paths | st.text(max_size=4),
+            "from": paths,
+            "value": json_values,
+        }
+    ),
+    max_size=4,
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -74,21 +86,54 @@ def _store():
 
 
 names = st.sampled_from(["ok", "", "Bad_Name", 5, None, ["x"], {"a": 1}])
-shapes = st.fixed_dictionaries({
-    "metadata": st.one_of(json_values, st.fixed_dictionaries(
-        {"name": names, "labels": json_values, "annotations": json_values, "namespace": names})),
-    "spec": json_values | st.fixed_dictionaries({
-        "replicas": json_values, "selector": json_values,
-        "template": json_values | st.fixed_dictionaries({"metadata": json_values, "spec": json_values | st.just(
-            {"containers": [{"name": "c", "image": "i", "env": [{"name": "A", "valueFrom": {"fieldRef": {}}}]}]})}),
-        "containers": json_values, "strategy": json_values}),
-    "data": json_values, "status": json_values,
-})
+shapes = st.fixed_dictionaries(
+    {
+        "metadata": st.one_of(
+            json_values,
+            st.fixed_dictionaries(
+                {"name": names, "labels": json_values, "annotations": json_values, "namespace": names}
+            ),
+        ),
+        "spec": json_values
+        | st.fixed_dictionaries(
+            {
+                "replicas": json_values,
+                "selector": json_values,
+                "template": json_values
+                | st.fixed_dictionaries(
+                    {
+                        "metadata": json_values,
+                        "spec": json_values
+                        | st.just(
+                            {
+                                "containers": [
+                                    {
+                                        "name": "c",
+                                        "image": "i",
+                                        "env": [{"name": "A", "valueFrom": {"fieldRef": {}}}],
+                                    }
+                                ]
+                            }
+                        ),
+                    }
+                ),
+                "containers": json_values,
+                "strategy": json_values,
+            }
+        ),
+        "data": json_values,
+        "status": json_values,
+    }
+)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.sampled_from(["configmaps", "secrets", "deployments", "pods", "statefulsets", "daemonsets", "namespaces"]),
-       shapes)
+@given(
+    st.sampled_from(
+        ["configmaps", "secrets", "deployments", "pods", "statefulsets", "daemonsets", "namespaces"]
+    ),
+    shapes,
+)
 def test_store_creates_or_refuses_any_shape(resource, obj):
     store = _store()
     try:
@@ -110,10 +155,17 @@ def test_store_creates_or_refuses_any_shape(resource, obj):
 @given(st.sampled_from(["configmaps", "deployments", "pods"]), shapes, st.sampled_from([None, "status"]))
 def test_store_updates_or_refuses_any_shape(resource, obj, subresource):
     store = _store()
-    base = {"metadata": {"name": "ok"}, "spec": {"containers": [{"name": "c", "image": "i"}],
-                                                  "selector": {"matchLabels": {"a": "b"}},
-                                                  "template": {"metadata": {"labels": {"a": "b"}}, "spec": {
-                                                      "containers": [{"name": "c", "image": "i"}]}}}}
+    base = {
+        "metadata": {"name": "ok"},
+        "spec": {
+            "containers": [{"name": "c", "image": "i"}],
+            "selector": {"matchLabels": {"a": "b"}},
+            "template": {
+                "metadata": {"labels": {"a": "b"}},
+                "spec": {"containers": [{"name": "c", "image": "i"}]},
+            },
+        },
+    }
     store.create(resource, base)
     if isinstance(obj.get("metadata"), dict):
         obj["metadata"]["name"] = "ok"

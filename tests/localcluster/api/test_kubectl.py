@@ -54,8 +54,11 @@ def test_get_all_namespaces_prints_kubectl_columns(api_cluster):
     assert configmaps[0].split() == ["NAMESPACE", "NAME", "DATA", "AGE"]
     assert configmaps[1].split()[:3] == ["default", "settings", "1"]
     namespaces = ok(api_cluster, "get", "ns").splitlines()
-    assert [line.split()[:2] for line in namespaces] == [["NAME", "STATUS"], ["default", "Active"],
-                                                          ["kube-system", "Active"]]
+    assert [line.split()[:2] for line in namespaces] == [
+        ["NAME", "STATUS"],
+        ["default", "Active"],
+        ["kube-system", "Active"],
+    ]
     wide = ok(api_cluster, "get", "deploy", "-o", "wide").splitlines()[0].split()
     assert wide[-3:] == ["CONTAINERS", "IMAGES", "SELECTOR"]
 
@@ -84,9 +87,19 @@ def test_services_from_manifests_get_cluster_ips_and_node_ports(api_cluster):
     assert rows[1][:2] == ["edge", "NodePort"] and re.fullmatch(r"443:3\d{4}/TCP", rows[1][4])
     assert rows[2][:2] == ["web", "ClusterIP"] and rows[2][1:5:3] == ["ClusterIP", "80/TCP"]
     before = json.loads(ok(api_cluster, "get", "svc", "edge", "-o", "json"))["spec"]
-    ok(api_cluster, "apply", "--validate=false", "-f", "-", input=SERVICES.replace("port: 443", "port: 443, name: tls"))
+    ok(
+        api_cluster,
+        "apply",
+        "--validate=false",
+        "-f",
+        "-",
+        input=SERVICES.replace("port: 443", "port: 443, name: tls"),
+    )
     after = json.loads(ok(api_cluster, "get", "svc", "edge", "-o", "json"))["spec"]
-    assert after["clusterIP"] == before["clusterIP"] and after["ports"][0]["nodePort"] == before["ports"][0]["nodePort"]
+    assert (
+        after["clusterIP"] == before["clusterIP"]
+        and after["ports"][0]["nodePort"] == before["ports"][0]["nodePort"]
+    )
     assert "Kubernetes control plane is running at https://127.0.0.1:" in ok(api_cluster, "cluster-info")
 
 
@@ -119,13 +132,19 @@ spec: {podSelector: {}, policyTypes: [Ingress]}
 
 def test_a_whole_application_manifest_applies(api_cluster):
     out = ok(api_cluster, "apply", "--validate=false", "-f", "-", input=APP_MANIFEST)
-    assert out.splitlines() == ["serviceaccount/app created", "clusterrole.rbac.authorization.k8s.io/app-reader created",
-                                "rolebinding.rbac.authorization.k8s.io/app-reader created",
-                                "poddisruptionbudget.policy/app created", "networkpolicy.networking.k8s.io/app created"]
+    assert out.splitlines() == [
+        "serviceaccount/app created",
+        "clusterrole.rbac.authorization.k8s.io/app-reader created",
+        "rolebinding.rbac.authorization.k8s.io/app-reader created",
+        "poddisruptionbudget.policy/app created",
+        "networkpolicy.networking.k8s.io/app created",
+    ]
     again = ok(api_cluster, "apply", "--validate=false", "-f", "-", input=APP_MANIFEST)
     assert again.count("unchanged") >= 4 and "created" not in again  # PDB selectors patch as a whole
-    assert ok(api_cluster, "get", "clusterrole", "app-reader", "-o", "jsonpath={.rules[0].verbs}") == \
-        '["get","list","watch"]'
+    assert (
+        ok(api_cluster, "get", "clusterrole", "app-reader", "-o", "jsonpath={.rules[0].verbs}")
+        == '["get","list","watch"]'
+    )
 
 
 def test_get_yaml_shows_the_defaulted_object(api_cluster):
@@ -136,10 +155,14 @@ def test_get_yaml_shows_the_defaulted_object(api_cluster):
 
 
 def test_create_from_file_and_from_literals(api_cluster):
-    assert ok(api_cluster, "create", "--validate=false", "-f", "-", input=DEPLOYMENT).strip() == \
-        "deployment.apps/web created"
-    assert ok(api_cluster, "create", "secret", "generic", "token", "--from-literal=t=s3cr3t").strip() == \
-        "secret/token created"
+    assert (
+        ok(api_cluster, "create", "--validate=false", "-f", "-", input=DEPLOYMENT).strip()
+        == "deployment.apps/web created"
+    )
+    assert (
+        ok(api_cluster, "create", "secret", "generic", "token", "--from-literal=t=s3cr3t").strip()
+        == "secret/token created"
+    )
     assert ok(api_cluster, "create", "namespace", "team").strip() == "namespace/team created"
     err = fails(api_cluster, "create", "--validate=false", "-f", "-", input=DEPLOYMENT)
     assert 'deployments.apps "web" already exists' in err
@@ -162,11 +185,24 @@ def _contained(want, got, path=""):
 
 
 def test_typed_create_commands_send_protobuf_that_is_stored_faithfully(api_cluster):
-    for args, tail in ((("create", "deployment", "web", "--image=nginx:1.27", "--replicas=3", "--port=8080"), ()),
-                       (("run", "job", "--image=busybox", "--env=A=1", "--port=80", "--labels=x=y",
-                         "--restart=Never", "--command"), ("--", "sh", "-c", "echo hi")),
-                       (("create", "serviceaccount", "robot"), ()),
-                       (("create", "secret", "generic", "token", "--from-literal=t=x"), ())):
+    for args, tail in (
+        (("create", "deployment", "web", "--image=nginx:1.27", "--replicas=3", "--port=8080"), ()),
+        (
+            (
+                "run",
+                "job",
+                "--image=busybox",
+                "--env=A=1",
+                "--port=80",
+                "--labels=x=y",
+                "--restart=Never",
+                "--command",
+            ),
+            ("--", "sh", "-c", "echo hi"),
+        ),
+        (("create", "serviceaccount", "robot"), ()),
+        (("create", "secret", "generic", "token", "--from-literal=t=x"), ()),
+    ):
         want = json.loads(ok(api_cluster, *args, "--dry-run=client", "-o", "json", *tail))
         got = json.loads(ok(api_cluster, *args, "-o", "json", *tail))
         assert got["metadata"]["uid"]
@@ -174,25 +210,54 @@ def test_typed_create_commands_send_protobuf_that_is_stored_faithfully(api_clust
 
 
 def test_apply_creates_then_updates(api_cluster):
-    assert ok(api_cluster, "apply", "--validate=false", "-f", "-", input=DEPLOYMENT).strip() == \
-        "deployment.apps/web created"
+    assert (
+        ok(api_cluster, "apply", "--validate=false", "-f", "-", input=DEPLOYMENT).strip()
+        == "deployment.apps/web created"
+    )
     changed = DEPLOYMENT.replace("value: info", "value: debug")
-    assert ok(api_cluster, "apply", "--validate=false", "-f", "-", input=changed).strip() == \
-        "deployment.apps/web configured"
-    assert ok(api_cluster, "apply", "--validate=false", "-f", "-", input=changed).strip() == \
-        "deployment.apps/web unchanged"
+    assert (
+        ok(api_cluster, "apply", "--validate=false", "-f", "-", input=changed).strip()
+        == "deployment.apps/web configured"
+    )
+    assert (
+        ok(api_cluster, "apply", "--validate=false", "-f", "-", input=changed).strip()
+        == "deployment.apps/web unchanged"
+    )
     obj = json.loads(ok(api_cluster, "get", "deploy", "web", "-o", "json"))
-    assert obj["spec"]["template"]["spec"]["containers"][0]["env"] == [{"name": "LOG_LEVEL", "value": "debug"}]
+    assert obj["spec"]["template"]["spec"]["containers"][0]["env"] == [
+        {"name": "LOG_LEVEL", "value": "debug"}
+    ]
     assert obj["metadata"]["generation"] == 2
 
 
 def test_patch_in_all_three_types(api_cluster):
     ok(api_cluster, "apply", "--validate=false", "-f", "-", input=DEPLOYMENT)
-    ok(api_cluster, "patch", "deploy", "web", "-p",
-       '{"spec":{"template":{"spec":{"containers":[{"name":"web","env":[{"name":"EXTRA","value":"1"}]}]}}}}')
-    ok(api_cluster, "patch", "deploy", "web", "--type=merge", "-p", '{"metadata":{"labels":{"tier":"front"}}}')
-    ok(api_cluster, "patch", "deploy", "web", "--type=json", "-p",
-       '[{"op":"replace","path":"/spec/replicas","value":3}]')
+    ok(
+        api_cluster,
+        "patch",
+        "deploy",
+        "web",
+        "-p",
+        '{"spec":{"template":{"spec":{"containers":[{"name":"web","env":[{"name":"EXTRA","value":"1"}]}]}}}}',
+    )
+    ok(
+        api_cluster,
+        "patch",
+        "deploy",
+        "web",
+        "--type=merge",
+        "-p",
+        '{"metadata":{"labels":{"tier":"front"}}}',
+    )
+    ok(
+        api_cluster,
+        "patch",
+        "deploy",
+        "web",
+        "--type=json",
+        "-p",
+        '[{"op":"replace","path":"/spec/replicas","value":3}]',
+    )
     obj = json.loads(ok(api_cluster, "get", "deploy", "web", "-o", "json"))
     env = obj["spec"]["template"]["spec"]["containers"][0]["env"]
     assert env == [{"name": "LOG_LEVEL", "value": "info"}, {"name": "EXTRA", "value": "1"}]
@@ -204,7 +269,14 @@ def test_edit_with_an_editor_script(api_cluster, tmp_path):
     editor = tmp_path / "editor.sh"
     editor.write_text('#!/bin/sh\nsed -i "s/value-one/value-two/" "$1"\n')
     editor.chmod(0o755)
-    out = ok(api_cluster, "edit", "--validate=false", "configmap", "settings", env={"KUBE_EDITOR": str(editor), "EDITOR": str(editor)})
+    out = ok(
+        api_cluster,
+        "edit",
+        "--validate=false",
+        "configmap",
+        "settings",
+        env={"KUBE_EDITOR": str(editor), "EDITOR": str(editor)},
+    )
     assert out.strip() == "configmap/settings edited"
     assert ok(api_cluster, "get", "cm", "settings", "-o", "jsonpath={.data.level}") == "value-two"
 
@@ -213,16 +285,22 @@ def test_replace_with_a_stale_resource_version_is_refused(api_cluster):
     ok(api_cluster, "create", "configmap", "settings", "--from-literal=level=info")
     stale = ok(api_cluster, "get", "cm", "settings", "-o", "json")
     ok(api_cluster, "patch", "cm", "settings", "-p", '{"data":{"level":"debug"}}')
-    err = fails(api_cluster, "replace", "--validate=false", "-f", "-", input=stale.replace('"info"', '"warn"'))
-    assert ('Operation cannot be fulfilled on configmaps "settings": the object has been modified; please '
-            "apply your changes to the latest version and try again") in err
+    err = fails(
+        api_cluster, "replace", "--validate=false", "-f", "-", input=stale.replace('"info"', '"warn"')
+    )
+    assert (
+        'Operation cannot be fulfilled on configmaps "settings": the object has been modified; please '
+        "apply your changes to the latest version and try again"
+    ) in err
     assert ok(api_cluster, "get", "cm", "settings", "-o", "jsonpath={.data.level}") == "debug"
 
 
 def test_label_annotate_and_delete(api_cluster):
     ok(api_cluster, "create", "configmap", "settings", "--from-literal=level=info")
     assert ok(api_cluster, "label", "cm", "settings", "team=ops").strip() == "configmap/settings labeled"
-    assert ok(api_cluster, "annotate", "cm", "settings", "owner=ops").strip() == "configmap/settings annotated"
+    assert (
+        ok(api_cluster, "annotate", "cm", "settings", "owner=ops").strip() == "configmap/settings annotated"
+    )
     assert ok(api_cluster, "get", "cm", "-l", "team=ops", "-o", "name").strip() == "configmap/settings"
     assert ok(api_cluster, "get", "cm", "settings", "-o", "jsonpath={.metadata.annotations.owner}") == "ops"
     assert ok(api_cluster, "delete", "cm", "settings").strip() == 'configmap "settings" deleted'
@@ -232,9 +310,23 @@ def test_label_annotate_and_delete(api_cluster):
 def test_get_watch_prints_rows_as_objects_change(api_cluster):
     env = {**os.environ, "KUBECACHEDIR": os.path.join(api_cluster.options.workdir, "kubectl-cache")}
     process = subprocess.Popen(
-        [KUBECTL, "--kubeconfig", api_cluster.kubeconfig, "--context", CONTEXTS["admin"], "get", "cm", "-w",
-         "--request-timeout=30s", "-v=2"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        [
+            KUBECTL,
+            "--kubeconfig",
+            api_cluster.kubeconfig,
+            "--context",
+            CONTEXTS["admin"],
+            "get",
+            "cm",
+            "-w",
+            "--request-timeout=30s",
+            "-v=2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     lines: list[str] = []
     seen = threading.Event()
 
@@ -266,8 +358,13 @@ def test_logs_follow_streams_until_the_pod_is_gone(api_cluster):
     api_cluster.call(api_cluster.store.create, "pods", pod)
     api_cluster.call(api_cluster.logs.append, "default", "worker", "main", "one")
     env = {**os.environ, "KUBECACHEDIR": os.path.join(api_cluster.options.workdir, "kubectl-cache")}
-    process = subprocess.Popen([KUBECTL, "--kubeconfig", api_cluster.kubeconfig, "logs", "-f", "worker"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    process = subprocess.Popen(
+        [KUBECTL, "--kubeconfig", api_cluster.kubeconfig, "logs", "-f", "worker"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         assert process.stdout.readline() == "one\n"
         api_cluster.call(api_cluster.logs.append, "default", "worker", "main", "two")
@@ -302,8 +399,10 @@ def test_auth_whoami_and_can_i_list(api_cluster):
 def test_readonly_user_gets_forbidden_with_the_apiserver_message(api_cluster):
     ok(api_cluster, "create", "configmap", "settings", "--from-literal=level=info")
     err = fails(api_cluster, "patch", "cm", "settings", "-p", '{"data":{"level":"debug"}}', user="readonly")
-    assert ('configmaps "settings" is forbidden: User "kubeknobs-demo-readonly" cannot patch resource '
-            '"configmaps" in API group "" in the namespace "default"') in err
+    assert (
+        'configmaps "settings" is forbidden: User "kubeknobs-demo-readonly" cannot patch resource '
+        '"configmaps" in API group "" in the namespace "default"'
+    ) in err
 
 
 def test_logs_of_a_pod_written_through_the_python_api(api_cluster):
@@ -317,5 +416,7 @@ def test_logs_of_a_pod_written_through_the_python_api(api_cluster):
     assert ok(api_cluster, "logs", "worker", "--since-time=2000-01-01T00:00:00Z").count("\n") == 3
     api_cluster.call(api_cluster.logs.rotate, "default", "worker", "main")
     api_cluster.call(api_cluster.logs.append, "default", "worker", "main", "second run")
-    assert ok(api_cluster, "logs", "worker", "--previous") == "starting\nready [bold]not markup[/bold]\ndone\n"
+    assert (
+        ok(api_cluster, "logs", "worker", "--previous") == "starting\nready [bold]not markup[/bold]\ndone\n"
+    )
     assert ok(api_cluster, "logs", "worker") == "second run\n"

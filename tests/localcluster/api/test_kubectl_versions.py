@@ -9,7 +9,9 @@ import subprocess
 
 import pytest
 
-VERSIONED = sorted(glob.glob("/usr/lib/google-cloud-sdk/bin/kubectl.1.*"), key=lambda p: int(p.rsplit(".", 1)[1]))
+VERSIONED = sorted(
+    glob.glob("/usr/lib/google-cloud-sdk/bin/kubectl.1.*"), key=lambda p: int(p.rsplit(".", 1)[1])
+)
 NOISE = re.compile(r"^(?:[EW]\d{4} |Warning:)", re.MULTILINE)
 DEPLOYMENT = """apiVersion: apps/v1
 kind: Deployment
@@ -47,11 +49,30 @@ COMMANDS = [
 def test_everyday_commands_are_clean_with_each_kubectl_minor(api_cluster, binary):
     env = {**os.environ, "KUBECACHEDIR": os.path.join(api_cluster.options.workdir, "cache")}
     for args, stdin in COMMANDS:
-        result = subprocess.run([binary, "--kubeconfig", api_cluster.kubeconfig, *args, "-v=2"], input=stdin,
-                                capture_output=True, text=True, env=env, timeout=60)
+        result = subprocess.run(
+            [binary, "--kubeconfig", api_cluster.kubeconfig, *args, "-v=2"],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         assert result.returncode == 0, (args, result.stderr)
         assert not NOISE.search(result.stderr), (args, result.stderr)
-    deployment = subprocess.run([binary, "--kubeconfig", api_cluster.kubeconfig, "get", "deploy", "web", "-o",
-                                 "jsonpath={.spec.replicas} {.metadata.generation}"],
-                                capture_output=True, text=True, env=env, timeout=60)
+    deployment = subprocess.run(
+        [
+            binary,
+            "--kubeconfig",
+            api_cluster.kubeconfig,
+            "get",
+            "deploy",
+            "web",
+            "-o",
+            "jsonpath={.spec.replicas} {.metadata.generation}",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert deployment.stdout == "3 4"

@@ -9,9 +9,13 @@ from tui.localcluster.api.events import record_event
 
 DEPLOYMENT = {
     "metadata": {"name": "web", "namespace": "default"},
-    "spec": {"selector": {"matchLabels": {"app": "web"}},
-             "template": {"metadata": {"labels": {"app": "web"}},
-                          "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]}}},
+    "spec": {
+        "selector": {"matchLabels": {"app": "web"}},
+        "template": {
+            "metadata": {"labels": {"app": "web"}},
+            "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]},
+        },
+    },
 }
 
 
@@ -21,8 +25,10 @@ def test_create_fills_metadata_and_apiserver_defaults(api_cluster):
     assert meta["uid"] and meta["creationTimestamp"].endswith("Z") and meta["generation"] == 1
     assert int(meta["resourceVersion"]) > 0
     spec = created["spec"]
-    assert spec["strategy"] == {"type": "RollingUpdate",
-                                "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}}
+    assert spec["strategy"] == {
+        "type": "RollingUpdate",
+        "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"},
+    }
     assert (spec["revisionHistoryLimit"], spec["progressDeadlineSeconds"], spec["replicas"]) == (10, 600, 1)
     pod_spec = spec["template"]["spec"]
     assert pod_spec["restartPolicy"] == "Always" and pod_spec["terminationGracePeriodSeconds"] == 30
@@ -61,8 +67,10 @@ def test_stale_resource_version_is_a_conflict_with_the_apiserver_wording(api_clu
     with pytest.raises(ApiError) as err:
         api_cluster.call(scenario)
     assert err.value.code == 409
-    assert err.value.message == ('Operation cannot be fulfilled on configmaps "x": the object has been '
-                                 "modified; please apply your changes to the latest version and try again")
+    assert err.value.message == (
+        'Operation cannot be fulfilled on configmaps "x": the object has been '
+        "modified; please apply your changes to the latest version and try again"
+    )
 
 
 def test_listeners_hear_each_committed_write_and_noop_updates_write_nothing(api_cluster):
@@ -70,7 +78,9 @@ def test_listeners_hear_each_committed_write_and_noop_updates_write_nothing(api_
     heard = []
 
     def scenario():
-        store.add_listener(lambda kind, resource, obj: heard.append((kind, resource, obj["metadata"]["name"])))
+        store.add_listener(
+            lambda kind, resource, obj: heard.append((kind, resource, obj["metadata"]["name"]))
+        )
         created = store.create("configmaps", {"metadata": {"name": "x"}, "data": {"a": "1"}})
         same = store.update("configmaps", created)
         store.delete("configmaps", "default", "x")
@@ -99,13 +109,18 @@ def test_immutable_configmap_refuses_data_changes(api_cluster):
     store = api_cluster.store
 
     def scenario():
-        created = store.create("configmaps", {"metadata": {"name": "x"}, "data": {"a": "1"}, "immutable": True})
+        created = store.create(
+            "configmaps", {"metadata": {"name": "x"}, "data": {"a": "1"}, "immutable": True}
+        )
         store.update("configmaps", {**created, "data": {"a": "2"}})
 
     with pytest.raises(ApiError) as err:
         api_cluster.call(scenario)
     assert err.value.code == 422
-    assert err.value.message == 'ConfigMap "x" is invalid: data: Forbidden: field is immutable when `immutable` is set'
+    assert (
+        err.value.message
+        == 'ConfigMap "x" is invalid: data: Forbidden: field is immutable when `immutable` is set'
+    )
 
 
 def test_generate_name_and_uids_follow_the_seed(make_cluster):
@@ -121,10 +136,15 @@ def test_record_event_aggregates_repeats(api_cluster):
     store = api_cluster.store
 
     def scenario():
-        pod = store.create("pods", {"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "i"}]}})
-        record_event(store, pod, "BackOff", "Back-off restarting failed container", "Warning", component="kubelet")
-        return record_event(store, pod, "BackOff", "Back-off restarting failed container", "Warning",
-                            component="kubelet")
+        pod = store.create(
+            "pods", {"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "i"}]}}
+        )
+        record_event(
+            store, pod, "BackOff", "Back-off restarting failed container", "Warning", component="kubelet"
+        )
+        return record_event(
+            store, pod, "BackOff", "Back-off restarting failed container", "Warning", component="kubelet"
+        )
 
     event = api_cluster.call(scenario)
     assert event["count"] == 2 and event["involvedObject"]["name"] == "p" and event["type"] == "Warning"
@@ -138,8 +158,10 @@ def test_namespaced_lists_do_not_mix_namespaces_with_shared_prefixes(api_cluster
         for namespace in ("team", "team-b", "tea"):
             store.create("namespaces", {"metadata": {"name": namespace}})
             store.create("configmaps", {"metadata": {"name": "x", "namespace": namespace}})
-        return {ns: [o["metadata"]["namespace"] for o in store.list("configmaps", ns)[0]]
-                for ns in ("team", "team-b", "tea", "te")}
+        return {
+            ns: [o["metadata"]["namespace"] for o in store.list("configmaps", ns)[0]]
+            for ns in ("team", "team-b", "tea", "te")
+        }
 
     assert api_cluster.call(scenario) == {"team": ["team"], "team-b": ["team-b"], "tea": ["tea"], "te": []}
 
@@ -151,16 +173,24 @@ def test_orphan_deletion_keeps_dependents_and_drops_their_owner_reference(api_cl
 
     def scenario():
         owner = api_cluster.store.create("deployments", DEPLOYMENT)
-        ref = {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": owner["metadata"]["uid"],
-               "controller": True}
-        rs = {"metadata": {"name": "web-1", "ownerReferences": [ref], "labels": {"app": "web"}},
-              "spec": DEPLOYMENT["spec"]}
+        ref = {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "name": "web",
+            "uid": owner["metadata"]["uid"],
+            "controller": True,
+        }
+        rs = {
+            "metadata": {"name": "web-1", "ownerReferences": [ref], "labels": {"app": "web"}},
+            "spec": DEPLOYMENT["spec"],
+        }
         api_cluster.store.create("replicasets", rs)
 
     api_cluster.call(scenario)
     with api_client(api_cluster) as api:
         client.AppsV1Api(api).delete_namespaced_deployment(
-            "web", "default", body=client.V1DeleteOptions(propagation_policy="Orphan"))
+            "web", "default", body=client.V1DeleteOptions(propagation_policy="Orphan")
+        )
     kept = api_cluster.call(api_cluster.store.get, "replicasets", "default", "web-1")
     assert kept is not None and "ownerReferences" not in kept["metadata"]
     assert api_cluster.call(api_cluster.store.get, "deployments", "default", "web") is None

@@ -47,7 +47,9 @@ class Collector:
 
 
 def _create(cluster, name, labels=None):
-    return cluster.call(cluster.store.create, "configmaps", {"metadata": {"name": name, "labels": labels or {}}})
+    return cluster.call(
+        cluster.store.create, "configmaps", {"metadata": {"name": name, "labels": labels or {}}}
+    )
 
 
 def test_watch_resumes_from_its_resource_version_after_a_dropped_connection(api_cluster):
@@ -83,13 +85,21 @@ def test_bookmarks_carry_the_current_resource_version(make_cluster):
     with api_client(cluster) as api:
         core = client.CoreV1Api(api)
         rv = core.list_namespaced_config_map("default").metadata.resource_version
-        collector = Collector(core.list_namespaced_config_map, "default", resource_version=rv,
-                              allow_watch_bookmarks=True, timeout_seconds=30)
+        collector = Collector(
+            core.list_namespaced_config_map,
+            "default",
+            resource_version=rv,
+            allow_watch_bookmarks=True,
+            timeout_seconds=30,
+        )
         try:
             created = _create(cluster, "x")
             collector.next("ADDED")
             bookmark = collector.next("BOOKMARK")
-            assert bookmark["raw_object"]["metadata"]["resourceVersion"] == created["metadata"]["resourceVersion"]
+            assert (
+                bookmark["raw_object"]["metadata"]["resourceVersion"]
+                == created["metadata"]["resourceVersion"]
+            )
             assert bookmark["raw_object"]["kind"] == "ConfigMap"
         finally:
             collector.stop()
@@ -102,8 +112,9 @@ def test_resuming_from_a_compacted_version_gets_410_gone(api_cluster):
         _create(api_cluster, "a")
         api_cluster.faults.compact()
         with pytest.raises(ApiException) as err:
-            for _ in watch.Watch().stream(core.list_namespaced_config_map, "default", resource_version=rv,
-                                          timeout_seconds=5):
+            for _ in watch.Watch().stream(
+                core.list_namespaced_config_map, "default", resource_version=rv, timeout_seconds=5
+            ):
                 pass
     assert err.value.status == 410 and "too old resource version" in err.value.reason
 
@@ -112,8 +123,11 @@ def test_watch_ends_at_timeout_seconds(api_cluster):
     with api_client(api_cluster) as api:
         core = client.CoreV1Api(api)
         rv = core.list_namespaced_config_map("default").metadata.resource_version
-        events = list(watch.Watch().stream(core.list_namespaced_config_map, "default", resource_version=rv,
-                                           timeout_seconds=1))
+        events = list(
+            watch.Watch().stream(
+                core.list_namespaced_config_map, "default", resource_version=rv, timeout_seconds=1
+            )
+        )
     assert events == []
 
 
@@ -122,8 +136,13 @@ def test_label_selector_watch_sees_an_object_leave_as_deleted(api_cluster):
     with api_client(api_cluster) as api:
         core = client.CoreV1Api(api)
         rv = core.list_namespaced_config_map("default").metadata.resource_version
-        collector = Collector(core.list_namespaced_config_map, "default", resource_version=rv,
-                              label_selector="tier=front", timeout_seconds=30)
+        collector = Collector(
+            core.list_namespaced_config_map,
+            "default",
+            resource_version=rv,
+            label_selector="tier=front",
+            timeout_seconds=30,
+        )
         try:
             created = _create(api_cluster, "x", {"tier": "front"})
             _create(api_cluster, "other", {"tier": "back"})
@@ -163,8 +182,10 @@ def test_a_watcher_that_never_reads_is_dropped_instead_of_buffering_forever(api_
     raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     stuck = context.wrap_socket(raw, server_hostname="127.0.0.1")
     try:
-        stuck.sendall(f"GET /api/v1/namespaces/default/configmaps?watch=true HTTP/1.1\r\nHost: x\r\n"
-                      f"Authorization: Bearer {api_cluster.token}\r\n\r\n".encode())
+        stuck.sendall(
+            f"GET /api/v1/namespaces/default/configmaps?watch=true HTTP/1.1\r\nHost: x\r\n"
+            f"Authorization: Bearer {api_cluster.token}\r\n\r\n".encode()
+        )
         deadline = time.monotonic() + WAIT
         while not api_cluster.faults.open_watches and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -172,7 +193,9 @@ def test_a_watcher_that_never_reads_is_dropped_instead_of_buffering_forever(api_
 
         def flood():
             for i in range(2500):
-                api_cluster.store.create("configmaps", {"metadata": {"name": f"big-{i}"}, "data": {"k": "x" * 4096}})
+                api_cluster.store.create(
+                    "configmaps", {"metadata": {"name": f"big-{i}"}, "data": {"k": "x" * 4096}}
+                )
 
         api_cluster.call(flood)
         deadline = time.monotonic() + WAIT

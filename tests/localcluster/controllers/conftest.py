@@ -15,7 +15,8 @@ NODES = ("node-a", "node-b", "node-c")
 
 def node(name: str, labels: dict | None = None) -> dict:
     return {
-        "apiVersion": "v1", "kind": "Node",
+        "apiVersion": "v1",
+        "kind": "Node",
         "metadata": {"name": name, "labels": {"kubernetes.io/hostname": name, **(labels or {})}},
         "status": {"conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady"}]},
     }
@@ -114,13 +115,16 @@ def recorder(cluster):
 
 def deployment(name: str, image: str = "nginx:1.25", replicas: int = 3, **spec) -> dict:
     return {
-        "apiVersion": "apps/v1", "kind": "Deployment",
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
         "metadata": {"name": name, "namespace": "default"},
         "spec": {
             "replicas": replicas,
             "selector": {"matchLabels": {"app": name}},
-            "template": {"metadata": {"labels": {"app": name}},
-                         "spec": {"containers": [{"name": "app", "image": image}]}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {"containers": [{"name": "app", "image": image}]},
+            },
             **spec,
         },
     }

@@ -7,11 +7,15 @@ from tests.localcluster.controllers.conftest import NODES, apply, get, items, no
 
 def daemonset(name: str = "agent", image: str = "fluent-bit:3.0", **spec) -> dict:
     return {
-        "apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": name, "namespace": "default"},
+        "apiVersion": "apps/v1",
+        "kind": "DaemonSet",
+        "metadata": {"name": name, "namespace": "default"},
         "spec": {
             "selector": {"matchLabels": {"app": name}},
-            "template": {"metadata": {"labels": {"app": name}},
-                         "spec": {"containers": [{"name": "agent", "image": image}]}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {"containers": [{"name": "agent", "image": image}]},
+            },
             **spec,
         },
     }
@@ -34,21 +38,38 @@ def test_daemonset_runs_one_pod_on_every_node(cluster):
     assert all(len(pods) == 1 for pods in by_node.values())
     ds = get(cluster, "daemonsets", "agent")
     status = ds["status"]
-    assert (status["desiredNumberScheduled"], status["currentNumberScheduled"], status["numberReady"],
-            status["numberAvailable"], status["updatedNumberScheduled"], status["numberMisscheduled"]) == (
-        3, 3, 3, 3, 3, 0)
+    assert (
+        status["desiredNumberScheduled"],
+        status["currentNumberScheduled"],
+        status["numberReady"],
+        status["numberAvailable"],
+        status["updatedNumberScheduled"],
+        status["numberMisscheduled"],
+    ) == (3, 3, 3, 3, 3, 0)
     (revision,) = items(cluster, "controllerrevisions")
     pod = by_node[NODES[0]][0]
-    assert pod["metadata"]["labels"]["controller-revision-hash"] == revision["metadata"]["labels"][
-        "controller-revision-hash"]
+    assert (
+        pod["metadata"]["labels"]["controller-revision-hash"]
+        == revision["metadata"]["labels"]["controller-revision-hash"]
+    )
     assert pod["metadata"]["labels"]["pod-template-generation"] == "1"
     terms = pod["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
     assert terms["nodeSelectorTerms"][0]["matchFields"][0]["values"] == [NODES[0]]
 
 
 def test_daemonset_follows_node_selector_and_new_nodes(cluster):
-    cluster.call(lambda: cluster.store.update("nodes", {**cluster.store.get("nodes", None, "node-a"), "metadata": {
-        **cluster.store.get("nodes", None, "node-a")["metadata"], "labels": {"role": "edge"}}}))
+    cluster.call(
+        lambda: cluster.store.update(
+            "nodes",
+            {
+                **cluster.store.get("nodes", None, "node-a"),
+                "metadata": {
+                    **cluster.store.get("nodes", None, "node-a")["metadata"],
+                    "labels": {"role": "edge"},
+                },
+            },
+        )
+    )
     manifest = daemonset()
     manifest["spec"]["template"]["spec"]["nodeSelector"] = {"role": "edge"}
     apply(cluster, manifest)
@@ -76,8 +97,10 @@ def test_daemonset_rolling_update_replaces_one_node_at_a_time(cluster, recorder)
         if event_type == "DELETED":
             ready.pop(name, None)
         else:
-            ready[name] = any(c["type"] == "Ready" and c["status"] == "True"
-                              for c in pod.get("status", {}).get("conditions", []))
+            ready[name] = any(
+                c["type"] == "Ready" and c["status"] == "True"
+                for c in pod.get("status", {}).get("conditions", [])
+            )
         low_ready = min(low_ready, sum(ready.values()))
     assert low_ready >= 2
     by_node = pods_by_node(cluster)
@@ -114,8 +137,10 @@ def test_daemonset_with_max_surge_starts_the_new_pod_before_stopping_the_old(clu
         if event_type == "DELETED":
             ready.pop(name, None)
         else:
-            ready[name] = any(c["type"] == "Ready" and c["status"] == "True"
-                              for c in pod.get("status", {}).get("conditions", []))
+            ready[name] = any(
+                c["type"] == "Ready" and c["status"] == "True"
+                for c in pod.get("status", {}).get("conditions", [])
+            )
         low_ready = min(low_ready, sum(ready.values()))
     assert low_ready >= 3
     wait_for(lambda: len(items(cluster, "pods")) == 3, what="old pods gone")

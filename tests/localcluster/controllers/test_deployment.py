@@ -35,8 +35,14 @@ def test_new_deployment_gets_a_replicaset_named_by_template_hash_with_revision_1
     }
     d = get(cluster, "deployments", "web")
     (owner,) = rs["metadata"]["ownerReferences"]
-    assert owner == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": d["metadata"]["uid"],
-                     "controller": True, "blockOwnerDeletion": True}
+    assert owner == {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "name": "web",
+        "uid": d["metadata"]["uid"],
+        "controller": True,
+        "blockOwnerDeletion": True,
+    }
 
     pods = [p for p in items(cluster, "pods") if p["metadata"]["name"].startswith(rs["metadata"]["name"])]
     assert len(pods) == 3
@@ -47,8 +53,12 @@ def test_new_deployment_gets_a_replicaset_named_by_template_hash_with_revision_1
 
     assert d["metadata"]["annotations"][REVISION] == "1"
     status = d["status"]
-    assert (status["replicas"], status["updatedReplicas"], status["readyReplicas"],
-            status["availableReplicas"]) == (3, 3, 3, 3)
+    assert (
+        status["replicas"],
+        status["updatedReplicas"],
+        status["readyReplicas"],
+        status["availableReplicas"],
+    ) == (3, 3, 3, 3)
     assert status["observedGeneration"] == d["metadata"]["generation"]
     conditions = {c["type"]: c for c in status["conditions"]}
     assert conditions["Available"]["reason"] == "MinimumReplicasAvailable"
@@ -146,7 +156,9 @@ def test_rolling_update_stays_within_max_surge_and_max_unavailable(cluster, reco
 
 
 def is_ready(pod: dict) -> bool:
-    return any(c["type"] == "Ready" and c["status"] == "True" for c in pod.get("status", {}).get("conditions", []))
+    return any(
+        c["type"] == "Ready" and c["status"] == "True" for c in pod.get("status", {}).get("conditions", [])
+    )
 
 
 def test_recreate_scales_the_old_replicaset_to_zero_before_creating_the_new_one(cluster, recorder):
@@ -159,10 +171,16 @@ def test_recreate_scales_the_old_replicaset_to_zero_before_creating_the_new_one(
 
     old_name = old["metadata"]["name"]
     changes = rec.snapshot()
-    first_new = next(i for i, (t, r, o) in enumerate(changes)
-                     if r == "replicasets" and t == "ADDED" and o["metadata"]["name"] != old_name)
-    old_pod_deletions = [i for i, (t, r, o) in enumerate(changes)
-                         if r == "pods" and t == "DELETED" and o["metadata"]["name"].startswith(old_name)]
+    first_new = next(
+        i
+        for i, (t, r, o) in enumerate(changes)
+        if r == "replicasets" and t == "ADDED" and o["metadata"]["name"] != old_name
+    )
+    old_pod_deletions = [
+        i
+        for i, (t, r, o) in enumerate(changes)
+        if r == "pods" and t == "DELETED" and o["metadata"]["name"].startswith(old_name)
+    ]
     assert len(old_pod_deletions) == 3
     assert max(old_pod_deletions) < first_new
 
@@ -171,11 +189,22 @@ def test_paused_deployment_rolls_out_only_after_resume(cluster):
     apply(cluster, deployment("web"))
     rollout_status(cluster, "web")
     run(cluster, "rollout", "pause", "deployment/web")
-    wait_for(lambda: any(c.get("reason") == "DeploymentPaused"
-                         for c in get(cluster, "deployments", "web")["status"]["conditions"]), what="paused")
+    wait_for(
+        lambda: any(
+            c.get("reason") == "DeploymentPaused"
+            for c in get(cluster, "deployments", "web")["status"]["conditions"]
+        ),
+        what="paused",
+    )
     run(cluster, "set", "image", "deployment/web", "app=nginx:1.26")
-    d = wait_for(lambda: (d := get(cluster, "deployments", "web"))["status"].get("observedGeneration") == d[
-        "metadata"]["generation"] and d, what="paused generation observed")
+    d = wait_for(
+        lambda: (
+            (d := get(cluster, "deployments", "web"))["status"].get("observedGeneration")
+            == d["metadata"]["generation"]
+            and d
+        ),
+        what="paused generation observed",
+    )
     assert len(owned_replicasets(cluster, "web")) == 1
     progressing = next(c for c in d["status"]["conditions"] if c["type"] == "Progressing")
     assert (progressing["status"], progressing["message"]) == ("Unknown", "Deployment is paused")
@@ -206,7 +235,9 @@ def test_revision_history_limit_deletes_the_oldest_idle_replicasets(cluster):
         run(cluster, "set", "image", "deployment/web", f"app=nginx:{tag}")
         rollout_status(cluster, "web")
     wait_for(lambda: len(owned_replicasets(cluster, "web")) == 2, what="old replica sets cleaned up")
-    revisions = sorted(int(rs["metadata"]["annotations"][REVISION]) for rs in owned_replicasets(cluster, "web"))
+    revisions = sorted(
+        int(rs["metadata"]["annotations"][REVISION]) for rs in owned_replicasets(cluster, "web")
+    )
     assert revisions == [3, 4]
 
 
@@ -245,8 +276,11 @@ def test_relabelled_pod_is_released_and_replaced(cluster):
     rollout_status(cluster, "web")
     released = get(cluster, "pods", victim)
     assert not released["metadata"].get("ownerReferences")
-    owned = [p for p in items(cluster, "pods")
-             if any(r["uid"] == rs["metadata"]["uid"] for r in p["metadata"].get("ownerReferences") or [])]
+    owned = [
+        p
+        for p in items(cluster, "pods")
+        if any(r["uid"] == rs["metadata"]["uid"] for r in p["metadata"].get("ownerReferences") or [])
+    ]
     assert len(owned) == 3 and victim not in {p["metadata"]["name"] for p in owned}
 
     run(cluster, "label", "--overwrite", f"pod/{victim}", "app=web")

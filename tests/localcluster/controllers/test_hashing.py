@@ -33,13 +33,16 @@ def test_template_hash_is_stable_and_changes_with_template_and_collision_count()
     template = {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "a", "image": "x"}]}}
     same = {"spec": {"containers": [{"image": "x", "name": "a"}]}, "metadata": {"labels": {"app": "web"}}}
     assert template_hash(template) == template_hash(same)
-    assert template_hash(template) != template_hash({**template, "spec": {"containers": [{"name": "a", "image": "y"}]}})
+    assert template_hash(template) != template_hash(
+        {**template, "spec": {"containers": [{"name": "a", "image": "y"}]}}
+    )
     assert template_hash(template, 1) != template_hash(template)
 
 
 def test_null_and_empty_fields_compare_as_absent():
     assert semantic({"metadata": {"creationTimestamp": None, "labels": {"a": "b"}}, "x": {}}) == {
-        "metadata": {"labels": {"a": "b"}}}
+        "metadata": {"labels": {"a": "b"}}
+    }
 
 
 def test_pod_suffix_is_five_safe_characters_and_seeded():

@@ -14,8 +14,13 @@ def test_many_deployments_all_settle(cluster):
 
     def settled() -> int:
         items, _ = cluster.store.list("deployments")
-        return sum(1 for d in items if (d.get("status") or {}).get("availableReplicas") == 3
-                   and d["status"].get("updatedReplicas") == 3 and d["status"].get("replicas") == 3)
+        return sum(
+            1
+            for d in items
+            if (d.get("status") or {}).get("availableReplicas") == 3
+            and d["status"].get("updatedReplicas") == 3
+            and d["status"].get("replicas") == 3
+        )
 
     cluster.call(create)
     wait_for(lambda: cluster.call(settled) == COUNT, timeout=120, what=f"{COUNT} deployments to settle")

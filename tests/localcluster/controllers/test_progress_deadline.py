@@ -18,7 +18,9 @@ def test_stalled_rollout_exceeds_its_progress_deadline_and_undo_recovers(process
     # The new template runs a service that exits at start for want of its config file: never ready.
     broken = deployment("stall", image="quay.io/kubernaut-ai/gateway:v1.4", progressDeadlineSeconds=2)
     broken["spec"]["template"]["spec"]["containers"][0]["readinessProbe"] = {
-        "tcpSocket": {"port": 8080}, "periodSeconds": 1}
+        "tcpSocket": {"port": 8080},
+        "periodSeconds": 1,
+    }
     apply(cluster, broken)
     stalled = kubectl(cluster, "rollout", "status", "deployment/stall", "--timeout=60s", timeout=90)
     assert stalled.returncode != 0
@@ -26,8 +28,11 @@ def test_stalled_rollout_exceeds_its_progress_deadline_and_undo_recovers(process
 
     d = get(cluster, "deployments", "stall")
     progressing = next(c for c in d["status"]["conditions"] if c["type"] == "Progressing")
-    new_rs = [rs for rs in items(cluster, "replicasets") if rs["metadata"]["annotations"][
-        "deployment.kubernetes.io/revision"] == "2"][0]
+    new_rs = [
+        rs
+        for rs in items(cluster, "replicasets")
+        if rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "2"
+    ][0]
     assert progressing["status"] == "False"
     assert progressing["reason"] == "ProgressDeadlineExceeded"
     assert progressing["message"] == f'ReplicaSet "{new_rs["metadata"]["name"]}" has timed out progressing.'
@@ -36,7 +41,7 @@ def test_stalled_rollout_exceeds_its_progress_deadline_and_undo_recovers(process
     assert d["status"]["availableReplicas"] == 3
 
     run(cluster, "rollout", "undo", "deployment/stall")
-    assert 'successfully rolled out' in run(cluster, "rollout", "status", "deployment/stall", "--timeout=60s")
+    assert "successfully rolled out" in run(cluster, "rollout", "status", "deployment/stall", "--timeout=60s")
     d = get(cluster, "deployments", "stall")
     assert d["spec"]["template"]["metadata"]["annotations"] == PHANTOM
     progressing = next(c for c in d["status"]["conditions"] if c["type"] == "Progressing")

@@ -7,10 +7,17 @@ from tests.localcluster.controllers.conftest import apply, get, items, run, wait
 
 def replica_set(name: str = "cache", replicas: int = 2) -> dict:
     return {
-        "apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": name, "namespace": "default"},
-        "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
-                 "template": {"metadata": {"labels": {"app": name, "tier": "cache"}},
-                              "spec": {"containers": [{"name": "redis", "image": "redis:7"}]}}},
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {
+                "metadata": {"labels": {"app": name, "tier": "cache"}},
+                "spec": {"containers": [{"name": "redis", "image": "redis:7"}]},
+            },
+        },
     }
 
 
@@ -31,8 +38,13 @@ def test_bare_replicaset_creates_scales_and_replaces_its_pods(cluster):
     wait_for(lambda: settled(cluster, "cache", 4), what="four ready pods")
     victim = items(cluster, "pods")[0]["metadata"]["name"]
     run(cluster, "delete", "pod", victim, "--wait=false")
-    wait_for(lambda: settled(cluster, "cache", 4) and victim not in {p["metadata"]["name"] for p in items(
-        cluster, "pods")}, what="a replacement pod")
+    wait_for(
+        lambda: (
+            settled(cluster, "cache", 4)
+            and victim not in {p["metadata"]["name"] for p in items(cluster, "pods")}
+        ),
+        what="a replacement pod",
+    )
 
     events = run(cluster, "get", "events", "--field-selector", "involvedObject.kind=ReplicaSet")
     assert "SuccessfulCreate" in events and "Created pod: cache-" in events
@@ -40,4 +52,6 @@ def test_bare_replicaset_creates_scales_and_replaces_its_pods(cluster):
     run(cluster, "scale", "replicaset/cache", "--replicas=0")
     wait_for(lambda: not items(cluster, "pods"), what="no pods")
     assert get(cluster, "replicasets", "cache")["status"] == {
-        "replicas": 0, "observedGeneration": get(cluster, "replicasets", "cache")["metadata"]["generation"]}
+        "replicas": 0,
+        "observedGeneration": get(cluster, "replicasets", "cache")["metadata"]["generation"],
+    }

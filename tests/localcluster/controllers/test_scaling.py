@@ -21,16 +21,29 @@ class RecordedRollout:
 
 
 def replica_set(name: str, replicas: int, created: str, max_replicas: int) -> dict:
-    return {"metadata": {"name": name, "creationTimestamp": created,
-                         "annotations": {"deployment.kubernetes.io/max-replicas": str(max_replicas),
-                                         "deployment.kubernetes.io/desired-replicas": "10"}},
-            "spec": {"replicas": replicas}, "status": {"replicas": replicas, "availableReplicas": 0}}
+    return {
+        "metadata": {
+            "name": name,
+            "creationTimestamp": created,
+            "annotations": {
+                "deployment.kubernetes.io/max-replicas": str(max_replicas),
+                "deployment.kubernetes.io/desired-replicas": "10",
+            },
+        },
+        "spec": {"replicas": replicas},
+        "status": {"replicas": replicas, "availableReplicas": 0},
+    }
 
 
 def test_scaling_up_mid_rollout_spreads_new_replicas_over_old_and_new_replicasets():
-    d = {"metadata": {"name": "web"}, "spec": {"replicas": 15, "strategy": {
-        "type": "RollingUpdate", "rollingUpdate": {"maxSurge": 3, "maxUnavailable": 2}}},
-         "status": {"replicas": 13}}
+    d = {
+        "metadata": {"name": "web"},
+        "spec": {
+            "replicas": 15,
+            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 3, "maxUnavailable": 2}},
+        },
+        "status": {"replicas": 13},
+    }
     old = replica_set("web-old", 8, "2026-01-01T00:00:00Z", 13)
     new = replica_set("web-new", 5, "2026-01-02T00:00:00Z", 13)
     rollout = RecordedRollout(d)

@@ -30,8 +30,14 @@ def _every_pod_created(cluster) -> list[str] | None:
 
 def _kubernaut_pod_names(tmp_path, seed: int, run_processes: bool) -> list[str]:
     workdir = tmp_path / f"seed{seed}-{'processes' if run_processes else 'phantoms'}"
-    cluster = LocalCluster("kubernaut", seed=seed, run_processes=run_processes, time_scale=0.1, sync_delay=3,
-                           workdir=str(workdir))
+    cluster = LocalCluster(
+        "kubernaut",
+        seed=seed,
+        run_processes=run_processes,
+        time_scale=0.1,
+        sync_delay=3,
+        workdir=str(workdir),
+    )
     cluster.start()
     try:
         return wait_for(lambda: _every_pod_created(cluster), timeout=60, what="every pod of the scenario")

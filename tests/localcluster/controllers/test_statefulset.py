@@ -5,18 +5,26 @@ from __future__ import annotations
 from tests.localcluster.controllers.conftest import apply, get, items, run
 
 
-def statefulset(name: str = "db", image: str = "postgres:16", replicas: int = 3, partition: int | None = None) -> dict:
+def statefulset(
+    name: str = "db", image: str = "postgres:16", replicas: int = 3, partition: int | None = None
+) -> dict:
     spec = {
         "replicas": replicas,
         "serviceName": name,
         "selector": {"matchLabels": {"app": name}},
-        "template": {"metadata": {"labels": {"app": name}},
-                     "spec": {"containers": [{"name": "db", "image": image}]}},
+        "template": {
+            "metadata": {"labels": {"app": name}},
+            "spec": {"containers": [{"name": "db", "image": image}]},
+        },
     }
     if partition is not None:
         spec["updateStrategy"] = {"type": "RollingUpdate", "rollingUpdate": {"partition": partition}}
-    return {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": name, "namespace": "default"},
-            "spec": spec}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSet",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": spec,
+    }
 
 
 def image_of(cluster, pod: str) -> str:
@@ -49,7 +57,11 @@ def test_statefulset_starts_pods_in_ordinal_order_each_after_the_previous_is_rea
     assert pod["metadata"]["labels"]["apps.kubernetes.io/pod-index"] == "1"
     assert pod["metadata"]["labels"]["controller-revision-hash"] == sts["status"]["updateRevision"]
     assert sts["status"]["currentRevision"] == sts["status"]["updateRevision"]
-    assert (sts["status"]["replicas"], sts["status"]["readyReplicas"], sts["status"]["availableReplicas"]) == (3, 3, 3)
+    assert (
+        sts["status"]["replicas"],
+        sts["status"]["readyReplicas"],
+        sts["status"]["availableReplicas"],
+    ) == (3, 3, 3)
     (revision,) = items(cluster, "controllerrevisions")
     assert revision["metadata"]["name"] == sts["status"]["updateRevision"]
     assert revision["revision"] == 1
@@ -71,7 +83,13 @@ def test_rolling_update_goes_in_reverse_ordinal_order_and_honours_the_partition(
     assert sts["status"]["currentRevision"] != sts["status"]["updateRevision"]
     assert (sts["status"]["currentReplicas"], sts["status"]["updatedReplicas"]) == (1, 2)
 
-    run(cluster, "patch", "statefulset/db", "-p", '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":0}}}}')
+    run(
+        cluster,
+        "patch",
+        "statefulset/db",
+        "-p",
+        '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":0}}}}',
+    )
     out = run(cluster, "rollout", "status", "statefulset/db", "--timeout=60s")
     assert "partitioned roll out complete: 3 new pods have been updated" in out
     assert image_of(cluster, "db-0") == "postgres:17"
@@ -115,6 +133,12 @@ def test_parallel_pod_management_creates_all_pods_without_waiting(cluster, recor
     run(cluster, "rollout", "status", "statefulset/db", "--timeout=60s")
     changes = rec.snapshot()
     added = [i for i, (t, _, _) in enumerate(changes) if t == "ADDED"]
-    first_ready = next(i for i, (t, _, o) in enumerate(changes) if t == "MODIFIED" and any(
-        c["type"] == "Ready" and c["status"] == "True" for c in o.get("status", {}).get("conditions", [])))
+    first_ready = next(
+        i
+        for i, (t, _, o) in enumerate(changes)
+        if t == "MODIFIED"
+        and any(
+            c["type"] == "Ready" and c["status"] == "True" for c in o.get("status", {}).get("conditions", [])
+        )
+    )
     assert len(added) == 3 and max(added) < first_ready

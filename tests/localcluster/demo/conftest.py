@@ -20,9 +20,14 @@ class DemoProcess:
         self.lines: list[str] = []
         self._queue: queue.Queue = queue.Queue()
         full_env = {"PATH": os.environ.get("PATH", ""), "KUBEKNOBS_POD_ROOT": str(root), **(env or {})}
-        self.proc = subprocess.Popen(command(program, list(args)), env=full_env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            command(program, list(args)),
+            env=full_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -93,4 +98,5 @@ def msg(text):
             return json.loads(line).get("msg") == text
         except ValueError:
             return False
+
     return match

@@ -19,20 +19,25 @@ def sha(text):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-@pytest.mark.parametrize(("image", "program"), [
-    ("quay.io/kubernaut-ai/workflowexecution:v1.2.0", "workflowexecution"),
-    ("quay.io/kubernaut-ai/workflowexecution:legacy", "workflowexecution-legacy"),
-    ("registry.example.com/acme/kubernaut-ai-gateway:v1", "gateway"),
-    ("quay.io/kubernaut-ai/kubernaut-agent@sha256:abc", "kubernaut-agent"),
-    ("registry.k8s.io/coredns/coredns:v1.11.1", "coredns"),
-    ("nginx:1.27", "placeholder"),
-    ("quay.io/kubernaut-ai/unknown:v1", "placeholder"),
-])
+@pytest.mark.parametrize(
+    ("image", "program"),
+    [
+        ("quay.io/kubernaut-ai/workflowexecution:v1.2.0", "workflowexecution"),
+        ("quay.io/kubernaut-ai/workflowexecution:legacy", "workflowexecution-legacy"),
+        ("registry.example.com/acme/kubernaut-ai-gateway:v1", "gateway"),
+        ("quay.io/kubernaut-ai/kubernaut-agent@sha256:abc", "kubernaut-agent"),
+        ("registry.k8s.io/coredns/coredns:v1.11.1", "coredns"),
+        ("nginx:1.27", "placeholder"),
+        ("quay.io/kubernaut-ai/unknown:v1", "placeholder"),
+    ],
+)
 def test_images_map_to_demo_programs(image, program):
     assert program_for_image(image) == program
 
 
-def test_hot_key_reloads_restart_only_key_reports_success_but_stays_and_bad_value_is_rejected(tmp_path, run_demo):
+def test_hot_key_reloads_restart_only_key_reports_success_but_stays_and_bad_value_is_rejected(
+    tmp_path, run_demo
+):
     publish(tmp_path, "/etc/config", {"workflowexecution.yaml": WE_CONFIG})
     proc = run_demo("workflowexecution", "--config=/etc/config/workflowexecution.yaml")
     proc.wait_for(msg("File watcher started"))
@@ -66,8 +71,12 @@ def test_hot_key_reloads_restart_only_key_reports_success_but_stays_and_bad_valu
 
 
 def test_invalid_startup_flag_is_one_clear_line_and_exit_1(tmp_path):
-    out = subprocess.run(command("workflowexecution-legacy", ["--cooldown-period=-1"]),
-                         capture_output=True, text=True, timeout=30)
+    out = subprocess.run(
+        command("workflowexecution-legacy", ["--cooldown-period=-1"]),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert out.returncode == 1
     lines = out.stdout.strip().splitlines()
     assert len(lines) == 1
@@ -79,8 +88,13 @@ def test_invalid_startup_flag_is_one_clear_line_and_exit_1(tmp_path):
 def test_invalid_config_at_start_exits_1(tmp_path):
     bad = WE_CONFIG.replace("5m", "0s")
     publish(tmp_path, "/etc/config", {"workflowexecution.yaml": bad})
-    out = subprocess.run(command("workflowexecution", ["--config=/etc/config/workflowexecution.yaml"]),
-                         capture_output=True, text=True, timeout=30, env={"KUBEKNOBS_POD_ROOT": str(tmp_path)})
+    out = subprocess.run(
+        command("workflowexecution", ["--config=/etc/config/workflowexecution.yaml"]),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={"KUBEKNOBS_POD_ROOT": str(tmp_path)},
+    )
     assert out.returncode == 1
     assert "execution.cooldownPeriod must be greater than 0" in out.stdout
 
@@ -103,8 +117,14 @@ def test_agent_applies_temperature_live_and_rejects_model_change(tmp_path, run_d
     runtime = "provider: openai\nmodel: gpt-4o\ntemperature: 0.2\n"
     publish(tmp_path, "/etc/kubernaut-agent", {"config.yaml": "logging:\n  level: INFO\n"})
     publish(tmp_path, "/etc/kubernaut-agent/llm", {"llm-runtime.yaml": runtime})
-    proc = run_demo("kubernaut-agent", "-config", "/etc/kubernaut-agent/config.yaml",
-                    "-llm-runtime", "/etc/kubernaut-agent/llm/llm-runtime.yaml", env={"LLM_API_KEY": "s3cret"})
+    proc = run_demo(
+        "kubernaut-agent",
+        "-config",
+        "/etc/kubernaut-agent/config.yaml",
+        "-llm-runtime",
+        "/etc/kubernaut-agent/llm/llm-runtime.yaml",
+        env={"LLM_API_KEY": "s3cret"},
+    )
     proc.wait_for(lambda ln: "File watcher started" in ln and "llm-runtime" in ln)
     warmer = runtime.replace("0.2", "0.7")
     publish(tmp_path, "/etc/kubernaut-agent/llm", {"llm-runtime.yaml": warmer})

@@ -32,8 +32,9 @@ class Kubectl:
         self.env = dict(os.environ, KUBECONFIG=cluster.kubeconfig)
 
     def run(self, *args, input=None, check=True) -> str:
-        out = subprocess.run(["kubectl", *args], env=self.env, capture_output=True, text=True, input=input,
-                             timeout=60)
+        out = subprocess.run(
+            ["kubectl", *args], env=self.env, capture_output=True, text=True, input=input, timeout=60
+        )
         if check and out.returncode != 0:
             raise AssertionError(f"kubectl {' '.join(args)} failed: {out.stderr}")
         return out.stdout + (out.stderr if not check else "")
@@ -60,7 +61,8 @@ def wait_until(predicate, timeout: float, interval: float = 0.2, message: str = 
 def pod_ready(pod: dict) -> bool:
     status = pod.get("status") or {}
     return status.get("phase") == "Running" and any(
-        c.get("type") == "Ready" and c.get("status") == "True" for c in status.get("conditions") or [])
+        c.get("type") == "Ready" and c.get("status") == "True" for c in status.get("conditions") or []
+    )
 
 
 @pytest.fixture

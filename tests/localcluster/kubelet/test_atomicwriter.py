@@ -44,8 +44,10 @@ def test_paths_that_escape_the_volume_are_refused(tmp_path, bad):
 
 
 def _pod(volumes, mounts):
-    return {"metadata": {"name": "p", "namespace": "ns"},
-            "spec": {"volumes": volumes, "containers": [{"name": "c", "volumeMounts": mounts}]}}
+    return {
+        "metadata": {"name": "p", "namespace": "ns"},
+        "spec": {"volumes": volumes, "containers": [{"name": "c", "volumeMounts": mounts}]},
+    }
 
 
 def test_configmap_volume_with_items_and_sub_path_copy(tmp_path):
@@ -55,15 +57,23 @@ def test_configmap_volume_with_items_and_sub_path_copy(tmp_path):
         return objects.get((kind, name))
 
     pod = _pod(
-        [{"name": "cfg", "configMap": {"name": "cfg", "items": [{"key": "config.yaml", "path": "main.yaml"}]}},
-         {"name": "whole", "configMap": {"name": "cfg"}}],
-        [{"name": "cfg", "mountPath": "/etc/app"},
-         {"name": "whole", "mountPath": "/etc/copy/config.yaml", "subPath": "config.yaml"}],
+        [
+            {
+                "name": "cfg",
+                "configMap": {"name": "cfg", "items": [{"key": "config.yaml", "path": "main.yaml"}]},
+            },
+            {"name": "whole", "configMap": {"name": "cfg"}},
+        ],
+        [
+            {"name": "cfg", "mountPath": "/etc/app"},
+            {"name": "whole", "mountPath": "/etc/copy/config.yaml", "subPath": "config.yaml"},
+        ],
     )
     write_volume_mounts(str(tmp_path), pod, lookup, set())
     copy_sub_path_mounts(str(tmp_path), pod, pod["spec"]["containers"][0], lookup)
-    assert sorted(os.listdir(tmp_path / "etc/app")) == sorted(["..data", "main.yaml",
-                                                               os.readlink(tmp_path / "etc/app/..data")])
+    assert sorted(os.listdir(tmp_path / "etc/app")) == sorted(
+        ["..data", "main.yaml", os.readlink(tmp_path / "etc/app/..data")]
+    )
     assert (tmp_path / "etc/copy/config.yaml").read_text() == "v: 1\n"
     assert not (tmp_path / "etc/copy/config.yaml").is_symlink()
 
@@ -87,14 +97,30 @@ def test_immutable_configmap_volume_is_not_resynced(tmp_path):
 def test_projected_volume_merges_configmap_secret_and_downward_api(tmp_path):
     import base64
 
-    objects = {("configmap", "cfg"): {"data": {"app.yaml": "a: 1\n"}},
-               ("secret", "creds"): {"data": {"token": base64.b64encode(b"t0k").decode()}}}
-    pod = _pod([{"name": "all", "projected": {"sources": [
-        {"configMap": {"name": "cfg"}},
-        {"secret": {"name": "creds", "items": [{"key": "token", "path": "auth/token"}]}},
-        {"downwardAPI": {"items": [{"path": "name", "fieldRef": {"fieldPath": "metadata.name"}}]}},
-        {"configMap": {"name": "absent", "optional": True}},
-    ]}}], [{"name": "all", "mountPath": "/etc/all"}])
+    objects = {
+        ("configmap", "cfg"): {"data": {"app.yaml": "a: 1\n"}},
+        ("secret", "creds"): {"data": {"token": base64.b64encode(b"t0k").decode()}},
+    }
+    pod = _pod(
+        [
+            {
+                "name": "all",
+                "projected": {
+                    "sources": [
+                        {"configMap": {"name": "cfg"}},
+                        {"secret": {"name": "creds", "items": [{"key": "token", "path": "auth/token"}]}},
+                        {
+                            "downwardAPI": {
+                                "items": [{"path": "name", "fieldRef": {"fieldPath": "metadata.name"}}]
+                            }
+                        },
+                        {"configMap": {"name": "absent", "optional": True}},
+                    ]
+                },
+            }
+        ],
+        [{"name": "all", "mountPath": "/etc/all"}],
+    )
     write_volume_mounts(str(tmp_path), pod, lambda k, n: objects.get((k, n)), set())
     assert (tmp_path / "etc/all/app.yaml").read_text() == "a: 1\n"
     assert (tmp_path / "etc/all/auth/token").read_text() == "t0k"
@@ -105,12 +131,16 @@ def test_missing_key_of_items_and_bad_path_are_mount_errors(tmp_path):
     from tui.localcluster.kubelet.volumes import MountError
 
     objects = {("configmap", "cfg"): {"data": {"a": "1"}}}
-    missing = _pod([{"name": "v", "configMap": {"name": "cfg", "items": [{"key": "b", "path": "b"}]}}],
-                   [{"name": "v", "mountPath": "/v"}])
+    missing = _pod(
+        [{"name": "v", "configMap": {"name": "cfg", "items": [{"key": "b", "path": "b"}]}}],
+        [{"name": "v", "mountPath": "/v"}],
+    )
     with pytest.raises(MountError, match="non-existent config key: b"):
         write_volume_mounts(str(tmp_path), missing, lambda k, n: objects.get((k, n)), set())
-    escaping = _pod([{"name": "v", "configMap": {"name": "cfg", "items": [{"key": "a", "path": "../a"}]}}],
-                    [{"name": "v", "mountPath": "/v"}])
+    escaping = _pod(
+        [{"name": "v", "configMap": {"name": "cfg", "items": [{"key": "a", "path": "../a"}]}}],
+        [{"name": "v", "mountPath": "/v"}],
+    )
     with pytest.raises(MountError, match='volume "v"'):
         write_volume_mounts(str(tmp_path), escaping, lambda k, n: objects.get((k, n)), set())
     assert not (tmp_path / "a").exists()

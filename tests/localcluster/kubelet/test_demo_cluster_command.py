@@ -15,9 +15,22 @@ pytestmark = pytest.mark.slow
 def test_demo_cluster_command_runs_kubernaut_ready_within_20s_and_leaves_no_process(tmp_path):
     kubeconfig = tmp_path / "kubeconfig"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tui", "demo-cluster", "--scenario", "kubernaut", "--sync-delay", "3",
-         "--kubeconfig", str(kubeconfig)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "tui",
+            "demo-cluster",
+            "--scenario",
+            "kubernaut",
+            "--sync-delay",
+            "3",
+            "--kubeconfig",
+            str(kubeconfig),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     try:
         line = proc.stdout.readline()
@@ -25,11 +38,19 @@ def test_demo_cluster_command_runs_kubernaut_ready_within_20s_and_leaves_no_proc
         env = dict(os.environ, KUBECONFIG=str(kubeconfig))
 
         def table_all_ready():
-            out = subprocess.run(["kubectl", "get", "pods", "-A", "--no-headers"], env=env, capture_output=True,
-                                 text=True, timeout=30).stdout.splitlines()
+            out = subprocess.run(
+                ["kubectl", "get", "pods", "-A", "--no-headers"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=30,
+            ).stdout.splitlines()
             rows = [row.split() for row in out]
-            return len(rows) >= 17 and all(r[3] == "Running" and r[2].split("/")[0] == r[2].split("/")[1]
-                                           for r in rows) and rows
+            return (
+                len(rows) >= 17
+                and all(r[3] == "Running" and r[2].split("/")[0] == r[2].split("/")[1] for r in rows)
+                and rows
+            )
 
         rows = wait_until(table_all_ready, timeout=20, interval=0.5, message="kubectl get pods -A all Ready")
         workdirs = {p.split("KUBEKNOBS_POD_ROOT=", 1)[1].split("/pods/", 1)[0] for p in _pod_roots(proc.pid)}

@@ -4,8 +4,10 @@ import pytest
 
 from tui.localcluster.kubelet.env import ConfigError, container_argv, expand, resolve_env
 
-POD = {"metadata": {"name": "wf-0", "namespace": "kubernaut-system", "labels": {"app": "wf"}},
-       "spec": {"nodeName": "node-1"}}
+POD = {
+    "metadata": {"name": "wf-0", "namespace": "kubernaut-system", "labels": {"app": "wf"}},
+    "spec": {"nodeName": "node-1"},
+}
 OBJECTS = {
     ("configmap", "cfg"): {"data": {"CONFIG_PATH": "/etc/wf/config.yaml", "LEVEL": "debug", "bad key": "x"}},
     ("secret", "llm"): {"data": {"api-key": base64.b64encode(b"s3cret").decode()}},
@@ -43,14 +45,24 @@ def test_missing_configmap_or_key_is_a_clear_config_error():
     with pytest.raises(ConfigError, match='configmap "nope" not found'):
         resolve_env({"envFrom": [{"configMapRef": {"name": "nope"}}]}, POD, lookup)
     with pytest.raises(ConfigError, match="couldn't find key X in ConfigMap kubernaut-system/cfg"):
-        resolve_env({"env": [{"name": "X", "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "X"}}}]},
-                    POD, lookup)
+        resolve_env(
+            {"env": [{"name": "X", "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "X"}}}]},
+            POD,
+            lookup,
+        )
 
 
 def test_optional_references_are_skipped():
-    env = resolve_env({"envFrom": [{"configMapRef": {"name": "nope", "optional": True}}],
-                       "env": [{"name": "X", "valueFrom": {"configMapKeyRef": {
-                           "name": "cfg", "key": "X", "optional": True}}}]}, POD, lookup)
+    env = resolve_env(
+        {
+            "envFrom": [{"configMapRef": {"name": "nope", "optional": True}}],
+            "env": [
+                {"name": "X", "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "X", "optional": True}}}
+            ],
+        },
+        POD,
+        lookup,
+    )
     assert env == {}
 
 

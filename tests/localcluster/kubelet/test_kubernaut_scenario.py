@@ -51,8 +51,11 @@ def test_secret_value_reaches_the_process_but_never_its_logs(kubernaut):
 
 
 def _reload_lines(kubectl, pod, digest):
-    return [ln for ln in kubectl.run("logs", "-n", NS, pod).splitlines()
-            if "Configuration reloaded successfully" in ln and json.loads(ln)["hash"] == digest]
+    return [
+        ln
+        for ln in kubectl.run("logs", "-n", NS, pod).splitlines()
+        if "Configuration reloaded successfully" in ln and json.loads(ln)["hash"] == digest
+    ]
 
 
 def test_patching_a_hot_key_reloads_every_replica_and_a_bad_value_keeps_the_old_config(kubernaut):
@@ -61,30 +64,59 @@ def test_patching_a_hot_key_reloads_every_replica_and_a_bad_value_keeps_the_old_
     selector = "app.kubernetes.io/name=workflowexecution"
     pods = [p["metadata"]["name"] for p in kubectl.pods(NS, selector)]
     assert len(pods) == 2
-    current = kubectl.json("get", "configmap", "-n", NS, "workflowexecution-config")["data"]["workflowexecution.yaml"]
+    current = kubectl.json("get", "configmap", "-n", NS, "workflowexecution-config")["data"][
+        "workflowexecution.yaml"
+    ]
 
     debug = current.replace("level: INFO", "level: DEBUG")
-    kubectl.run("patch", "configmap", "-n", NS, "workflowexecution-config", "--type=merge",
-                "-p", json.dumps({"data": {"workflowexecution.yaml": debug}}))
+    kubectl.run(
+        "patch",
+        "configmap",
+        "-n",
+        NS,
+        "workflowexecution-config",
+        "--type=merge",
+        "-p",
+        json.dumps({"data": {"workflowexecution.yaml": debug}}),
+    )
     digest = hashlib.sha256(debug.encode()).hexdigest()
     for pod in pods:
-        wait_until(lambda pod=pod: _reload_lines(kubectl, pod, digest), timeout=SYNC_DELAY + 2,
-                   message=f"reload of {pod}")
+        wait_until(
+            lambda pod=pod: _reload_lines(kubectl, pod, digest),
+            timeout=SYNC_DELAY + 2,
+            message=f"reload of {pod}",
+        )
 
     bad = debug.replace("level: DEBUG", "level: VERBOSE")
-    kubectl.run("patch", "configmap", "-n", NS, "workflowexecution-config", "--type=merge",
-                "-p", json.dumps({"data": {"workflowexecution.yaml": bad}}))
+    kubectl.run(
+        "patch",
+        "configmap",
+        "-n",
+        NS,
+        "workflowexecution-config",
+        "--type=merge",
+        "-p",
+        json.dumps({"data": {"workflowexecution.yaml": bad}}),
+    )
     bad_digest = hashlib.sha256(bad.encode()).hexdigest()
 
     def rejected(pod):
-        return [json.loads(ln) for ln in kubectl.run("logs", "-n", NS, pod).splitlines()
-                if "Callback rejected new content, keeping previous" in ln and bad_digest in ln]
+        return [
+            json.loads(ln)
+            for ln in kubectl.run("logs", "-n", NS, pod).splitlines()
+            if "Callback rejected new content, keeping previous" in ln and bad_digest in ln
+        ]
 
     for pod in pods:
-        record = wait_until(lambda pod=pod: rejected(pod), timeout=SYNC_DELAY + 2, message=f"rejection in {pod}")[0]
+        record = wait_until(
+            lambda pod=pod: rejected(pod), timeout=SYNC_DELAY + 2, message=f"rejection in {pod}"
+        )[0]
         assert "logging.level" in record["error"]
-        effective = [json.loads(ln) for ln in kubectl.run("logs", "-n", NS, pod).splitlines()
-                     if '"Effective configuration"' in ln][-1]
+        effective = [
+            json.loads(ln)
+            for ln in kubectl.run("logs", "-n", NS, pod).splitlines()
+            if '"Effective configuration"' in ln
+        ][-1]
         assert effective["settings"]["logging.level"] == "DEBUG"
 
 
@@ -93,8 +125,24 @@ def test_invalid_cooldown_flag_makes_new_pods_crash_loop_with_the_error_in_previ
     wait_until(lambda: all_ready(kubectl), timeout=20)
     selector = "app.kubernetes.io/name=workflowexecution-legacy"
     old = {p["metadata"]["name"] for p in kubectl.pods(NS, selector)}
-    kubectl.run("patch", "deployment", "-n", NS, "workflowexecution-legacy", "--type=json", "-p", json.dumps(
-        [{"op": "replace", "path": "/spec/template/spec/containers/0/args/0", "value": "--cooldown-period=-1"}]))
+    kubectl.run(
+        "patch",
+        "deployment",
+        "-n",
+        NS,
+        "workflowexecution-legacy",
+        "--type=json",
+        "-p",
+        json.dumps(
+            [
+                {
+                    "op": "replace",
+                    "path": "/spec/template/spec/containers/0/args/0",
+                    "value": "--cooldown-period=-1",
+                }
+            ]
+        ),
+    )
 
     def crash_looping():
         for pod in kubectl.pods(NS, selector):

@@ -14,18 +14,35 @@ pytestmark = pytest.mark.slow
 CONFIG = "logging:\n  level: INFO\n"
 
 
-def pod_manifest(name, *, args=None, image="quay.io/kubernaut-ai/gateway:v1", volumes=(), mounts=(), extra=None):
-    container = {"name": "app", "image": image, "args": args or ["--config=/etc/app/config.yaml"],
-                 "volumeMounts": list(mounts)}
+def pod_manifest(
+    name, *, args=None, image="quay.io/kubernaut-ai/gateway:v1", volumes=(), mounts=(), extra=None
+):
+    container = {
+        "name": "app",
+        "image": image,
+        "args": args or ["--config=/etc/app/config.yaml"],
+        "volumeMounts": list(mounts),
+    }
     container.update(extra or {})
-    return json.dumps({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"},
-                       "spec": {"terminationGracePeriodSeconds": 5, "containers": [container],
-                                "volumes": list(volumes)}})
+    return json.dumps(
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": name, "namespace": "default"},
+            "spec": {"terminationGracePeriodSeconds": 5, "containers": [container], "volumes": list(volumes)},
+        }
+    )
 
 
 def configmap(name, data):
-    return json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": "default"},
-                       "data": data})
+    return json.dumps(
+        {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": name, "namespace": "default"},
+            "data": data,
+        }
+    )
 
 
 def get_pod(kubectl, name):
@@ -38,10 +55,20 @@ def test_volume_follows_configmap_subpath_copy_stays_and_annotation_syncs_at_onc
     try:
         kubectl = Kubectl(cluster)
         kubectl.run("apply", "--validate=false", "-f", "-", input=configmap("app", {"config.yaml": CONFIG}))
-        kubectl.run("apply", "--validate=false", "-f", "-", input=pod_manifest(
-            "app", volumes=[{"name": "cfg", "configMap": {"name": "app"}}],
-            mounts=[{"name": "cfg", "mountPath": "/etc/app"},
-                    {"name": "cfg", "mountPath": "/etc/copy/config.yaml", "subPath": "config.yaml"}]))
+        kubectl.run(
+            "apply",
+            "--validate=false",
+            "-f",
+            "-",
+            input=pod_manifest(
+                "app",
+                volumes=[{"name": "cfg", "configMap": {"name": "app"}}],
+                mounts=[
+                    {"name": "cfg", "mountPath": "/etc/app"},
+                    {"name": "cfg", "mountPath": "/etc/copy/config.yaml", "subPath": "config.yaml"},
+                ],
+            ),
+        )
         wait_until(lambda: pod_ready(get_pod(kubectl, "app")), timeout=20, message="pod ready")
         root = os.path.join(str(tmp_path), "pods", "default", "app")
         assert os.readlink(os.path.join(root, "etc/app/config.yaml")) == "..data/config.yaml"
@@ -70,11 +97,24 @@ def test_volume_follows_configmap_subpath_copy_stays_and_annotation_syncs_at_onc
 
 def test_missing_configmap_fails_mount_until_it_is_created(empty_cluster):
     kubectl = Kubectl(empty_cluster)
-    kubectl.run("apply", "--validate=false", "-f", "-", input=pod_manifest(
-        "waits", volumes=[{"name": "cfg", "configMap": {"name": "later"}}],
-        mounts=[{"name": "cfg", "mountPath": "/etc/app"}]))
-    wait_until(lambda: "FailedMount" in kubectl.run("get", "events", "--field-selector", "involvedObject.name=waits"),
-               timeout=10, message="FailedMount event")
+    kubectl.run(
+        "apply",
+        "--validate=false",
+        "-f",
+        "-",
+        input=pod_manifest(
+            "waits",
+            volumes=[{"name": "cfg", "configMap": {"name": "later"}}],
+            mounts=[{"name": "cfg", "mountPath": "/etc/app"}],
+        ),
+    )
+    wait_until(
+        lambda: (
+            "FailedMount" in kubectl.run("get", "events", "--field-selector", "involvedObject.name=waits")
+        ),
+        timeout=10,
+        message="FailedMount event",
+    )
     events = kubectl.json("get", "events", "--field-selector", "reason=FailedMount")["items"]
     assert 'configmap "later" not found' in events[0]["message"]
     pod = get_pod(kubectl, "waits")
@@ -86,8 +126,15 @@ def test_missing_configmap_fails_mount_until_it_is_created(empty_cluster):
 
 def test_crash_loop_backs_off_keeps_previous_logs_and_counts_restarts(empty_cluster):
     kubectl = Kubectl(empty_cluster)
-    kubectl.run("apply", "--validate=false", "-f", "-", input=pod_manifest(
-        "crashy", image="quay.io/kubernaut-ai/workflowexecution:legacy", args=["--cooldown-period=0s"]))
+    kubectl.run(
+        "apply",
+        "--validate=false",
+        "-f",
+        "-",
+        input=pod_manifest(
+            "crashy", image="quay.io/kubernaut-ai/workflowexecution:legacy", args=["--cooldown-period=0s"]
+        ),
+    )
 
     def backing_off():
         status = get_pod(kubectl, "crashy")["status"]["containerStatuses"][0]
@@ -100,21 +147,30 @@ def test_crash_loop_backs_off_keeps_previous_logs_and_counts_restarts(empty_clus
     assert status["ready"] is False
     assert "back-off" in status["state"]["waiting"]["message"]
     assert "--cooldown-period" in kubectl.run("logs", "crashy", "--previous")
-    reasons = {e["reason"] for e in kubectl.json("get", "events", "--field-selector",
-                                                 "involvedObject.name=crashy")["items"]}
+    reasons = {
+        e["reason"]
+        for e in kubectl.json("get", "events", "--field-selector", "involvedObject.name=crashy")["items"]
+    }
     assert {"Scheduled", "Pulled", "Created", "Started", "BackOff"} <= reasons
 
 
 def test_deleting_a_pod_stops_its_process_group(empty_cluster):
     kubectl = Kubectl(empty_cluster)
-    kubectl.run("apply", "--validate=false", "-f", "-", input=pod_manifest("short", image="busybox:1.36",
-                                                                            args=["sleep", "3600"]))
+    kubectl.run(
+        "apply",
+        "--validate=false",
+        "-f",
+        "-",
+        input=pod_manifest("short", image="busybox:1.36", args=["sleep", "3600"]),
+    )
     wait_until(lambda: pod_ready(get_pod(kubectl, "short")), timeout=20, message="placeholder ready")
     pids = processes_under(empty_cluster.options.workdir)
     assert len(pids) == 1
     assert "placeholder container started" in kubectl.run("logs", "short")
     kubectl.run("delete", "pod", "short", "--wait=false")
-    wait_until(lambda: processes_under(empty_cluster.options.workdir) == [], timeout=10, message="process gone")
+    wait_until(
+        lambda: processes_under(empty_cluster.options.workdir) == [], timeout=10, message="process gone"
+    )
     assert not os.path.exists(os.path.join(empty_cluster.options.workdir, "pods", "default", "short"))
     events = kubectl.json("get", "events", "--field-selector", "involvedObject.name=short")["items"]
     assert any(e["reason"] == "Killing" and e["message"] == "Stopping container app" for e in events)
@@ -122,13 +178,27 @@ def test_deleting_a_pod_stops_its_process_group(empty_cluster):
 
 def test_env_from_configmap_and_var_expansion_reach_the_process(empty_cluster):
     kubectl = Kubectl(empty_cluster)
-    kubectl.run("apply", "--validate=false", "-f", "-", input=configmap("env", {"CONFIG_PATH": "/etc/ds/config.yaml"}))
+    kubectl.run(
+        "apply", "--validate=false", "-f", "-", input=configmap("env", {"CONFIG_PATH": "/etc/ds/config.yaml"})
+    )
     kubectl.run("apply", "--validate=false", "-f", "-", input=configmap("ds", {"config.yaml": CONFIG}))
-    kubectl.run("apply", "--validate=false", "-f", "-", input=pod_manifest(
-        "ds", image="quay.io/kubernaut-ai/datastorage:v1", args=["--leader-elect"],
-        volumes=[{"name": "cfg", "configMap": {"name": "ds"}}], mounts=[{"name": "cfg", "mountPath": "/etc/ds"}],
-        extra={"envFrom": [{"configMapRef": {"name": "env"}}]}))
-    wait_until(lambda: "Initial content loaded" in kubectl.run("logs", "ds"), timeout=20, message="config loaded")
+    kubectl.run(
+        "apply",
+        "--validate=false",
+        "-f",
+        "-",
+        input=pod_manifest(
+            "ds",
+            image="quay.io/kubernaut-ai/datastorage:v1",
+            args=["--leader-elect"],
+            volumes=[{"name": "cfg", "configMap": {"name": "ds"}}],
+            mounts=[{"name": "cfg", "mountPath": "/etc/ds"}],
+            extra={"envFrom": [{"configMapRef": {"name": "env"}}]},
+        ),
+    )
+    wait_until(
+        lambda: "Initial content loaded" in kubectl.run("logs", "ds"), timeout=20, message="config loaded"
+    )
     assert '"path":"/etc/ds/config.yaml"' in kubectl.run("logs", "ds")
 
 
@@ -152,10 +222,15 @@ def test_phantom_pods_run_no_process(tmp_path):
 def test_init_container_completes_before_the_app_starts(empty_cluster):
     kubectl = Kubectl(empty_cluster)
     manifest = json.loads(pod_manifest("with-init", image="nginx:1.27", args=["nginx"]))
-    manifest["spec"]["initContainers"] = [{"name": "migrate", "image": "busybox:1.36", "command": ["sh", "-c", "true"]}]
+    manifest["spec"]["initContainers"] = [
+        {"name": "migrate", "image": "busybox:1.36", "command": ["sh", "-c", "true"]}
+    ]
     kubectl.run("apply", "--validate=false", "-f", "-", input=json.dumps(manifest))
-    pod = wait_until(lambda: (p := get_pod(kubectl, "with-init")) and pod_ready(p) and p, timeout=20,
-                     message="pod ready after init")
+    pod = wait_until(
+        lambda: (p := get_pod(kubectl, "with-init")) and pod_ready(p) and p,
+        timeout=20,
+        message="pod ready after init",
+    )
     init = pod["status"]["initContainerStatuses"][0]
     assert init["state"]["terminated"]["reason"] == "Completed"
     assert init["restartCount"] == 0
@@ -166,12 +241,26 @@ def test_init_container_completes_before_the_app_starts(empty_cluster):
 def test_failing_liveness_probe_restarts_the_container(empty_cluster):
     kubectl = Kubectl(empty_cluster)
     kubectl.run("apply", "--validate=false", "-f", "-", input=configmap("gw", {"config.yaml": CONFIG}))
-    kubectl.run("apply", "--validate=false", "-f", "-", input=pod_manifest(
-        "unhealthy", volumes=[{"name": "cfg", "configMap": {"name": "gw"}}],
-        mounts=[{"name": "cfg", "mountPath": "/etc/app"}],
-        extra={"ports": [{"name": "http", "containerPort": 8080}],
-               "livenessProbe": {"httpGet": {"path": "/wrong-path", "port": "http"}, "initialDelaySeconds": 1,
-                                 "periodSeconds": 1, "failureThreshold": 2}}))
+    kubectl.run(
+        "apply",
+        "--validate=false",
+        "-f",
+        "-",
+        input=pod_manifest(
+            "unhealthy",
+            volumes=[{"name": "cfg", "configMap": {"name": "gw"}}],
+            mounts=[{"name": "cfg", "mountPath": "/etc/app"}],
+            extra={
+                "ports": [{"name": "http", "containerPort": 8080}],
+                "livenessProbe": {
+                    "httpGet": {"path": "/wrong-path", "port": "http"},
+                    "initialDelaySeconds": 1,
+                    "periodSeconds": 1,
+                    "failureThreshold": 2,
+                },
+            },
+        ),
+    )
 
     def restarted():
         status = get_pod(kubectl, "unhealthy")["status"]["containerStatuses"][0]

@@ -24,8 +24,12 @@ def alive(pid: int) -> bool:
 
 async def test_long_lines_are_split_bad_bytes_replaced_and_stop_kills_the_whole_group(tmp_path):
     lines: list[str] = []
-    process = ContainerProcess([sys.executable, "-c", SPAWNS_CHILD], env={"PATH": os.environ["PATH"]},
-                               cwd=str(tmp_path), on_line=lines.append)
+    process = ContainerProcess(
+        [sys.executable, "-c", SPAWNS_CHILD],
+        env={"PATH": os.environ["PATH"]},
+        cwd=str(tmp_path),
+        on_line=lines.append,
+    )
     await process.start()
     try:
         async with asyncio.timeout(20):
@@ -48,8 +52,12 @@ IGNORES_SIGTERM = "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG
 
 async def test_a_process_ignoring_sigterm_is_killed_after_the_grace_period(tmp_path):
     lines: list[str] = []
-    process = ContainerProcess([sys.executable, "-c", IGNORES_SIGTERM], env={"PATH": os.environ["PATH"]},
-                               cwd=str(tmp_path), on_line=lines.append)
+    process = ContainerProcess(
+        [sys.executable, "-c", IGNORES_SIGTERM],
+        env={"PATH": os.environ["PATH"]},
+        cwd=str(tmp_path),
+        on_line=lines.append,
+    )
     await process.start()
     async with asyncio.timeout(20):
         while lines != ["up"]:
@@ -81,7 +89,12 @@ def test_interpreter_exit_without_cluster_stop_leaves_no_process(tmp_path):
 
     workdir = str(tmp_path / "cluster")
     os.makedirs(workdir)
-    out = subprocess.run([sys.executable, "-c", EXITS_WITHOUT_STOP, workdir], capture_output=True, text=True,
-                         timeout=60, cwd=os.getcwd())
+    out = subprocess.run(
+        [sys.executable, "-c", EXITS_WITHOUT_STOP, workdir],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=os.getcwd(),
+    )
     assert out.stdout.strip() == "running", out.stderr
     assert processes_under(workdir) == []

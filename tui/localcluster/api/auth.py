@@ -29,7 +29,7 @@ class Access:
 
     def authenticate(self, header: str | None) -> User:
         if header and header.startswith("Bearer "):
-            user = self._users.get(header[len("Bearer "):].strip())
+            user = self._users.get(header[len("Bearer ") :].strip())
             if user is not None:
                 return user
         raise errors.unauthorized()
@@ -45,8 +45,15 @@ class Access:
             return False
         return verb in READ_VERBS
 
-    def check(self, user: User, verb: str, res: Resource, namespace: str | None, name: str | None,
-              subresource: str = "") -> None:
+    def check(
+        self,
+        user: User,
+        verb: str,
+        res: Resource,
+        namespace: str | None,
+        name: str | None,
+        subresource: str = "",
+    ) -> None:
         if self.allows(user, verb, res.plural, subresource):
             return
         resource = f"{res.plural}/{subresource}" if subresource else res.plural
@@ -62,16 +69,22 @@ class Access:
             plural = attrs.get("resource", "")
             verb = attrs.get("verb", "")
             known = plural in RESOURCES or plural == "*"
-            allowed = known and (user.admin or (verb != "*" and self.allows(user, verb, plural,
-                                                                          attrs.get("subresource", ""))))
+            allowed = known and (
+                user.admin or (verb != "*" and self.allows(user, verb, plural, attrs.get("subresource", "")))
+            )
         else:
             verb = ((spec.get("nonResourceAttributes") or {}).get("verb") or "").lower()
             allowed = user.admin or verb == "get"
         status = {"allowed": bool(allowed)}
         if allowed:
             status["reason"] = f'allowed for user "{user.name}"'
-        out = {"kind": "SelfSubjectAccessReview", "apiVersion": "authorization.k8s.io/v1",
-               "metadata": {"creationTimestamp": None}, "spec": spec, "status": status}
+        out = {
+            "kind": "SelfSubjectAccessReview",
+            "apiVersion": "authorization.k8s.io/v1",
+            "metadata": {"creationTimestamp": None},
+            "spec": spec,
+            "status": status,
+        }
         return out
 
     def answer(self, user: User, plural: str, body: dict) -> dict:
@@ -81,25 +94,42 @@ class Access:
         if plural == "selfsubjectrulesreviews":
             return self.rules(user, body)
         groups = ["system:masters", "system:authenticated"] if user.admin else ["system:authenticated"]
-        return {"kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1",
-                "metadata": {"creationTimestamp": None},
-                "status": {"userInfo": {"username": user.name, "groups": groups}}}
+        return {
+            "kind": "SelfSubjectReview",
+            "apiVersion": "authentication.k8s.io/v1",
+            "metadata": {"creationTimestamp": None},
+            "status": {"userInfo": {"username": user.name, "groups": groups}},
+        }
 
     def rules(self, user: User, body: dict) -> dict:
         if user.admin:
             rules = [{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}]
         else:
-            rules = [{"verbs": ["create"], "apiGroups": ["authorization.k8s.io"],
-                      "resources": ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]},
-                     {"verbs": ["create"], "apiGroups": ["authentication.k8s.io"],
-                      "resources": ["selfsubjectreviews"]}]
+            rules = [
+                {
+                    "verbs": ["create"],
+                    "apiGroups": ["authorization.k8s.io"],
+                    "resources": ["selfsubjectaccessreviews", "selfsubjectrulesreviews"],
+                },
+                {
+                    "verbs": ["create"],
+                    "apiGroups": ["authentication.k8s.io"],
+                    "resources": ["selfsubjectreviews"],
+                },
+            ]
             for group, plurals in GROUPS.items():
                 readable = [p for p in plurals if p != "secrets" and "get" in RESOURCES[p].verbs]
                 readable += [f"{p}/{sub}" for p in readable for sub in RESOURCES[p].subresources]
                 if readable:
                     rules.append({"verbs": sorted(READ_VERBS), "apiGroups": [group], "resources": readable})
-        return {"kind": "SelfSubjectRulesReview", "apiVersion": "authorization.k8s.io/v1",
-                "metadata": {"creationTimestamp": None}, "spec": (body or {}).get("spec") or {},
-                "status": {"resourceRules": rules,
-                           "nonResourceRules": [{"verbs": ["get"], "nonResourceURLs": ["*"]}],
-                           "incomplete": False}}
+        return {
+            "kind": "SelfSubjectRulesReview",
+            "apiVersion": "authorization.k8s.io/v1",
+            "metadata": {"creationTimestamp": None},
+            "spec": (body or {}).get("spec") or {},
+            "status": {
+                "resourceRules": rules,
+                "nonResourceRules": [{"verbs": ["get"], "nonResourceURLs": ["*"]}],
+                "incomplete": False,
+            },
+        }

@@ -12,20 +12,28 @@ from tui.localcluster.api.resources import Resource
 DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
-SUBDOMAIN_MSG = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
-                 "'.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used "
-                 "for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
-LABEL_MSG = ("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must "
-             "start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for "
-             "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")
+SUBDOMAIN_MSG = (
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
+    "'.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used "
+    "for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
+)
+LABEL_MSG = (
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must "
+    "start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for "
+    "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+)
 WORKLOADS = ("deployments", "replicasets", "statefulsets", "daemonsets")
 
 
 def _probe(probe: dict | None) -> None:
     if not isinstance(probe, dict):
         return
-    for key, value in (("timeoutSeconds", 1), ("periodSeconds", 10), ("successThreshold", 1),
-                       ("failureThreshold", 3)):
+    for key, value in (
+        ("timeoutSeconds", 1),
+        ("periodSeconds", 10),
+        ("successThreshold", 1),
+        ("failureThreshold", 3),
+    ):
         probe.setdefault(key, value)
     if isinstance(probe.get("httpGet"), dict):
         probe["httpGet"].setdefault("scheme", "HTTP")
@@ -136,7 +144,9 @@ def apply_defaults(res: Resource, obj: dict) -> None:
         if strategy["type"] == "RollingUpdate":
             strategy.setdefault("rollingUpdate", {}).setdefault("partition", 0)
         spec.setdefault("revisionHistoryLimit", 10)
-        spec.setdefault("persistentVolumeClaimRetentionPolicy", {"whenDeleted": "Retain", "whenScaled": "Retain"})
+        spec.setdefault(
+            "persistentVolumeClaimRetentionPolicy", {"whenDeleted": "Retain", "whenScaled": "Retain"}
+        )
         _template(obj)
         obj.setdefault("status", {}).setdefault("replicas", 0)
     elif kind == "daemonsets":
@@ -191,32 +201,43 @@ def validate(res: Resource, obj: dict) -> None:
     meta = obj.get("metadata") or {}
     name = meta.get("name") or ""
     causes: list[tuple[str, str, str]] = []
-    pattern, message = (DNS_LABEL, LABEL_MSG) if res.plural == "namespaces" else (DNS_SUBDOMAIN, SUBDOMAIN_MSG)
+    pattern, message = (
+        (DNS_LABEL, LABEL_MSG) if res.plural == "namespaces" else (DNS_SUBDOMAIN, SUBDOMAIN_MSG)
+    )
     if not name:
-        causes.append(("metadata.name", "FieldValueRequired", "Required value: name or generateName is required"))
+        causes.append(
+            ("metadata.name", "FieldValueRequired", "Required value: name or generateName is required")
+        )
     elif not pattern.match(name) or len(name) > (63 if res.plural == "namespaces" else 253):
         causes.append(("metadata.name", "FieldValueInvalid", f'Invalid value: "{name}": {message}'))
     for field in ("labels", "annotations"):
         values = meta.get(field)
-        if values is not None and not (isinstance(values, dict)
-                                       and all(isinstance(v, str) for v in values.values())):
+        if values is not None and not (
+            isinstance(values, dict) and all(isinstance(v, str) for v in values.values())
+        ):
             causes.append((f"metadata.{field}", "FieldValueInvalid", "Invalid value: values must be strings"))
     if res.plural in ("configmaps", "secrets"):
         for field in ("data", "binaryData", "stringData"):
             for key, value in (obj.get(field) or {}).items():
                 if not CONFIG_KEY.match(key):
-                    causes.append((f"{field}[{key}]", "FieldValueInvalid",
-                                   f"Invalid value: \"{key}\": a valid config key must consist of alphanumeric "
-                                   "characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or "
-                                   "'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"))
+                    causes.append(
+                        (
+                            f"{field}[{key}]",
+                            "FieldValueInvalid",
+                            f'Invalid value: "{key}": a valid config key must consist of alphanumeric '
+                            "characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or "
+                            "'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+                        )
+                    )
                 elif not isinstance(value, str):
                     causes.append((f"{field}[{key}]", "FieldValueInvalid", "Invalid value: must be a string"))
                 elif field in ("binaryData",) or (res.plural == "secrets" and field == "data"):
                     try:
                         base64.b64decode(value, validate=True)
                     except (binascii.Error, ValueError):
-                        causes.append((f"{field}[{key}]", "FieldValueInvalid",
-                                       "Invalid value: illegal base64 data"))
+                        causes.append(
+                            (f"{field}[{key}]", "FieldValueInvalid", "Invalid value: illegal base64 data")
+                        )
     if res.plural == "pods":
         _validate_pod_spec(obj.get("spec"), "spec", causes)
     if res.plural == "services":
@@ -226,13 +247,20 @@ def validate(res: Resource, obj: dict) -> None:
         for i, port in enumerate(spec.get("ports") or []):
             value = port.get("port") if isinstance(port, dict) else None
             if not isinstance(value, int) or not 0 < value < 65536:
-                causes.append((f"spec.ports[{i}].port", "FieldValueInvalid",
-                               f"Invalid value: {value}: must be between 1 and 65535, inclusive"))
+                causes.append(
+                    (
+                        f"spec.ports[{i}].port",
+                        "FieldValueInvalid",
+                        f"Invalid value: {value}: must be between 1 and 65535, inclusive",
+                    )
+                )
     if res.plural in WORKLOADS:
         spec = obj.get("spec") or {}
         selector = spec.get("selector")
         template = spec.get("template")
-        if not isinstance(selector, dict) or not (selector.get("matchLabels") or selector.get("matchExpressions")):
+        if not isinstance(selector, dict) or not (
+            selector.get("matchLabels") or selector.get("matchExpressions")
+        ):
             causes.append(("spec.selector", "FieldValueRequired", "Required value"))
         if not isinstance(template, dict):
             causes.append(("spec.template", "FieldValueRequired", "Required value"))
@@ -240,14 +268,23 @@ def validate(res: Resource, obj: dict) -> None:
             labels = (template.get("metadata") or {}).get("labels") or {}
             wanted = (selector or {}).get("matchLabels") or {} if isinstance(selector, dict) else {}
             if any(labels.get(k) != v for k, v in wanted.items()):
-                causes.append(("spec.template.metadata.labels", "FieldValueInvalid",
-                               f"Invalid value: {_labels_text(labels)}: `selector` does not match template "
-                               "`labels`"))
+                causes.append(
+                    (
+                        "spec.template.metadata.labels",
+                        "FieldValueInvalid",
+                        f"Invalid value: {_labels_text(labels)}: `selector` does not match template `labels`",
+                    )
+                )
             _validate_pod_spec(template.get("spec"), "spec.template.spec", causes)
         replicas = spec.get("replicas")
         if replicas is not None and (not isinstance(replicas, int) or replicas < 0):
-            causes.append(("spec.replicas", "FieldValueInvalid",
-                           f"Invalid value: {replicas}: must be greater than or equal to 0"))
+            causes.append(
+                (
+                    "spec.replicas",
+                    "FieldValueInvalid",
+                    f"Invalid value: {replicas}: must be greater than or equal to 0",
+                )
+            )
     if causes:
         raise invalid(res, name, causes)
 

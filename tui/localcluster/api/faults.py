@@ -16,9 +16,13 @@ class Faults:
         self.retry_after: int | None = None
         self.latency = 0.0
         self.open_watches: set = set()
-        self.requests: Counter = Counter()  # (method, path, kind) -> how many arrived; kind: watch, dry-run or ""
+        self.requests: Counter = (
+            Counter()
+        )  # (method, path, kind) -> how many arrived; kind: watch, dry-run or ""
         self.log: deque = deque(maxlen=20000)  # (monotonic time, method, path, kind, injected status or None)
-        self.held: Counter = Counter()  # requests held by the latency now, by path and by (method, path, kind)
+        self.held: Counter = (
+            Counter()
+        )  # requests held by the latency now, by path and by (method, path, kind)
         self.offline = False
 
     def _on_loop(self, fn) -> None:
@@ -66,7 +70,9 @@ class Faults:
         """Forget history so the next watch resuming from an older resourceVersion gets 410 Gone."""
         self._on_loop(self._cluster.store.compact)
 
-    async def before_request(self, method: str = "GET", path: str = "", query=None) -> tuple[int, int | None] | None:
+    async def before_request(
+        self, method: str = "GET", path: str = "", query=None
+    ) -> tuple[int, int | None] | None:
         """Count the request, apply latency, and say whether it should fail (status, retry-after)."""
         query = query or {}
         kind = "watch" if query.get("watch") in ("true", "1") else "dry-run" if query.get("dryRun") else ""
@@ -100,7 +106,9 @@ class Faults:
         elif action == "compact":
             self._cluster.store.compact()
         else:
-            raise ValueError(f"unknown fault action {action!r}: use drop_watches, fail_next, latency or compact")
+            raise ValueError(
+                f"unknown fault action {action!r}: use drop_watches, fail_next, latency or compact"
+            )
         return {"ok": True}
 
     def drop_watches_now(self) -> int:

@@ -102,14 +102,20 @@ class ResourceHandlers:
         if route.subresource == "scale":
             return json_response(self._scale(route.res, entry.obj))
         if _wants_table(request):
-            table = tables.table(route.res, [entry.obj], request.query.get("includeObject"),
-                                 entry.obj["metadata"]["resourceVersion"])
+            table = tables.table(
+                route.res,
+                [entry.obj],
+                request.query.get("includeObject"),
+                entry.obj["metadata"]["resourceVersion"],
+            )
             return json_response(table)
         return web.Response(body=entry.raw, headers={"Content-Type": "application/json"})
 
     def _matcher(self, request: web.Request, route: Route):
-        return combine(parse_label_selector(request.query.get("labelSelector")),
-                       parse_field_selector(request.query.get("fieldSelector"), route.res.plural))
+        return combine(
+            parse_label_selector(request.query.get("labelSelector")),
+            parse_field_selector(request.query.get("fieldSelector"), route.res.plural),
+        )
 
     async def list(self, request: web.Request, route: Route) -> web.StreamResponse:
         res = route.res
@@ -123,29 +129,41 @@ class ResourceHandlers:
                 state = json.loads(base64.b64decode(token))
                 after, rv = tuple(state["start"]), str(state["rv"])
             except (ValueError, KeyError, TypeError):
-                raise errors.bad_request("continue key is not valid: incorrect encoded start resourceVersion "
-                                         "(version meta.k8s.io/v1)") from None
+                raise errors.bad_request(
+                    "continue key is not valid: incorrect encoded start resourceVersion "
+                    "(version meta.k8s.io/v1)"
+                ) from None
             if int(rv) < self.store.floor:
-                raise errors.gone("The provided continue parameter is too old to display a consistent list "
-                                  "result. You can start a new list without the continue parameter, or use "
-                                  "the continue token in this response to retrieve the remainder of the "
-                                  "results. Continuing with the provided token results in an inconsistent "
-                                  "list - objects that were created, modified, or deleted between the time "
-                                  "the first chunk was returned and now may show up in the list.")
+                raise errors.gone(
+                    "The provided continue parameter is too old to display a consistent list "
+                    "result. You can start a new list without the continue parameter, or use "
+                    "the continue token in this response to retrieve the remainder of the "
+                    "results. Continuing with the provided token results in an inconsistent "
+                    "list - objects that were created, modified, or deleted between the time "
+                    "the first chunk was returned and now may show up in the list."
+                )
         entries = self.store.entries(res.plural, route.namespace, matcher, after)
         meta: dict = {"resourceVersion": rv}
         if limit and limit > 0 and len(entries) > limit:
             last = entries[limit - 1].obj["metadata"]
-            meta["continue"] = base64.b64encode(json.dumps(
-                {"rv": int(rv), "start": [last.get("namespace", ""), last["name"]]}).encode()).decode()
+            meta["continue"] = base64.b64encode(
+                json.dumps({"rv": int(rv), "start": [last.get("namespace", ""), last["name"]]}).encode()
+            ).decode()
             meta["remainingItemCount"] = len(entries) - limit
             entries = entries[:limit]
         if _wants_table(request):
             table = tables.table(res, [e.obj for e in entries], request.query.get("includeObject"), rv)
             table["metadata"] = meta
             return json_response(table)
-        head = (b'{"kind":"' + res.list_kind.encode() + b'","apiVersion":"' + res.api_version.encode()
-                + b'","metadata":' + dumps(meta) + b',"items":[')
+        head = (
+            b'{"kind":"'
+            + res.list_kind.encode()
+            + b'","apiVersion":"'
+            + res.api_version.encode()
+            + b'","metadata":'
+            + dumps(meta)
+            + b',"items":['
+        )
         parts = [head]
         for i, entry in enumerate(entries):
             if i:
@@ -172,14 +190,21 @@ class ResourceHandlers:
         timeout = query_int(request, "timeoutSeconds")
         send_initial = request.query.get("sendInitialEvents")
         stream = WatchStream(
-            self.store, self.cluster.faults.open_watches, resource=res.plural, kind=res.kind,
-            api_version=res.api_version, namespace=route.namespace, matcher=matcher, render=render,
+            self.store,
+            self.cluster.faults.open_watches,
+            resource=res.plural,
+            kind=res.kind,
+            api_version=res.api_version,
+            namespace=route.namespace,
+            matcher=matcher,
+            render=render,
             bookmarks=_flag(request, "allowWatchBookmarks"),
             bookmark_interval=self.cluster.options.bookmark_interval,
             timeout=float(timeout) if timeout and timeout > 0 else 1800.0,
         )
         return await stream.serve(
-            request, request.query.get("resourceVersion"),
+            request,
+            request.query.get("resourceVersion"),
             None if send_initial is None else send_initial.lower() == "true",
             lambda: self.store.entries(res.plural, route.namespace, matcher),
         )
@@ -192,22 +217,26 @@ class ResourceHandlers:
         check_shape(route.res, body)
         kind = body.get("kind")
         if kind and kind != route.res.kind:
-            raise errors.bad_request(f"the API version in the data ({body.get('apiVersion', '')}) does not "
-                                     f"match the expected API version ({route.res.api_version})"
-                                     if body.get("apiVersion") != route.res.api_version else
-                                     f"the kind in the data ({kind}) does not match the expected kind "
-                                     f"({route.res.kind})")
+            raise errors.bad_request(
+                f"the API version in the data ({body.get('apiVersion', '')}) does not "
+                f"match the expected API version ({route.res.api_version})"
+                if body.get("apiVersion") != route.res.api_version
+                else f"the kind in the data ({kind}) does not match the expected kind ({route.res.kind})"
+            )
         meta = body.setdefault("metadata", {})
         if not isinstance(meta, dict):
             raise errors.bad_request("metadata must be an object")
         if route.res.namespaced:
             if meta.get("namespace") and meta["namespace"] != route.namespace:
-                raise errors.bad_request("the namespace of the provided object does not match the namespace "
-                                         "sent on the request")
+                raise errors.bad_request(
+                    "the namespace of the provided object does not match the namespace sent on the request"
+                )
             meta["namespace"] = route.namespace
         if named and meta.get("name") != route.name:
-            raise errors.bad_request(f"the name of the object ({meta.get('name', '')}) does not match the name "
-                                     f"on the URL ({route.name})")
+            raise errors.bad_request(
+                f"the name of the object ({meta.get('name', '')}) does not match the name "
+                f"on the URL ({route.name})"
+            )
         return body
 
     def _write_response(self, obj: dict, status: int = 200) -> web.Response:
@@ -215,8 +244,9 @@ class ResourceHandlers:
 
     async def create(self, request: web.Request, route: Route) -> web.Response:
         body = self._check_body(route, await read_body(request), named=False)
-        created = self.store.create(route.res.plural, body, dry_run=_dry_run(request),
-                                    field_manager=self._manager(request))
+        created = self.store.create(
+            route.res.plural, body, dry_run=_dry_run(request), field_manager=self._manager(request)
+        )
         return self._write_response(created, 201)
 
     def _manager(self, request: web.Request) -> str:
@@ -231,8 +261,13 @@ class ResourceHandlers:
         if route.subresource == "scale":
             return self._update_scale(request, route, body)
         body = self._check_body(route, body, named=True)
-        updated = self.store.update(route.res.plural, body, subresource=route.subresource,
-                                    dry_run=_dry_run(request), field_manager=self._manager(request))
+        updated = self.store.update(
+            route.res.plural,
+            body,
+            subresource=route.subresource,
+            dry_run=_dry_run(request),
+            field_manager=self._manager(request),
+        )
         return self._write_response(updated)
 
     async def patch(self, request: web.Request, route: Route) -> web.Response:
@@ -251,14 +286,21 @@ class ResourceHandlers:
         meta = patched.setdefault("metadata", {}) if isinstance(patched.get("metadata"), dict) else {}
         patched["metadata"] = meta
         if meta.get("name") != route.name:
-            raise errors.bad_request(f"the name of the object ({meta.get('name', '')}) does not match the name "
-                                     f"on the URL ({route.name})")
+            raise errors.bad_request(
+                f"the name of the object ({meta.get('name', '')}) does not match the name "
+                f"on the URL ({route.name})"
+            )
         if route.res.namespaced:
             meta["namespace"] = route.namespace
         if "resourceVersion" not in meta or meta["resourceVersion"] is None:
             meta["resourceVersion"] = current["metadata"]["resourceVersion"]
-        updated = self.store.update(route.res.plural, patched, subresource=route.subresource,
-                                    dry_run=_dry_run(request), field_manager=self._manager(request))
+        updated = self.store.update(
+            route.res.plural,
+            patched,
+            subresource=route.subresource,
+            dry_run=_dry_run(request),
+            field_manager=self._manager(request),
+        )
         return self._write_response(updated)
 
     async def delete(self, request: web.Request, route: Route) -> web.Response:
@@ -273,23 +315,37 @@ class ResourceHandlers:
         options = options if isinstance(options, dict) else {}
         pre = options.get("preconditions") or {}
         propagation = request.query.get("propagationPolicy") or options.get("propagationPolicy")
-        removed = self.store.delete(route.res.plural, route.namespace, route.name, dry_run=_dry_run(request),
-                                    uid=pre.get("uid"), resource_version=pre.get("resourceVersion"),
-                                    propagation=propagation)
+        removed = self.store.delete(
+            route.res.plural,
+            route.namespace,
+            route.name,
+            dry_run=_dry_run(request),
+            uid=pre.get("uid"),
+            resource_version=pre.get("resourceVersion"),
+            propagation=propagation,
+        )
         if route.res.plural == "pods" or removed["metadata"].get("deletionTimestamp"):
             return self._write_response(removed)
         details = {"name": route.name, "kind": route.res.plural, "uid": removed["metadata"].get("uid")}
         if route.res.group:
             details["group"] = route.res.group
-        return json_response({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
-                              "details": details})
+        return json_response(
+            {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details}
+        )
 
     async def delete_collection(self, request: web.Request, route: Route) -> web.Response:
         matcher = self._matcher(request, route)
-        removed = self.store.delete_collection(route.res.plural, route.namespace, matcher,
-                                               dry_run=_dry_run(request))
-        return json_response({"kind": route.res.list_kind, "apiVersion": route.res.api_version,
-                              "metadata": {"resourceVersion": self.store.resource_version}, "items": removed})
+        removed = self.store.delete_collection(
+            route.res.plural, route.namespace, matcher, dry_run=_dry_run(request)
+        )
+        return json_response(
+            {
+                "kind": route.res.list_kind,
+                "apiVersion": route.res.api_version,
+                "metadata": {"resourceVersion": self.store.resource_version},
+                "items": removed,
+            }
+        )
 
     # -- scale -------------------------------------------------------------------------------------
 
@@ -297,12 +353,20 @@ class ResourceHandlers:
     def _scale(res, obj: dict) -> dict:
         meta = obj["metadata"]
         labels = ((obj.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
-        return {"kind": "Scale", "apiVersion": "autoscaling/v1",
-                "metadata": {k: meta[k] for k in ("name", "namespace", "uid", "resourceVersion",
-                                                  "creationTimestamp") if k in meta},
-                "spec": {"replicas": (obj.get("spec") or {}).get("replicas", 0)},
-                "status": {"replicas": (obj.get("status") or {}).get("replicas", 0),
-                           "selector": ",".join(f"{k}={v}" for k, v in sorted(labels.items()))}}
+        return {
+            "kind": "Scale",
+            "apiVersion": "autoscaling/v1",
+            "metadata": {
+                k: meta[k]
+                for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
+                if k in meta
+            },
+            "spec": {"replicas": (obj.get("spec") or {}).get("replicas", 0)},
+            "status": {
+                "replicas": (obj.get("status") or {}).get("replicas", 0),
+                "selector": ",".join(f"{k}={v}" for k, v in sorted(labels.items())),
+            },
+        }
 
     def _update_scale(self, request: web.Request, route: Route, scale) -> web.Response:
         current = self._current(route)
@@ -310,12 +374,17 @@ class ResourceHandlers:
             raise errors.bad_request("the body of the request must be a Scale object")
         replicas = (scale.get("spec") or {}).get("replicas")
         if not isinstance(replicas, int) or replicas < 0:
-            raise ApiError(422, "Invalid", f'Scale.autoscaling "{route.name}" is invalid: spec.replicas: '
-                                           f"Invalid value: {replicas}: must be greater than or equal to 0")
+            raise ApiError(
+                422,
+                "Invalid",
+                f'Scale.autoscaling "{route.name}" is invalid: spec.replicas: '
+                f"Invalid value: {replicas}: must be greater than or equal to 0",
+            )
         new = copy.deepcopy(current)
         new["spec"]["replicas"] = replicas
         wanted = (scale.get("metadata") or {}).get("resourceVersion")
         new["metadata"]["resourceVersion"] = wanted or current["metadata"]["resourceVersion"]
-        updated = self.store.update(route.res.plural, new, dry_run=_dry_run(request),
-                                    field_manager=self._manager(request))
+        updated = self.store.update(
+            route.res.plural, new, dry_run=_dry_run(request), field_manager=self._manager(request)
+        )
         return json_response(self._scale(route.res, updated))

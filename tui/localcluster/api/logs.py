@@ -60,8 +60,16 @@ class PodLogs:
     def has(self, namespace: str, pod: str, container: str, *, previous: bool = False) -> bool:
         return (namespace, pod, container) in (self._previous if previous else self._current)
 
-    def read(self, namespace: str, pod: str, container: str, *, previous: bool = False,
-             tail_lines: int | None = None, since_seconds: float | None = None) -> list[tuple[datetime, str]]:
+    def read(
+        self,
+        namespace: str,
+        pod: str,
+        container: str,
+        *,
+        previous: bool = False,
+        tail_lines: int | None = None,
+        since_seconds: float | None = None,
+    ) -> list[tuple[datetime, str]]:
         log = (self._previous if previous else self._current).get((namespace, pod, container))
         if log is None:
             return []
@@ -81,8 +89,9 @@ class PodLogs:
         for log in list(self._current.values()):
             log.end()
 
-    async def follow(self, namespace: str, pod: str, container: str,
-                     start: int | None = None) -> AsyncIterator[tuple[datetime, str]]:
+    async def follow(
+        self, namespace: str, pod: str, container: str, start: int | None = None
+    ) -> AsyncIterator[tuple[datetime, str]]:
         """Yield lines appended after `start` (default: now), until the container run ends or the pod goes."""
         log = self._log(namespace, pod, container)
         seen = log.total if start is None else start

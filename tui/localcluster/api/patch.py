@@ -13,11 +13,23 @@ PATCH_TYPES = (STRATEGIC, MERGE, JSON_PATCH)
 
 # Lists merged element by element, keyed by this field (patchMergeKey in the Kubernetes types).
 MERGE_KEYS = {
-    "containers": "name", "initContainers": "name", "ephemeralContainers": "name", "env": "name",
-    "volumes": "name", "volumeMounts": "mountPath", "volumeDevices": "devicePath", "ports": "containerPort",
-    "imagePullSecrets": "name", "conditions": "type", "ownerReferences": "uid", "hostAliases": "ip",
-    "resourceClaims": "name", "schedulingGates": "name", "topologySpreadConstraints": "topologyKey",
-    "containerStatuses": "name", "initContainerStatuses": "name",
+    "containers": "name",
+    "initContainers": "name",
+    "ephemeralContainers": "name",
+    "env": "name",
+    "volumes": "name",
+    "volumeMounts": "mountPath",
+    "volumeDevices": "devicePath",
+    "ports": "containerPort",
+    "imagePullSecrets": "name",
+    "conditions": "type",
+    "ownerReferences": "uid",
+    "hostAliases": "ip",
+    "resourceClaims": "name",
+    "schedulingGates": "name",
+    "topologySpreadConstraints": "topologyKey",
+    "containerStatuses": "name",
+    "initContainerStatuses": "name",
 }
 # Lists of scalars merged as sets (patchStrategy merge without a key).
 MERGED_PRIMITIVES = {"finalizers"}
@@ -55,8 +67,10 @@ def _pointer(path: str) -> list[str]:
     if path == "":
         return []
     if not path.startswith("/"):
-        raise errors.bad_request(f"the server rejected our request due to an error in our request: "
-                                 f'json patch path "{path}" must start with "/"')
+        raise errors.bad_request(
+            f"the server rejected our request due to an error in our request: "
+            f'json patch path "{path}" must start with "/"'
+        )
     return [p.replace("~1", "/").replace("~0", "~") for p in path[1:].split("/")]
 
 
@@ -68,7 +82,7 @@ def _container(doc, parts: list[str], path: str):
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
         else:
-            raise errors.ApiError(422, "Invalid", f"doc is missing path: \"{path}\": missing value")
+            raise errors.ApiError(422, "Invalid", f'doc is missing path: "{path}": missing value')
     return node
 
 
@@ -82,7 +96,7 @@ def _get(doc, path: str):
         return node[last]
     if isinstance(node, list) and last.isdigit() and int(last) < len(node):
         return node[int(last)]
-    raise errors.ApiError(422, "Invalid", f"doc is missing path: \"{path}\": missing value")
+    raise errors.ApiError(422, "Invalid", f'doc is missing path: "{path}": missing value')
 
 
 def _remove(doc, path: str):
@@ -95,7 +109,7 @@ def _remove(doc, path: str):
         return node.pop(last)
     if isinstance(node, list) and last.isdigit() and int(last) < len(node):
         return node.pop(int(last))
-    raise errors.ApiError(422, "Invalid", f"doc is missing path: \"{path}\": missing value")
+    raise errors.ApiError(422, "Invalid", f'doc is missing path: "{path}": missing value')
 
 
 def _add(doc, path: str, value, *, replace: bool = False):
@@ -106,7 +120,7 @@ def _add(doc, path: str, value, *, replace: bool = False):
     last = parts[-1]
     if isinstance(node, dict):
         if replace and last not in node:
-            raise errors.ApiError(422, "Invalid", f"doc is missing key: \"{path}\": missing value")
+            raise errors.ApiError(422, "Invalid", f'doc is missing key: "{path}": missing value')
         node[last] = value
     elif isinstance(node, list):
         if last == "-" and not replace:
@@ -117,22 +131,26 @@ def _add(doc, path: str, value, *, replace: bool = False):
             else:
                 node.insert(int(last), value)
         else:
-            raise errors.ApiError(422, "Invalid", f"add operation does not apply: doc is missing path: "
-                                                  f"\"{path}\": missing value")
+            raise errors.ApiError(
+                422, "Invalid", f'add operation does not apply: doc is missing path: "{path}": missing value'
+            )
     else:
-        raise errors.ApiError(422, "Invalid", f"doc is missing path: \"{path}\": missing value")
+        raise errors.ApiError(422, "Invalid", f'doc is missing path: "{path}": missing value')
     return doc
 
 
 def json_patch(doc, operations):
     if not isinstance(operations, list):
-        raise errors.bad_request("the server rejected our request due to an error in our request: "
-                                 "json: cannot unmarshal object into Go value of type jsonpatch.Patch")
+        raise errors.bad_request(
+            "the server rejected our request due to an error in our request: "
+            "json: cannot unmarshal object into Go value of type jsonpatch.Patch"
+        )
     doc = copy.deepcopy(doc)
     for op in operations:
         if not isinstance(op, dict) or "op" not in op or "path" not in op:
-            raise errors.bad_request("the server rejected our request due to an error in our request: "
-                                     "unexpected kind of operation")
+            raise errors.bad_request(
+                "the server rejected our request due to an error in our request: unexpected kind of operation"
+            )
         kind, path = op["op"], op["path"]
         if kind == "add":
             doc = _add(doc, path, copy.deepcopy(op.get("value")))
@@ -166,9 +184,14 @@ def _merge_map(original: dict, patch: dict) -> dict:
     if directive == "delete":
         return {}
     retain = patch.pop("$retainKeys", None)
-    orders = {k[len("$setElementOrder/"):]: patch.pop(k) for k in list(patch) if k.startswith("$setElementOrder/")}
-    deletions = {k[len("$deleteFromPrimitiveList/"):]: patch.pop(k)
-                 for k in list(patch) if k.startswith("$deleteFromPrimitiveList/")}
+    orders = {
+        k[len("$setElementOrder/") :]: patch.pop(k) for k in list(patch) if k.startswith("$setElementOrder/")
+    }
+    deletions = {
+        k[len("$deleteFromPrimitiveList/") :]: patch.pop(k)
+        for k in list(patch)
+        if k.startswith("$deleteFromPrimitiveList/")
+    }
     result = dict(original) if isinstance(original, dict) else {}
     if isinstance(retain, list):
         for key in list(result):
@@ -204,8 +227,9 @@ def _merge_list(field: str, original, patch: list):
                 out.append(value)
         return out
     key = MERGE_KEYS.get(field)
-    if field == "ports" and any(isinstance(p, dict) and "port" in p and "containerPort" not in p
-                                for p in [*patch, *(original or [])]):
+    if field == "ports" and any(
+        isinstance(p, dict) and "port" in p and "containerPort" not in p for p in [*patch, *(original or [])]
+    ):
         key = "port"  # Service ports merge by port, container ports by containerPort
     if key is None or not isinstance(original, list) or not all(isinstance(p, dict) for p in patch):
         return [_merge_map({}, p) if isinstance(p, dict) else p for p in patch]

@@ -29,9 +29,11 @@ def _container(pod: dict, name: str, wanted: str | None) -> str:
         return default
     if len(containers) == 1:
         return containers[0]
-    raise errors.bad_request(f"a container name must be specified for pod {name}, choose one of: "
-                             f"[{' '.join(containers)}]"
-                             + (f" or one of the init containers: [{' '.join(others)}]" if others else ""))
+    raise errors.bad_request(
+        f"a container name must be specified for pod {name}, choose one of: "
+        f"[{' '.join(containers)}]"
+        + (f" or one of the init containers: [{' '.join(others)}]" if others else "")
+    )
 
 
 async def serve_log(cluster, request: web.Request, route) -> web.StreamResponse:
@@ -55,7 +57,9 @@ async def serve_log(cluster, request: web.Request, route) -> web.StreamResponse:
     limit = query_int(request, "limitBytes")
     ns = route.namespace
     if previous and not logs.has(ns, route.name, container, previous=True):
-        raise errors.bad_request(f'previous terminated container "{container}" in pod "{route.name}" not found')
+        raise errors.bad_request(
+            f'previous terminated container "{container}" in pod "{route.name}" not found'
+        )
     start = logs.position(ns, route.name, container) if follow else None
     lines = logs.read(ns, route.name, container, previous=previous, tail_lines=tail, since_seconds=since)
     body = b"".join(_line(item, timestamps) for item in lines)

@@ -64,8 +64,11 @@ def query_int(request: web.Request, name: str) -> int | None:
 
 
 def json_response(obj, status: int = 200, headers: dict | None = None, content_type="application/json"):
-    return web.Response(body=json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode(), status=status,
-                        headers={"Content-Type": content_type, **(headers or {})})
+    return web.Response(
+        body=json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode(),
+        status=status,
+        headers={"Content-Type": content_type, **(headers or {})},
+    )
 
 
 def error_response(err: ApiError) -> web.Response:
@@ -81,9 +84,12 @@ async def read_body(request: web.Request, *, patch: bool = False) -> dict | list
         except (protobuf.ProtobufError, UnicodeDecodeError, KeyError, IndexError) as exc:
             raise ApiError(415, "UnsupportedMediaType", str(exc)) from None
     if not patch and ctype not in ("application/json", "application/yaml", "*/*", ""):
-        raise ApiError(415, "UnsupportedMediaType",
-                       'the body of the request was in an unknown format - accepted media types include: '
-                       'application/json, application/yaml, application/vnd.kubernetes.protobuf')
+        raise ApiError(
+            415,
+            "UnsupportedMediaType",
+            "the body of the request was in an unknown format - accepted media types include: "
+            "application/json, application/yaml, application/vnd.kubernetes.protobuf",
+        )
     try:
         text = raw.decode("utf-8")
         body = yaml.safe_load(text) if ctype == "application/yaml" else json.loads(text or "null")
@@ -155,8 +161,13 @@ class ApiServer:
     def _fault_error(status: int, retry_after: int | None) -> ApiError:
         if status == 429:
             headers = {"Retry-After": str(retry_after or 1)}
-            return ApiError(429, "TooManyRequests", "Too many requests, please try again later.",
-                            {"retryAfterSeconds": retry_after or 1}, headers)
+            return ApiError(
+                429,
+                "TooManyRequests",
+                "Too many requests, please try again later.",
+                {"retryAfterSeconds": retry_after or 1},
+                headers,
+            )
         return ApiError(status, "InternalError", "Internal error occurred: injected fault")
 
     async def _faults(self, request: web.Request, user) -> web.Response:

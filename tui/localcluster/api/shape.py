@@ -16,38 +16,99 @@ def _list(item) -> tuple:
     return ("list", item)
 
 
-META = {"name": STR, "generateName": STR, "namespace": STR, "labels": STR_MAP, "annotations": STR_MAP,
-        "finalizers": _list(STR), "ownerReferences": _list(OBJ), "resourceVersion": STR, "uid": STR,
-        "managedFields": _list(OBJ)}
-ENV = {"name": STR, "value": STR, "valueFrom": {"fieldRef": OBJ, "configMapKeyRef": OBJ, "secretKeyRef": OBJ,
-                                                "resourceFieldRef": OBJ}}
-PROBE = {"httpGet": OBJ, "exec": OBJ, "tcpSocket": OBJ, "grpc": OBJ, "initialDelaySeconds": INT,
-         "timeoutSeconds": INT, "periodSeconds": INT, "successThreshold": INT, "failureThreshold": INT}
-CONTAINER = {"name": STR, "image": STR, "command": _list(STR), "args": _list(STR), "workingDir": STR,
-             "env": _list(ENV), "envFrom": _list(OBJ), "resources": OBJ, "imagePullPolicy": STR,
-             "ports": _list({"containerPort": INT, "name": STR, "protocol": STR, "hostPort": INT}),
-             "volumeMounts": _list({"name": STR, "mountPath": STR, "subPath": STR, "readOnly": BOOL}),
-             "livenessProbe": PROBE, "readinessProbe": PROBE, "startupProbe": PROBE,
-             "terminationMessagePath": STR, "terminationMessagePolicy": STR}
+META = {
+    "name": STR,
+    "generateName": STR,
+    "namespace": STR,
+    "labels": STR_MAP,
+    "annotations": STR_MAP,
+    "finalizers": _list(STR),
+    "ownerReferences": _list(OBJ),
+    "resourceVersion": STR,
+    "uid": STR,
+    "managedFields": _list(OBJ),
+}
+ENV = {
+    "name": STR,
+    "value": STR,
+    "valueFrom": {"fieldRef": OBJ, "configMapKeyRef": OBJ, "secretKeyRef": OBJ, "resourceFieldRef": OBJ},
+}
+PROBE = {
+    "httpGet": OBJ,
+    "exec": OBJ,
+    "tcpSocket": OBJ,
+    "grpc": OBJ,
+    "initialDelaySeconds": INT,
+    "timeoutSeconds": INT,
+    "periodSeconds": INT,
+    "successThreshold": INT,
+    "failureThreshold": INT,
+}
+CONTAINER = {
+    "name": STR,
+    "image": STR,
+    "command": _list(STR),
+    "args": _list(STR),
+    "workingDir": STR,
+    "env": _list(ENV),
+    "envFrom": _list(OBJ),
+    "resources": OBJ,
+    "imagePullPolicy": STR,
+    "ports": _list({"containerPort": INT, "name": STR, "protocol": STR, "hostPort": INT}),
+    "volumeMounts": _list({"name": STR, "mountPath": STR, "subPath": STR, "readOnly": BOOL}),
+    "livenessProbe": PROBE,
+    "readinessProbe": PROBE,
+    "startupProbe": PROBE,
+    "terminationMessagePath": STR,
+    "terminationMessagePolicy": STR,
+}
 VOLUME = {"name": STR, "configMap": OBJ, "secret": OBJ, "projected": OBJ, "downwardAPI": OBJ, "emptyDir": OBJ}
-POD_SPEC = {"containers": _list(CONTAINER), "initContainers": _list(CONTAINER), "volumes": _list(VOLUME),
-            "restartPolicy": STR, "terminationGracePeriodSeconds": INT, "dnsPolicy": STR, "nodeName": STR,
-            "nodeSelector": STR_MAP, "serviceAccountName": STR, "securityContext": OBJ, "schedulerName": STR,
-            "readinessGates": _list(OBJ)}
-WORKLOAD_SPEC = {"replicas": INT, "selector": {"matchLabels": STR_MAP, "matchExpressions": _list(OBJ)},
-                 "template": {"metadata": META, "spec": POD_SPEC}, "strategy": {"type": STR, "rollingUpdate": OBJ},
-                 "updateStrategy": {"type": STR, "rollingUpdate": OBJ}, "revisionHistoryLimit": INT,
-                 "progressDeadlineSeconds": INT, "minReadySeconds": INT, "paused": BOOL, "serviceName": STR,
-                 "podManagementPolicy": STR}
+POD_SPEC = {
+    "containers": _list(CONTAINER),
+    "initContainers": _list(CONTAINER),
+    "volumes": _list(VOLUME),
+    "restartPolicy": STR,
+    "terminationGracePeriodSeconds": INT,
+    "dnsPolicy": STR,
+    "nodeName": STR,
+    "nodeSelector": STR_MAP,
+    "serviceAccountName": STR,
+    "securityContext": OBJ,
+    "schedulerName": STR,
+    "readinessGates": _list(OBJ),
+}
+WORKLOAD_SPEC = {
+    "replicas": INT,
+    "selector": {"matchLabels": STR_MAP, "matchExpressions": _list(OBJ)},
+    "template": {"metadata": META, "spec": POD_SPEC},
+    "strategy": {"type": STR, "rollingUpdate": OBJ},
+    "updateStrategy": {"type": STR, "rollingUpdate": OBJ},
+    "revisionHistoryLimit": INT,
+    "progressDeadlineSeconds": INT,
+    "minReadySeconds": INT,
+    "paused": BOOL,
+    "serviceName": STR,
+    "podManagementPolicy": STR,
+}
 DATA = {"data": STR_MAP, "binaryData": STR_MAP, "stringData": STR_MAP, "immutable": BOOL, "type": STR}
 SCHEMAS = {
     "pods": {"spec": POD_SPEC},
-    "deployments": {"spec": WORKLOAD_SPEC}, "replicasets": {"spec": WORKLOAD_SPEC},
-    "statefulsets": {"spec": WORKLOAD_SPEC}, "daemonsets": {"spec": WORKLOAD_SPEC},
-    "configmaps": DATA, "secrets": DATA,
+    "deployments": {"spec": WORKLOAD_SPEC},
+    "replicasets": {"spec": WORKLOAD_SPEC},
+    "statefulsets": {"spec": WORKLOAD_SPEC},
+    "daemonsets": {"spec": WORKLOAD_SPEC},
+    "configmaps": DATA,
+    "secrets": DATA,
     "namespaces": {"spec": {"finalizers": _list(STR)}},
-    "services": {"spec": {"type": STR, "clusterIP": STR, "selector": STR_MAP, "externalIPs": _list(STR),
-                          "ports": _list({"name": STR, "port": INT, "protocol": STR, "nodePort": INT})}},
+    "services": {
+        "spec": {
+            "type": STR,
+            "clusterIP": STR,
+            "selector": STR_MAP,
+            "externalIPs": _list(STR),
+            "ports": _list({"name": STR, "port": INT, "protocol": STR, "nodePort": INT}),
+        }
+    },
 }
 
 
@@ -64,7 +125,8 @@ def _json_type(value) -> str:
 def _fail(res: Resource, path: str, value, expected: str):
     raise errors.bad_request(
         f'{res.kind} in version "{res.version}" cannot be handled as a {res.kind}: json: cannot unmarshal '
-        f"{_json_type(value)} into Go struct field {res.kind}{path} of type {expected}")
+        f"{_json_type(value)} into Go struct field {res.kind}{path} of type {expected}"
+    )
 
 
 SCALARS = {STR: str, INT: int, BOOL: bool, OBJ: dict}

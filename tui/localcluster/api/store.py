@@ -39,8 +39,11 @@ def timestamp(seconds: float | None = None) -> str:
 
 def _typed(res: Resource, obj: dict) -> dict:
     """apiVersion and kind first, as the apiserver writes them."""
-    return {"apiVersion": res.api_version, "kind": res.kind,
-            **{k: v for k, v in obj.items() if k not in ("apiVersion", "kind")}}
+    return {
+        "apiVersion": res.api_version,
+        "kind": res.kind,
+        **{k: v for k, v in obj.items() if k not in ("apiVersion", "kind")},
+    }
 
 
 class Entry:
@@ -70,10 +73,17 @@ class Change:
 
 
 class Store:
-    def __init__(self, *, rng: random.Random | None = None, history_size: int = 20000,
-                 event_rng: random.Random | None = None):
+    def __init__(
+        self,
+        *,
+        rng: random.Random | None = None,
+        history_size: int = 20000,
+        event_rng: random.Random | None = None,
+    ):
         self.rng = rng or random.Random()
-        self.event_rng = event_rng or random.Random()  # event names never shift the uids or names drawn after them
+        self.event_rng = (
+            event_rng or random.Random()
+        )  # event names never shift the uids or names drawn after them
         self._objects: dict[str, dict[tuple[str, str], Entry]] = {r: {} for r in RESOURCES}
         self._sorted: dict[str, list[tuple[str, str]] | None] = {r: None for r in RESOURCES}
         self.event_names: dict[tuple, str] = {}  # aggregation key of an Event -> its name
@@ -97,8 +107,13 @@ class Store:
     def entry(self, resource: str, namespace: str | None, name: str) -> Entry | None:
         return self._objects[resource].get((namespace or "", name))
 
-    def entries(self, resource: str, namespace: str | None = None, matcher: Matcher | None = None,
-                after: tuple[str, str] | None = None) -> list[Entry]:
+    def entries(
+        self,
+        resource: str,
+        namespace: str | None = None,
+        matcher: Matcher | None = None,
+        after: tuple[str, str] | None = None,
+    ) -> list[Entry]:
         """Entries in etcd key order (namespace, name), optionally starting after a key."""
         objects = self._objects[resource]
         keys = self._sorted[resource]
@@ -106,7 +121,10 @@ class Store:
             keys = self._sorted[resource] = sorted(objects)
         start, end = 0, len(keys)
         if namespace:
-            start, end = bisect.bisect_left(keys, (namespace, "")), bisect.bisect_left(keys, (namespace + "\0", ""))
+            start, end = (
+                bisect.bisect_left(keys, (namespace, "")),
+                bisect.bisect_left(keys, (namespace + "\0", "")),
+            )
         if after is not None:
             start = max(start, bisect.bisect_right(keys, after))
         out = [objects[k] for k in keys[start:end]]
@@ -114,11 +132,14 @@ class Store:
             out = [e for e in out if matcher(e.obj)]
         return out
 
-    def list(self, resource: str, namespace: str | None = None, label_selector=None,
-             field_selector=None) -> tuple[list[dict], str]:
+    def list(
+        self, resource: str, namespace: str | None = None, label_selector=None, field_selector=None
+    ) -> tuple[list[dict], str]:
         matcher = combine(
             parse_label_selector(label_selector) if isinstance(label_selector, str) else label_selector,
-            parse_field_selector(field_selector, resource) if isinstance(field_selector, str) else field_selector,
+            parse_field_selector(field_selector, resource)
+            if isinstance(field_selector, str)
+            else field_selector,
         )
         return [e.obj for e in self.entries(resource, namespace, matcher)], self.resource_version
 
@@ -188,7 +209,9 @@ class Store:
     def new_uid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
-    def create(self, resource: str, obj: dict, *, dry_run: bool = False, field_manager: str | None = None) -> dict:
+    def create(
+        self, resource: str, obj: dict, *, dry_run: bool = False, field_manager: str | None = None
+    ) -> dict:
         res = self._resource(resource)
         obj = _typed(res, json.loads(dumps(obj)))
         meta = obj.setdefault("metadata", {})
@@ -200,10 +223,15 @@ class Store:
             namespace = meta.setdefault("namespace", "default")
             if self.get("namespaces", None, namespace) is None:
                 raise errors.not_found(RESOURCES["namespaces"], namespace)
-            if (self.get("namespaces", None, namespace) or {}).get("status", {}).get("phase") == "Terminating":
-                raise errors.ApiError(403, "Forbidden",
-                                      f'{res.qualified} "{meta.get("name", "")}" is forbidden: unable to create '
-                                      f'new content in namespace {namespace} because it is being terminated')
+            if (self.get("namespaces", None, namespace) or {}).get("status", {}).get(
+                "phase"
+            ) == "Terminating":
+                raise errors.ApiError(
+                    403,
+                    "Forbidden",
+                    f'{res.qualified} "{meta.get("name", "")}" is forbidden: unable to create '
+                    f"new content in namespace {namespace} because it is being terminated",
+                )
         else:
             meta.pop("namespace", None)
         for field in ("resourceVersion", "uid", "creationTimestamp", "deletionTimestamp", "generation"):
@@ -231,7 +259,9 @@ class Store:
         """A cluster IP from 10.96.0.0/12 and node ports from 30000-32767, as the apiserver allocates them."""
         spec = svc.setdefault("spec", {})
         if not spec.get("clusterIP"):
-            spec["clusterIP"] = f"10.{96 + self.rng.randrange(16)}.{self.rng.randrange(256)}.{self.rng.randrange(1, 255)}"
+            spec["clusterIP"] = (
+                f"10.{96 + self.rng.randrange(16)}.{self.rng.randrange(256)}.{self.rng.randrange(1, 255)}"
+            )
         spec["clusterIPs"] = [spec["clusterIP"]]
         if spec["clusterIP"] != "None":
             spec.setdefault("ipFamilies", ["IPv4"])
@@ -241,25 +271,45 @@ class Store:
                 if isinstance(port, dict):
                     port.setdefault("nodePort", 30000 + self.rng.randrange(2768))
 
-    def _managed_fields(self, res: Resource, meta: dict, manager: str | None, operation: str,
-                        subresource: str | None = None) -> None:
+    def _managed_fields(
+        self, res: Resource, meta: dict, manager: str | None, operation: str, subresource: str | None = None
+    ) -> None:
         if not manager:
             return
-        entries = [m for m in meta.get("managedFields") or []
-                   if not (m.get("manager") == manager and m.get("subresource") == subresource)]
-        entry = {"manager": manager, "operation": operation, "apiVersion": res.api_version,
-                 "time": timestamp(), "fieldsType": "FieldsV1", "fieldsV1": {}}
+        entries = [
+            m
+            for m in meta.get("managedFields") or []
+            if not (m.get("manager") == manager and m.get("subresource") == subresource)
+        ]
+        entry = {
+            "manager": manager,
+            "operation": operation,
+            "apiVersion": res.api_version,
+            "time": timestamp(),
+            "fieldsType": "FieldsV1",
+            "fieldsV1": {},
+        }
         if subresource:
             entry["subresource"] = subresource
         meta["managedFields"] = [*entries, entry]
 
-    def update(self, resource: str, obj: dict, *, subresource: str | None = None, dry_run: bool = False,
-               field_manager: str | None = None) -> dict:
+    def update(
+        self,
+        resource: str,
+        obj: dict,
+        *,
+        subresource: str | None = None,
+        dry_run: bool = False,
+        field_manager: str | None = None,
+    ) -> dict:
         res = self._resource(resource)
         incoming = _typed(res, json.loads(dumps(obj)))
         meta_in = incoming.get("metadata") or {}
-        if not isinstance(meta_in, dict) or not isinstance(meta_in.get("namespace", ""), str | None) \
-                or not isinstance(meta_in.get("name", ""), str | None):
+        if (
+            not isinstance(meta_in, dict)
+            or not isinstance(meta_in.get("namespace", ""), str | None)
+            or not isinstance(meta_in.get("name", ""), str | None)
+        ):
             raise errors.bad_request(f"{res.kind}.metadata must be an object with string name and namespace")
         name = meta_in.get("name") or ""
         namespace = (meta_in.get("namespace") or "default") if res.namespaced else ""
@@ -330,20 +380,35 @@ class Store:
         if causes:
             raise errors.invalid(res, current["metadata"]["name"], causes)
 
-    def delete(self, resource: str, namespace: str | None, name: str, *, dry_run: bool = False,
-               uid: str | None = None, resource_version: str | None = None,
-               propagation: str | None = None) -> dict:
+    def delete(
+        self,
+        resource: str,
+        namespace: str | None,
+        name: str,
+        *,
+        dry_run: bool = False,
+        uid: str | None = None,
+        resource_version: str | None = None,
+        propagation: str | None = None,
+    ) -> dict:
         res = self._resource(resource)
         entry = self._objects[res.plural].get((namespace or "" if res.namespaced else "", name))
         if entry is None:
             raise errors.not_found(res, name)
         current = entry.obj
         if uid and current["metadata"]["uid"] != uid:
-            raise errors.conflict(res, name, f"Precondition failed: UID in precondition: {uid}, "
-                                              f"UID in object meta: {current['metadata']['uid']}")
+            raise errors.conflict(
+                res,
+                name,
+                f"Precondition failed: UID in precondition: {uid}, "
+                f"UID in object meta: {current['metadata']['uid']}",
+            )
         if resource_version and current["metadata"]["resourceVersion"] != resource_version:
-            raise errors.conflict(res, name, "the object has been modified; please apply your changes to "
-                                             "the latest version and try again")
+            raise errors.conflict(
+                res,
+                name,
+                "the object has been modified; please apply your changes to the latest version and try again",
+            )
         new = copy.deepcopy(current)
         if dry_run:
             return new
@@ -391,8 +456,9 @@ class Store:
                 gone["metadata"]["resourceVersion"] = self._next_rv()
                 self._remove(res, gone, current)
 
-    def delete_collection(self, resource: str, namespace: str | None, matcher: Matcher | None,
-                          *, dry_run: bool = False) -> list[dict]:
+    def delete_collection(
+        self, resource: str, namespace: str | None, matcher: Matcher | None, *, dry_run: bool = False
+    ) -> list[dict]:
         out = []
         for entry in self.entries(resource, namespace, matcher):
             meta = entry.obj["metadata"]

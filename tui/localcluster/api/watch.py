@@ -85,17 +85,36 @@ def event_line(kind: str, change: Change, render: Callable | None) -> bytes:
 
 
 def expired_line(rv: int, floor: int) -> bytes:
-    status = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-              "message": f"too old resource version: {rv} ({floor + 1})", "reason": "Expired", "code": 410}
+    status = {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": f"too old resource version: {rv} ({floor + 1})",
+        "reason": "Expired",
+        "code": 410,
+    }
     return dumps({"type": "ERROR", "object": status}) + b"\n"
 
 
 class WatchStream:
     """Serves one watch request until timeout, client disconnect, overflow or a dropped-watch fault."""
 
-    def __init__(self, store: Store, registry: set, *, resource: str, kind: str, api_version: str,
-                 namespace: str | None, matcher: Matcher | None, render: Callable | None,
-                 bookmarks: bool, bookmark_interval: float, timeout: float):
+    def __init__(
+        self,
+        store: Store,
+        registry: set,
+        *,
+        resource: str,
+        kind: str,
+        api_version: str,
+        namespace: str | None,
+        matcher: Matcher | None,
+        render: Callable | None,
+        bookmarks: bool,
+        bookmark_interval: float,
+        timeout: float,
+    ):
         self.store = store
         self.registry = registry
         self.kind = kind
@@ -110,11 +129,23 @@ class WatchStream:
         meta: dict = {"resourceVersion": self.store.resource_version}
         if extra_annotations:
             meta["annotations"] = extra_annotations
-        return dumps({"type": "BOOKMARK", "object": {"kind": self.kind, "apiVersion": self.api_version,
-                                                      "metadata": meta}}) + b"\n"
+        return (
+            dumps(
+                {
+                    "type": "BOOKMARK",
+                    "object": {"kind": self.kind, "apiVersion": self.api_version, "metadata": meta},
+                }
+            )
+            + b"\n"
+        )
 
-    async def serve(self, request: web.Request, resource_version: str | None, send_initial: bool | None,
-                    initial_entries: Callable[[], list]) -> web.StreamResponse:
+    async def serve(
+        self,
+        request: web.Request,
+        resource_version: str | None,
+        send_initial: bool | None,
+        initial_entries: Callable[[], list],
+    ) -> web.StreamResponse:
         watcher = self.watcher
         store = self.store
         lines: list[bytes] = []
@@ -122,8 +153,9 @@ class WatchStream:
         # Registration and the initial snapshot happen in one loop step, so no write falls between them.
         if resource_version in (None, "", "0") or send_initial:
             for entry in initial_entries():
-                change = Change(int(entry.obj["metadata"]["resourceVersion"]), "ADDED", watcher.resource,
-                                entry, None)
+                change = Change(
+                    int(entry.obj["metadata"]["resourceVersion"]), "ADDED", watcher.resource, entry, None
+                )
                 lines.append(event_line("ADDED", change, self.render))
             if send_initial and self.bookmarks:
                 lines.append(self._bookmark({"k8s.io/initial-events-end": "true"}))
@@ -143,8 +175,9 @@ class WatchStream:
             self.registry.add(watcher)
             transport = request.transport
             watcher.abort = transport.abort if transport is not None else None
-        response = web.StreamResponse(status=200, headers={"Content-Type": "application/json",
-                                                           "Cache-Control": "no-cache, private"})
+        response = web.StreamResponse(
+            status=200, headers={"Content-Type": "application/json", "Cache-Control": "no-cache, private"}
+        )
         response.enable_chunked_encoding()
         try:
             await response.prepare(request)

@@ -75,8 +75,11 @@ class DaemonSetController(Reconciler):
         cur = history.by_number(current)[-1]
         for duplicate in current:
             if duplicate is not cur:
-                self.store.delete("controllerrevisions", duplicate["metadata"].get("namespace"),
-                                  duplicate["metadata"]["name"])
+                self.store.delete(
+                    "controllerrevisions",
+                    duplicate["metadata"].get("namespace"),
+                    duplicate["metadata"]["name"],
+                )
         if int(cur.get("revision") or 0) < number:
             cur = history.renumber(self.store, cur, number)
         return cur, old
@@ -84,8 +87,10 @@ class DaemonSetController(Reconciler):
     def _snapshot(self, ds: dict, data: dict, number: int) -> dict:
         collisions = (ds.get("status") or {}).get("collisionCount")
         pod_hash = template_hash(ds["spec"].get("template") or {}, collisions)
-        labels = {**(((ds["spec"].get("template") or {}).get("metadata") or {}).get("labels") or {}),
-                  specs.REVISION_HASH_LABEL: pod_hash}
+        labels = {
+            **(((ds["spec"].get("template") or {}).get("metadata") or {}).get("labels") or {}),
+            specs.REVISION_HASH_LABEL: pod_hash,
+        }
         name = f"{ds['metadata']['name']}-{pod_hash}"
         revision = history.new_revision(ds, "DaemonSet", name, labels, data, number)
         try:
@@ -95,7 +100,12 @@ class DaemonSetController(Reconciler):
                 raise
             existing = self.store.get("controllerrevisions", ds["metadata"].get("namespace"), name)
             ref = controller_of(existing) if existing else None
-            if existing is not None and history.same_data(existing, data) and ref and ref.get("uid") == ds["metadata"]["uid"]:
+            if (
+                existing is not None
+                and history.same_data(existing, data)
+                and ref
+                and ref.get("uid") == ds["metadata"]["uid"]
+            ):
                 return existing
             status = {**(ds.get("status") or {}), "collisionCount": int(collisions or 0) + 1}
             self.write_own("daemonsets", {**ds, "status": status}, subresource="status")
@@ -107,7 +117,9 @@ class DaemonSetController(Reconciler):
         if ds is None:
             return
         cur, old = self.construct_history(ds)
-        pod_hash = (cur["metadata"].get("labels") or {}).get(specs.REVISION_HASH_LABEL) or cur["metadata"]["name"]
+        pod_hash = (cur["metadata"].get("labels") or {}).get(specs.REVISION_HASH_LABEL) or cur["metadata"][
+            "name"
+        ]
         if not is_terminating(ds):
             self.manage(ds, pod_hash)
             kind, _ = specs.update_strategy(ds)
@@ -119,12 +131,18 @@ class DaemonSetController(Reconciler):
             self.write_own("daemonsets", {**ds, "status": status}, subresource="status")
         live = {cur["metadata"]["name"]} | {
             f"{ds['metadata']['name']}-{h}"
-            for pods in by_node.values() for p in pods
+            for pods in by_node.values()
+            for p in pods
             if (h := (p["metadata"].get("labels") or {}).get(specs.REVISION_HASH_LABEL))
         }
         history.truncate(self.store, old + [cur], live, specs.revision_history_limit(ds))
         min_ready = specs.min_ready_seconds(ds)
-        waits = [w for pods in by_node.values() for p in pods if (w := seconds_until_available(p, min_ready)) is not None]
+        waits = [
+            w
+            for pods in by_node.values()
+            for p in pods
+            if (w := seconds_until_available(p, min_ready)) is not None
+        ]
         if waits:
             self.enqueue_after(key, min(waits) + 0.05)
 
@@ -139,7 +157,10 @@ class DaemonSetController(Reconciler):
     def _updated(self, ds: dict, pod: dict, pod_hash: str) -> bool:
         labels = pod["metadata"].get("labels") or {}
         generation = str(ds["metadata"].get("generation", ""))
-        return labels.get(specs.REVISION_HASH_LABEL) == pod_hash or labels.get(TEMPLATE_GENERATION_LABEL) == generation
+        return (
+            labels.get(specs.REVISION_HASH_LABEL) == pod_hash
+            or labels.get(TEMPLATE_GENERATION_LABEL) == generation
+        )
 
     def _max_surge_unavailable(self, ds: dict) -> tuple[int, int]:
         _, rolling = specs.update_strategy(ds)
@@ -164,8 +185,15 @@ class DaemonSetController(Reconciler):
             running = []
             for pod in pods:
                 if (pod.get("status") or {}).get("phase") == "Failed":
-                    record(self.store, ds, "FailedDaemonPod", f"Found failed daemon pod {pod['metadata'].get('namespace')}"
-                           f"/{pod['metadata']['name']} on node {node}, will try to kill it", "Warning", self.name)
+                    record(
+                        self.store,
+                        ds,
+                        "FailedDaemonPod",
+                        f"Found failed daemon pod {pod['metadata'].get('namespace')}"
+                        f"/{pod['metadata']['name']} on node {node}, will try to kill it",
+                        "Warning",
+                        self.name,
+                    )
                     self.pods.delete(pod, ds)
                 else:
                     running.append(pod)
@@ -190,16 +218,28 @@ class DaemonSetController(Reconciler):
     def create_on(self, ds: dict, node: str, pod_hash: str) -> None:
         template = copy.deepcopy(ds["spec"].get("template") or {})
         spec = template.setdefault("spec", {})
-        spec["affinity"] = {**(spec.get("affinity") or {}), "nodeAffinity": {
-            "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
-                {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]}}}
+        spec["affinity"] = {
+            **(spec.get("affinity") or {}),
+            "nodeAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": {
+                    "nodeSelectorTerms": [
+                        {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}
+                    ]
+                }
+            },
+        }
         tolerations = list(spec.get("tolerations") or [])
         tolerations += [t for t in DAEMON_TOLERATIONS if t not in tolerations]
         spec["tolerations"] = tolerations
-        self.pods.create_generated(template, ds, "DaemonSet", extra_labels={
-            specs.REVISION_HASH_LABEL: pod_hash,
-            TEMPLATE_GENERATION_LABEL: str(ds["metadata"].get("generation", 1)),
-        })
+        self.pods.create_generated(
+            template,
+            ds,
+            "DaemonSet",
+            extra_labels={
+                specs.REVISION_HASH_LABEL: pod_hash,
+                TEMPLATE_GENERATION_LABEL: str(ds["metadata"].get("generation", 1)),
+            },
+        )
 
     def rolling_update(self, ds: dict, pod_hash: str) -> None:
         min_ready = specs.min_ready_seconds(ds)
@@ -279,8 +319,11 @@ class DaemonSetController(Reconciler):
             "numberReady": ready,
             "observedGeneration": ds["metadata"].get("generation", 1),
         }
-        optional = {"updatedNumberScheduled": updated, "numberAvailable": available,
-                    "numberUnavailable": desired - available}
+        optional = {
+            "updatedNumberScheduled": updated,
+            "numberAvailable": available,
+            "numberUnavailable": desired - available,
+        }
         status.update({k: v for k, v in optional.items() if v})
         collisions = (ds.get("status") or {}).get("collisionCount")
         if collisions is not None:

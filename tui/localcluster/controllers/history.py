@@ -36,11 +36,21 @@ def next_number(revisions: list[dict]) -> int:
 
 def new_revision(owner: dict, kind: str, name: str, labels: dict, data: dict, number: int) -> dict:
     annotations = dict(owner["metadata"].get("annotations") or {})
-    meta = {"name": name, "namespace": owner["metadata"].get("namespace"), "labels": labels,
-            "ownerReferences": [owner_reference(owner, kind)]}
+    meta = {
+        "name": name,
+        "namespace": owner["metadata"].get("namespace"),
+        "labels": labels,
+        "ownerReferences": [owner_reference(owner, kind)],
+    }
     if annotations:
         meta["annotations"] = annotations
-    return {"apiVersion": "apps/v1", "kind": "ControllerRevision", "metadata": meta, "data": data, "revision": number}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "ControllerRevision",
+        "metadata": meta,
+        "data": data,
+        "revision": number,
+    }
 
 
 def renumber(store, revision: dict, number: int) -> dict:
@@ -56,7 +66,9 @@ def truncate(store, revisions: list[dict], live: set[str], limit: int | None) ->
     history = [r for r in by_number(revisions) if r["metadata"]["name"] not in live]
     for revision in history[: max(len(history) - limit, 0)]:
         try:
-            store.delete("controllerrevisions", revision["metadata"].get("namespace"), revision["metadata"]["name"])
+            store.delete(
+                "controllerrevisions", revision["metadata"].get("namespace"), revision["metadata"]["name"]
+            )
         except Exception as exc:
             if getattr(exc, "code", None) != 404:
                 raise

@@ -40,8 +40,10 @@ class OwnerIndex:
             self._track_orphan(event_type, key, meta)
         record = (resource, *key)
         before = self._owners_of.get(record, ())
-        after = () if event_type == "DELETED" else tuple(
-            ref["uid"] for ref in meta.get("ownerReferences") or [] if ref.get("uid")
+        after = (
+            ()
+            if event_type == "DELETED"
+            else tuple(ref["uid"] for ref in meta.get("ownerReferences") or [] if ref.get("uid"))
         )
         if before == after:
             return
@@ -59,7 +61,9 @@ class OwnerIndex:
             self._owners_of.pop(record, None)
 
     def _track_orphan(self, event_type: str, key: tuple, meta: dict) -> None:
-        orphan = event_type != "DELETED" and not any(r.get("controller") for r in meta.get("ownerReferences") or [])
+        orphan = event_type != "DELETED" and not any(
+            r.get("controller") for r in meta.get("ownerReferences") or []
+        )
         names = self._orphan_pods.get(key[0])
         if orphan:
             self._orphan_pods[key[0]].add(key[1])

@@ -127,4 +127,3 @@ def scaled_value(value, total: int, round_up: bool) -> int:
 def round_half_away(x: float) -> int:
     """Go's math.Round (Python's round() is banker's rounding)."""
     return int(math.copysign(math.floor(abs(x) + 0.5), x))
-

@@ -9,8 +9,15 @@ from tui.localcluster.controllers.hashing import random_suffix
 from tui.localcluster.controllers.objects import owner_reference
 
 
-def pod_from_template(template: dict, owner: dict, kind: str, name: str, *, generate_name: str | None = None,
-                      extra_labels: dict | None = None) -> dict:
+def pod_from_template(
+    template: dict,
+    owner: dict,
+    kind: str,
+    name: str,
+    *,
+    generate_name: str | None = None,
+    extra_labels: dict | None = None,
+) -> dict:
     """A pod as GetPodFromTemplate builds it: template metadata, owner reference, template spec."""
     meta_in = template.get("metadata") or {}
     metadata = {"name": name, "namespace": owner["metadata"].get("namespace")}
@@ -25,7 +32,13 @@ def pod_from_template(template: dict, owner: dict, kind: str, name: str, *, gene
         metadata["finalizers"] = list(meta_in["finalizers"])
     metadata["ownerReferences"] = [owner_reference(owner, kind)]
     spec = dict(template.get("spec") or {})  # the store copies what it stores; top-level keys are ours
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": spec, "status": {"phase": "Pending"}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": metadata,
+        "spec": spec,
+        "status": {"phase": "Pending"},
+    }
 
 
 class PodControl:
@@ -51,32 +64,58 @@ class PodControl:
         self._drawn[key] = count + 1
         return random_suffix(random.Random(f"{seed}/{key[0]}/{kind}/{key[2]}/{count}"))
 
-    def create_generated(self, template: dict, owner: dict, kind: str, *, extra_labels: dict | None = None) -> dict:
+    def create_generated(
+        self, template: dict, owner: dict, kind: str, *, extra_labels: dict | None = None
+    ) -> dict:
         """A pod named `<owner>-<5 safe characters>` (the scheduler places it), retried on a name collision."""
         prefix = owner["metadata"]["name"] + "-"
         attempt = 0
         while True:
             attempt += 1
-            pod = pod_from_template(template, owner, kind, prefix + self._suffix(owner, kind), generate_name=prefix,
-                                    extra_labels=extra_labels)
+            pod = pod_from_template(
+                template,
+                owner,
+                kind,
+                prefix + self._suffix(owner, kind),
+                generate_name=prefix,
+                extra_labels=extra_labels,
+            )
             try:
                 created = self.store.create("pods", pod)
             except Exception as exc:
                 if getattr(exc, "code", None) == 409 and attempt < 8:
                     continue
-                record(self.store, owner, "FailedCreate", f"Error creating: {getattr(exc, 'message', exc)}",
-                       "Warning", self.component)
+                record(
+                    self.store,
+                    owner,
+                    "FailedCreate",
+                    f"Error creating: {getattr(exc, 'message', exc)}",
+                    "Warning",
+                    self.component,
+                )
                 raise
-            record(self.store, owner, "SuccessfulCreate", f"Created pod: {created['metadata']['name']}",
-                   "Normal", self.component)
+            record(
+                self.store,
+                owner,
+                "SuccessfulCreate",
+                f"Created pod: {created['metadata']['name']}",
+                "Normal",
+                self.component,
+            )
             return created
 
     def create_named(self, pod: dict, owner: dict, message: str) -> dict:
         try:
             created = self.store.create("pods", pod)
         except Exception as exc:
-            record(self.store, owner, "FailedCreate", f"{message} failed error: {getattr(exc, 'message', exc)}",
-                   "Warning", self.component)
+            record(
+                self.store,
+                owner,
+                "FailedCreate",
+                f"{message} failed error: {getattr(exc, 'message', exc)}",
+                "Warning",
+                self.component,
+            )
             raise
         record(self.store, owner, "SuccessfulCreate", f"{message} successful", "Normal", self.component)
         return created
@@ -89,5 +128,11 @@ class PodControl:
             if getattr(exc, "code", None) == 404:
                 return
             raise
-        record(self.store, owner, "SuccessfulDelete", message or f"Deleted pod: {meta['name']}", "Normal",
-               self.component)
+        record(
+            self.store,
+            owner,
+            "SuccessfulDelete",
+            message or f"Deleted pod: {meta['name']}",
+            "Normal",
+            self.component,
+        )

@@ -84,7 +84,9 @@ def calculate_status(all_rss: list[dict], new_rs: dict | None, d: dict) -> dict:
     if old.get("collisionCount") is not None:
         status["collisionCount"] = old["collisionCount"]
     if available >= specs.replicas(d) - specs.max_unavailable(d):
-        cond = new_condition(AVAILABLE, "True", "MinimumReplicasAvailable", "Deployment has minimum availability.")
+        cond = new_condition(
+            AVAILABLE, "True", "MinimumReplicasAvailable", "Deployment has minimum availability."
+        )
     else:
         cond = new_condition(
             AVAILABLE, "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability."
@@ -138,11 +140,16 @@ def rollout_status(all_rss: list[dict], new_rs: dict | None, d: dict) -> dict:
         and current is not None
         and current.get("reason") == NEW_RS_AVAILABLE
     )
-    subject = f'ReplicaSet "{new_rs["metadata"]["name"]}"' if new_rs else f'Deployment "{d["metadata"]["name"]}"'
+    subject = (
+        f'ReplicaSet "{new_rs["metadata"]["name"]}"' if new_rs else f'Deployment "{d["metadata"]["name"]}"'
+    )
     if deadline is not None and not complete_before:
         if deployment_complete(d, status):
             set_condition(
-                status, new_condition(PROGRESSING, "True", NEW_RS_AVAILABLE, f"{subject} has successfully progressed.")
+                status,
+                new_condition(
+                    PROGRESSING, "True", NEW_RS_AVAILABLE, f"{subject} has successfully progressed."
+                ),
             )
         elif deployment_progressing(d, status):
             cond = new_condition(PROGRESSING, "True", RS_UPDATED, f"{subject} is progressing.")
@@ -153,7 +160,8 @@ def rollout_status(all_rss: list[dict], new_rs: dict | None, d: dict) -> dict:
             set_condition(status, cond)
         elif deployment_timed_out(d, status):
             set_condition(
-                status, new_condition(PROGRESSING, "False", TIMED_OUT, f"{subject} has timed out progressing.")
+                status,
+                new_condition(PROGRESSING, "False", TIMED_OUT, f"{subject} has timed out progressing."),
             )
     failure = _replica_failure(all_rss, new_rs)
     if failure:

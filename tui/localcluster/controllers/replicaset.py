@@ -26,7 +26,9 @@ _PHASE_RANK = {"Pending": 0, "Unknown": 1, "Running": 2}
 
 
 def _restarts(pod: dict) -> int:
-    return sum(int(c.get("restartCount") or 0) for c in (pod.get("status") or {}).get("containerStatuses") or [])
+    return sum(
+        int(c.get("restartCount") or 0) for c in (pod.get("status") or {}).get("containerStatuses") or []
+    )
 
 
 def _deletion_rank(pod: dict) -> tuple:
@@ -54,7 +56,9 @@ def replica_set_status(rs: dict, pods: list[dict], failure: dict | None) -> dict
     template_labels = ((rs.get("spec") or {}).get("template") or {}).get("metadata", {}).get("labels")
     status = {"replicas": len(pods)}
     counts = {
-        "fullyLabeledReplicas": sum(1 for p in pods if labels_match(template_labels, p["metadata"].get("labels"))),
+        "fullyLabeledReplicas": sum(
+            1 for p in pods if labels_match(template_labels, p["metadata"].get("labels"))
+        ),
         "readyReplicas": sum(1 for p in pods if is_pod_ready(p)),
         "availableReplicas": sum(1 for p in pods if is_pod_available(p, min_ready)),
     }
@@ -65,7 +69,12 @@ def replica_set_status(rs: dict, pods: list[dict], failure: dict | None) -> dict
     old = [c for c in (rs.get("status") or {}).get("conditions") or [] if c.get("type") != "ReplicaFailure"]
     if failure is not None:
         current = next(
-            (c for c in (rs.get("status") or {}).get("conditions") or [] if c.get("type") == "ReplicaFailure"), None
+            (
+                c
+                for c in (rs.get("status") or {}).get("conditions") or []
+                if c.get("type") == "ReplicaFailure"
+            ),
+            None,
         )
         if current and current.get("reason") == failure["reason"]:
             failure = current
@@ -117,8 +126,11 @@ class ReplicaSetController(Reconciler):
         meta, status = pod["metadata"], pod.get("status") or {}
         ready = ready_condition(pod) or {}
         view = (
-            meta.get("uid"), meta.get("deletionTimestamp"), status.get("phase"),
-            ready.get("status"), ready.get("lastTransitionTime"),
+            meta.get("uid"),
+            meta.get("deletionTimestamp"),
+            status.get("phase"),
+            ready.get("status"),
+            ready.get("lastTransitionTime"),
             tuple(sorted((meta.get("labels") or {}).items())),
             tuple(r.get("uid") for r in meta.get("ownerReferences") or []),
         )
@@ -185,6 +197,10 @@ class ReplicaSetController(Reconciler):
         }
 
     def _requeue_for_availability(self, key, rs: dict, pods: list[dict]) -> None:
-        waits = [w for w in (seconds_until_available(p, specs.min_ready_seconds(rs)) for p in pods) if w is not None]
+        waits = [
+            w
+            for w in (seconds_until_available(p, specs.min_ready_seconds(rs)) for p in pods)
+            if w is not None
+        ]
         if waits:
             self.enqueue_after(key, min(waits) + 0.05)

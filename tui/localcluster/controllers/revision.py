@@ -84,7 +84,9 @@ def max_revision(rss: list[dict]) -> int:
 
 def replicas_annotations_need_update(rs: dict, desired: int, maximum: int) -> bool:
     annotations = rs["metadata"].get("annotations") or {}
-    return annotations.get(specs.DESIRED_REPLICAS) != str(desired) or annotations.get(specs.MAX_REPLICAS) != str(maximum)
+    return annotations.get(specs.DESIRED_REPLICAS) != str(desired) or annotations.get(
+        specs.MAX_REPLICAS
+    ) != str(maximum)
 
 
 def set_replicas_annotations(annotations: dict, desired: int, maximum: int) -> bool:

@@ -47,13 +47,18 @@ class Rollout:
         annotations = self.d["metadata"]["annotations"]
         if (stored["metadata"].get("annotations") or {}) != annotations:
             stored = self.controller.write_own(
-                "deployments", {**stored, "metadata": {**stored["metadata"], "annotations": annotations}})
+                "deployments", {**stored, "metadata": {**stored["metadata"], "annotations": annotations}}
+            )
         if (stored.get("status") or {}) != self.d["status"]:
-            self.controller.write_own("deployments", {**stored, "status": self.d["status"]}, subresource="status")
+            self.controller.write_own(
+                "deployments", {**stored, "status": self.d["status"]}, subresource="status"
+            )
 
     def update_rs(self, rs: dict) -> dict:
         updated = self.store.update("replicasets", rs)
-        self.rs_list = [updated if r["metadata"]["name"] == updated["metadata"]["name"] else r for r in self.rs_list]
+        self.rs_list = [
+            updated if r["metadata"]["name"] == updated["metadata"]["name"] else r for r in self.rs_list
+        ]
         return updated
 
     # --- entry ---------------------------------------------------------------------------
@@ -66,8 +71,11 @@ class Rollout:
     def _run(self) -> None:
         d = self.d
         if not (d["spec"].get("selector") or {}):
-            self.event("SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.",
-                       "Warning")
+            self.event(
+                "SelectingAll",
+                "This deployment is selecting all pods. A non-empty selector is required.",
+                "Warning",
+            )
             if d["status"].get("observedGeneration", 0) < d["metadata"].get("generation", 0):
                 d["status"]["observedGeneration"] = d["metadata"]["generation"]
                 self.update_status()
@@ -93,11 +101,19 @@ class Rollout:
         paused_before = cond is not None and cond.get("reason") == progress.PAUSED
         paused = bool(self.d["spec"].get("paused"))
         if paused and not paused_before:
-            progress.set_condition(self.d["status"], progress.new_condition(
-                progress.PROGRESSING, "Unknown", progress.PAUSED, "Deployment is paused"))
+            progress.set_condition(
+                self.d["status"],
+                progress.new_condition(
+                    progress.PROGRESSING, "Unknown", progress.PAUSED, "Deployment is paused"
+                ),
+            )
         elif not paused and paused_before:
-            progress.set_condition(self.d["status"], progress.new_condition(
-                progress.PROGRESSING, "Unknown", progress.RESUMED, "Deployment is resumed"))
+            progress.set_condition(
+                self.d["status"],
+                progress.new_condition(
+                    progress.PROGRESSING, "Unknown", progress.RESUMED, "Deployment is resumed"
+                ),
+            )
         else:
             return
         self.update_status()
@@ -106,7 +122,9 @@ class Rollout:
     def revisions(self, create: bool) -> tuple[dict | None, list[dict]]:
         """getAllReplicaSetsAndSyncRevision: (new RS or None, all old RSs)."""
         new_rs = revision.find_new(self.d, self.rs_list, self.controller.templates)
-        old = [rs for rs in self.rs_list if new_rs is None or rs["metadata"]["uid"] != new_rs["metadata"]["uid"]]
+        old = [
+            rs for rs in self.rs_list if new_rs is None or rs["metadata"]["uid"] != new_rs["metadata"]["uid"]
+        ]
         return self.new_replica_set(new_rs, old, create), old
 
     def new_replica_set(self, existing: dict | None, old: list[dict], create: bool) -> dict | None:
@@ -120,13 +138,27 @@ class Rollout:
                 spec = existing["spec"]
                 if specs.min_ready_seconds(existing) != min_ready:
                     spec = {**spec, "minReadySeconds": min_ready}
-                return self.update_rs({**existing, "metadata": {**existing["metadata"], "annotations": annotations},
-                                       "spec": spec})
+                return self.update_rs(
+                    {
+                        **existing,
+                        "metadata": {**existing["metadata"], "annotations": annotations},
+                        "spec": spec,
+                    }
+                )
             needs_update = self.set_revision(annotations.get(specs.REVISION, ""))
-            if specs.progress_deadline(d) is not None and progress.get_condition(d["status"], progress.PROGRESSING) is None:
-                progress.set_condition(d["status"], progress.new_condition(
-                    progress.PROGRESSING, "True", progress.FOUND_NEW_RS,
-                    f'Found new replica set "{existing["metadata"]["name"]}"'))
+            if (
+                specs.progress_deadline(d) is not None
+                and progress.get_condition(d["status"], progress.PROGRESSING) is None
+            ):
+                progress.set_condition(
+                    d["status"],
+                    progress.new_condition(
+                        progress.PROGRESSING,
+                        "True",
+                        progress.FOUND_NEW_RS,
+                        f'Found new replica set "{existing["metadata"]["name"]}"',
+                    ),
+                )
                 needs_update = True
             if needs_update:
                 self.update_status()
@@ -140,8 +172,10 @@ class Rollout:
         template = copy.deepcopy(d["spec"].get("template") or {})
         pod_hash = template_hash(d["spec"].get("template") or {}, d["status"].get("collisionCount"))
         template.setdefault("metadata", {})
-        template["metadata"]["labels"] = {**(template["metadata"].get("labels") or {}),
-                                          specs.TEMPLATE_HASH_LABEL: pod_hash}
+        template["metadata"]["labels"] = {
+            **(template["metadata"].get("labels") or {}),
+            specs.TEMPLATE_HASH_LABEL: pod_hash,
+        }
         selector = copy.deepcopy(d["spec"]["selector"])
         selector["matchLabels"] = {**(selector.get("matchLabels") or {}), specs.TEMPLATE_HASH_LABEL: pod_hash}
         name = f"{d['metadata']['name']}-{pod_hash}"
@@ -149,11 +183,19 @@ class Rollout:
         rs = {
             "apiVersion": "apps/v1",
             "kind": "ReplicaSet",
-            "metadata": {"name": name, "namespace": d["metadata"].get("namespace"),
-                         "labels": dict(template["metadata"]["labels"]), "annotations": annotations,
-                         "ownerReferences": [owner_reference(d, "Deployment")]},
-            "spec": {"replicas": 0, "minReadySeconds": specs.min_ready_seconds(d), "selector": selector,
-                     "template": template},
+            "metadata": {
+                "name": name,
+                "namespace": d["metadata"].get("namespace"),
+                "labels": dict(template["metadata"]["labels"]),
+                "annotations": annotations,
+                "ownerReferences": [owner_reference(d, "Deployment")],
+            },
+            "spec": {
+                "replicas": 0,
+                "minReadySeconds": specs.min_ready_seconds(d),
+                "selector": selector,
+                "template": template,
+            },
         }
         count = revision.new_rs_replicas(d, [*old, rs], rs)
         rs["spec"]["replicas"] = count
@@ -165,8 +207,10 @@ class Rollout:
                 return self._on_name_taken(name)
             message = f'Failed to create new replica set "{name}": {getattr(exc, "message", exc)}'
             if specs.progress_deadline(d) is not None:
-                progress.set_condition(d["status"], progress.new_condition(
-                    progress.PROGRESSING, "False", progress.FAILED_RS_CREATE, message))
+                progress.set_condition(
+                    d["status"],
+                    progress.new_condition(progress.PROGRESSING, "False", progress.FAILED_RS_CREATE, message),
+                )
                 self.update_status()
             self.event(progress.FAILED_RS_CREATE, message, "Warning")
             raise
@@ -175,17 +219,28 @@ class Rollout:
             self.event("ScalingReplicaSet", f"Scaled up replica set {name} from 0 to {count}")
         self.set_revision(str(new_revision))
         if specs.progress_deadline(d) is not None:
-            progress.set_condition(d["status"], progress.new_condition(
-                progress.PROGRESSING, "True", progress.NEW_RS_CREATED, f'Created new replica set "{name}"'))
+            progress.set_condition(
+                d["status"],
+                progress.new_condition(
+                    progress.PROGRESSING, "True", progress.NEW_RS_CREATED, f'Created new replica set "{name}"'
+                ),
+            )
         self.update_status()
         return created
 
     def _on_name_taken(self, name: str) -> dict | None:
         d = self.d
         rs = self.store.get("replicasets", d["metadata"].get("namespace"), name)
-        ref = next((r for r in (rs or {}).get("metadata", {}).get("ownerReferences") or [] if r.get("controller")), None)
-        if rs is not None and ref and ref.get("uid") == d["metadata"]["uid"] and revision.equal_ignore_hash(
-                rs["spec"].get("template") or {}, d["spec"].get("template") or {}):
+        ref = next(
+            (r for r in (rs or {}).get("metadata", {}).get("ownerReferences") or [] if r.get("controller")),
+            None,
+        )
+        if (
+            rs is not None
+            and ref
+            and ref.get("uid") == d["metadata"]["uid"]
+            and revision.equal_ignore_hash(rs["spec"].get("template") or {}, d["spec"].get("template") or {})
+        ):
             self.rs_list = [*self.rs_list, rs]
             if self.set_revision((rs["metadata"].get("annotations") or {}).get(specs.REVISION)):
                 self.update_status()
@@ -213,12 +268,19 @@ class Rollout:
             return False, rs
         annotations = dict(rs["metadata"].get("annotations") or {})
         revision.set_replicas_annotations(annotations, want, maximum)
-        updated = self.update_rs({**rs, "metadata": {**rs["metadata"], "annotations": annotations},
-                                  "spec": {**rs["spec"], "replicas": size}})
+        updated = self.update_rs(
+            {
+                **rs,
+                "metadata": {**rs["metadata"], "annotations": annotations},
+                "spec": {**rs["spec"], "replicas": size},
+            }
+        )
         if old_size != size:
             operation = operation or ("up" if size > old_size else "down")
-            self.event("ScalingReplicaSet",
-                       f"Scaled {operation} replica set {rs['metadata']['name']} from {old_size} to {size}")
+            self.event(
+                "ScalingReplicaSet",
+                f"Scaled {operation} replica set {rs['metadata']['name']} from {old_size} to {size}",
+            )
         return old_size != size, updated
 
     def scale_and_record(self, rs: dict, size: int) -> tuple[bool, dict]:
@@ -284,7 +346,9 @@ class Rollout:
         min_available = specs.replicas(self.d) - specs.max_unavailable(self.d)
         new_unavailable = 0
         if new_rs is not None:
-            new_unavailable = specs.replicas(new_rs) - int((new_rs.get("status") or {}).get("availableReplicas") or 0)
+            new_unavailable = specs.replicas(new_rs) - int(
+                (new_rs.get("status") or {}).get("availableReplicas") or 0
+            )
         max_down = all_count - min_available - new_unavailable
         if max_down <= 0:
             return False
@@ -303,7 +367,9 @@ class Rollout:
 
     def _scale_down_old(self, new_rs: dict | None, old: list[dict]) -> int:
         min_available = specs.replicas(self.d) - specs.max_unavailable(self.d)
-        available = sum(int((rs.get("status") or {}).get("availableReplicas") or 0) for rs in [*old, new_rs] if rs)
+        available = sum(
+            int((rs.get("status") or {}).get("availableReplicas") or 0) for rs in [*old, new_rs] if rs
+        )
         if available <= min_available:
             return 0
         budget = available - min_available
@@ -353,8 +419,11 @@ class Rollout:
             return
         for rs in sorted(alive, key=revision.revision_of)[:excess]:
             status = rs.get("status") or {}
-            if status.get("replicas") or specs.replicas(rs) or (
-                    rs["metadata"].get("generation", 0) > status.get("observedGeneration", 0)):
+            if (
+                status.get("replicas")
+                or specs.replicas(rs)
+                or (rs["metadata"].get("generation", 0) > status.get("observedGeneration", 0))
+            ):
                 continue
             self.store.delete("replicasets", rs["metadata"].get("namespace"), rs["metadata"]["name"])
             self.rs_list = [r for r in self.rs_list if r["metadata"]["name"] != rs["metadata"]["name"]]
@@ -371,7 +440,8 @@ class Rollout:
         if status != self.d["status"]:
             # A rollout that just completed gets one more pass: old ReplicaSets are cleaned up then.
             self.follow_up = not progress.deployment_complete(self.d, self.d["status"]) and (
-                progress.deployment_complete(self.d, status))
+                progress.deployment_complete(self.d, status)
+            )
             self.d["status"] = status
             self.update_status()
         self.requeue_after = progress.seconds_until_deadline(self.d, status)

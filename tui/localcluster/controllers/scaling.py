@@ -41,7 +41,9 @@ def proportion(d: dict, rs: dict, to_add: int, added: int) -> int:
         if before == 0:
             fraction = 0
         else:
-            fraction = round_half_away(specs.replicas(rs) * (want + specs.max_surge(d)) / before) - specs.replicas(rs)
+            fraction = round_half_away(
+                specs.replicas(rs) * (want + specs.max_surge(d)) / before
+            ) - specs.replicas(rs)
     allowed = to_add - added
     return min(fraction, allowed) if to_add > 0 else max(fraction, allowed)
 

@@ -77,8 +77,9 @@ class StatefulSetController(Reconciler):
         while True:
             suffix = revision_hash(data, collisions)
             name = f"{sts['metadata']['name']}-{suffix}"
-            revision = history.new_revision(sts, "StatefulSet", name, {**labels, REVISION_HASH_LABEL: suffix},
-                                            data, number)
+            revision = history.new_revision(
+                sts, "StatefulSet", name, {**labels, REVISION_HASH_LABEL: suffix}, data, number
+            )
             try:
                 return self.store.create("controllerrevisions", revision), collisions
             except Exception as exc:
@@ -92,11 +93,17 @@ class StatefulSetController(Reconciler):
     # --- pods ------------------------------------------------------------------------------
     def new_pod(self, sts: dict, revision: dict, ordinal: int) -> dict:
         name = f"{sts['metadata']['name']}-{ordinal}"
-        pod = pod_from_template(history.template_of(revision), sts, "StatefulSet", name, extra_labels={
-            specs.REVISION_HASH_LABEL: revision["metadata"]["name"],
-            POD_NAME_LABEL: name,
-            POD_INDEX_LABEL: str(ordinal),
-        })
+        pod = pod_from_template(
+            history.template_of(revision),
+            sts,
+            "StatefulSet",
+            name,
+            extra_labels={
+                specs.REVISION_HASH_LABEL: revision["metadata"]["name"],
+                POD_NAME_LABEL: name,
+                POD_INDEX_LABEL: str(ordinal),
+            },
+        )
         pod["spec"]["hostname"] = name
         if sts["spec"].get("serviceName"):
             pod["spec"]["subdomain"] = sts["spec"]["serviceName"]
@@ -126,10 +133,19 @@ class StatefulSetController(Reconciler):
         status = self.status(sts, pods, current, update, collisions)
         if status != (sts.get("status") or {}):
             self.write_own("statefulsets", {**sts, "status": status}, subresource="status")
-        live = {current["metadata"]["name"], update["metadata"]["name"], *filter(None, map(_revision_of, pods))}
-        history.truncate(self.store, self.index.owned("controllerrevisions", sts), live,
-                         specs.revision_history_limit(sts))
-        waits = [w for w in (seconds_until_available(p, specs.min_ready_seconds(sts)) for p in pods) if w is not None]
+        live = {
+            current["metadata"]["name"],
+            update["metadata"]["name"],
+            *filter(None, map(_revision_of, pods)),
+        }
+        history.truncate(
+            self.store, self.index.owned("controllerrevisions", sts), live, specs.revision_history_limit(sts)
+        )
+        waits = [
+            w
+            for w in (seconds_until_available(p, specs.min_ready_seconds(sts)) for p in pods)
+            if w is not None
+        ]
         if waits:
             self.enqueue_after(key, min(waits) + 0.05)
 
@@ -156,16 +172,22 @@ class StatefulSetController(Reconciler):
         def healthy(pod: dict) -> bool:
             return _running_and_ready(pod) and is_pod_available(pod, min_ready)
 
-        first_unhealthy = next((p for p in [*replicas, *(p for _, p in condemned)] if p and not healthy(p)), None)
+        first_unhealthy = next(
+            (p for p in [*replicas, *(p for _, p in condemned)] if p and not healthy(p)), None
+        )
 
         for ordinal, pod in enumerate(replicas):
             if pod is not None and _failed(pod):
-                self.pods.delete(pod, sts, f"delete Pod {pod['metadata']['name']} in StatefulSet {name} successful")
+                self.pods.delete(
+                    pod, sts, f"delete Pod {pod['metadata']['name']} in StatefulSet {name} successful"
+                )
                 pod = replicas[ordinal] = None
             if pod is None:
                 revision = self._revision_for(sts, ordinal, current, update)
                 new = self.new_pod(sts, revision, ordinal)
-                self.pods.create_named(new, sts, f"create Pod {new['metadata']['name']} in StatefulSet {name}")
+                self.pods.create_named(
+                    new, sts, f"create Pod {new['metadata']['name']} in StatefulSet {name}"
+                )
                 if monotonic:
                     return
                 continue
@@ -179,7 +201,9 @@ class StatefulSetController(Reconciler):
                 continue
             if monotonic and not healthy(pod) and pod is not first_unhealthy:
                 return
-            self.pods.delete(pod, sts, f"delete Pod {pod['metadata']['name']} in StatefulSet {name} successful")
+            self.pods.delete(
+                pod, sts, f"delete Pod {pod['metadata']['name']} in StatefulSet {name} successful"
+            )
             if monotonic:
                 return
 
@@ -192,15 +216,18 @@ class StatefulSetController(Reconciler):
             if pod is None:
                 return
             if _revision_of(pod) != update["metadata"]["name"] and not is_terminating(pod):
-                self.pods.delete(pod, sts, f"delete Pod {pod['metadata']['name']} in StatefulSet {name} successful")
+                self.pods.delete(
+                    pod, sts, f"delete Pod {pod['metadata']['name']} in StatefulSet {name} successful"
+                )
                 return
             if not healthy(pod):
                 return
 
     def status(self, sts: dict, pods: list[dict], current: dict, update: dict, collisions: int) -> dict:
         min_ready = specs.min_ready_seconds(sts)
-        counts = dict.fromkeys(("replicas", "readyReplicas", "availableReplicas", "currentReplicas",
-                                "updatedReplicas"), 0)
+        counts = dict.fromkeys(
+            ("replicas", "readyReplicas", "availableReplicas", "currentReplicas", "updatedReplicas"), 0
+        )
         for pod in pods:
             counts["replicas"] += 1
             if _running_and_ready(pod):
@@ -212,14 +239,20 @@ class StatefulSetController(Reconciler):
                 counts["currentReplicas"] += revision == current["metadata"]["name"]
                 counts["updatedReplicas"] += revision == update["metadata"]["name"]
         status = {"observedGeneration": sts["metadata"].get("generation", 1), "replicas": counts["replicas"]}
-        status.update({k: counts[k] for k in ("readyReplicas", "currentReplicas", "updatedReplicas") if counts[k]})
+        status.update(
+            {k: counts[k] for k in ("readyReplicas", "currentReplicas", "updatedReplicas") if counts[k]}
+        )
         status["currentRevision"] = current["metadata"]["name"]
         status["updateRevision"] = update["metadata"]["name"]
         status["collisionCount"] = collisions
         status["availableReplicas"] = counts["availableReplicas"]
         want = specs.replicas(sts)
-        if (specs.update_strategy(sts)[0] == "RollingUpdate" and counts["updatedReplicas"] == want
-                and counts["readyReplicas"] == want and counts["replicas"] == want):
+        if (
+            specs.update_strategy(sts)[0] == "RollingUpdate"
+            and counts["updatedReplicas"] == want
+            and counts["readyReplicas"] == want
+            and counts["replicas"] == want
+        ):
             status["currentReplicas"] = counts["updatedReplicas"]
             status["currentRevision"] = status["updateRevision"]
         if not status.get("currentReplicas"):

@@ -171,7 +171,7 @@ class Reconciler:
         except Exception as exc:  # a failed reconcile is retried with back-off, never fatal
             count = self._failures.get(key, 0) + 1
             self._failures[key] = count
-            delay = min(0.005 * 2 ** count, 60.0) * self.time_scale
+            delay = min(0.005 * 2**count, 60.0) * self.time_scale
             level = logging.DEBUG if getattr(exc, "code", None) == 409 else logging.WARNING
             log.log(level, "%s: sync %s failed (%s), retrying in %.3fs", self.name, key, exc, delay)
             self.enqueue_after(key, delay)

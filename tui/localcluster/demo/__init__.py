@@ -20,11 +20,22 @@ def command(program: str, args: list[str]) -> list[str]:
     """The argv of a demo process: no PYTHON* variables and no script directory on sys.path."""
     return [sys.executable, "-E", "-P", LAUNCHER, program, *args]
 
+
 # Programs that serve the HTTP/TCP probes declared on their container.
-SERVES_PROBES = frozenset({
-    "workflowexecution", "workflowexecution-legacy", "signalprocessing", "aianalysis", "notification",
-    "gateway", "datastorage", "kubernaut-agent", "remediationorchestrator", "coredns",
-})
+SERVES_PROBES = frozenset(
+    {
+        "workflowexecution",
+        "workflowexecution-legacy",
+        "signalprocessing",
+        "aianalysis",
+        "notification",
+        "gateway",
+        "datastorage",
+        "kubernaut-agent",
+        "remediationorchestrator",
+        "coredns",
+    }
+)
 
 
 def program_for_image(image: str) -> str:

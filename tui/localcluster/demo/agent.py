@@ -90,9 +90,12 @@ def run_agent(program, argv: list[str]) -> int:
         llm = settings["llm"]
         program.log.named("config").info(
             "Effective configuration",
-            settings={"logging.level": settings["logging.level"], "apiKey": api_key_state,
-                      **{f"llm.{k}": v for k, v in llm.items() if k != "headers"},
-                      "llm.headers": sorted(llm["headers"])},
+            settings={
+                "logging.level": settings["logging.level"],
+                "apiKey": api_key_state,
+                **{f"llm.{k}": v for k, v in llm.items() if k != "headers"},
+                "llm.headers": sorted(llm["headers"]),
+            },
         )
 
     report()

@@ -15,7 +15,9 @@ def check_corefile(text: str) -> float | None:
         line = raw.split("#", 1)[0].strip()
         depth += line.count("{") - line.count("}")
         if depth < 0:
-            raise ValueError(f"Corefile:{number} - Error during parsing: Unexpected '}}' because no matching opening brace")
+            raise ValueError(
+                f"Corefile:{number} - Error during parsing: Unexpected '}}' because no matching opening brace"
+            )
         words = line.split()
         if words and words[0] == "reload":
             interval = 30.0
@@ -23,7 +25,9 @@ def check_corefile(text: str) -> float | None:
                 try:
                     interval = max(2.0, parse_duration(words[1]))
                 except ValueError:
-                    raise ValueError(f"Corefile:{number} - Error during parsing: invalid duration for reload") from None
+                    raise ValueError(
+                        f"Corefile:{number} - Error during parsing: invalid duration for reload"
+                    ) from None
     if depth:
         raise ValueError("Corefile:EOF - Error during parsing: Unexpected EOF")
     if not re.search(r"^\s*\S+\s*\{", text, re.MULTILINE):

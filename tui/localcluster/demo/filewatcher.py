@@ -47,8 +47,9 @@ class FileWatcher:
 
         directory = os.path.dirname(self._local)
         self._observer.schedule(_Events(), directory, recursive=False)
-        self._log.info("File watcher started", path=self.path, hash=self.hash,
-                       directory=os.path.dirname(self.path))
+        self._log.info(
+            "File watcher started", path=self.path, hash=self.hash, directory=os.path.dirname(self.path)
+        )
 
     def _read(self) -> bytes:
         with open(self._local, "rb") as handle:
@@ -85,17 +86,30 @@ class FileWatcher:
             self._callback(raw.decode("utf-8", errors="replace"))
         except Exception as exc:  # the callback's refusal, whatever its type
             self.total_errors += 1
-            self._log.error("Callback rejected new content, keeping previous", path=self.path,
-                            newHash=new_hash, error=str(exc))
+            self._log.error(
+                "Callback rejected new content, keeping previous",
+                path=self.path,
+                newHash=new_hash,
+                error=str(exc),
+            )
             return
         self.hash = new_hash
         self.total_reloads += 1
-        self._log.info("Configuration reloaded successfully", path=self.path, hash=new_hash,
-                       size=len(raw), totalReloads=self.total_reloads)
+        self._log.info(
+            "Configuration reloaded successfully",
+            path=self.path,
+            hash=new_hash,
+            size=len(raw),
+            totalReloads=self.total_reloads,
+        )
 
     def stop(self) -> None:
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
-        self._log.info("File watcher stopped", path=self.path, totalReloads=self.total_reloads,
-                       totalErrors=self.total_errors)
+        self._log.info(
+            "File watcher stopped",
+            path=self.path,
+            totalReloads=self.total_reloads,
+            totalErrors=self.total_errors,
+        )

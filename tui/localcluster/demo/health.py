@@ -8,8 +8,9 @@ import threading
 
 PORT_ENV_PREFIX = "KUBEKNOBS_PORT_"
 # The paths the real services serve; a probe pointed elsewhere fails, as it would on a cluster.
-SERVED_PATHS = frozenset({"/", "/healthz", "/readyz", "/livez", "/health", "/ready", "/health/ready",
-                          "/health/live", "/metrics"})
+SERVED_PATHS = frozenset(
+    {"/", "/healthz", "/readyz", "/livez", "/health", "/ready", "/health/ready", "/health/live", "/metrics"}
+)
 
 
 def mapped_ports() -> dict[int, int]:
@@ -18,7 +19,7 @@ def mapped_ports() -> dict[int, int]:
     for name, value in os.environ.items():
         if name.startswith(PORT_ENV_PREFIX):
             try:
-                ports[int(name[len(PORT_ENV_PREFIX):])] = int(value)
+                ports[int(name[len(PORT_ENV_PREFIX) :])] = int(value)
             except ValueError:
                 continue
     return ports
@@ -56,6 +57,8 @@ def _accept(sock: socket.socket, is_healthy) -> None:
                     status = "404 Not Found"
                 else:
                     status = "200 OK" if is_healthy() else "503 Service Unavailable"
-                conn.sendall(f"HTTP/1.1 {status}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".encode())
+                conn.sendall(
+                    f"HTTP/1.1 {status}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".encode()
+                )
             except OSError:
                 continue

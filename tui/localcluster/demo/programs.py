@@ -89,7 +89,9 @@ def run_service(service: Service, argv: list[str]) -> int:
                 effective[key] = value
             if service.reports_changes and changes:
                 program.log.named("config").info(
-                    "Configuration hot-reloaded successfully", path=path, hash=sha256_hex(text.encode()),
+                    "Configuration hot-reloaded successfully",
+                    path=path,
+                    hash=sha256_hex(text.encode()),
                     changes={k: f"{_go(old)} -> {_go(new)}" for k, (old, new) in changes.items()},
                 )
         program.log.set_level(effective["logging.level"])
@@ -133,8 +135,9 @@ def _file_applier(program: Program, path: str, applied_msg: str):
             check_rego(text)
         else:
             check_routing(load_yaml(text))
-        program.log.named("policy").info(applied_msg if loaded else "Loaded at startup", path=path,
-                                         hash=sha256_hex(text.encode()))
+        program.log.named("policy").info(
+            applied_msg if loaded else "Loaded at startup", path=path, hash=sha256_hex(text.encode())
+        )
         loaded.append(True)
 
     return apply
@@ -160,7 +163,9 @@ def check_routing(data: dict) -> None:
         raise ValueError("invalid routing: receivers must be a list of entries with a name")
     names = {r["name"] for r in receivers}
     route = data.get("route") or {}
-    wanted = [route.get("receiver")] + [r.get("receiver") for r in route.get("routes") or [] if isinstance(r, dict)]
+    wanted = [route.get("receiver")] + [
+        r.get("receiver") for r in route.get("routes") or [] if isinstance(r, dict)
+    ]
     for receiver in wanted:
         if receiver not in names:
             raise ValueError(f"invalid routing: route references unknown receiver {receiver!r}")
@@ -185,10 +190,16 @@ def run_legacy_workflowexecution(argv: list[str]) -> int:
     try:
         positive_duration(values["cooldown-period"])
     except ValueError as exc:
-        return program.fail("setup", "invalid value for flag --cooldown-period", value=values["cooldown-period"],
-                            error=f"want a Go duration greater than 0 (e.g. 30s, 5m): {exc}")
+        return program.fail(
+            "setup",
+            "invalid value for flag --cooldown-period",
+            value=values["cooldown-period"],
+            error=f"want a Go duration greater than 0 (e.g. 30s, 5m): {exc}",
+        )
     if not values["execution-namespace"].strip():
-        return program.fail("setup", "invalid value for flag --execution-namespace", error="must not be empty")
+        return program.fail(
+            "setup", "invalid value for flag --execution-namespace", error="must not be empty"
+        )
     program.log.set_level({"debug": "DEBUG", "error": "ERROR"}.get(values["zap-log-level"], "INFO"))
     settings = {f"--{name}": value for name, value in values.items()}
 

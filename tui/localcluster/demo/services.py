@@ -120,8 +120,13 @@ SERVICES = {
             Key("rego.approvalPolicyPath", "/etc/aianalysis/policies/approval.rego", check_string),
         ),
         default_config="/etc/aianalysis/config.yaml",
-        watched_files=(("rego.approvalPolicyPath", "/etc/aianalysis/policies/approval.rego",
-                        "Approval policy hot-reloaded"),),
+        watched_files=(
+            (
+                "rego.approvalPolicyPath",
+                "/etc/aianalysis/policies/approval.rego",
+                "Approval policy hot-reloaded",
+            ),
+        ),
     ),
     "notification": Service(
         "notification",
@@ -131,8 +136,13 @@ SERVICES = {
             Key("delivery.maxRetries", 3, check_positive_int),
         ),
         default_config="/etc/notification/config.yaml",
-        watched_files=(("env:ROUTING_CONFIG_PATH", "/etc/notification-routing/routing.yaml",
-                        "Routing configuration applied"),),
+        watched_files=(
+            (
+                "env:ROUTING_CONFIG_PATH",
+                "/etc/notification-routing/routing.yaml",
+                "Routing configuration applied",
+            ),
+        ),
     ),
     "gateway": Service(
         "gateway",

@@ -50,7 +50,9 @@ class Kubelet:
 
     async def start(self) -> None:
         # Bind pods ourselves only when no scheduler runs beside us.
-        self.schedules = not any("Scheduler" in type(c).__name__ for c in getattr(self.cluster, "components", []))
+        self.schedules = not any(
+            "Scheduler" in type(c).__name__ for c in getattr(self.cluster, "components", [])
+        )
         self._queue = asyncio.Queue()
         self.store.add_listener(self._on_change)
         pods, _ = self.store.list("pods")
@@ -83,16 +85,23 @@ class Kubelet:
         """(hostIP, podIP) for a pod: its node's InternalIP and the next address of the node's pod CIDR."""
         node_name = (pod.get("spec") or {}).get("nodeName") or ""
         node = self.store.get("nodes", None, node_name) or {}
-        host = next((a["address"] for a in (node.get("status") or {}).get("addresses") or []
-                     if a.get("type") == "InternalIP"), "172.18.0.2")
+        host = next(
+            (
+                a["address"]
+                for a in (node.get("status") or {}).get("addresses") or []
+                if a.get("type") == "InternalIP"
+            ),
+            "172.18.0.2",
+        )
         cidr = (node.get("spec") or {}).get("podCIDR") or "10.244.0.0/24"
         used = self._addresses.get(node_name, 0) + 1
         self._addresses[node_name] = used
         prefix = cidr.split("/", 1)[0].rsplit(".", 1)[0]
         return host, f"{prefix}.{used % 250 + 2}"
 
-    def event(self, pod: dict, reason: str, message: str, type: str = "Normal",
-              component: str = "kubelet") -> None:
+    def event(
+        self, pod: dict, reason: str, message: str, type: str = "Normal", component: str = "kubelet"
+    ) -> None:
         if self._closed:
             return
         try:
@@ -186,12 +195,21 @@ class Kubelet:
         if not phantom and len(self.workers) >= MAX_PROCESS_PODS:
             # A manifest with thousands of replicas must not fork thousands of processes on this machine.
             phantom = True
-            self.event(pod, "ProcessLimit", f"the embedded kubelet runs at most {MAX_PROCESS_PODS} pods as "
-                       "processes; this pod is simulated without one", type="Warning")
+            self.event(
+                pod,
+                "ProcessLimit",
+                f"the embedded kubelet runs at most {MAX_PROCESS_PODS} pods as "
+                "processes; this pod is simulated without one",
+                type="Warning",
+            )
         if not spec.get("nodeName") and not phantom:
             # Phantom pods skip events: thousands of them would only fill the store.
-            self.event(pod, "Scheduled", f"Successfully assigned {key[0]}/{key[1]} to {pod['spec']['nodeName']}",
-                       component="default-scheduler")
+            self.event(
+                pod,
+                "Scheduled",
+                f"Successfully assigned {key[0]}/{key[1]} to {pod['spec']['nodeName']}",
+                component="default-scheduler",
+            )
         if phantom:
             self._phantoms.add(pod["metadata"].get("uid"))
             self._write_phantom_status(pod)
@@ -229,14 +247,32 @@ class Kubelet:
         containers = (pod.get("spec") or {}).get("containers") or []
         status = {
             "phase": "Running",
-            "conditions": [{"type": t, "status": "True", "lastProbeTime": None, "lastTransitionTime": now}
-                           for t in ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady",
-                                     "PodScheduled")],
-            "hostIP": host_ip, "podIP": pod_ip, "startTime": now,
-            "containerStatuses": [{
-                "name": c.get("name"), "image": c.get("image"), "imageID": "", "ready": True, "started": True,
-                "restartCount": 0, "state": {"running": {"startedAt": now}}, "lastState": {},
-            } for c in containers],
+            "conditions": [
+                {"type": t, "status": "True", "lastProbeTime": None, "lastTransitionTime": now}
+                for t in (
+                    "PodReadyToStartContainers",
+                    "Initialized",
+                    "Ready",
+                    "ContainersReady",
+                    "PodScheduled",
+                )
+            ],
+            "hostIP": host_ip,
+            "podIP": pod_ip,
+            "startTime": now,
+            "containerStatuses": [
+                {
+                    "name": c.get("name"),
+                    "image": c.get("image"),
+                    "imageID": "",
+                    "ready": True,
+                    "started": True,
+                    "restartCount": 0,
+                    "state": {"running": {"startedAt": now}},
+                    "lastState": {},
+                }
+                for c in containers
+            ],
             "qosClass": "BestEffort",
         }
         updated = copy.deepcopy(pod)

@@ -50,9 +50,16 @@ class ContainerRunner:
 
     def status(self) -> dict:
         digest = hashlib.sha256(self.image.encode()).hexdigest()
-        out = {"name": self.name, "image": self.image, "imageID": f"{self.image.split(':')[0]}@sha256:{digest}",
-               "ready": self.ready, "restartCount": self.restart_count, "started": self.started,
-               "state": self.state, "lastState": self.last_state}
+        out = {
+            "name": self.name,
+            "image": self.image,
+            "imageID": f"{self.image.split(':')[0]}@sha256:{digest}",
+            "ready": self.ready,
+            "restartCount": self.restart_count,
+            "started": self.started,
+            "state": self.state,
+            "lastState": self.last_state,
+        }
         if self.container_id:
             out["containerID"] = self.container_id
         return out
@@ -74,11 +81,23 @@ class ContainerRunner:
                 return code
             delay = self._next_backoff()
             if delay > 0:
-                self._set_state({"waiting": {"reason": "CrashLoopBackOff", "message": (
-                    f"back-off {int(delay / self.pod.time_scale)}s restarting failed container={self.name} "
-                    f"pod={self.pod.name}_{self.pod.namespace}({self.pod.uid})")}})
-                self.pod.event("BackOff", f"Back-off restarting failed container {self.name} in pod "
-                               f"{self.pod.name}_{self.pod.namespace}({self.pod.uid})", "Warning")
+                self._set_state(
+                    {
+                        "waiting": {
+                            "reason": "CrashLoopBackOff",
+                            "message": (
+                                f"back-off {int(delay / self.pod.time_scale)}s restarting failed container={self.name} "
+                                f"pod={self.pod.name}_{self.pod.namespace}({self.pod.uid})"
+                            ),
+                        }
+                    }
+                )
+                self.pod.event(
+                    "BackOff",
+                    f"Back-off restarting failed container {self.name} in pod "
+                    f"{self.pod.name}_{self.pod.namespace}({self.pod.uid})",
+                    "Warning",
+                )
                 await self.pod.sleep(delay)
         return None
 
@@ -101,16 +120,23 @@ class ContainerRunner:
         self.pod.event("Pulled", f'Container image "{self.image}" already present on machine')
         mapping = probes.port_map(self.spec)
         process_env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": self.pod.root,
-            "HOSTNAME": self.pod.name, **env,
-            "KUBEKNOBS_POD_ROOT": self.pod.root, "KUBEKNOBS_IMAGE": self.image,
-            "KUBEKNOBS_PARENT_PID": str(os.getpid()), **({"KUBEKNOBS_INIT": "1"} if self.init else {}),
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "LANG": "C.UTF-8",
+            "HOME": self.pod.root,
+            "HOSTNAME": self.pod.name,
+            **env,
+            "KUBEKNOBS_POD_ROOT": self.pod.root,
+            "KUBEKNOBS_IMAGE": self.image,
+            "KUBEKNOBS_PARENT_PID": str(os.getpid()),
+            **({"KUBEKNOBS_INIT": "1"} if self.init else {}),
             **{f"KUBEKNOBS_PORT_{port}": str(local) for port, local in mapping.items()},
         }
         argv = command(self.program, container_argv(self.spec, env))
         self.process = ContainerProcess(argv, env=process_env, cwd=self.pod.root, on_line=self._on_line)
-        self.container_id = "containerd://" + hashlib.sha256(
-            f"{self.pod.uid}/{self.name}/{self.restart_count}".encode()).hexdigest()
+        self.container_id = (
+            "containerd://"
+            + hashlib.sha256(f"{self.pod.uid}/{self.name}/{self.restart_count}".encode()).hexdigest()
+        )
         try:
             await self.process.start()
         except OSError as exc:
@@ -134,8 +160,13 @@ class ContainerRunner:
         self.ready = False
         self.started = False
         code = 128 - code if code < 0 else code
-        terminated = {"exitCode": code, "reason": "Completed" if code == 0 else "Error",
-                      "startedAt": started_iso, "finishedAt": now_iso(), "containerID": self.container_id}
+        terminated = {
+            "exitCode": code,
+            "reason": "Completed" if code == 0 else "Error",
+            "startedAt": started_iso,
+            "finishedAt": now_iso(),
+            "containerID": self.container_id,
+        }
         if self.stopping:
             self._set_state({"terminated": terminated})
             return code
@@ -151,7 +182,9 @@ class ContainerRunner:
                 copy_sub_path_mounts(self.pod.root, self.pod.object, self.spec, self.pod.lookup)
                 return env
             except (ConfigError, MountError, OSError) as exc:
-                reason = "CreateContainerConfigError" if isinstance(exc, ConfigError) else "CreateContainerError"
+                reason = (
+                    "CreateContainerConfigError" if isinstance(exc, ConfigError) else "CreateContainerError"
+                )
                 self._set_state({"waiting": {"reason": reason, "message": str(exc)}})
                 self.pod.event("Failed", f"Error: {exc}", "Warning")
                 await self.pod.wait_for_change(10.0)
@@ -221,7 +254,11 @@ class ContainerRunner:
 
     async def stop(self, grace: float) -> None:
         self.stopping = True
-        if self.process is not None and self.process.proc is not None and self.process.proc.returncode is None:
+        if (
+            self.process is not None
+            and self.process.proc is not None
+            and self.process.proc.returncode is None
+        ):
             self.pod.event("Killing", f"Stopping container {self.name}")
             await self.process.stop(grace)
 

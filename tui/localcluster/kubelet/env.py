@@ -25,8 +25,8 @@ def expand(text: str, env: dict[str, str]) -> str:
             if end == -1:
                 out.append(text[i:])
                 break
-            name = text[i + 2:end]
-            out.append(env[name] if name in env else text[i:end + 1])
+            name = text[i + 2 : end]
+            out.append(env[name] if name in env else text[i : end + 1])
             i = end + 1
         else:
             out.append(text[i])
@@ -55,7 +55,10 @@ def _field(pod: dict, path: str) -> str:
 
 def _data(obj: dict, secret: bool) -> dict[str, str]:
     if secret:
-        return {k: base64.b64decode(v or "").decode("utf-8", errors="replace") for k, v in (obj.get("data") or {}).items()}
+        return {
+            k: base64.b64decode(v or "").decode("utf-8", errors="replace")
+            for k, v in (obj.get("data") or {}).items()
+        }
     return dict(obj.get("data") or {})
 
 
@@ -81,14 +84,19 @@ def resolve_env(container: dict, pod: dict, lookup) -> dict[str, str]:
     namespace = (pod.get("metadata") or {}).get("namespace", "default")
     env: dict[str, str] = {}
     for source in container.get("envFrom") or []:
-        kind, ref = ("configmap", source.get("configMapRef")) if "configMapRef" in source else (
-            "secret", source.get("secretRef"))
+        kind, ref = (
+            ("configmap", source.get("configMapRef"))
+            if "configMapRef" in source
+            else ("secret", source.get("secretRef"))
+        )
         ref = ref or {}
         obj = lookup(kind, ref.get("name", ""))
         if obj is None:
             if ref.get("optional"):
                 continue
-            raise ConfigError(f'{"configmap" if kind == "configmap" else "secret"} "{ref.get("name", "")}" not found')
+            raise ConfigError(
+                f'{"configmap" if kind == "configmap" else "secret"} "{ref.get("name", "")}" not found'
+            )
         prefix = source.get("prefix", "")
         for key, value in _data(obj, kind == "secret").items():
             if _ENV_NAME.match(prefix + key):

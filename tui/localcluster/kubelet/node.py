@@ -10,24 +10,44 @@ DEFAULT_NODE = "kubeknobs-node"
 def node_object(name: str, index: int = 0, labels: dict | None = None) -> dict:
     """A Ready node as the scenarios and the kubelet register it."""
     return {
-        "apiVersion": "v1", "kind": "Node",
-        "metadata": {"name": name, "labels": {
-            "kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
-            **(labels or {})}},
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {
+            "name": name,
+            "labels": {
+                "kubernetes.io/hostname": name,
+                "kubernetes.io/os": "linux",
+                "kubernetes.io/arch": "amd64",
+                **(labels or {}),
+            },
+        },
         "spec": {"podCIDR": f"10.244.{index}.0/24"},
         "status": {
             "conditions": [
-                {"type": "Ready", "status": "True", "reason": "KubeletReady",
-                 "message": "kubelet is posting ready status", "lastHeartbeatTime": timestamp(),
-                 "lastTransitionTime": timestamp()},
+                {
+                    "type": "Ready",
+                    "status": "True",
+                    "reason": "KubeletReady",
+                    "message": "kubelet is posting ready status",
+                    "lastHeartbeatTime": timestamp(),
+                    "lastTransitionTime": timestamp(),
+                },
             ],
-            "addresses": [{"type": "InternalIP", "address": f"172.18.0.{index + 2}"},
-                          {"type": "Hostname", "address": name}],
+            "addresses": [
+                {"type": "InternalIP", "address": f"172.18.0.{index + 2}"},
+                {"type": "Hostname", "address": name},
+            ],
             "capacity": {"cpu": "4", "memory": "16Gi", "pods": "110"},
             "allocatable": {"cpu": "4", "memory": "16Gi", "pods": "110"},
-            "nodeInfo": {"kubeletVersion": "v1.31.0", "containerRuntimeVersion": "containerd://1.7.20",
-                         "operatingSystem": "linux", "architecture": "amd64", "osImage": "kubeknobs localcluster",
-                         "kernelVersion": "", "kubeProxyVersion": "v1.31.0"},
+            "nodeInfo": {
+                "kubeletVersion": "v1.31.0",
+                "containerRuntimeVersion": "containerd://1.7.20",
+                "operatingSystem": "linux",
+                "architecture": "amd64",
+                "osImage": "kubeknobs localcluster",
+                "kernelVersion": "",
+                "kubeProxyVersion": "v1.31.0",
+            },
         },
     }
 
@@ -37,8 +57,12 @@ def required_node(pod: dict) -> str | None:
     spec = pod.get("spec") or {}
     if spec.get("nodeName"):
         return spec["nodeName"]
-    terms = ((((spec.get("affinity") or {}).get("nodeAffinity") or {})
-              .get("requiredDuringSchedulingIgnoredDuringExecution") or {}).get("nodeSelectorTerms") or [])
+    terms = (
+        ((spec.get("affinity") or {}).get("nodeAffinity") or {}).get(
+            "requiredDuringSchedulingIgnoredDuringExecution"
+        )
+        or {}
+    ).get("nodeSelectorTerms") or []
     for term in terms:
         for field in term.get("matchFields") or []:
             if field.get("key") == "metadata.name" and field.get("operator") == "In" and field.get("values"):
@@ -54,7 +78,8 @@ def pick_node(store, pod: dict, load: dict[str, int]) -> str:
     selector = (pod.get("spec") or {}).get("nodeSelector") or {}
     nodes, _ = store.list("nodes")
     candidates = [
-        n["metadata"]["name"] for n in nodes
+        n["metadata"]["name"]
+        for n in nodes
         if not (n.get("spec") or {}).get("unschedulable")
         and all(((n["metadata"].get("labels") or {}).get(k) == v) for k, v in selector.items())
     ]

@@ -16,7 +16,11 @@ class PodWorker:
     def __init__(self, kubelet, pod: dict):
         self.kubelet = kubelet
         meta = pod["metadata"]
-        self.namespace, self.name, self.uid = meta.get("namespace", "default"), meta["name"], meta.get("uid", "")
+        self.namespace, self.name, self.uid = (
+            meta.get("namespace", "default"),
+            meta["name"],
+            meta.get("uid", ""),
+        )
         self.object = pod
         self.root = os.path.join(kubelet.workdir, "pods", self.namespace, self.name)
         spec = pod.get("spec") or {}
@@ -47,7 +51,9 @@ class PodWorker:
         return self.kubelet.cluster.logs
 
     def lookup(self, kind: str, name: str) -> dict | None:
-        return self.kubelet.store.get("configmaps" if kind == "configmap" else "secrets", self.namespace, name)
+        return self.kubelet.store.get(
+            "configmaps" if kind == "configmap" else "secrets", self.namespace, name
+        )
 
     def event(self, reason: str, message: str, type: str = "Normal") -> None:
         self.kubelet.event(self.object, reason, message, type)
@@ -95,8 +101,9 @@ class PodWorker:
         if self._sync_handle is not None:
             self._sync_handle.cancel()
         grace = self.grace if grace is None else grace
-        await asyncio.gather(*(r.stop(grace) for r in self.init_containers + self.containers),
-                             return_exceptions=True)
+        await asyncio.gather(
+            *(r.stop(grace) for r in self.init_containers + self.containers), return_exceptions=True
+        )
         for task in self._tasks:
             task.cancel()
 
@@ -156,8 +163,12 @@ class PodWorker:
         previous = self._conditions.get(kind)
         if previous is None or previous[0] != value:
             self._conditions[kind] = (value, now_iso())
-        return {"type": kind, "status": value, "lastProbeTime": None,
-                "lastTransitionTime": self._conditions[kind][1]}
+        return {
+            "type": kind,
+            "status": value,
+            "lastProbeTime": None,
+            "lastTransitionTime": self._conditions[kind][1],
+        }
 
     def phase(self) -> str:
         if not self.initialized:
@@ -186,8 +197,10 @@ class PodWorker:
                 self._condition("ContainersReady", ready),
                 self._condition("PodScheduled", True),
             ],
-            "hostIP": self.host_ip, "hostIPs": [{"ip": self.host_ip}],
-            "podIP": self.pod_ip, "podIPs": [{"ip": self.pod_ip}],
+            "hostIP": self.host_ip,
+            "hostIPs": [{"ip": self.host_ip}],
+            "podIP": self.pod_ip,
+            "podIPs": [{"ip": self.pod_ip}],
             "startTime": self.start_time,
             "containerStatuses": [r.status() for r in self.containers],
             "qosClass": previous.get("qosClass") or "BestEffort",

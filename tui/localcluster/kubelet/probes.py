@@ -56,8 +56,10 @@ async def run_probe(kind: str, port: int, path: str, timeout: float) -> bool:
     try:
         if kind == "tcp":
             return True
-        writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: kube-probe/1.31\r\n"
-                     "Connection: close\r\n\r\n".encode())
+        writer.write(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: kube-probe/1.31\r\n"
+            "Connection: close\r\n\r\n".encode()
+        )
         await writer.drain()
         line = await asyncio.wait_for(reader.readline(), timeout)
         parts = line.split()

@@ -55,12 +55,19 @@ class ContainerProcess:
 
     async def start(self) -> None:
         self.proc = await asyncio.create_subprocess_exec(
-            *self.argv, cwd=self.cwd, env=self.env, start_new_session=True,
-            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            *self.argv,
+            cwd=self.cwd,
+            env=self.env,
+            start_new_session=True,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
         _LIVE_GROUPS.add(self.proc.pid)
-        self._readers = [asyncio.create_task(self._pump(self.proc.stdout)),
-                         asyncio.create_task(self._pump(self.proc.stderr))]
+        self._readers = [
+            asyncio.create_task(self._pump(self.proc.stdout)),
+            asyncio.create_task(self._pump(self.proc.stderr)),
+        ]
 
     async def _pump(self, stream: asyncio.StreamReader) -> None:
         pending = b""
@@ -80,7 +87,7 @@ class ContainerProcess:
 
     def _emit(self, raw: bytes) -> None:
         for start in range(0, max(len(raw), 1), MAX_LINE):
-            self.on_line(raw[start:start + MAX_LINE].decode("utf-8", errors="replace").rstrip("\r"))
+            self.on_line(raw[start : start + MAX_LINE].decode("utf-8", errors="replace").rstrip("\r"))
 
     async def wait(self) -> int:
         """Wait for the process to exit; its whole group is killed and its output drained."""

@@ -46,11 +46,13 @@ def _project(source: dict, kind: str, lookup, volume: str, used: dict) -> dict[s
         if key not in data:
             if optional:
                 continue
-            raise MountError(f'MountVolume.SetUp failed for volume "{volume}" : '
-                             f'configmap references non-existent config key: {key}'
-                             if kind == "configmap" else
-                             f'MountVolume.SetUp failed for volume "{volume}" : '
-                             f'references non-existent secret key: {key}')
+            raise MountError(
+                f'MountVolume.SetUp failed for volume "{volume}" : '
+                f"configmap references non-existent config key: {key}"
+                if kind == "configmap"
+                else f'MountVolume.SetUp failed for volume "{volume}" : '
+                f"references non-existent secret key: {key}"
+            )
         payload[item.get("path") or key] = data[key]
     return payload
 
@@ -162,7 +164,7 @@ def copy_sub_path_mounts(root: str, pod: dict, container: dict, lookup) -> None:
                 handle.write(payload[sub_path])
             continue
         prefix = sub_path.rstrip("/") + "/"
-        nested = {p[len(prefix):]: c for p, c in payload.items() if p.startswith(prefix)}
+        nested = {p[len(prefix) :]: c for p, c in payload.items() if p.startswith(prefix)}
         if not nested:
             os.makedirs(target, exist_ok=True)  # the kubelet creates a missing subPath as a directory
         for path, content in nested.items():

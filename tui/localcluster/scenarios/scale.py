@@ -34,27 +34,39 @@ def deployment(namespace: str, name: str, shape: str) -> dict:
         volumes = [{"name": "config", "configMap": {"name": f"{name}-config"}}]
     elif shape == "subpath":
         container["args"] = ["--config=/etc/app/config.yaml"]
-        container["volumeMounts"] = [{"name": "config", "mountPath": "/etc/app/config.yaml", "subPath": "config.yaml"}]
+        container["volumeMounts"] = [
+            {"name": "config", "mountPath": "/etc/app/config.yaml", "subPath": "config.yaml"}
+        ]
         volumes = [{"name": "config", "configMap": {"name": f"{name}-config"}}]
     elif shape == "env":
         container["envFrom"] = [{"configMapRef": {"name": f"{name}-config"}, "prefix": "APP_"}]
     else:
         container["args"] = ["--workers=4", "--timeout=30s", "--log-level=info"]
-        container["env"] = [{"name": "MODE", "valueFrom": {"configMapKeyRef": {"name": f"{name}-config",
-                                                                              "key": "mode"}}}]
+        container["env"] = [
+            {"name": "MODE", "valueFrom": {"configMapKeyRef": {"name": f"{name}-config", "key": "mode"}}}
+        ]
     return {
-        "apiVersion": "apps/v1", "kind": "Deployment",
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
         "metadata": {"name": name, "namespace": namespace, "labels": labels},
-        "spec": {"replicas": 1, "selector": {"matchLabels": labels}, "template": {
-            "metadata": {"labels": labels, "annotations": {PHANTOM_ANNOTATION: "true"}},
-            "spec": {"containers": [container], "volumes": volumes}}},
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": labels},
+            "template": {
+                "metadata": {"labels": labels, "annotations": {PHANTOM_ANNOTATION: "true"}},
+                "spec": {"containers": [container], "volumes": volumes},
+            },
+        },
     }
 
 
 def configmap(namespace: str, name: str) -> dict:
-    return {"apiVersion": "v1", "kind": "ConfigMap",
-            "metadata": {"name": f"{name}-config", "namespace": namespace},
-            "data": {"config.yaml": f"logging:\n  level: INFO\nname: {name}\n", "mode": "batch"}}
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": f"{name}-config", "namespace": namespace},
+        "data": {"config.yaml": f"logging:\n  level: INFO\nname: {name}\n", "mode": "batch"},
+    }
 
 
 def load(cluster, name: str) -> None:

@@ -38,7 +38,9 @@ def editor_language(setting: Setting) -> str | None:
 
 def base_from_configmap(obj: dict, key: str) -> Base:
     value = (obj.get("data") or {}).get(key)
-    return Base("" if value is None else value, str((obj.get("metadata") or {}).get("resourceVersion") or ""), obj)
+    return Base(
+        "" if value is None else value, str((obj.get("metadata") or {}).get("resourceVersion") or ""), obj
+    )
 
 
 def container_spec(obj: dict, container: str) -> dict | None:
@@ -111,7 +113,9 @@ def _template_after(obj: dict, setting: Setting, value: str) -> str:
         env = list(after.get("env") or [])
         entry = next((e for e in env if e.get("name") == setting.name), None)
         if entry is not None and entry.get("valueFrom"):
-            raise EditError(f"{setting.name} comes from {next(iter(entry['valueFrom']))}; change it at its source")
+            raise EditError(
+                f"{setting.name} comes from {next(iter(entry['valueFrom']))}; change it at its source"
+            )
         if entry is None:
             env.append({"name": setting.name, "value": value})
         else:
@@ -122,5 +126,8 @@ def _template_after(obj: dict, setting: Setting, value: str) -> str:
 
 def rebase(setting: Setting, route: Route, draft: Draft, fresh: Base) -> Draft:
     """The same edit made again on the server's newer version (a whole-key edit keeps the operator's text)."""
-    return make_draft(setting, route, fresh, draft.value) if route != Route.KEY else \
-        Draft(draft.value, fresh.text, draft.value, draft.label)
+    return (
+        make_draft(setting, route, fresh, draft.value)
+        if route != Route.KEY
+        else Draft(draft.value, fresh.text, draft.value, draft.label)
+    )

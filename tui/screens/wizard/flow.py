@@ -45,8 +45,15 @@ TERMINAL = (Phase.IN_FORCE, Phase.UNDONE)
 
 
 class ChangeFlow:
-    def __init__(self, setting: Setting, workload_key: tuple[str, str, str], session, *,
-                 history: ChangeHistory | None = None, window: float | None = None):
+    def __init__(
+        self,
+        setting: Setting,
+        workload_key: tuple[str, str, str],
+        session,
+        *,
+        history: ChangeHistory | None = None,
+        window: float | None = None,
+    ):
         self.setting = setting
         self.key = tuple(workload_key)
         self.session = session
@@ -68,7 +75,9 @@ class ChangeFlow:
         self.reload: ReloadWatch | None = None
         self.rollout: RolloutWatch | None = None
         self.rollout_target: str | None = None  # resourceVersion the rollout is measured from
-        self.awaiting_generation: int | None = None  # Reloader's rollout counts once the generation passes this
+        self.awaiting_generation: int | None = (
+            None  # Reloader's rollout counts once the generation passes this
+        )
         self.auto_missing = False  # Reloader did not roll the pods within the window
         self.undo_done: list[str] = []
         self.recorded: ChangeRecord | None = None
@@ -83,8 +92,11 @@ class ChangeFlow:
         return display_name(self.setting)
 
     def pod_names(self) -> list[str]:
-        return [p["metadata"]["name"] for p in self.session.pods_of(self.key)
-                if not (p.get("metadata") or {}).get("deletionTimestamp")]
+        return [
+            p["metadata"]["name"]
+            for p in self.session.pods_of(self.key)
+            if not (p.get("metadata") or {}).get("deletionTimestamp")
+        ]
 
     def prepare(self) -> ChangePlan:
         """Step 1: the plan, with RBAC asked of the server; then what the server holds now."""
@@ -108,7 +120,10 @@ class ChangeFlow:
             kind, ns, name = self.key
             obj = yaml.safe_load(self.session.object_yaml(kind, ns, name)) or {}
             return base_from_workload(obj, self.setting.container)
-        obj = yaml.safe_load(self.session.object_yaml("ConfigMap", self.namespace, self.setting.configmap)) or {}
+        obj = (
+            yaml.safe_load(self.session.object_yaml("ConfigMap", self.namespace, self.setting.configmap))
+            or {}
+        )
         return base_from_configmap(obj, self.setting.key or "")
 
     def initial_input(self) -> str:
@@ -137,15 +152,31 @@ class ChangeFlow:
             changed = self._template_changed()
             if changed is not None:
                 return changed
-            return actions.edit_container_value(self.key, s.container, str(s.source), s.name, self.draft.value,
-                                                value_type=s.value_type, positive=s.positive,
-                                                dry_run=dry_run, resource_version=self.base.resource_version)
+            return actions.edit_container_value(
+                self.key,
+                s.container,
+                str(s.source),
+                s.name,
+                self.draft.value,
+                value_type=s.value_type,
+                positive=s.positive,
+                dry_run=dry_run,
+                resource_version=self.base.resource_version,
+            )
         if self.immutable:
             from tui.cluster.repoint import copy_and_repoint
 
-            return copy_and_repoint(actions, self.key, s.configmap, s.key, self.draft.new_text, dry_run=dry_run)
-        return actions.edit_configmap_key(self.namespace, s.configmap, s.key, self.draft.new_text,
-                                          resource_version=self.base.resource_version, dry_run=dry_run)
+            return copy_and_repoint(
+                actions, self.key, s.configmap, s.key, self.draft.new_text, dry_run=dry_run
+            )
+        return actions.edit_configmap_key(
+            self.namespace,
+            s.configmap,
+            s.key,
+            self.draft.new_text,
+            resource_version=self.base.resource_version,
+            dry_run=dry_run,
+        )
 
     def _template_changed(self):
         """A workload's resourceVersion moves with every status update: compare the container itself."""
@@ -155,9 +186,13 @@ class ChangeFlow:
         if fresh.text == self.base.text:
             self.base = fresh
             return None
-        return ActionResult("conflict", f"{self.key[0]} {self.key[2]} container {self.setting.container} changed "
-                            "since it was read; nothing was overwritten.", current_value=fresh.text,
-                            resource_version=fresh.resource_version)
+        return ActionResult(
+            "conflict",
+            f"{self.key[0]} {self.key[2]} container {self.setting.container} changed "
+            "since it was read; nothing was overwritten.",
+            current_value=fresh.text,
+            resource_version=fresh.resource_version,
+        )
 
     def rebase(self) -> Draft:
         """After a conflict: the same edit on what the server holds now; review it again."""
@@ -181,8 +216,12 @@ class ChangeFlow:
         self.step = Step.FOLLOW
         follow = self.plan.follow
         if follow in (Follow.HOT, Follow.FILE, Follow.RELOAD_THEN_RESTART):
-            self.reload = ReloadWatch(self.setting.configmap, self.setting.key, str(result.resource_version or ""),
-                                      [PodCheck(p) for p in self.pod_names()])
+            self.reload = ReloadWatch(
+                self.setting.configmap,
+                self.setting.key,
+                str(result.resource_version or ""),
+                [PodCheck(p) for p in self.pod_names()],
+            )
             self.phase = Phase.RELOADING
         elif follow == Follow.RESTART:
             self.phase = Phase.CONFIRM_RESTART
@@ -227,7 +266,11 @@ class ChangeFlow:
             self.awaiting_generation, self.auto_missing = None, True
             self.phase = Phase.CONFIRM_RESTART
             return True
-        if self.phase == Phase.RELOADING and self.applied_at is not None and now - self.applied_at > self.window:
+        if (
+            self.phase == Phase.RELOADING
+            and self.applied_at is not None
+            and now - self.applied_at > self.window
+        ):
             self.reload.expire()
             self._advance()
             return True
@@ -271,7 +314,9 @@ class ChangeFlow:
     @property
     def configmap_changed(self) -> bool:
         """An edit in place (an immutable ConfigMap is copied, never changed)."""
-        return self.applied is not None and self.plan.route in (Route.KEY, Route.KEY_PATH) and not self.immutable
+        return (
+            self.applied is not None and self.plan.route in (Route.KEY, Route.KEY_PATH) and not self.immutable
+        )
 
     def revert(self, *, finish: bool = True):
         """Put back the ConfigMap value saved before the edit."""
@@ -311,8 +356,10 @@ class ChangeFlow:
         if self.plan.route == Route.TEMPLATE:
             return f"kubectl rollout undo {kind.lower()}/{name} -n {ns} (or b in the wizard while it follows)"
         if self.immutable:
-            return (f"kubectl rollout undo {kind.lower()}/{name} -n {ns}: the pods use ConfigMap "
-                    f"{self.setting.configmap} again, which was never changed")
+            return (
+                f"kubectl rollout undo {kind.lower()}/{name} -n {ns}: the pods use ConfigMap "
+                f"{self.setting.configmap} again, which was never changed"
+            )
         backup = getattr(self.applied, "backup", None)
         where = f" saved in {backup}" if backup else ""
         return f"revert ConfigMap {self.setting.configmap} key {self.setting.key} to the value{where}"
@@ -336,13 +383,25 @@ class ChangeFlow:
         old = s.value if self.plan.route != Route.KEY else (self.draft.old_text if self.draft else None)
         record = ChangeRecord(
             started=(self.applied_wall or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            context=getattr(conn, "context", "") or "", user=getattr(conn, "user", "") or "",
-            namespace=self.namespace, workload=f"{self.key[0]}/{self.key[2]}", container=s.container,
-            setting=self.name, source=str(s.source), layer=str(s.layer), old_value=old,
-            new_value=self.draft.value if self.draft else None, outcome=outcome,
+            context=getattr(conn, "context", "") or "",
+            user=getattr(conn, "user", "") or "",
+            namespace=self.namespace,
+            workload=f"{self.key[0]}/{self.key[2]}",
+            container=s.container,
+            setting=self.name,
+            source=str(s.source),
+            layer=str(s.layer),
+            old_value=old,
+            new_value=self.draft.value if self.draft else None,
+            outcome=outcome,
             in_force_after=None if self.in_force_after is None else round(self.in_force_after, 1),
-            configmap=s.configmap, key=s.key, key_path=s.key_path, undo=self.undo_hint(),
-            backup=getattr(self.applied, "backup", None), message="; ".join(self.undo_done))
+            configmap=s.configmap,
+            key=s.key,
+            key_path=s.key_path,
+            undo=self.undo_hint(),
+            backup=getattr(self.applied, "backup", None),
+            message="; ".join(self.undo_done),
+        )
         return record
 
 

@@ -38,9 +38,14 @@ class ReloadWatch:
         check = next((p for p in self.pods if p.pod == getattr(event, "pod", None)), None)
         if check is None:
             return False
-        if isinstance(event, ReloadEvent) and event.version == self.version and event.configmap == self.configmap:
+        if (
+            isinstance(event, ReloadEvent)
+            and event.version == self.version
+            and event.configmap == self.configmap
+        ):
             check.state = {"applied": PodState.APPLIED, "rejected": PodState.REJECTED}.get(
-                event.outcome, PodState.NEEDS_RESTART)
+                event.outcome, PodState.NEEDS_RESTART
+            )
             check.hash, check.delay, check.message = event.hash, event.delay, event.message
             return True
         mine = getattr(event, "configmap", None) == self.configmap and getattr(event, "key", None) == self.key

@@ -45,11 +45,19 @@ class ChangeHistoryScreen(Screen):
         for record in self.records:
             change = f"{_short(record.old_value, 16)} → {_short(record.new_value, 16)}"
             after = "-" if record.in_force_after is None else f"{record.in_force_after:.1f}s"
-            cells = (record.started, record.user, f"{record.namespace}/{record.workload}", record.setting, change,
-                     record.outcome, after)
+            cells = (
+                record.started,
+                record.user,
+                f"{record.namespace}/{record.workload}",
+                record.setting,
+                change,
+                record.outcome,
+                after,
+            )
             table.add_row(*(Text(_short(c, 40), end="") for c in cells))
         self.query_one("#history-title", Static).update(
-            Text(f"Change history · {len(self.records)} changes", end=""))
+            Text(f"Change history · {len(self.records)} changes", end="")
+        )
         if not self.records:
             self.query_one("#history-undo", Static).update("No change made with kubeknobs yet.")
         table.focus()

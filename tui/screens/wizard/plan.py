@@ -59,7 +59,7 @@ MANAGED = {
 AUTO = {
     "reloader": "Stakater Reloader watches this workload: the ConfigMap edit rolls every pod automatically.",
     "helm-checksum": "The pods carry a Helm checksum/config annotation: the next helm upgrade rolls them and "
-                     "overwrites a direct edit.",
+    "overwrites a direct edit.",
 }
 
 
@@ -89,8 +89,13 @@ def route_of(setting: Setting) -> tuple[Route, str | None]:
 
 def _watched(setting: Setting, siblings: Iterable[Setting]) -> bool:
     """Does the app watch the file this key lives in (another setting of the same file hot-reloads)?"""
-    return any(s.configmap == setting.configmap and s.key == setting.key and s.container == setting.container
-               and s.layer == Layer.HOT_RELOAD for s in siblings)
+    return any(
+        s.configmap == setting.configmap
+        and s.key == setting.key
+        and s.container == setting.container
+        and s.layer == Layer.HOT_RELOAD
+        for s in siblings
+    )
 
 
 def follow_of(setting: Setting, route: Route, siblings: Iterable[Setting]) -> Follow | None:
@@ -132,20 +137,29 @@ def _how(follow: Follow | None, pods: int, setting: Setting) -> str:
     return {
         Follow.HOT: f"The app reloads it live: edit the ConfigMap and wait for the reload event on {n}.",
         Follow.FILE: f"The kubelet updates the file, but no reload is known: edit the ConfigMap, wait for the file to "
-                     f"reach {n}, then restart if the app does not pick it up.",
+        f"reach {n}, then restart if the app does not pick it up.",
         Follow.RESTART: f"It is read only at start: edit the ConfigMap, then restart {n}.",
         Follow.RELOAD_THEN_RESTART: f"The app watches this file but reads this key only at start: edit the ConfigMap, "
-                                    f"then restart {n}.",
-        Follow.ROLLOUT: (f"It is read once at start: editing the pod template rolls {n}."
-                         if setting.source in (Source.FLAG, Source.ENV) and not setting.configmap else
-                         f"The ConfigMap is immutable: a copy with the change is created and the workload "
-                         f"repointed to it, which rolls {n}." if setting.layer == Layer.IMMUTABLE else
-                         f"Reloader rolls {n} after the ConfigMap edit."),
+        f"then restart {n}.",
+        Follow.ROLLOUT: (
+            f"It is read once at start: editing the pod template rolls {n}."
+            if setting.source in (Source.FLAG, Source.ENV) and not setting.configmap
+            else f"The ConfigMap is immutable: a copy with the change is created and the workload "
+            f"repointed to it, which rolls {n}."
+            if setting.layer == Layer.IMMUTABLE
+            else f"Reloader rolls {n} after the ConfigMap edit."
+        ),
     }.get(follow, "")
 
 
-def plan_change(setting: Setting, *, pods: int, siblings: Iterable[Setting] = (), readonly: bool = False,
-                can: Callable[[str, str, str], bool] | None = None) -> ChangePlan:
+def plan_change(
+    setting: Setting,
+    *,
+    pods: int,
+    siblings: Iterable[Setting] = (),
+    readonly: bool = False,
+    can: Callable[[str, str, str], bool] | None = None,
+) -> ChangePlan:
     route, refusal = route_of(setting)
     follow = follow_of(setting, route, siblings)
     workloads = setting.workload.split("/", 1)[0].lower() + "s"
@@ -157,21 +171,51 @@ def plan_change(setting: Setting, *, pods: int, siblings: Iterable[Setting] = ()
     if setting.auto_restart in AUTO:
         cautions.append(Caution(str(setting.auto_restart), AUTO[setting.auto_restart]))
     if setting.layer == Layer.IMMUTABLE:
-        cautions.append(Caution("immutable", f"ConfigMap {setting.configmap} is immutable: the wizard creates a new "
-                                f"ConfigMap with the change and points {setting.workload} at it (a rolling update); "
-                                f"{setting.configmap} itself stays as it is."))
+        cautions.append(
+            Caution(
+                "immutable",
+                f"ConfigMap {setting.configmap} is immutable: the wizard creates a new "
+                f"ConfigMap with the change and points {setting.workload} at it (a rolling update); "
+                f"{setting.configmap} itself stays as it is.",
+            )
+        )
     if readonly:
-        cautions.append(Caution("readonly", "kubeknobs runs read-only (--readonly): every apply is refused and "
-                                "nothing is changed.", blocks=True))
+        cautions.append(
+            Caution(
+                "readonly",
+                "kubeknobs runs read-only (--readonly): every apply is refused and nothing is changed.",
+                blocks=True,
+            )
+        )
     elif can is not None and route != Route.REFUSED:
-        missing = [f"{v} {r} in namespace {setting.namespace}" for v, r in
-                   [(verb, resource)] + ([("patch", workloads)]
-                                         if follow in (Follow.RESTART, Follow.RELOAD_THEN_RESTART)
-                                         or setting.layer == Layer.IMMUTABLE else [])
-                   if not can(v, r, setting.namespace)]
+        missing = [
+            f"{v} {r} in namespace {setting.namespace}"
+            for v, r in [(verb, resource)]
+            + (
+                [("patch", workloads)]
+                if follow in (Follow.RESTART, Follow.RELOAD_THEN_RESTART) or setting.layer == Layer.IMMUTABLE
+                else []
+            )
+            if not can(v, r, setting.namespace)
+        ]
         if missing:
-            cautions.append(Caution("rbac", "You may not " + "; nor ".join(missing) + ": the apply will be refused.",
-                                    blocks=True))
-    summary = _where(setting) + " " + (_how(follow, pods, setting) if route != Route.REFUSED else (refusal or ""))
-    return ChangePlan(route, follow, summary.strip(), tuple(setting.plan), tuple(cautions), pods,
-                      f"{verb} {resource}", refusal)
+            cautions.append(
+                Caution(
+                    "rbac",
+                    "You may not " + "; nor ".join(missing) + ": the apply will be refused.",
+                    blocks=True,
+                )
+            )
+    summary = (
+        _where(setting) + " " + (_how(follow, pods, setting) if route != Route.REFUSED else (refusal or ""))
+    )
+    return ChangePlan(
+        route,
+        follow,
+        summary.strip(),
+        tuple(setting.plan),
+        tuple(cautions),
+        pods,
+        f"{verb} {resource}",
+        refusal,
+    )

@@ -98,9 +98,17 @@ class ChangeRun:
                 return False  # Reloader has not changed the pod template yet
             flow.awaiting_generation = None
         status = rollout_status(obj)
-        event = RolloutProgress(namespace=flow.key[1], workload=flow.key, updated=status.updated,
-                                ready=status.ready, available=status.available, desired=status.desired,
-                                done=status.done, failed_reason=status.failed_reason, message=status.message)
+        event = RolloutProgress(
+            namespace=flow.key[1],
+            workload=flow.key,
+            updated=status.updated,
+            ready=status.ready,
+            available=status.available,
+            desired=status.desired,
+            done=status.done,
+            failed_reason=status.failed_reason,
+            message=status.message,
+        )
         events = []
         if self._last_progress is None or _counts(self._last_progress) != _counts(event):
             self._last_progress = event
@@ -119,12 +127,21 @@ class ChangeRun:
         def fetch() -> None:
             try:
                 api = self.app.session.actions.api
-                lines = tuple(last_log_lines(api, flow.key[1], pod, container, 10,
-                                             previous=reason == "CrashLoopBackOff"))
+                lines = tuple(
+                    last_log_lines(
+                        api, flow.key[1], pod, container, 10, previous=reason == "CrashLoopBackOff"
+                    )
+                )
             except Exception:  # noqa: BLE001 - the crash is reported without its lines
                 lines = ()
-            event = CrashLoop(namespace=flow.key[1], workload=flow.key, pod=pod, container=container,
-                              reason=reason, last_lines=lines)
+            event = CrashLoop(
+                namespace=flow.key[1],
+                workload=flow.key,
+                pod=pod,
+                container=container,
+                reason=reason,
+                last_lines=lines,
+            )
             self.app.call_from_thread(self._crash, event)
 
         self.app.run_worker(fetch, thread=True, group="kubeknobs-change-crash", exit_on_error=False)

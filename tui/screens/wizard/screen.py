@@ -22,8 +22,13 @@ from tui.screens.wizard.runner import ChangeRun
 from tui.widgets.checklist import PodChecklist
 from tui.widgets.safe_text import clean
 
-BODY = {Step.WHERE: "step-where", Step.EDIT: "step-edit", Step.REVIEW: "step-review", Step.FOLLOW: "step-follow",
-        Step.SUMMARY: "step-summary"}
+BODY = {
+    Step.WHERE: "step-where",
+    Step.EDIT: "step-edit",
+    Step.REVIEW: "step-review",
+    Step.FOLLOW: "step-follow",
+    Step.SUMMARY: "step-summary",
+}
 
 
 def _failure(exc: Exception, prefix: str = ""):
@@ -46,12 +51,32 @@ def value_editor(setting) -> TextArea:
 
 class WizardScreen(Screen):
     BINDINGS = [
-        Binding("escape", "leave", "Leave", id="wizard.leave", tooltip="Leave; after the apply, following goes on"),
-        Binding("ctrl+r", "rebase", "Rebase", id="wizard.rebase", tooltip="Redo the edit on the server's version"),
-        Binding("p", "propagate", "Propagate now", id="wizard.propagate", tooltip="Make the kubelet sync now"),
-        Binding("r", "restart", "Restart", id="wizard.restart", tooltip="Rollout restart, after a confirmation"),
-        Binding("b", "rollback", "Rollback", id="wizard.rollback", tooltip="Previous revision (and ConfigMap value)"),
-        Binding("u", "revert", "Revert", id="wizard.revert", tooltip="Put back the ConfigMap value from the backup"),
+        Binding(
+            "escape", "leave", "Leave", id="wizard.leave", tooltip="Leave; after the apply, following goes on"
+        ),
+        Binding(
+            "ctrl+r", "rebase", "Rebase", id="wizard.rebase", tooltip="Redo the edit on the server's version"
+        ),
+        Binding(
+            "p", "propagate", "Propagate now", id="wizard.propagate", tooltip="Make the kubelet sync now"
+        ),
+        Binding(
+            "r", "restart", "Restart", id="wizard.restart", tooltip="Rollout restart, after a confirmation"
+        ),
+        Binding(
+            "b",
+            "rollback",
+            "Rollback",
+            id="wizard.rollback",
+            tooltip="Previous revision (and ConfigMap value)",
+        ),
+        Binding(
+            "u",
+            "revert",
+            "Revert",
+            id="wizard.revert",
+            tooltip="Put back the ConfigMap value from the backup",
+        ),
     ]
     DEFAULT_CSS = """
     WizardScreen { layout: vertical; }
@@ -151,7 +176,9 @@ class WizardScreen(Screen):
         self.refresh_bindings()
 
     def _say(self, widget_id: str, text) -> None:
-        self.query_one(widget_id, Static).update(text if isinstance(text, Text) else Text(clean(text), end=""))
+        self.query_one(widget_id, Static).update(
+            text if isinstance(text, Text) else Text(clean(text), end="")
+        )
 
     # -- step 1 --------------------------------------------------------------------------------
     def _prepared(self, outcome) -> None:
@@ -167,11 +194,17 @@ class WizardScreen(Screen):
     # -- step 2 --------------------------------------------------------------------------------
     def _to_edit(self) -> None:
         flow = self.flow
-        where = f"{flow.setting.configmap}/{flow.setting.key}" if flow.setting.configmap else flow.setting.workload
-        label = {Route.KEY: f"Edit the whole value of {where}",
-                 Route.KEY_PATH: f"New value of {flow.name} in {where} ({flow.setting.value_type}); the rest of "
-                                 "the file and its comments are kept",
-                 Route.TEMPLATE: f"New value of {flow.name} ({flow.setting.value_type})"}[flow.plan.route]
+        where = (
+            f"{flow.setting.configmap}/{flow.setting.key}"
+            if flow.setting.configmap
+            else flow.setting.workload
+        )
+        label = {
+            Route.KEY: f"Edit the whole value of {where}",
+            Route.KEY_PATH: f"New value of {flow.name} in {where} ({flow.setting.value_type}); the rest of "
+            "the file and its comments are kept",
+            Route.TEMPLATE: f"New value of {flow.name} ({flow.setting.value_type})",
+        }[flow.plan.route]
         self._say("#edit-label", label)
         editor = self._editor()
         if isinstance(editor, TextArea):
@@ -184,7 +217,11 @@ class WizardScreen(Screen):
         self._check_input()
 
     def _editor(self):
-        return self.query_one("#edit-text", TextArea) if self.route == Route.KEY else self.query_one("#edit-value", Input)
+        return (
+            self.query_one("#edit-text", TextArea)
+            if self.route == Route.KEY
+            else self.query_one("#edit-value", Input)
+        )
 
     def _input(self) -> str:
         editor = self._editor()
@@ -258,10 +295,13 @@ class WizardScreen(Screen):
         flow = self.flow
         if flow.plan.follow == Follow.ROLLOUT:
             kind, ns, name = flow.key
-            question = (f"Apply this change? It restarts every pod of {kind} {ns}/{name} "
-                        f"({pods_phrase(flow.plan.pods)}) in a rolling update.")
-            self.app.push_screen(ConfirmRestart("Apply and roll the pods", question),
-                                 lambda yes: yes and self._apply_now())
+            question = (
+                f"Apply this change? It restarts every pod of {kind} {ns}/{name} "
+                f"({pods_phrase(flow.plan.pods)}) in a rolling update."
+            )
+            self.app.push_screen(
+                ConfirmRestart("Apply and roll the pods", question), lambda yes: yes and self._apply_now()
+            )
         else:
             self._apply_now()
 
@@ -284,7 +324,11 @@ class WizardScreen(Screen):
         if flow.applied is None:
             self._show_review()
             result = outcome if not isinstance(outcome, Exception) else None
-            text = views.result_text(self.app, result) if result is not None else Text(clean(flow.problem), end="")
+            text = (
+                views.result_text(self.app, result)
+                if result is not None
+                else Text(clean(flow.problem), end="")
+            )
             if flow.conflict is None:
                 self._say("#conflict-text", text)
             self.query_one("#apply", Button).disabled = flow.conflict is not None
@@ -327,11 +371,20 @@ class WizardScreen(Screen):
         if action == "restart":
             return flow.step == Step.FOLLOW and phase in (Phase.STALE, Phase.CONFIRM_RESTART) and not busy
         if action == "rollback":
-            return flow.step == Step.FOLLOW and phase in (Phase.FAILED, Phase.ROLLING) and not busy \
+            return (
+                flow.step == Step.FOLLOW
+                and phase in (Phase.FAILED, Phase.ROLLING)
+                and not busy
                 and not flow.undo_done
+            )
         if action == "revert":
-            return flow.step == Step.FOLLOW and flow.configmap_changed and not flow.undo_done and not busy \
+            return (
+                flow.step == Step.FOLLOW
+                and flow.configmap_changed
+                and not flow.undo_done
+                and not busy
                 and phase in (Phase.REJECTED, Phase.STALE, Phase.CONFIRM_RESTART, Phase.FAILED)
+            )
         return True
 
     def _act(self, call, message: str) -> None:
@@ -348,6 +401,7 @@ class WizardScreen(Screen):
 
     def action_propagate(self) -> None:
         if self.check_action("propagate", ()):
+
             def propagate():
                 result = self.flow.session.actions.propagate_now(self.flow.key)
                 self.flow.problem = None if result.ok else result.message
@@ -361,18 +415,27 @@ class WizardScreen(Screen):
     def action_restart(self) -> None:
         if self.check_action("restart", ()):
             kind, ns, name = self.flow.key
-            self._confirm("Rollout restart", f"Restart every pod of {kind} {ns}/{name} "
-                          f"({pods_phrase(self.flow.plan.pods)})? New pods start with the new value.",
-                          lambda: self._act(self.flow.restart, "Restart failed"))
+            self._confirm(
+                "Rollout restart",
+                f"Restart every pod of {kind} {ns}/{name} "
+                f"({pods_phrase(self.flow.plan.pods)})? New pods start with the new value.",
+                lambda: self._act(self.flow.restart, "Restart failed"),
+            )
 
     def action_rollback(self) -> None:
         if self.check_action("rollback", ()):
             kind, ns, name = self.flow.key
-            extra = (f" ConfigMap {self.flow.setting.configmap} key {self.flow.setting.key} is reverted first."
-                     if self.flow.configmap_changed else "")
-            self._confirm("Rollback", f"Roll {kind} {ns}/{name} back to its previous revision? Every pod "
-                          f"({pods_phrase(self.flow.plan.pods)}) is replaced.{extra}",
-                          lambda: self._act(self.flow.rollback, "Rollback failed"))
+            extra = (
+                f" ConfigMap {self.flow.setting.configmap} key {self.flow.setting.key} is reverted first."
+                if self.flow.configmap_changed
+                else ""
+            )
+            self._confirm(
+                "Rollback",
+                f"Roll {kind} {ns}/{name} back to its previous revision? Every pod "
+                f"({pods_phrase(self.flow.plan.pods)}) is replaced.{extra}",
+                lambda: self._act(self.flow.rollback, "Rollback failed"),
+            )
 
     def action_revert(self) -> None:
         if self.check_action("revert", ()):
@@ -381,10 +444,17 @@ class WizardScreen(Screen):
     # -- buttons and leaving ------------------------------------------------------------------------
     def on_button_pressed(self, event: Button.Pressed) -> None:
         handlers = {
-            "to-edit": self._to_edit, "edit-back": lambda: self._steps(Step.WHERE), "to-review": self._to_review,
-            "review-back": self._to_edit, "rebase": self.action_rebase, "apply": self._apply,
-            "propagate": self.action_propagate, "restart": self.action_restart, "rollback": self.action_rollback,
-            "revert": self.action_revert, "close": self.action_leave,
+            "to-edit": self._to_edit,
+            "edit-back": lambda: self._steps(Step.WHERE),
+            "to-review": self._to_review,
+            "review-back": self._to_edit,
+            "rebase": self.action_rebase,
+            "apply": self._apply,
+            "propagate": self.action_propagate,
+            "restart": self.action_restart,
+            "rollback": self.action_rollback,
+            "revert": self.action_revert,
+            "close": self.action_leave,
         }
         handler = handlers.get(event.button.id or "")
         if handler is not None:
@@ -393,6 +463,10 @@ class WizardScreen(Screen):
     def action_leave(self) -> None:
         flow = self.flow
         if flow.applied is not None and flow.step != Step.SUMMARY:
-            self.app.notify(f"Still following {flow.name} of {flow.key[2]} in the background; the events pane "
-                            "shows the outcome.", title="Change", markup=False)
+            self.app.notify(
+                f"Still following {flow.name} of {flow.key[2]} in the background; the events pane "
+                "shows the outcome.",
+                title="Change",
+                markup=False,
+            )
         self.dismiss(flow.recorded)

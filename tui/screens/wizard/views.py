@@ -32,8 +32,10 @@ def title_text(app, flow: ChangeFlow) -> Text:
     text.append(clean(flow.name), style(app, "accent", bold=True))
     text.append("  ")
     text.append_text(layer_badge(app, str(flow.setting.layer)))
-    text.append(f"  {kind} {clean(ns)}/{clean(name)} · container {clean(flow.setting.container)}",
-                style(app, "foreground-muted"))
+    text.append(
+        f"  {kind} {clean(ns)}/{clean(name)} · container {clean(flow.setting.container)}",
+        style(app, "foreground-muted"),
+    )
     return text
 
 
@@ -53,7 +55,11 @@ def where_text(app, flow: ChangeFlow) -> Text:
     text.append("\nThe plan\n", style(app, "primary", bold=True))
     for number, line in enumerate(plan.steps or ("no plan",), start=1):
         text.append(f"  {number}. " + clean(line) + "\n")
-    value = "<secret>" if flow.setting.secret else clean(flow.setting.value if flow.setting.value is not None else "-")
+    value = (
+        "<secret>"
+        if flow.setting.secret
+        else clean(flow.setting.value if flow.setting.value is not None else "-")
+    )
     if plan.route != Route.KEY:
         text.append("\nCurrent value  ", style(app, "foreground-muted"))
         text.append(value[:200], style(app, "foreground", bold=True))
@@ -66,18 +72,24 @@ def review_text(app, flow: ChangeFlow) -> Text:
     text = Text(end="")
     what = "pod template" if plan.route == Route.TEMPLATE else "ConfigMap data"
     text.append(f"What will be written ({what})\n", style(app, "primary", bold=True))
-    text.append_text(diff_text(app, draft.old_text, draft.new_text, old_label=f"a/{draft.label}",
-                               new_label=f"b/{draft.label}"))
+    text.append_text(
+        diff_text(
+            app, draft.old_text, draft.new_text, old_label=f"a/{draft.label}", new_label=f"b/{draft.label}"
+        )
+    )
     text.append("\n\nPods affected\n", style(app, "primary", bold=True))
     pods = flow.pod_names()
     kind, ns, name = flow.key
     one = len(pods) == 1
-    effect = {Follow.HOT: "reloads the file" if one else "reload the file",
-              Follow.FILE: ("sees" if one else "see") + " the new file after the kubelet syncs",
-              Follow.RESTART: ("keeps" if one else "keep") + " the old value until restarted",
-              Follow.ROLLOUT: ("is" if one else "are") + " replaced by a rollout",
-              Follow.RELOAD_THEN_RESTART: "reloads the file, and must restart for this key" if one
-              else "reload the file, and must restart for this key"}.get(plan.follow, "")
+    effect = {
+        Follow.HOT: "reloads the file" if one else "reload the file",
+        Follow.FILE: ("sees" if one else "see") + " the new file after the kubelet syncs",
+        Follow.RESTART: ("keeps" if one else "keep") + " the old value until restarted",
+        Follow.ROLLOUT: ("is" if one else "are") + " replaced by a rollout",
+        Follow.RELOAD_THEN_RESTART: "reloads the file, and must restart for this key"
+        if one
+        else "reload the file, and must restart for this key",
+    }.get(plan.follow, "")
     text.append(f"  {pods_phrase(len(pods))} of {kind} {clean(name)} {effect}\n")
     for pod in pods:
         text.append(f"    {clean(pod)}\n", style(app, "foreground-muted"))
@@ -104,17 +116,22 @@ def conflict_text(app, flow: ChangeFlow) -> Text:
     """Both versions: the one this edit was based on, and the server's current one."""
     result, draft = flow.conflict, flow.draft
     text = Text(end="")
-    text.append("Conflict: someone changed it after it was read. Nothing was overwritten.\n",
-                style(app, "error", bold=True))
+    text.append(
+        "Conflict: someone changed it after it was read. Nothing was overwritten.\n",
+        style(app, "error", bold=True),
+    )
     text.append(clean(result.message) + "\n", style(app, "warning"))
     if result.current_value is not None and draft is not None:
         text.append("Their change (read → server now)\n", style(app, "primary", bold=True))
-        text.append_text(diff_text(app, draft.old_text, result.current_value, old_label="read",
-                                   new_label="server now"))
+        text.append_text(
+            diff_text(app, draft.old_text, result.current_value, old_label="read", new_label="server now")
+        )
         text.append("\nYour change (read → yours)\n", style(app, "primary", bold=True))
         text.append_text(diff_text(app, draft.old_text, draft.new_text, old_label="read", new_label="yours"))
-    text.append("\n\nRebase (ctrl+r) makes your edit again on the server's version, to review once more.",
-                style(app, "foreground-muted"))
+    text.append(
+        "\n\nRebase (ctrl+r) makes your edit again on the server's version, to review once more.",
+        style(app, "foreground-muted"),
+    )
     return text
 
 
@@ -129,31 +146,50 @@ def follow_text(app, flow: ChangeFlow) -> Text:
         text.append("↶ " + clean(line) + "\n", style(app, "warning"))
     if phase == Phase.RELOADING:
         done = watch.count("applied") + watch.count("reloaded, needs restart")
-        text.append(f"Waiting for each pod to load ConfigMap version {clean(watch.version)}: "
-                    f"{done} of {len(watch.pods)} reported.", style(app, "foreground", bold=True))
+        text.append(
+            f"Waiting for each pod to load ConfigMap version {clean(watch.version)}: "
+            f"{done} of {len(watch.pods)} reported.",
+            style(app, "foreground", bold=True),
+        )
     elif phase == Phase.STALE:
-        text.append(f"No reload event within {flow.window:.0f}s from every pod: the file may not have reached "
-                    "them yet, or the app does not re-read it. Propagate now (p) or restart (r).",
-                    style(app, "warning", bold=True))
+        text.append(
+            f"No reload event within {flow.window:.0f}s from every pod: the file may not have reached "
+            "them yet, or the app does not re-read it. Propagate now (p) or restart (r).",
+            style(app, "warning", bold=True),
+        )
     elif phase == Phase.CONFIRM_RESTART:
         if flow.auto_missing:
-            text.append(f"Reloader did not roll the pods within {flow.window:.0f}s: restart {n} (r) to put the "
-                        "change in force.", style(app, "warning", bold=True))
+            text.append(
+                f"Reloader did not roll the pods within {flow.window:.0f}s: restart {n} (r) to put the "
+                "change in force.",
+                style(app, "warning", bold=True),
+            )
         elif watch is not None:
-            text.append(f"The pods logged \"reloaded\", but {clean(flow.name)} is read only at start: "
-                        f"restart {n} (r) to put it in force.", style(app, "warning", bold=True))
+            text.append(
+                f'The pods logged "reloaded", but {clean(flow.name)} is read only at start: '
+                f"restart {n} (r) to put it in force.",
+                style(app, "warning", bold=True),
+            )
         else:
-            text.append(f"ConfigMap updated; the pods still run the old value: restart {n} (r) to put it in force.",
-                        style(app, "warning", bold=True))
+            text.append(
+                f"ConfigMap updated; the pods still run the old value: restart {n} (r) to put it in force.",
+                style(app, "warning", bold=True),
+            )
     elif phase == Phase.ROLLING and flow.awaiting_generation is not None:
-        text.append(f"Waiting for Reloader to roll {kind} {clean(name)} ({n})…", style(app, "foreground", bold=True))
+        text.append(
+            f"Waiting for Reloader to roll {kind} {clean(name)} ({n})…", style(app, "foreground", bold=True)
+        )
     elif phase == Phase.ROLLING:
         text.append(f"Rolling out {kind} {clean(name)}", style(app, "foreground", bold=True))
     elif phase == Phase.REJECTED:
         reasons = {clean(p.message) for p in watch.rejected}
-        text.append(f"Rejected by {pods_phrase(len(watch.rejected))}; the old content stays in force: "
-                    + "; ".join(sorted(reasons)) + "\nRevert the ConfigMap (u) to put back the value saved "
-                    "before the edit.", style(app, "error", bold=True))
+        text.append(
+            f"Rejected by {pods_phrase(len(watch.rejected))}; the old content stays in force: "
+            + "; ".join(sorted(reasons))
+            + "\nRevert the ConfigMap (u) to put back the value saved "
+            "before the edit.",
+            style(app, "error", bold=True),
+        )
     elif phase == Phase.FAILED:
         text.append(f"The rollout failed ({clean(flow.rollout.failed)}).", style(app, "error", bold=True))
         extra = " and revert the ConfigMap" if flow.configmap_changed else ""
@@ -170,15 +206,19 @@ def rollout_text(app, flow: ChangeFlow) -> Text:
         return text
     p = watch.progress
     if p is not None:
-        text.append(f"{p.updated} updated · {p.ready} ready · {p.available} available of {p.desired} desired",
-                    style(app, "foreground", bold=True))
+        text.append(
+            f"{p.updated} updated · {p.ready} ready · {p.available} available of {p.desired} desired",
+            style(app, "foreground", bold=True),
+        )
         if p.message:
             text.append("\n" + clean(p.message), style(app, "foreground-muted"))
     else:
         text.append("waiting for the controller to observe the change…", style(app, "foreground-muted"))
     for crash in watch.crashes:
-        text.append(f"\n✘ {clean(crash.pod)}/{clean(crash.container)} {clean(crash.reason)}; last log lines:",
-                    style(app, "error", bold=True))
+        text.append(
+            f"\n✘ {clean(crash.pod)}/{clean(crash.container)} {clean(crash.reason)}; last log lines:",
+            style(app, "error", bold=True),
+        )
         for line in crash.last_lines[-8:]:
             text.append("\n    " + clean(line), style(app, "foreground-muted"))
     for event in watch.events[-3:]:
@@ -190,7 +230,9 @@ def summary_text(app, flow: ChangeFlow) -> Text:
     record = flow.recorded
     text = Text(end="")
     heading = "In force" if flow.phase == Phase.IN_FORCE else "Undone"
-    text.append(heading + "\n\n", style(app, "success" if flow.phase == Phase.IN_FORCE else "warning", bold=True))
+    text.append(
+        heading + "\n\n", style(app, "success" if flow.phase == Phase.IN_FORCE else "warning", bold=True)
+    )
     rows = [("What", f"{flow.name} of {flow.key[0]}/{flow.key[2]} (container {flow.setting.container})")]
     if flow.plan.route == Route.KEY:
         rows.append(("Change", f"{flow.setting.configmap}/{flow.setting.key} rewritten"))
@@ -207,5 +249,7 @@ def summary_text(app, flow: ChangeFlow) -> Text:
     for label, value in rows:
         text.append(f"{label:<15}", style(app, "foreground-muted"))
         text.append(clean(value) + "\n")
-    text.append("\nRecorded in the change history (command palette: Change history).", style(app, "foreground-muted"))
+    text.append(
+        "\nRecorded in the change history (command palette: Change history).", style(app, "foreground-muted")
+    )
     return text
