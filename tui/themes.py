@@ -10,9 +10,13 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
+
+if TYPE_CHECKING:
+    from watchdog.observers.api import BaseObserver
 
 PROJECT_THEMES_DIR = Path(__file__).parent / "themes_data"
 DEFAULT_THEME = "kubeknobs-dark"
@@ -53,7 +57,7 @@ def theme_from_mapping(raw: object) -> Theme:
         raise ValueError("missing `name`")
     if "primary" not in raw:
         raise ValueError("missing `primary` colour")
-    colours = {}
+    colours: dict[str, str] = {}
     for key in COLOUR_FIELDS:
         if raw.get(key) is None:
             continue
@@ -69,7 +73,20 @@ def theme_from_mapping(raw: object) -> Theme:
     if not isinstance(dark, bool):
         raise ValueError("`dark` must be true or false")
     return Theme(
-        name=name.strip(), dark=dark, variables={str(k): str(v) for k, v in variables.items()}, **colours
+        name=name.strip(),
+        primary=colours["primary"],
+        secondary=colours.get("secondary"),
+        warning=colours.get("warning"),
+        error=colours.get("error"),
+        success=colours.get("success"),
+        accent=colours.get("accent"),
+        foreground=colours.get("foreground"),
+        background=colours.get("background"),
+        surface=colours.get("surface"),
+        panel=colours.get("panel"),
+        boost=colours.get("boost"),
+        dark=dark,
+        variables={str(k): str(v) for k, v in variables.items()},
     )
 
 
@@ -110,7 +127,7 @@ class ThemeWatcher:
     def __init__(self, dirs: Iterable[Path], on_change: Callable[[Path], None]) -> None:
         self._dirs = [d for d in dirs if d.is_dir()]
         self._on_change = on_change
-        self._observer = None
+        self._observer: BaseObserver | None = None
         self._lock = threading.Lock()
 
     def start(self) -> None:

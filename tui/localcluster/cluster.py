@@ -22,7 +22,7 @@ from tui.localcluster.api.faults import Faults
 from tui.localcluster.api.logs import PodLogs
 from tui.localcluster.api.server import ApiServer
 from tui.localcluster.api.store import Store
-from tui.localcluster.api.tls import issue
+from tui.localcluster.api.tls import ServingCertificate, issue
 
 log = logging.getLogger("kubeknobs.localcluster")
 CONTEXT = "kubeknobs-demo"
@@ -81,7 +81,7 @@ class LocalCluster:
         self._site: web.TCPSite | None = None
         self._stopped: asyncio.Event | None = None
         self._started = False
-        self._tls = None
+        self._tls: ServingCertificate | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -132,9 +132,7 @@ class LocalCluster:
                 for component in self.components:
                     await component.start()
                     started.append(component)
-                result = load_scenario(self.scenario, self)
-                if inspect.isawaitable(result):
-                    await result
+                load_scenario(self.scenario, self)
             except BaseException:
                 self.components = started
                 raise
@@ -173,7 +171,9 @@ class LocalCluster:
     async def _come_back(self) -> None:
         """Answer again on the same port, with the same certificate and the same store."""
         if self._site is None and self._runner is not None:
-            site = web.TCPSite(self._runner, "127.0.0.1", self.port, ssl_context=self._tls.server_context())
+            site = web.TCPSite(
+                self._runner, "127.0.0.1", self.port, ssl_context=self._certificate.server_context()
+            )
             await site.start()
             self._site = site
 
@@ -210,12 +210,18 @@ class LocalCluster:
     # -- helpers -----------------------------------------------------------------------------------
 
     @property
+    def _certificate(self) -> ServingCertificate:
+        if self._tls is None:
+            raise RuntimeError("the cluster has not started serving: it has no certificate yet")
+        return self._tls
+
+    @property
     def ca_path(self) -> str:
         """The CA certificate (PEM) that signed the server's certificate."""
         path = os.path.join(self.options.workdir, "pki", "ca.crt")
         if not os.path.exists(path):
             with open(path, "wb") as fh:
-                fh.write(self._tls.ca_pem)
+                fh.write(self._certificate.ca_pem)
         return path
 
     def call(self, fn, *args, **kw):
@@ -229,6 +235,8 @@ class LocalCluster:
                 result = await result
             return result
 
+        if self.loop is None:
+            raise RuntimeError("LocalCluster.call needs a started cluster")
         return asyncio.run_coroutine_threadsafe(run(), self.loop).result(timeout=60)
 
     def _write_kubeconfig(self) -> None:
@@ -242,7 +250,7 @@ class LocalCluster:
                     "name": CONTEXT,
                     "cluster": {
                         "server": self.url,
-                        "certificate-authority-data": base64.b64encode(self._tls.ca_pem).decode(),
+                        "certificate-authority-data": base64.b64encode(self._certificate.ca_pem).decode(),
                     },
                 }
             ],

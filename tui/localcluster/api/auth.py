@@ -75,7 +75,7 @@ class Access:
         else:
             verb = ((spec.get("nonResourceAttributes") or {}).get("verb") or "").lower()
             allowed = user.admin or verb == "get"
-        status = {"allowed": bool(allowed)}
+        status: dict[str, bool | str] = {"allowed": bool(allowed)}
         if allowed:
             status["reason"] = f'allowed for user "{user.name}"'
         out = {

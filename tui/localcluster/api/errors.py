@@ -19,7 +19,7 @@ class ApiError(Exception):
         self.headers = headers or {}
 
     def status(self) -> dict:
-        out = {
+        out: dict[str, object] = {
             "kind": "Status",
             "apiVersion": "v1",
             "metadata": {},

@@ -25,7 +25,7 @@ def _container(pod: dict, name: str, wanted: str | None) -> str:
             raise errors.bad_request(f"container {wanted} is not valid for pod {name}")
         return wanted
     default = (pod["metadata"].get("annotations") or {}).get("kubectl.kubernetes.io/default-container")
-    if default in containers:
+    if isinstance(default, str) and default in containers:
         return default
     if len(containers) == 1:
         return containers[0]
@@ -46,7 +46,7 @@ async def serve_log(cluster, request: web.Request, route) -> web.StreamResponse:
     follow = request.query.get("follow", "").lower() == "true" and not previous
     timestamps = request.query.get("timestamps", "").lower() == "true"
     tail = query_int(request, "tailLines")
-    since = query_int(request, "sinceSeconds")
+    since: float | None = query_int(request, "sinceSeconds")
     since_time = request.query.get("sinceTime")
     if since_time and since is None:
         try:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import base64
 import datetime
+from collections.abc import Iterator
+from typing import Any
 
 MAGIC = b"k8s\x00"
 
@@ -166,11 +168,13 @@ def _varint(data: bytes, pos: int) -> tuple[int, int]:
         shift += 7
 
 
-def _fields(data: bytes):
+def _fields(data: bytes) -> Iterator[tuple[int, int, Any]]:
+    """(field number, wire type, value): the value is an int for varints, bytes otherwise."""
     pos = 0
     while pos < len(data):
         key, pos = _varint(data, pos)
         number, wire = key >> 3, key & 7
+        value: int | bytes
         if wire == 0:
             value, pos = _varint(data, pos)
         elif wire == 2:
@@ -196,6 +200,11 @@ def _scalar(kind: str, value):
         return bool(value)
     if kind == "int":
         return value - (1 << 64) if value >= 1 << 63 else value
+    if kind == "Quantity":
+        return decode_message(kind, value).get("string", "")
+    if kind == "Time":
+        seconds = decode_message(kind, value).get("seconds", 0)
+        return datetime.datetime.fromtimestamp(seconds, datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return decode_message(kind, value)
 
 
@@ -218,11 +227,6 @@ def decode_message(message: str, data: bytes) -> dict:
             out.setdefault(name, []).append(_scalar(kind, value))
         else:
             out[name] = _scalar(kind, value)
-    if message == "Quantity":
-        return out.get("string", "")
-    if message == "Time":
-        seconds = out.get("seconds", 0)
-        return datetime.datetime.fromtimestamp(seconds, datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return out
 
 

@@ -47,7 +47,9 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
 
 def _split(text: str) -> list[str]:
     """Split on commas outside parentheses."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch == "(":
             depth += 1
@@ -62,6 +64,24 @@ def _split(text: str) -> list[str]:
     return [p for p in parts if p.strip()]
 
 
+def _requirement(key: str, op: str, value: str, negated: bool) -> Matcher:
+    """One requirement of a label selector, as a check over a labels dict."""
+    if negated:
+        return lambda labels: key not in labels
+    if not op:
+        return lambda labels: key in labels
+    if op in ("=", "=="):
+        return lambda labels: labels.get(key) == value
+    if op == "!=":
+        return lambda labels: labels.get(key) != value
+    if not value.startswith("("):
+        raise bad_request(f"unable to parse requirement: found '{value}', expected: '('")
+    values = {v.strip() for v in value[1:-1].split(",") if v.strip()}
+    if op == "in":
+        return lambda labels: labels.get(key) in values
+    return lambda labels: labels.get(key) not in values
+
+
 def parse_label_selector(text: str | None) -> Matcher | None:
     if not text or not text.strip():
         return None
@@ -71,22 +91,7 @@ def parse_label_selector(text: str | None) -> Matcher | None:
         if not m or (m.group("neg") and m.group("op")):
             raise bad_request(f"unable to parse requirement: found '{part.strip()}', expected: identifier")
         key, op, value = m.group("key"), (m.group("op") or "").strip(), m.group("value")
-        if m.group("neg"):
-            checks.append(lambda labels, k=key: k not in labels)
-        elif not op:
-            checks.append(lambda labels, k=key: k in labels)
-        elif op in ("=", "=="):
-            checks.append(lambda labels, k=key, v=value: labels.get(k) == v)
-        elif op == "!=":
-            checks.append(lambda labels, k=key, v=value: labels.get(k) != v)
-        else:
-            if not value.startswith("("):
-                raise bad_request(f"unable to parse requirement: found '{value}', expected: '('")
-            values = {v.strip() for v in value[1:-1].split(",") if v.strip()}
-            if op == "in":
-                checks.append(lambda labels, k=key, vs=values: labels.get(k) in vs)
-            else:
-                checks.append(lambda labels, k=key, vs=values: labels.get(k) not in vs)
+        checks.append(_requirement(key, op, value, negated=bool(m.group("neg"))))
 
     def match(obj: dict) -> bool:
         labels = obj.get("metadata", {}).get("labels") or {}
@@ -98,7 +103,7 @@ def parse_label_selector(text: str | None) -> Matcher | None:
 def _field_value(obj: dict, path: str) -> str:
     if path == "source":
         return (obj.get("source") or {}).get("component", "")
-    value = obj
+    value: object = obj
     for part in path.split("."):
         if not isinstance(value, dict):
             return ""

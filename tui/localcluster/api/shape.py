@@ -90,8 +90,14 @@ WORKLOAD_SPEC = {
     "serviceName": STR,
     "podManagementPolicy": STR,
 }
-DATA = {"data": STR_MAP, "binaryData": STR_MAP, "stringData": STR_MAP, "immutable": BOOL, "type": STR}
-SCHEMAS = {
+DATA: dict[str, object] = {
+    "data": STR_MAP,
+    "binaryData": STR_MAP,
+    "stringData": STR_MAP,
+    "immutable": BOOL,
+    "type": STR,
+}
+SCHEMAS: dict[str, dict[str, object]] = {
     "pods": {"spec": POD_SPEC},
     "deployments": {"spec": WORKLOAD_SPEC},
     "replicasets": {"spec": WORKLOAD_SPEC},
@@ -178,5 +184,5 @@ def _check(res: Resource, value, schema, path: str):
 
 def check_shape(res: Resource, obj: dict) -> None:
     """Raise 400 BadRequest where a field has the wrong JSON type; drop null fields, in place."""
-    schema = {"metadata": META, "status": OBJ, **SCHEMAS.get(res.plural, {})}
+    schema: dict[str, object] = {"metadata": META, "status": OBJ, **SCHEMAS.get(res.plural, {})}
     _check(res, obj, schema, "")

@@ -9,6 +9,7 @@ Touched only from the cluster's loop thread, so it holds no locks.
 from __future__ import annotations
 
 import bisect
+import builtins  # inside Store, a bare list[...] would name the method Store.list
 import copy
 import json
 import random
@@ -160,7 +161,7 @@ class Store:
         self.history.clear()
         self.floor = self._rv
 
-    def changes_since(self, rv: int, resource: str) -> list[Change]:
+    def changes_since(self, rv: int, resource: str) -> builtins.list[Change]:
         out = []
         for change in reversed(self.history):
             if change.rv <= rv:
@@ -458,7 +459,7 @@ class Store:
 
     def delete_collection(
         self, resource: str, namespace: str | None, matcher: Matcher | None, *, dry_run: bool = False
-    ) -> list[dict]:
+    ) -> builtins.list[dict]:
         out = []
         for entry in self.entries(resource, namespace, matcher):
             meta = entry.obj["metadata"]

@@ -203,7 +203,7 @@ class WatchStream:
         next_bookmark = time.monotonic() + self.bookmark_interval
         while not watcher.closed and not watcher.overflowed:
             if watcher.pending:
-                batch = []
+                batch: list[bytes] = []
                 while watcher.pending and len(batch) < 500:
                     kind, change = watcher.pending.popleft()
                     batch.append(event_line(kind, change, self.render))

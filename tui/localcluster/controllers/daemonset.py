@@ -66,7 +66,8 @@ class DaemonSetController(Reconciler):
     # --- history ---------------------------------------------------------------------------
     def construct_history(self, ds: dict) -> tuple[dict, list[dict]]:
         data = history.revision_data(ds)
-        current, old = [], []
+        current: list[dict] = []
+        old: list[dict] = []
         for revision in self.index.owned("controllerrevisions", ds):
             (current if history.same_data(revision, data) else old).append(revision)
         number = history.next_number(old)
@@ -260,12 +261,15 @@ class DaemonSetController(Reconciler):
             if len(new) > 1 or len(old) > 1:
                 busy += 1
                 continue
-            new_pod, old_pod = (new or [None])[0], (old or [None])[0]
+            new_pod = new[0] if new else None
+            old_pod = old[0] if old else None
             if surge == 0:
-                if (new_pod is None) == (old_pod is None):
+                if new_pod is not None:
+                    # a swap under way, or a new pod not yet available, keeps the node busy
+                    if old_pod is not None or not is_pod_available(new_pod, min_ready):
+                        busy += 1
+                elif old_pod is None:
                     busy += 1
-                elif new_pod is not None:
-                    busy += 0 if is_pod_available(new_pod, min_ready) else 1
                 elif not is_pod_available(old_pod, min_ready):
                     allowed.append(old_pod)
                 elif busy < max_unavailable:

@@ -39,7 +39,7 @@ class GarbageCollector(Reconciler):
                 self.enqueue((dependent, namespace, name, uid))
 
     def _owner_alive(self, ref: dict, namespace: str | None) -> bool:
-        resource = _RESOURCE_OF_KIND.get(ref.get("kind"))
+        resource = _RESOURCE_OF_KIND.get(ref.get("kind", ""))
         if resource is None:
             return True  # an owner kind this cluster does not serve: never collect on its behalf
         owner = self.store.get(resource, None if resource in _CLUSTER_SCOPED else namespace, ref.get("name"))

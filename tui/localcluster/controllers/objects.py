@@ -71,7 +71,7 @@ def is_pod_available(pod: dict, min_ready_seconds: int, at: datetime | None = No
         return False
     if not min_ready_seconds:
         return True
-    since = parse_time(ready_condition(pod).get("lastTransitionTime"))
+    since = parse_time((ready_condition(pod) or {}).get("lastTransitionTime"))
     return since is not None and (since.timestamp() + min_ready_seconds) < (at or now()).timestamp()
 
 
@@ -79,7 +79,7 @@ def seconds_until_available(pod: dict, min_ready_seconds: int) -> float | None:
     """How long until a Ready pod counts as available; None when that is not pending."""
     if not min_ready_seconds or not is_pod_ready(pod):
         return None
-    since = parse_time(ready_condition(pod).get("lastTransitionTime"))
+    since = parse_time((ready_condition(pod) or {}).get("lastTransitionTime"))
     if since is None:
         return None
     left = since.timestamp() + min_ready_seconds - now().timestamp()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from tui.localcluster.controllers import specs
 from tui.localcluster.controllers.objects import now, parse_time, timestamp
 
@@ -57,11 +59,11 @@ def remove_condition(status: dict, kind: str) -> None:
         status.pop("conditions", None)
 
 
-def _total(rss: list[dict], path: str, field: str) -> int:
+def _total(rss: Iterable[dict | None], path: str, field: str) -> int:
     return sum(int((rs.get(path) or {}).get(field) or 0) for rs in rss if rs is not None)
 
 
-def spec_replicas(rss: list[dict]) -> int:
+def spec_replicas(rss: Iterable[dict | None]) -> int:
     return sum(specs.replicas(rs) for rs in rss if rs is not None)
 
 

@@ -43,7 +43,7 @@ def _deletion_rank(pod: dict) -> tuple:
     created = parse_time((pod.get("metadata") or {}).get("creationTimestamp"))
     return (
         1 if (pod.get("spec") or {}).get("nodeName") else 0,
-        _PHASE_RANK.get(status.get("phase"), 0),
+        _PHASE_RANK.get(status.get("phase", ""), 0),
         1 if ready else 0,
         -(since.timestamp() if since else 0.0),
         -_restarts(pod),
@@ -54,7 +54,7 @@ def _deletion_rank(pod: dict) -> tuple:
 def replica_set_status(rs: dict, pods: list[dict], failure: dict | None) -> dict:
     min_ready = specs.min_ready_seconds(rs)
     template_labels = ((rs.get("spec") or {}).get("template") or {}).get("metadata", {}).get("labels")
-    status = {"replicas": len(pods)}
+    status: dict = {"replicas": len(pods)}
     counts = {
         "fullyLabeledReplicas": sum(
             1 for p in pods if labels_match(template_labels, p["metadata"].get("labels"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 
 from tui.localcluster.controllers import progress, revision, specs
 from tui.localcluster.controllers.hashing import template_hash
@@ -180,7 +181,7 @@ class Rollout:
         selector["matchLabels"] = {**(selector.get("matchLabels") or {}), specs.TEMPLATE_HASH_LABEL: pod_hash}
         name = f"{d['metadata']['name']}-{pod_hash}"
         annotations: dict = {}
-        rs = {
+        rs: dict = {
             "apiVersion": "apps/v1",
             "kind": "ReplicaSet",
             "metadata": {
@@ -429,13 +430,13 @@ class Rollout:
             self.rs_list = [r for r in self.rs_list if r["metadata"]["name"] != rs["metadata"]["name"]]
 
     # --- status ------------------------------------------------------------------------------
-    def sync_status(self, all_rss: list[dict], new_rs: dict | None) -> None:
+    def sync_status(self, all_rss: Iterable[dict | None], new_rs: dict | None) -> None:
         status = progress.calculate_status([rs for rs in all_rss if rs], new_rs, self.d)
         if status != self.d["status"]:
             self.d["status"] = status
             self.update_status()
 
-    def sync_rollout_status(self, all_rss: list[dict], new_rs: dict | None) -> None:
+    def sync_rollout_status(self, all_rss: Iterable[dict | None], new_rs: dict | None) -> None:
         status = progress.rollout_status([rs for rs in all_rss if rs], new_rs, self.d)
         if status != self.d["status"]:
             # A rollout that just completed gets one more pass: old ReplicaSets are cleaned up then.

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from tui.localcluster.controllers import revision, specs
 from tui.localcluster.controllers.objects import round_half_away
 
 
-def active(rss: list[dict]) -> list[dict]:
+def active(rss: Iterable[dict | None]) -> list[dict]:
+    """The ReplicaSets with pods wanted; a missing new ReplicaSet (None) is skipped, as Go skips nil."""
     return [rs for rs in rss if rs is not None and specs.replicas(rs) > 0]
 
 

@@ -57,7 +57,7 @@ class WorkQueue:
         while not self._order:
             self._wakeup.clear()
             await self._wakeup.wait()
-        batch = []
+        batch: list = []
         while self._order and len(batch) < _BATCH:
             key = self._order.popleft()
             self._pending.discard(key)
@@ -98,9 +98,11 @@ class Reconciler:
 
     async def start(self) -> None:
         self.queue = WorkQueue()
-        self._task = asyncio.create_task(self._run(), name=self.name)
+        self._task = asyncio.create_task(self._run(self.queue), name=self.name)
         if self.resync_interval:
-            self._resync = asyncio.create_task(self._resync_loop(), name=f"{self.name}-resync")
+            self._resync = asyncio.create_task(
+                self._resync_loop(self.resync_interval), name=f"{self.name}-resync"
+            )
         self.store.add_listener(self.on_event)
         self.resync_all()
 
@@ -150,17 +152,17 @@ class Reconciler:
     def sync(self, key) -> None:
         raise NotImplementedError
 
-    async def _resync_loop(self) -> None:
+    async def _resync_loop(self, interval: float) -> None:
         while True:
-            await asyncio.sleep(self.resync_interval)
+            await asyncio.sleep(interval)
             try:
                 self.periodic_resync()
             except Exception:  # the next period tries again
                 log.exception("%s: periodic resync failed", self.name)
 
-    async def _run(self) -> None:
+    async def _run(self, queue: WorkQueue) -> None:
         while True:
-            batch = await self.queue.next_batch()
+            batch = await queue.next_batch()
             for key in batch:
                 self._sync_one(key)
             await asyncio.sleep(0)

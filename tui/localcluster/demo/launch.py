@@ -13,6 +13,8 @@ def _load_package():
     spec = importlib.util.spec_from_file_location(
         "kubeknobs_demo", os.path.join(here, "__init__.py"), submodule_search_locations=[here]
     )
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load the demo package from {here}")
     package = importlib.util.module_from_spec(spec)
     sys.modules["kubeknobs_demo"] = package
     spec.loader.exec_module(package)

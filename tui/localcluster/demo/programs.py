@@ -5,10 +5,16 @@ from __future__ import annotations
 import os
 import signal
 import threading
+from typing import TYPE_CHECKING
 
 from .services import SERVICES, Service
 from .startup import FlagSet, StartupError, load_yaml, sha256_hex
 from .zaplog import Logger
+
+if TYPE_CHECKING:
+    from watchdog.observers.api import BaseObserver
+
+    from .filewatcher import FileWatcher
 
 EFFECTIVE_INTERVAL = float(os.environ.get("KUBEKNOBS_EFFECTIVE_INTERVAL", "30"))
 
@@ -20,8 +26,8 @@ class Program:
         self.name = name
         self.log = Logger(name)
         self.stopping = threading.Event()
-        self.observer = None
-        self.watchers = []
+        self.observer: BaseObserver | None = None
+        self.watchers: list[FileWatcher] = []
         signal.signal(signal.SIGTERM, lambda *_: self.stopping.set())
         signal.signal(signal.SIGINT, lambda *_: self.stopping.set())
 
@@ -128,7 +134,7 @@ def _go(value) -> str:
 
 
 def _file_applier(program: Program, path: str, applied_msg: str):
-    loaded = []
+    loaded: list[bool] = []
 
     def apply(text: str) -> None:
         if path.endswith(".rego"):

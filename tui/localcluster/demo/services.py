@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .startup import lookup, positive_duration
@@ -55,7 +56,7 @@ def check_ratio(value) -> float:
 class Key:
     path: str
     default: object
-    check: object
+    check: Callable[[object], object]  # the value as the service uses it; ValueError when invalid
     live: bool = False
 
 

@@ -22,6 +22,10 @@ SYNC_JITTER = 0.3  # each pod sees a ConfigMap change after 70-100 % of the sync
 log = logging.getLogger(__name__)
 
 
+def _pod_key(meta: dict) -> tuple[str, str]:
+    return meta.get("namespace", ""), meta.get("name", "")
+
+
 class Kubelet:
     def __init__(self, cluster):
         self.cluster = cluster
@@ -40,7 +44,7 @@ class Kubelet:
         self._finishing: dict[tuple[str, str], asyncio.Task] = {}
         self._phantoms: set[str] = set()
         self._queued: set[tuple[str, str]] = set()
-        self._queue: asyncio.Queue | None = None
+        self._queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
         self._pump: asyncio.Task | None = None
         self._load: dict[str, int] = {}
         self._closed = False
@@ -57,7 +61,7 @@ class Kubelet:
         self.store.add_listener(self._on_change)
         pods, _ = self.store.list("pods")
         for pod in pods:
-            self._enqueue((pod["metadata"].get("namespace"), pod["metadata"]["name"]))
+            self._enqueue(_pod_key(pod["metadata"]))
         self._pump = asyncio.create_task(self._admit_loop())
 
     async def stop(self) -> None:
@@ -122,7 +126,7 @@ class Kubelet:
             return
         meta = obj.get("metadata") or {}
         if resource == "pods":
-            key = (meta.get("namespace"), meta.get("name"))
+            key = _pod_key(meta)
             worker = self.workers.get(key)
             if type_ == "DELETED":
                 self._phantoms.discard(meta.get("uid"))
@@ -138,7 +142,7 @@ class Kubelet:
             kind = "configmap" if resource == "configmaps" else "secret"
             for (namespace, _), worker in list(self.workers.items()):
                 if namespace == meta.get("namespace"):
-                    worker.object_changed(kind, meta.get("name"), self._sync_delay())
+                    worker.object_changed(kind, meta.get("name", ""), self._sync_delay())
 
     def _sync_delay(self) -> float:
         jitter = self._jitter.random()

@@ -107,18 +107,19 @@ def resolve_env(container: dict, pod: dict, lookup) -> dict[str, str]:
         if not value_from:
             env[name] = expand(str(item.get("value", "")), env)
             continue
+        resolved: str | None
         if "configMapKeyRef" in value_from:
-            value = _key_ref(value_from["configMapKeyRef"], "configmap", namespace, lookup)
+            resolved = _key_ref(value_from["configMapKeyRef"], "configmap", namespace, lookup)
         elif "secretKeyRef" in value_from:
-            value = _key_ref(value_from["secretKeyRef"], "secret", namespace, lookup)
+            resolved = _key_ref(value_from["secretKeyRef"], "secret", namespace, lookup)
         elif "fieldRef" in value_from:
-            value = _field(pod, value_from["fieldRef"].get("fieldPath", ""))
+            resolved = _field(pod, value_from["fieldRef"].get("fieldPath", ""))
         elif "resourceFieldRef" in value_from:
-            value = "0"
+            resolved = "0"
         else:
-            value = None
-        if value is not None:
-            env[name] = value
+            resolved = None
+        if resolved is not None:
+            env[name] = resolved
     return env
 
 

@@ -64,10 +64,10 @@ class ContainerProcess:
             stderr=asyncio.subprocess.PIPE,
         )
         _LIVE_GROUPS.add(self.proc.pid)
-        self._readers = [
-            asyncio.create_task(self._pump(self.proc.stdout)),
-            asyncio.create_task(self._pump(self.proc.stderr)),
-        ]
+        # Both are set: the process was created with stdout and stderr as PIPE.
+        stdout, stderr = self.proc.stdout, self.proc.stderr
+        assert stdout is not None and stderr is not None
+        self._readers = [asyncio.create_task(self._pump(stdout)), asyncio.create_task(self._pump(stderr))]
 
     async def _pump(self, stream: asyncio.StreamReader) -> None:
         pending = b""

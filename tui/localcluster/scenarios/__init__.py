@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 
 def load_scenario(name: str, cluster) -> None:
     """Create the objects of scenario `name` in `cluster`'s store (called on the cluster loop)."""
+    load: Callable[[Any, str], None]
     if name == "empty":
         from tui.localcluster.scenarios.empty import load
     elif name == "kubernaut":
