@@ -1,0 +1,1 @@
+"""The embedded API server: store, HTTP handlers, watches, selectors, patches, auth and faults."""
