@@ -3,7 +3,8 @@
 When a ConfigMap changes, the SHA-256 of each changed key's new content is recorded
 and every pod that watches the file is expected to log it. A reload line carrying
 that hash (full, or the prefix the app logs) resolves the expectation and gives the
-propagation delay; silence past the window (sync delay + margin) turns it stale.
+propagation delay; silence past the window (the kubelet's sync delay + margin, plus what the
+setting's mechanism adds, e.g. a poll period) turns it stale.
 """
 
 from __future__ import annotations
@@ -163,6 +164,7 @@ class ReloadTarget:
     changed: tuple[str, ...] = ()  # key paths the change touched (empty: unknown)
     files: tuple[str, ...] = ()  # where the key is mounted in the pod (empty: unknown)
     quiet: str = ""  # why the app may log no reload line for this change (empty: it will)
+    after_sync: float = 0.0  # seconds the app may take after the kubelet's sync (a poll period)
 
     def about(self, file: str | None) -> bool:
         """Could a reload line naming `file` be about this key?"""
@@ -192,7 +194,7 @@ class Expectation:
 class ReloadCorrelator:
     """Thread-safe bookkeeping of what each pod should report and what it did."""
 
-    window: float = 90.0
+    window: float = 90.0  # the kubelet's sync delay + margin; each target adds its mechanism's share
     expectations: list[Expectation] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -232,9 +234,8 @@ class ReloadCorrelator:
                         and old.superseded_by is None
                     ):
                         old.superseded_by = version
-                exp = Expectation(
-                    namespace, t, name, digest, version, at, at + timedelta(seconds=self.window)
-                )
+                stale_at = at + timedelta(seconds=self.window + t.after_sync)
+                exp = Expectation(namespace, t, name, digest, version, at, stale_at)
                 self.expectations.append(exp)
                 events.append(
                     ReloadPending(
