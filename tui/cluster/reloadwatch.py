@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 from tui.cluster.feed import parse_time
 from tui.cluster.informer import Delta
-from tui.cluster.reload import ReloadTarget, changed_keys, changed_paths, match_line, quiet_reason
+from tui.cluster.reload import ReloadTarget, changed_keys, changed_paths, quiet_reason
 from tui.cluster.session_types import LogLine
 from tui.model.layers import Setting
 from tui.model.mechanisms import after_sync_s, expects_reload
+from tui.model.reloadlog import match_reload_line
 
 
 def written_at(obj: dict) -> datetime | None:
@@ -120,16 +121,13 @@ class ReloadWatch:
             workload = None
         events = []
         for line in lines:
-            match = None
             container = next(
                 (c for c in (workload.all_containers if workload else ()) if c.name == line.container), None
             )
             profile = (
                 self.session.profiles.for_container(workload, container) if container is not None else None
             )
-            if profile is not None:
-                match = profile.match_reload(line.text)
-            match = match or match_line(line.text)
+            match = match_reload_line(line.text, profile.reload_rules if profile is not None else ())
             if match is not None and self._first_time(line):
                 events.extend(
                     self.session.correlator.reload_seen(
