@@ -94,8 +94,10 @@ def test_an_unknown_layer_or_mechanism_is_an_error_not_a_fallback():
         setting(Mechanism.FILE_WATCH, mechanism=SIGNAL)
     with pytest.raises(KeyError, match="no LayerSpec declares layer 'warm'"):
         layer_spec("warm")
-    with pytest.raises(KeyError):
-        layer_summary([setting(Mechanism.FILE_WATCH, layer="warm")])
+    with pytest.raises(KeyError, match="no LayerSpec declares layer 'warm'"):
+        setting(Mechanism.FILE_WATCH, layer="warm")
+    with pytest.raises(ValueError, match="mechanism file-watch is in layer hot-reload, not restart"):
+        setting(Mechanism.FILE_WATCH, layer=Layer.RESTART)
     with pytest.raises(KeyError):
         layer_badge(app(), "warm")
 

@@ -79,15 +79,19 @@ class Setting:
     takes_effect_s: tuple[float, float] | None = None  # seconds from the apply; None: never by itself
 
     def __post_init__(self) -> None:
-        from tui.model.mechanisms import mechanism_spec  # the registry builds on this module
-
+        mechanism_spec = _registry.mechanism_spec
+        spec = _registry.MECHANISMS.get(self.mechanism) if self.mechanism else None
+        if spec is not None and spec.layer == self.layer:
+            return  # what classification builds: checked with two lookups
         if not self.mechanism:
             spec = mechanism_spec(layer_spec(self.layer).default_mechanism)
             object.__setattr__(self, "mechanism", spec.name)
             if self.takes_effect_s is None:
                 object.__setattr__(self, "takes_effect_s", spec.takes_effect_s)
-        else:
-            mechanism_spec(self.mechanism)
+            return
+        spec = mechanism_spec(self.mechanism)
+        layer_spec(self.layer)
+        raise ValueError(f"mechanism {self.mechanism} is in layer {spec.layer}, not {self.layer}")
 
     @property
     def address(self) -> tuple[str, str, str, str, str]:
@@ -114,7 +118,10 @@ def layer_summary(settings: Iterable[Setting]) -> str:
     """Counts per layer in a fixed order, e.g. "2 hot · 1 file · 6 restart"."""
     counts: dict[str, int] = dict.fromkeys(LAYERS, 0)
     for setting in settings:
-        layer_spec(setting.layer)
         counts[setting.layer] += 1
     ordered = sorted(LAYERS.items(), key=lambda item: item[1].strictness)
     return " · ".join(f"{counts[layer]} {spec.summary_label}" for layer, spec in ordered if counts[layer])
+
+
+# The registry builds on Layer and Setting, so it is imported once they exist.
+from tui.model import mechanisms as _registry  # noqa: E402
