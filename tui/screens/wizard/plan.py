@@ -9,8 +9,6 @@ from enum import StrEnum
 from tui.model.layers import Layer, Setting, Source
 from tui.model.mechanisms import Follow, expects_reload, mechanism_spec
 
-__all__ = ["Caution", "ChangePlan", "Follow", "Route", "follow_of", "plan_change", "route_of"]
-
 
 class Route(StrEnum):
     KEY = "configmap-key"  # the whole value of a ConfigMap key, in an editor
