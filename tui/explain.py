@@ -11,19 +11,13 @@ import yaml
 
 from tui.model.classify import classify
 from tui.model.content import UniqueKeyLoader
-from tui.model.layers import Layer, Setting, layer_summary
+from tui.model.layers import Setting, layer_spec, layer_summary
 from tui.model.objects import ClusterObjects
 from tui.model.profiles import ProfileSet
 from tui.model.workload import WORKLOAD_KINDS, WorkloadError
 
 EXIT_BAD_INPUT = 2
 VALUE_WIDTH = 60
-LAYER_STYLES = {
-    Layer.HOT_RELOAD: "green",
-    Layer.FILE_PROPAGATES: "yellow",
-    Layer.RESTART: "red",
-    Layer.IMMUTABLE: "magenta",
-}
 # C0/C1 controls (ESC starts terminal sequences) and bidi/zero-width marks that disguise text.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
@@ -161,7 +155,7 @@ def render_table(results: list[tuple[str, list[Setting]]]) -> None:
             cells = [
                 Text(printable(setting.name)),
                 Text(_short(setting.value, setting.secret)),
-                Text(str(setting.layer), style=LAYER_STYLES[setting.layer]),
+                Text(str(setting.layer), style=layer_spec(setting.layer).plain_colour),
                 Text(printable("\n".join(f"{i}. {step}" for i, step in enumerate(setting.plan, 1)))),
             ]
             if several:

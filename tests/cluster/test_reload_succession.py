@@ -14,8 +14,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.cluster.conftest import kubernaut_cluster, ready_session, wait_for
-from tui.cluster.reload import ReloadCorrelator, ReloadTarget, match_line, quiet_reason, sha256_text
+from tui.cluster.reload import ReloadCorrelator, ReloadTarget, quiet_reason, sha256_text
 from tui.model.events import ConfigMapChanged, ReloadEvent, ReloadStale, ReloadSuperseded
+from tui.model.reloadlog import match_reload_line
 
 NS = "kubernaut-system"
 GATEWAY = ("Deployment", NS, "gateway")
@@ -46,7 +47,9 @@ def _write(s, sink, key_path: str, value: str) -> ConfigMapChanged:
 
 
 def _line(digest: str):
-    return match_line(f'{{"level":"info","msg":"Configuration reloaded successfully","hash":"{digest}"}}')
+    return match_reload_line(
+        f'{{"level":"info","msg":"Configuration reloaded successfully","hash":"{digest}"}}'
+    )
 
 
 def _two_versions():

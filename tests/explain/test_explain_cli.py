@@ -21,6 +21,7 @@ JSON_KEYS = {
     "managed_by",
     "evidence",
     "plan",
+    "mechanism",
 }
 
 

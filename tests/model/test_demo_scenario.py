@@ -94,4 +94,5 @@ def test_declared_constraints_stay_out_of_the_explain_json():
         "managed_by",
         "evidence",
         "plan",
+        "mechanism",
     }

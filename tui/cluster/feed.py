@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from tui.cluster.session_types import WorkloadRow
 from tui.model.events import ContainerRestarted, CrashLoop, KubeEvent, RolloutProgress
+from tui.model.mounts import consumed_configmaps
 
 WORKLOAD_PLURALS = {"deployments": "Deployment", "statefulsets": "StatefulSet", "daemonsets": "DaemonSet"}
 
@@ -20,24 +21,10 @@ def parse_time(text: str | None) -> datetime | None:
 
 
 def configmaps_of(obj: dict) -> tuple[str, ...]:
-    """Names of the ConfigMaps the pod template consumes, in any way."""
-    spec = ((obj.get("spec") or {}).get("template") or {}).get("spec") or {}
-    names: list[str] = []
-    for vol in spec.get("volumes") or []:
-        if (vol.get("configMap") or {}).get("name"):
-            names.append(vol["configMap"]["name"])
-        for src in (vol.get("projected") or {}).get("sources") or []:
-            if (src.get("configMap") or {}).get("name"):
-                names.append(src["configMap"]["name"])
-    for c in (spec.get("containers") or []) + (spec.get("initContainers") or []):
-        for env in c.get("env") or []:
-            ref = ((env.get("valueFrom") or {}).get("configMapKeyRef") or {}).get("name")
-            if ref:
-                names.append(ref)
-        for src in c.get("envFrom") or []:
-            if (src.get("configMapRef") or {}).get("name"):
-                names.append(src["configMapRef"]["name"])
-    return tuple(dict.fromkeys(names))
+    """Names of the ConfigMaps the pod template consumes, in any way: volumes, then containers, then init containers."""
+    uses = consumed_configmaps((obj.get("spec") or {}).get("template"))
+    ordered = sorted(uses, key=lambda use: use.how in ("env", "envFrom") and use.init)
+    return tuple(dict.fromkeys(use.name for use in ordered if use.kind == "ConfigMap"))
 
 
 def workload_row(

@@ -3,19 +3,19 @@
 When a ConfigMap changes, the SHA-256 of each changed key's new content is recorded
 and every pod that watches the file is expected to log it. A reload line carrying
 that hash (full, or the prefix the app logs) resolves the expectation and gives the
-propagation delay; silence past the window (sync delay + margin) turns it stale.
+propagation delay; silence past the window (the kubelet's sync delay + margin, plus what the
+setting's mechanism adds, e.g. a poll period) turns it stale.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import json
-import re
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from tui.model.content import key_paths
 from tui.model.events import ConfigMapChanged, ReloadEvent, ReloadPending, ReloadStale, ReloadSuperseded
 
 MIN_PREFIX = 6
@@ -45,48 +45,29 @@ def changed_keys(old: dict | None, new: dict | None) -> dict[str, str]:
     return changes
 
 
-def _flatten(value, prefix: str, out: dict) -> None:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            _flatten(v, f"{prefix}.{k}" if prefix else str(k), out)
-    else:
-        out[prefix] = value
+def _leaves(text: str | None) -> dict[str, str] | None:
+    """Dotted key path → value as text of a YAML/JSON document; None if it won't parse or is too big."""
+    parsed = key_paths("yaml", text or "")
+    return None if parsed.error or parsed.truncated else dict(parsed.leaves)
 
 
 def changed_paths(old_text: str | None, new_text: str | None) -> set[str] | None:
     """Dotted key paths whose value differs between two YAML/JSON documents; None if either won't parse."""
-    import yaml
-
-    try:
-        old, new = yaml.safe_load(old_text or "") or {}, yaml.safe_load(new_text or "") or {}
-    except yaml.YAMLError:
+    a, b = _leaves(old_text), _leaves(new_text)
+    if a is None or b is None:
         return None
-    if not isinstance(old, dict) or not isinstance(new, dict):
-        return None
-    a: dict = {}
-    b: dict = {}
-    _flatten(old, "", a)
-    _flatten(new, "", b)
-    return {p for p in a.keys() | b.keys() if a.get(p, object) != b.get(p, object)}
+    return {p for p in a.keys() | b.keys() if a.get(p) != b.get(p)}
 
 
 def quiet_reason(new_text: str | None, changed: set[str] | tuple[str, ...]) -> str:
     """Why a reload line may never come: the change itself raises the log level above the line's info level."""
-    import yaml
-
     levels = [p for p in changed if p.rsplit(".", 1)[-1].lower() in ("level", "loglevel", "log_level")]
     if not levels:
         return ""
-    try:
-        doc = yaml.safe_load(new_text or "")
-    except yaml.YAMLError:
-        return ""
-    flat: dict = {}
-    if isinstance(doc, dict):
-        _flatten(doc, "", flat)
+    flat = _leaves(new_text) or {}
     for path in sorted(levels):
         value = flat.get(path)
-        if isinstance(value, str) and value.upper() in QUIET_LEVELS:
+        if value is not None and value.upper() in QUIET_LEVELS:
             return (
                 f"{path} is now {value}, so the app no longer logs its info-level reload line; "
                 "the reload cannot be confirmed from logs"
@@ -103,56 +84,6 @@ def path_covers(setting_path: str, changed: str) -> bool:
 
 
 @dataclass(frozen=True)
-class LineMatch:
-    outcome: str  # applied | rejected | needs-restart
-    hash: str | None
-    message: str
-    file: str | None = None
-
-
-_KV = re.compile(r'(\w[\w.-]*)=("(?:[^"\\]|\\.)*"|\S+)')
-_HASH_TEXT = re.compile(r"hash=([0-9a-fA-F]{6,64})")
-
-
-def match_line(line: str) -> LineMatch | None:
-    """The reload shapes of the FileWatcher family (JSON, key=value, plain) when no profile says more."""
-    text = line.strip()
-    if text.startswith("{"):
-        try:
-            doc = json.loads(text)
-        except ValueError:
-            doc = None
-        if isinstance(doc, dict):
-            msg = str(doc.get("msg") or doc.get("message") or "")
-            path = doc.get("path") if isinstance(doc.get("path"), str) else None
-            if "reloaded successfully" in msg or "hot-reloaded" in msg:
-                return LineMatch("applied", _s(doc.get("hash")), msg, path)
-            if "rejected new content" in msg or "keeping previous" in msg.lower():
-                detail = _s(doc.get("error")) or msg
-                return LineMatch("rejected", _s(doc.get("newHash") or doc.get("hash")), detail, path)
-            return None
-    if "=" in text and ("reload" in text):
-        fields = {k: v.strip('"') for k, v in _KV.findall(text)}
-        status = fields.get("status")
-        if status in ("success", "applied"):
-            return LineMatch("applied", fields.get("hash"), text, fields.get("path") or fields.get("file"))
-        if status in ("rejected", "failed", "error"):
-            reason = fields.get("reason") or text
-            outcome = "needs-restart" if "restart" in reason else "rejected"
-            return LineMatch(outcome, fields.get("hash"), reason, fields.get("path") or fields.get("file"))
-    if "Config reloaded" in text or "reloaded successfully" in text:
-        m = _HASH_TEXT.search(text)
-        return LineMatch("applied", m.group(1) if m else None, text)
-    if "keeping previous" in text.lower():
-        return LineMatch("rejected", None, text)
-    return None
-
-
-def _s(value) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-@dataclass(frozen=True)
 class ReloadTarget:
     """A pod expected to reload one key of a changed ConfigMap."""
 
@@ -163,6 +94,7 @@ class ReloadTarget:
     changed: tuple[str, ...] = ()  # key paths the change touched (empty: unknown)
     files: tuple[str, ...] = ()  # where the key is mounted in the pod (empty: unknown)
     quiet: str = ""  # why the app may log no reload line for this change (empty: it will)
+    after_sync: float = 0.0  # seconds the app may take after the kubelet's sync (a poll period)
 
     def about(self, file: str | None) -> bool:
         """Could a reload line naming `file` be about this key?"""
@@ -192,7 +124,7 @@ class Expectation:
 class ReloadCorrelator:
     """Thread-safe bookkeeping of what each pod should report and what it did."""
 
-    window: float = 90.0
+    window: float = 90.0  # the kubelet's sync delay + margin; each target adds its mechanism's share
     expectations: list[Expectation] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -232,9 +164,8 @@ class ReloadCorrelator:
                         and old.superseded_by is None
                     ):
                         old.superseded_by = version
-                exp = Expectation(
-                    namespace, t, name, digest, version, at, at + timedelta(seconds=self.window)
-                )
+                stale_at = at + timedelta(seconds=self.window + t.after_sync)
+                exp = Expectation(namespace, t, name, digest, version, at, stale_at)
                 self.expectations.append(exp)
                 events.append(
                     ReloadPending(

@@ -8,8 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 from tui.cluster.feed import parse_time
 from tui.cluster.informer import Delta
-from tui.cluster.reload import ReloadTarget, changed_keys, changed_paths, match_line, quiet_reason
+from tui.cluster.reload import ReloadTarget, changed_keys, changed_paths, quiet_reason
 from tui.cluster.session_types import LogLine
+from tui.model.layers import Setting
+from tui.model.mechanisms import after_sync_s, expects_reload
+from tui.model.reloadlog import match_reload_line
 
 
 def written_at(obj: dict) -> datetime | None:
@@ -17,6 +20,17 @@ def written_at(obj: dict) -> datetime | None:
     times = [parse_time(m.get("time")) for m in (obj.get("metadata") or {}).get("managedFields") or []]
     times = [t for t in times if t is not None]
     return max(times) if times else None
+
+
+def expected_reload(settings: list[Setting], configmap: str, key: str):
+    """(the settings of that key, its key paths read only at start, seconds past the kubelet's sync)
+    when a change of `configmap`/`key` should be reloaded by the app; None when no mechanism says so."""
+    mine = [s for s in settings if s.configmap == configmap and s.key == key]
+    followed = [s for s in mine if expects_reload(s)]
+    if not followed:
+        return None
+    restart_only = tuple(s.key_path for s in mine if s.key_path and not expects_reload(s))
+    return mine, restart_only, max(after_sync_s(s) for s in followed)
 
 
 class ReloadWatch:
@@ -38,8 +52,6 @@ class ReloadWatch:
         return followers
 
     def configmap_changed(self, d: Delta, users: list[tuple]) -> list:
-        from tui.model.layers import Layer
-
         ns, name = d.key
         changes = changed_keys(d.old, d.obj)
         if not changes:
@@ -51,10 +63,10 @@ class ReloadWatch:
             obj = self.session.workload_object(key)
             settings = self.session._settings_for(key, obj) if obj else []
             for cm_key in changes:
-                mine = [s for s in settings if s.configmap == name and s.key == cm_key]
-                if not any(s.layer == Layer.HOT_RELOAD for s in mine):
+                expected = expected_reload(settings, name, cm_key)
+                if expected is None:
                     continue
-                restart_only = tuple(s.key_path for s in mine if s.key_path and s.layer == Layer.RESTART)
+                mine, restart_only, after_sync = expected
                 paths = changed_paths(old_data.get(cm_key), new_data.get(cm_key)) or set()
                 quiet = quiet_reason(new_data.get(cm_key), paths)
                 for pod in self.session.pods_of(key):
@@ -70,6 +82,7 @@ class ReloadWatch:
                             tuple(sorted(paths)),
                             files,
                             quiet,
+                            after_sync,
                         )
                     )
                 if key not in watching:
@@ -108,16 +121,13 @@ class ReloadWatch:
             workload = None
         events = []
         for line in lines:
-            match = None
             container = next(
                 (c for c in (workload.all_containers if workload else ()) if c.name == line.container), None
             )
             profile = (
                 self.session.profiles.for_container(workload, container) if container is not None else None
             )
-            if profile is not None:
-                match = profile.match_reload(line.text)
-            match = match or match_line(line.text)
+            match = match_reload_line(line.text, profile.reload_rules if profile is not None else ())
             if match is not None and self._first_time(line):
                 events.extend(
                     self.session.correlator.reload_seen(

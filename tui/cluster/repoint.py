@@ -15,6 +15,7 @@ from tui.cluster.edits import validate_format
 from tui.cluster.errors import ApiError, TransportError
 from tui.cluster.resources import BY_KIND, RESOURCES
 from tui.cluster.results import ActionResult
+from tui.model.mounts import consumed_configmaps
 
 KEEP_METADATA = ("labels", "annotations")
 
@@ -28,43 +29,11 @@ def new_name(name: str, data: dict) -> str:
 
 def reference_ops(template: dict, old: str, new: str) -> list[dict]:
     """JSON patch operations that point every use of ConfigMap `old` in a pod template at `new`."""
-    ops = []
-    spec = template.get("spec") or {}
-    for i, volume in enumerate(spec.get("volumes") or []):
-        if (volume.get("configMap") or {}).get("name") == old:
-            ops.append(
-                {"op": "replace", "path": f"/spec/template/spec/volumes/{i}/configMap/name", "value": new}
-            )
-        for j, source in enumerate((volume.get("projected") or {}).get("sources") or []):
-            if (source.get("configMap") or {}).get("name") == old:
-                ops.append(
-                    {
-                        "op": "replace",
-                        "value": new,
-                        "path": f"/spec/template/spec/volumes/{i}/projected/sources/{j}/configMap/name",
-                    }
-                )
-    for group in ("initContainers", "containers"):
-        for c, container in enumerate(spec.get(group) or []):
-            for e, env in enumerate(container.get("env") or []):
-                if ((env.get("valueFrom") or {}).get("configMapKeyRef") or {}).get("name") == old:
-                    ops.append(
-                        {
-                            "op": "replace",
-                            "value": new,
-                            "path": f"/spec/template/spec/{group}/{c}/env/{e}/valueFrom/configMapKeyRef/name",
-                        }
-                    )
-            for e, source in enumerate(container.get("envFrom") or []):
-                if (source.get("configMapRef") or {}).get("name") == old:
-                    ops.append(
-                        {
-                            "op": "replace",
-                            "value": new,
-                            "path": f"/spec/template/spec/{group}/{c}/envFrom/{e}/configMapRef/name",
-                        }
-                    )
-    return ops
+    return [
+        {"op": "replace", "path": f"/spec/template/spec{use.pointer}", "value": new}
+        for use in consumed_configmaps(template)
+        if use.kind == "ConfigMap" and use.name == old
+    ]
 
 
 def copy_and_repoint(

@@ -7,14 +7,16 @@ from collections.abc import Mapping
 
 from tui.model.declarations import Declaration, annotation_declarations, declared_profile
 from tui.model.env import EnvVar, resolve_env
-from tui.model.files import INIT_EVIDENCE, file_settings, merge_duplicates, unknown_mount_setting
+from tui.model.files import file_settings, merge_duplicates, unknown_mount_setting
 from tui.model.flags import CommandLine, Flag, infer_value_type, parse_command_line, validate_value
-from tui.model.layers import Layer, Setting, Source, layer_summary
+from tui.model.layers import Setting, Source, layer_summary
+from tui.model.mechanisms import Mechanism, mechanism_spec, source_plan
 from tui.model.mounts import ConfigMapMount, MountedFile, container_mounts, mounted_files
 from tui.model.objects import ClusterObjects, is_immutable
 from tui.model.ownership import auto_restart, managed_by, managed_by_meta
-from tui.model.plans import pod_template_plan, source_plan
+from tui.model.plans import pod_template_plan
 from tui.model.profiles import Profile, ProfileSet
+from tui.model.rules import INIT_EVIDENCE
 from tui.model.workload import Container, Workload
 
 __all__ = ["classify", "layer_summary"]
@@ -192,7 +194,7 @@ def _flag_settings(
             )
         reference_evidence, var = _flag_source(context, flag, env_by_name)
         evidence.extend(reference_evidence)
-        auto, manager, layer = None, context.workload_manager, Layer.RESTART
+        auto, manager, mechanism = None, context.workload_manager, Mechanism.FLAG
         plan = pod_template_plan(workload, manager)
         if var is not None:
             obj = context.source_obj(var.kind, var.source)
@@ -200,15 +202,16 @@ def _flag_settings(
             if auto_evidence:
                 evidence.append(auto_evidence)
             manager = managed_by(obj)
-            layer = Layer.IMMUTABLE if is_immutable(obj) else Layer.RESTART
-            plan = source_plan(layer, workload, var.kind, var.source, auto, manager)
+            mechanism = Mechanism.IMMUTABLE if is_immutable(obj) else Mechanism.FLAG
+            plan = source_plan(mechanism, workload, var.kind, var.source, auto, manager)
         settings.append(
             Setting(
                 **context.base(container),
                 source=Source.FLAG,
                 name=name,
                 value=value,
-                layer=layer,
+                layer=mechanism_spec(mechanism).layer,
+                mechanism=mechanism,
                 auto_restart=auto,
                 managed_by=manager,
                 evidence=tuple(evidence),
@@ -240,7 +243,7 @@ def _env_settings(context, container, env_vars: list[EnvVar], files_by_path) -> 
                 evidence.append(
                     f"set by the kubelet from {var.field or var.consumed} ({var.consumed}): {AT_START}"
                 )
-            layer, auto, manager = Layer.RESTART, None, context.workload_manager
+            mechanism, auto, manager = Mechanism.ENV, None, context.workload_manager
             plan = pod_template_plan(workload, manager)
         else:
             obj = context.source_obj(var.kind, var.source)
@@ -263,15 +266,15 @@ def _env_settings(context, container, env_vars: list[EnvVar], files_by_path) -> 
                     else "if it is missing in the cluster too, the container cannot start"
                 )
                 evidence.append(f"{absent}; {consequence}")
-            layer = Layer.RESTART
+            mechanism = Mechanism.ENV
             if is_immutable(obj):
-                layer = Layer.IMMUTABLE
+                mechanism = Mechanism.IMMUTABLE
                 evidence.append(f"{var.kind} {var.source} is immutable: its data cannot change")
             auto, auto_evidence = auto_restart(workload, var.kind, var.source, obj)
             if auto_evidence:
                 evidence.append(auto_evidence)
             manager = managed_by(obj)
-            plan = source_plan(layer, workload, var.kind, var.source, auto, manager)
+            plan = source_plan(mechanism, workload, var.kind, var.source, auto, manager)
         if container.init:
             evidence.append(INIT_EVIDENCE)
         if var.overrides:
@@ -284,7 +287,8 @@ def _env_settings(context, container, env_vars: list[EnvVar], files_by_path) -> 
                 source=Source.ENV,
                 name=var.name,
                 value=None if var.secret else var.value,
-                layer=layer,
+                layer=mechanism_spec(mechanism).layer,
+                mechanism=mechanism,
                 auto_restart=auto,
                 managed_by=manager,
                 evidence=tuple(evidence),

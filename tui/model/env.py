@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tui.model.flags import expand_vars
+from tui.model.mounts import env_from_ref, env_key_ref
 from tui.model.objects import ClusterObjects, configmap_keys, configmap_value
 from tui.model.workload import Container
 
@@ -59,32 +60,32 @@ def resolve_env(
 
     for source in container.env_from:
         prefix = str(source.get("prefix") or "")
-        for kind, field_name in (("ConfigMap", "configMapRef"), ("Secret", "secretRef")):
-            ref = source.get(field_name)
-            if not isinstance(ref, dict) or not ref.get("name"):
-                continue
-            name = str(ref["name"])
-            obj = _lookup(objects, namespace, kind, name)
-            keys = configmap_keys(obj)
-            optional = bool(ref.get("optional"))
-            if keys is None:
-                define(
-                    EnvVar(
-                        f"{prefix}* ({kind} {name})",
-                        None,
-                        "envFrom",
-                        kind,
-                        name,
-                        None,
-                        prefix,
-                        optional,
-                        missing=True,
-                    )
+        found = env_from_ref(source)
+        if found is None:
+            continue
+        kind, ref = found
+        name = str(ref["name"])
+        obj = _lookup(objects, namespace, kind, name)
+        keys = configmap_keys(obj)
+        optional = bool(ref.get("optional"))
+        if keys is None:
+            define(
+                EnvVar(
+                    f"{prefix}* ({kind} {name})",
+                    None,
+                    "envFrom",
+                    kind,
+                    name,
+                    None,
+                    prefix,
+                    optional,
+                    missing=True,
                 )
-                continue
-            for key in keys:
-                value = None if kind == "Secret" else configmap_value(obj, key)
-                define(EnvVar(prefix + key, value, "envFrom", kind, name, key, prefix, optional))
+            )
+            continue
+        for key in keys:
+            value = None if kind == "Secret" else configmap_value(obj, key)
+            define(EnvVar(prefix + key, value, "envFrom", kind, name, key, prefix, optional))
 
     for entry in container.env:
         name = entry.get("name")
@@ -94,18 +95,15 @@ def resolve_env(
         if not isinstance(value_from, dict):
             define(EnvVar(name, expand_vars(str(entry.get("value") or ""), values), "literal"))
             continue
-        for kind, field_name in (("ConfigMap", "configMapKeyRef"), ("Secret", "secretKeyRef")):
-            ref = value_from.get(field_name)
-            if isinstance(ref, dict):
-                source, key = str(ref.get("name") or ""), str(ref.get("key") or "")
-                obj = _lookup(objects, namespace, kind, source)
-                keys = configmap_keys(obj)
-                missing = keys is None or key not in keys
-                value = None if kind == "Secret" else configmap_value(obj, key)
-                define(
-                    EnvVar(name, value, "env", kind, source, key, None, bool(ref.get("optional")), missing)
-                )
-                break
+        found = env_key_ref(value_from)
+        if found is not None:
+            kind, ref = found
+            source, key = str(ref.get("name") or ""), str(ref.get("key") or "")
+            obj = _lookup(objects, namespace, kind, source)
+            keys = configmap_keys(obj)
+            missing = keys is None or key not in keys
+            value = None if kind == "Secret" else configmap_value(obj, key)
+            define(EnvVar(name, value, "env", kind, source, key, None, bool(ref.get("optional")), missing))
         else:
             field_ref = value_from.get("fieldRef") or value_from.get("resourceFieldRef")
             consumed = "fieldRef" if "fieldRef" in value_from else "resourceFieldRef"

@@ -21,15 +21,32 @@ class Source(StrEnum):
     FILE_KEY = "file-key"
 
 
-# Stricter layers win when one key reaches a container two ways.
-LAYER_STRICTNESS = {Layer.HOT_RELOAD: 0, Layer.FILE_PROPAGATES: 1, Layer.RESTART: 2, Layer.IMMUTABLE: 3}
+@dataclass(frozen=True)
+class LayerSpec:
+    """What a layer means wherever it is shown or compared."""
 
-SUMMARY_LABELS = (
-    (Layer.HOT_RELOAD, "hot"),
-    (Layer.FILE_PROPAGATES, "file"),
-    (Layer.RESTART, "restart"),
-    (Layer.IMMUTABLE, "immutable"),
-)
+    strictness: int  # stricter layers win when one key reaches a container two ways
+    summary_label: str  # "2 hot · 1 file"
+    label: str  # the badge in the tables and the wizard
+    colour_token: str  # the theme variable the badge is drawn in
+    plain_colour: str  # the terminal colour `kubeknobs explain` uses
+    default_mechanism: str  # the Mechanism a setting of this layer has when none is given
+
+
+LAYERS: dict[str, LayerSpec] = {
+    Layer.HOT_RELOAD: LayerSpec(0, "hot", "HOT", "success", "green", "file-watch"),
+    Layer.FILE_PROPAGATES: LayerSpec(1, "file", "FILE", "secondary", "yellow", "unknown"),
+    Layer.RESTART: LayerSpec(2, "restart", "RESTART", "warning", "red", "read-at-start"),
+    Layer.IMMUTABLE: LayerSpec(3, "immutable", "IMMUTABLE", "error", "magenta", "immutable"),
+}
+
+
+def layer_spec(layer: str) -> LayerSpec:
+    """Raises KeyError naming the layer when nothing declares it."""
+    try:
+        return LAYERS[layer]
+    except KeyError:
+        raise KeyError(f"no LayerSpec declares layer {layer!r}") from None
 
 
 @dataclass(frozen=True)
@@ -58,6 +75,23 @@ class Setting:
     positive: bool = False  # declared: the value must be greater than 0
     choices: tuple[str, ...] = ()  # declared: the only values the app accepts
     any_case: bool = False  # the app accepts the choices in any letter case
+    mechanism: str = ""  # a registered Mechanism; empty: the layer's default
+    takes_effect_s: tuple[float, float] | None = None  # seconds from the apply; None: never by itself
+
+    def __post_init__(self) -> None:
+        mechanism_spec = _registry.mechanism_spec
+        spec = _registry.MECHANISMS.get(self.mechanism) if self.mechanism else None
+        if spec is not None and spec.layer == self.layer:
+            return  # what classification builds: checked with two lookups
+        if not self.mechanism:
+            spec = mechanism_spec(layer_spec(self.layer).default_mechanism)
+            object.__setattr__(self, "mechanism", spec.name)
+            if self.takes_effect_s is None:
+                object.__setattr__(self, "takes_effect_s", spec.takes_effect_s)
+            return
+        spec = mechanism_spec(self.mechanism)
+        layer_spec(self.layer)
+        raise ValueError(f"mechanism {self.mechanism} is in layer {spec.layer}, not {self.layer}")
 
     @property
     def address(self) -> tuple[str, str, str, str, str]:
@@ -76,12 +110,18 @@ class Setting:
             "managed_by": self.managed_by,
             "evidence": list(self.evidence),
             "plan": list(self.plan),
+            "mechanism": str(self.mechanism),
         }
 
 
 def layer_summary(settings: Iterable[Setting]) -> str:
     """Counts per layer in a fixed order, e.g. "2 hot · 1 file · 6 restart"."""
-    counts: dict[Layer, int] = dict.fromkeys(Layer, 0)
+    counts: dict[str, int] = dict.fromkeys(LAYERS, 0)
     for setting in settings:
         counts[setting.layer] += 1
-    return " · ".join(f"{counts[layer]} {label}" for layer, label in SUMMARY_LABELS if counts[layer])
+    ordered = sorted(LAYERS.items(), key=lambda item: item[1].strictness)
+    return " · ".join(f"{counts[layer]} {spec.summary_label}" for layer, spec in ordered if counts[layer])
+
+
+# The registry builds on Layer and Setting, so it is imported once they exist.
+from tui.model import mechanisms as _registry  # noqa: E402

@@ -55,26 +55,50 @@ def _items(raw) -> tuple[tuple[str, str], ...] | None:
     )
 
 
-def _sources(volume: Mapping) -> list[tuple[str, Mapping, bool, int | None]]:
-    """(kind, source spec, projected, defaultMode) for each ConfigMap/Secret a volume carries."""
+_VOLUME_SOURCES = (("ConfigMap", "configMap", "name"), ("Secret", "secret", "secretName"))
+_PROJECTED_SOURCES = (("ConfigMap", "configMap"), ("Secret", "secret"))
+ENV_FROM_REFS = (("ConfigMap", "configMapRef"), ("Secret", "secretRef"))
+ENV_KEY_REFS = (("ConfigMap", "configMapKeyRef"), ("Secret", "secretKeyRef"))
+
+
+def volume_sources(volume: Mapping) -> list[tuple[str, Mapping, bool, int | None, str]]:
+    """(kind, source spec with "name", projected, defaultMode, JSON pointer of the name inside the volume)
+    for each ConfigMap/Secret a volume carries."""
     found = []
-    for kind, field_name, name_field in (
-        ("ConfigMap", "configMap", "name"),
-        ("Secret", "secret", "secretName"),
-    ):
+    for kind, field_name, name_field in _VOLUME_SOURCES:
         spec = volume.get(field_name)
         if isinstance(spec, dict) and spec.get(name_field):
-            found.append((kind, {**spec, "name": spec[name_field]}, False, spec.get("defaultMode")))
+            pointer = f"/{field_name}/{name_field}"
+            found.append((kind, {**spec, "name": spec[name_field]}, False, spec.get("defaultMode"), pointer))
     projected = volume.get("projected")
     if isinstance(projected, dict):
-        for source in projected.get("sources") or []:
+        for j, source in enumerate(projected.get("sources") or []):
             if not isinstance(source, dict):
                 continue
-            for kind, field_name in (("ConfigMap", "configMap"), ("Secret", "secret")):
+            for kind, field_name in _PROJECTED_SOURCES:
                 spec = source.get(field_name)
                 if isinstance(spec, dict) and spec.get("name"):
-                    found.append((kind, spec, True, projected.get("defaultMode")))
+                    pointer = f"/projected/sources/{j}/{field_name}/name"
+                    found.append((kind, spec, True, projected.get("defaultMode"), pointer))
     return found
+
+
+def env_from_ref(source: Mapping) -> tuple[str, Mapping] | None:
+    """(kind, ref) of an envFrom entry that names a ConfigMap or Secret."""
+    for kind, field_name in ENV_FROM_REFS:
+        ref = source.get(field_name)
+        if isinstance(ref, dict) and ref.get("name"):
+            return kind, ref
+    return None
+
+
+def env_key_ref(value_from: Mapping) -> tuple[str, Mapping] | None:
+    """(kind, ref) of an env valueFrom that reads one key of a ConfigMap or Secret."""
+    for kind, field_name in ENV_KEY_REFS:
+        ref = value_from.get(field_name)
+        if isinstance(ref, dict):
+            return kind, ref
+    return None
 
 
 def container_mounts(
@@ -91,7 +115,7 @@ def container_mounts(
             sub_path = expand_vars(str(mount["subPathExpr"]), env)
             if "$(" in sub_path:
                 sub_path, unresolved = None, True
-        for kind, spec, projected, mode in _sources(volume):
+        for kind, spec, projected, mode, _ in volume_sources(volume):
             mounts.append(
                 ConfigMapMount(
                     volume=str(volume.get("name")),
@@ -149,3 +173,102 @@ def mounted_files(
         else:
             files.append(MountedFile(mount, key, posixpath.join(mount.mount_path, path)))
     return files
+
+
+@dataclass(frozen=True)
+class TemplateUse:
+    """One place a pod template consumes a ConfigMap or Secret."""
+
+    kind: str  # ConfigMap | Secret
+    name: str
+    how: str  # volume | projected | env | envFrom
+    pointer: str  # JSON pointer of the name inside the pod spec, e.g. /volumes/0/configMap/name
+    containers: tuple[str, ...] = ()  # the containers that mount or read it
+    init: bool = False  # only init containers use it
+    sub_path: bool = False  # a volume mounted with subPath (a copy made at start) somewhere
+    items: tuple[tuple[str, str], ...] | None = None  # volume: key → path; None: every key
+    key: str | None = None  # env: the one key read
+    prefix: str | None = None  # envFrom: the prefix of the variable names
+    optional: bool = False
+
+
+def _groups(spec: Mapping):
+    for group, init in (("initContainers", True), ("containers", False)):
+        for c, container in enumerate(spec.get(group) or []):
+            if isinstance(container, dict):
+                yield f"/{group}/{c}", str(container.get("name") or ""), container, init
+
+
+def _volume_users(spec: Mapping) -> dict[str, list[tuple[str, bool, bool]]]:
+    """volume name → (container, init, subPath) for each volumeMount of it."""
+    users: dict[str, list[tuple[str, bool, bool]]] = {}
+    for _, name, container, init in _groups(spec):
+        for mount in container.get("volumeMounts") or []:
+            if isinstance(mount, dict) and mount.get("name"):
+                sub = bool(mount.get("subPath") or mount.get("subPathExpr"))
+                users.setdefault(str(mount["name"]), []).append((name, init, sub))
+    return users
+
+
+def consumed_configmaps(template: Mapping | None) -> tuple[TemplateUse, ...]:
+    """Every ConfigMap and Secret a pod template consumes, and how: its volumes first, then the
+    env and envFrom of each init container and container, in the order of the template."""
+    spec = (template or {}).get("spec") or {}
+    if not isinstance(spec, dict):
+        return ()
+    users = _volume_users(spec)
+    uses: list[TemplateUse] = []
+    for i, volume in enumerate(spec.get("volumes") or []):
+        if not isinstance(volume, dict):
+            continue
+        mounted = users.get(str(volume.get("name")), [])
+        for kind, source, projected, _, pointer in volume_sources(volume):
+            uses.append(
+                TemplateUse(
+                    kind,
+                    str(source["name"]),
+                    "projected" if projected else "volume",
+                    f"/volumes/{i}{pointer}",
+                    tuple(dict.fromkeys(name for name, _, _ in mounted)),
+                    bool(mounted) and all(init for _, init, _ in mounted),
+                    any(sub for _, _, sub in mounted),
+                    _items(source.get("items")),
+                    optional=bool(source.get("optional")),
+                )
+            )
+    for base, name, container, init in _groups(spec):
+        for e, entry in enumerate(container.get("env") or []):
+            value_from = entry.get("valueFrom") if isinstance(entry, dict) else None
+            found = env_key_ref(value_from) if isinstance(value_from, dict) else None
+            if found and found[1].get("name"):
+                kind, ref = found
+                field_name = dict(ENV_KEY_REFS)[kind]
+                uses.append(
+                    TemplateUse(
+                        kind,
+                        str(ref["name"]),
+                        "env",
+                        f"{base}/env/{e}/valueFrom/{field_name}/name",
+                        (name,),
+                        init,
+                        key=str(ref.get("key") or "") or None,
+                        optional=bool(ref.get("optional")),
+                    )
+                )
+        for e, source in enumerate(container.get("envFrom") or []):
+            found = env_from_ref(source) if isinstance(source, dict) else None
+            if found:
+                kind, ref = found
+                uses.append(
+                    TemplateUse(
+                        kind,
+                        str(ref["name"]),
+                        "envFrom",
+                        f"{base}/envFrom/{e}/{dict(ENV_FROM_REFS)[kind]}/name",
+                        (name,),
+                        init,
+                        prefix=str(source.get("prefix") or "") or None,
+                        optional=bool(ref.get("optional")),
+                    )
+                )
+    return tuple(uses)

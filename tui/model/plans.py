@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from tui.model.layers import Layer
 from tui.model.ownership import managed_warning
 from tui.model.workload import Workload
 
 KUBELET_DELAY = "60–90 s"
+KUBELET_SYNC_S = (60.0, 90.0)  # when the kubelet has rewritten a projected file after an edit
 
 
 def edit_step(kind: str, name: str) -> str:
@@ -34,31 +34,33 @@ def pod_template_plan(workload: Workload, manager: str | None) -> tuple[str, ...
     return tuple([*steps, warning] if warning else steps)
 
 
-def source_plan(
-    layer: Layer, workload: Workload, kind: str, name: str, auto_restart: str | None, manager: str | None
-) -> tuple[str, ...]:
-    """A setting held in a ConfigMap or Secret: what to edit, then what makes the pods see it."""
-    if layer == Layer.IMMUTABLE:
-        steps = [
-            f"Create a new {kind} from {name} with the change",
-            f"Repoint {workload.ref} to the new {kind}",
-            rollout_step(workload),
-        ]
-    elif layer == Layer.HOT_RELOAD:
-        if auto_restart == "reloader":
-            steps = [edit_step(kind, name), restart_step(workload, auto_restart)]
-        else:
-            steps = [edit_step(kind, name), f"Wait for the reload event ({workload.pods_phrase()})"]
-    elif layer == Layer.FILE_PROPAGATES:
-        if auto_restart == "reloader":
-            steps = [edit_step(kind, name), restart_step(workload, auto_restart)]
-        else:
-            steps = [
-                edit_step(kind, name),
-                f"Wait for the kubelet to update the file ({KUBELET_DELAY})",
-                f"{restart_step(workload)} unless the app re-reads the file",
-            ]
-    else:
-        steps = [edit_step(kind, name), restart_step(workload, auto_restart)]
-    warning = managed_warning(manager, f"the {kind}")
-    return tuple([*steps, warning] if warning else steps)
+def immutable_steps(workload: Workload, kind: str, name: str, auto_restart: str | None) -> list[str]:
+    """Immutable data never changes: a copy with the change, and the workload pointed at it."""
+    return [
+        f"Create a new {kind} from {name} with the change",
+        f"Repoint {workload.ref} to the new {kind}",
+        rollout_step(workload),
+    ]
+
+
+def live_steps(workload: Workload, kind: str, name: str, auto_restart: str | None) -> list[str]:
+    """The app re-reads the file by itself: edit, then wait for its reload line."""
+    if auto_restart == "reloader":
+        return [edit_step(kind, name), restart_step(workload, auto_restart)]
+    return [edit_step(kind, name), f"Wait for the reload event ({workload.pods_phrase()})"]
+
+
+def propagates_steps(workload: Workload, kind: str, name: str, auto_restart: str | None) -> list[str]:
+    """The kubelet updates the file, but nothing says the app re-reads it."""
+    if auto_restart == "reloader":
+        return [edit_step(kind, name), restart_step(workload, auto_restart)]
+    return [
+        edit_step(kind, name),
+        f"Wait for the kubelet to update the file ({KUBELET_DELAY})",
+        f"{restart_step(workload)} unless the app re-reads the file",
+    ]
+
+
+def restart_steps(workload: Workload, kind: str, name: str, auto_restart: str | None) -> list[str]:
+    """Read only at start: edit, then restart the pods."""
+    return [edit_step(kind, name), restart_step(workload, auto_restart)]

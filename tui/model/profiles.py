@@ -46,6 +46,9 @@ _FILE_KEYS = {
     "format",
     "watched",
     "watched_when",
+    "reload",
+    "poll_period",
+    "poll_jitter",
     "live",
     "restart",
     "unlisted",
@@ -94,6 +97,9 @@ class FileRule:
     format: str = "text"
     watched: bool | None = None
     watched_when: re.Pattern | None = None
+    reload: str | None = None  # watch | poll | none; None: `watched` alone says it
+    poll_period: float = 30.0  # reload: poll — seconds between two reads of the file
+    poll_jitter: float = 15.0  # ± seconds around the period
     live: tuple[str, ...] = ()
     restart: tuple[str, ...] = ()
     unlisted: str = "restart"
@@ -404,6 +410,12 @@ def _file_rule(entry, where: str) -> FileRule:
     watched = entry.get("watched")
     if watched is not None and not isinstance(watched, bool):
         raise ProfileError(f"{where}: watched must be true or false")
+    reload, poll_period, poll_jitter = _reload(entry, where)
+    if reload is not None:
+        if watched is not None and watched != (reload != "none"):
+            raise ProfileError(f"{where}: watched: {str(watched).lower()} contradicts reload: {reload}")
+        if entry.get("watched_when") is None:
+            watched = reload != "none"
     unlisted = entry.get("unlisted", "restart")
     if unlisted not in ("restart", "live"):
         raise ProfileError(f"{where}: unlisted must be restart or live, not {unlisted!r}")
@@ -425,9 +437,31 @@ def _file_rule(entry, where: str) -> FileRule:
         format=fmt,
         watched=watched,
         watched_when=watched_when,
+        reload=reload,
+        poll_period=poll_period,
+        poll_jitter=poll_jitter,
         live=live,
         restart=restart,
         unlisted=unlisted,
         note=str(entry["note"]) if entry.get("note") else None,
         values=_value_specs(entry.get("values"), where),
     )
+
+
+RELOADS = ("watch", "poll", "none")
+
+
+def _reload(entry: Mapping, where: str) -> tuple[str | None, float, float]:
+    """(reload, poll period, poll jitter); `watched: true/false` is the short form of watch/none."""
+    reload = entry.get("reload")
+    if reload is not None and reload not in RELOADS:
+        raise ProfileError(f"{where}: reload must be one of {', '.join(RELOADS)}, not {reload!r}")
+    if reload != "poll" and ({"poll_period", "poll_jitter"} & set(entry)):
+        raise ProfileError(f"{where}: poll_period and poll_jitter need reload: poll")
+    seconds = []
+    for name, default in (("poll_period", 30.0), ("poll_jitter", 15.0)):
+        value = entry.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ProfileError(f"{where}: {name} must be a number of seconds, not {value!r}")
+        seconds.append(float(value))
+    return reload, seconds[0], seconds[1]

@@ -7,7 +7,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-OUTCOMES = ("applied", "rejected", "needs-restart")
+from tui.model.events import OUTCOMES
+
+Fields = str | tuple[str, ...] | None  # one field, or the first of several that is present
 _LOG_KEYS = {"outcome", "json", "logfmt", "regex", "hash", "file", "message"}
 _LOGFMT_PAIR = re.compile(r'([\w.\-]+)=("(?:[^"\\]|\\.)*"|\S*)')
 
@@ -30,13 +32,22 @@ class ReloadRule:
     kind: str  # json | logfmt | regex
     fields: tuple[tuple[str, str], ...] = ()
     regex: re.Pattern | None = None
-    hash_field: str | None = None
-    file_field: str | None = None
-    message_field: str | None = None
+    hash_field: Fields = None
+    file_field: Fields = None
+    message_field: Fields = None
+    contains: tuple[
+        tuple[tuple[str, ...], str], ...
+    ] = ()  # (fields, text the first present one contains, any case)
+    requires: str | None = None  # text the line must contain
+    line_message: bool = False  # without a message field, the whole line is the message
 
     @property
     def needle(self) -> str | None:
-        return self.fields[0][1] if self.fields else None
+        return self.requires or (self.fields[0][1] if self.fields else None)
+
+    def wants(self, record: Mapping) -> bool:
+        """Do the JSON or logfmt fields of a line carry what this rule contains?"""
+        return all(text in str(_first(record, names) or "").lower() for names, text in self.contains)
 
 
 class _ParsedLine:
@@ -105,18 +116,97 @@ def match_reload(rules: Sequence[ReloadRule], line: str) -> ReloadMatch | None:
             record = parsed.logfmt()
             if not all(record.get(k) == v for k, v in rule.fields):
                 continue
-        return _reload_match(rule, record)
+        if not rule.wants(record):
+            continue
+        return _reload_match(rule, record, line)
     return None
 
 
-def _reload_match(rule: ReloadRule, record: Mapping) -> ReloadMatch:
-    def get(name: str | None) -> str | None:
-        value = record.get(name) if name else None
+def _first(record: Mapping, names: Fields):
+    for name in (names,) if isinstance(names, str) else names or ():
+        value = record.get(name)
+        if value is not None and value != "":
+            return value
+    return None
+
+
+def _reload_match(rule: ReloadRule, record: Mapping, line: str) -> ReloadMatch:
+    def get(names: Fields) -> str | None:
+        value = _first(record, names)
         return None if value is None else str(value)
 
     fallback = " ".join(f"{k}={v}" for k, v in rule.fields)
-    message = get(rule.message_field) or get("msg") or get("message") or fallback
+    message = get(rule.message_field) or (line.strip() if rule.line_message else None)
+    message = message or get("msg") or get("message") or fallback
     return ReloadMatch(rule.outcome, get(rule.hash_field), message, get(rule.file_field))
+
+
+def _family() -> tuple[ReloadRule, ...]:
+    """The reload lines of the FileWatcher family (JSON, key=value, plain text), for apps no profile describes."""
+    msg = ("msg", "message")
+    json_rule = dict(kind="json", file_field="path")
+    rules = [
+        ReloadRule("applied", contains=((msg, text),), hash_field="hash", **json_rule)
+        for text in ("reloaded successfully", "hot-reloaded")
+    ]
+    rules += [
+        ReloadRule(
+            "rejected",
+            contains=((msg, text),),
+            hash_field=("newHash", "hash"),
+            message_field="error",
+            **json_rule,
+        )
+        for text in ("rejected new content", "keeping previous")
+    ]
+    logfmt = dict(kind="logfmt", requires="reload", hash_field="hash", file_field=("path", "file"))
+    rules += [
+        ReloadRule("applied", fields=(("status", status),), line_message=True, **logfmt)
+        for status in ("success", "applied")
+    ]
+    for status in ("rejected", "failed", "error"):
+        rules += [
+            ReloadRule(
+                "needs-restart",
+                fields=(("status", status),),
+                contains=((("reason",), "restart"),),
+                message_field="reason",
+                line_message=True,
+                **logfmt,
+            ),
+            ReloadRule(
+                "rejected", fields=(("status", status),), message_field="reason", line_message=True, **logfmt
+            ),
+        ]
+    not_json = r"^(?!\s*\{)\s*"  # a JSON line is decided by the JSON rules alone
+    rules += [
+        ReloadRule(
+            "applied",
+            kind="regex",
+            regex=re.compile(
+                not_json + r"(?P<message>(?=.*(?:Config reloaded|reloaded successfully))"
+                r"(?:.*?hash=(?P<hash>[0-9a-fA-F]{6,64}))?.*?)\s*$"
+            ),
+        ),
+        ReloadRule(
+            "rejected",
+            kind="regex",
+            regex=re.compile(not_json + r"(?P<message>.*keeping previous.*?)\s*$", re.IGNORECASE),
+        ),
+    ]
+    return tuple(rules)
+
+
+FILE_WATCHER_RULES = _family()
+
+
+def match_reload_line(line: str, rules: Sequence[ReloadRule] = ()) -> ReloadMatch | None:
+    """A reload outcome in a log line: the app profile's rules first, then the FileWatcher family's."""
+    return (
+        match_reload(rules, line)
+        if rules and match_reload(rules, line)
+        else match_reload(FILE_WATCHER_RULES, line)
+    )
 
 
 def parse_reload_rule(entry, where: str) -> ReloadRule:

@@ -8,13 +8,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.color import Color, ColorParseError
 
-LAYER_COLOUR = {
-    "hot-reload": "success",
-    "file-propagates": "secondary",
-    "restart": "warning",
-    "immutable": "error",
-}
-LAYER_LABEL = {"hot-reload": "HOT", "file-propagates": "FILE", "restart": "RESTART", "immutable": "IMMUTABLE"}
+from tui.model.layers import layer_spec
 
 
 def colour(app, name: str) -> str | None:
@@ -47,7 +41,8 @@ def _style(colour_hex: str | None, bold: bool, reverse: bool) -> Style:
 
 
 def layer_badge(app, layer: str | None) -> Text:
-    """`HOT` / `FILE` / `RESTART` / `IMMUTABLE` in the layer's theme colour."""
-    name = str(layer or "")
-    label = LAYER_LABEL.get(name, name.upper() or "?")
-    return Text(label, style=style(app, LAYER_COLOUR.get(name, "foreground-muted"), bold=True), end="")
+    """`HOT` / `FILE` / `RESTART` / `IMMUTABLE` in the layer's theme colour; `?` when there is no setting."""
+    if not layer:
+        return Text("?", style=style(app, "foreground-muted", bold=True), end="")
+    spec = layer_spec(layer)
+    return Text(spec.label, style=style(app, spec.colour_token, bold=True), end="")

@@ -16,6 +16,7 @@ from tui.cluster.edits import EditError
 from tui.history import ChangeHistory, ChangeRecord
 from tui.model.events import ClusterEvent
 from tui.model.layers import Layer, Setting
+from tui.model.mechanisms import reload_window
 from tui.screens.wizard.draft import Base, Draft, base_from_configmap, base_from_workload, make_draft, rebase
 from tui.screens.wizard.follow import PodCheck, ReloadWatch, RolloutWatch
 from tui.screens.wizard.plan import ChangePlan, Follow, Route, display_name, plan_change
@@ -59,7 +60,8 @@ class ChangeFlow:
         self.session = session
         self.history = history or ChangeHistory()
         correlator = getattr(session, "correlator", None)
-        self.window = window if window is not None else float(getattr(correlator, "window", 90.0))
+        sync_window = float(getattr(correlator, "window", 90.0))
+        self.window = window if window is not None else reload_window(setting, sync_window)
         self.plan: ChangePlan | None = None
         self.base: Base | None = None
         self.draft: Draft | None = None

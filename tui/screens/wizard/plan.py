@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tui.model.layers import Layer, Setting, Source
+from tui.model.mechanisms import Follow, expects_reload, mechanism_spec
 
 
 class Route(StrEnum):
@@ -14,14 +15,6 @@ class Route(StrEnum):
     KEY_PATH = "configmap-path"  # one key path inside a YAML/JSON value
     TEMPLATE = "template"  # a flag or literal env value of the pod template
     REFUSED = "refused"
-
-
-class Follow(StrEnum):
-    HOT = "hot-reload"  # wait for every pod to report the new hash
-    FILE = "file-propagates"  # wait for a reload; none known: offer a restart
-    RESTART = "restart"  # apply the ConfigMap, then a confirmed rollout restart
-    ROLLOUT = "rollout"  # the pod template changed (or Reloader acts): the rollout starts by itself
-    RELOAD_THEN_RESTART = "reload-then-restart"  # the watched file reloads, but this key is read at start
 
 
 @dataclass(frozen=True)
@@ -93,7 +86,7 @@ def _watched(setting: Setting, siblings: Iterable[Setting]) -> bool:
         s.configmap == setting.configmap
         and s.key == setting.key
         and s.container == setting.container
-        and s.layer == Layer.HOT_RELOAD
+        and expects_reload(s)
         for s in siblings
     )
 
@@ -101,17 +94,12 @@ def _watched(setting: Setting, siblings: Iterable[Setting]) -> bool:
 def follow_of(setting: Setting, route: Route, siblings: Iterable[Setting]) -> Follow | None:
     if route == Route.REFUSED:
         return None
-    if route == Route.TEMPLATE or setting.layer == Layer.IMMUTABLE:
+    follow = mechanism_spec(setting.mechanism).follow  # an unregistered mechanism raises here
+    if route == Route.TEMPLATE or setting.auto_restart == "reloader":
         return Follow.ROLLOUT
-    if setting.auto_restart == "reloader":
-        return Follow.ROLLOUT
-    if setting.layer == Layer.HOT_RELOAD:
-        return Follow.HOT
-    if setting.layer == Layer.FILE_PROPAGATES:
-        return Follow.FILE
-    if setting.consumed == "volume" and _watched(setting, list(siblings)):
+    if follow == Follow.RESTART and setting.consumed == "volume" and _watched(setting, list(siblings)):
         return Follow.RELOAD_THEN_RESTART
-    return Follow.RESTART
+    return follow
 
 
 def _where(setting: Setting) -> str:
