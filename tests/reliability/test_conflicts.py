@@ -24,7 +24,7 @@ from tests.reliability.steps import (
     writes_to,
 )
 from tests.ui.harness import wait_until
-from tui.screens.wizard.flow import ChangeFlow
+from tui.change.flow import ChangeFlow
 
 HOLD = 3.0  # seconds the API holds the raced request
 STEPS = {"read": ("GET", ""), "dry run": ("PUT", "dry-run"), "write": ("PUT", "")}

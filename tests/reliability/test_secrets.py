@@ -133,8 +133,8 @@ async def test_no_screen_shows_a_secret_value_and_the_secret_yaml_is_redacted(
 def test_secret_backed_settings_are_refused_by_the_wizard_and_never_reach_history_or_backups(
     secret_demo, session, state_dir
 ):
-    from tui.screens.wizard.flow import ChangeFlow
-    from tui.screens.wizard.plan import Route
+    from tui.change.flow import ChangeFlow
+    from tui.change.plan import Route
 
     settings = session.settings(USER)
     secret_settings = [s for s in settings if s.secret]

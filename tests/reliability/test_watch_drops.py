@@ -20,8 +20,8 @@ from tests.reliability.steps import (
     writes_to,
 )
 from tests.ui.harness import SIZE, wait_for
+from tui.change.flow import ChangeFlow, Phase
 from tui.model.events import ConfigMapChanged
-from tui.screens.wizard.flow import ChangeFlow, Phase
 
 # The issue asks for a minute; the behaviour is the same for any length of at least a few drops.
 DROP_SECONDS = float(os.environ.get("KUBEKNOBS_WATCH_DROP_SECONDS", "60"))

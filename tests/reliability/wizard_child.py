@@ -8,9 +8,9 @@ from __future__ import annotations
 import sys
 import threading
 
+from tui.change.flow import ChangeFlow
 from tui.cluster.connect import load_connection
 from tui.cluster.session import ClusterSession
-from tui.screens.wizard.flow import ChangeFlow
 
 WE = ("Deployment", "kubernaut-system", "workflowexecution-controller")
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import copy
 from datetime import UTC, datetime
 
-from tui.cluster.backups import Backups
-from tui.cluster.edits import (
+from tui.change.edits import (
     EditError,
     kubelet_expansion_problem,
     replace_flag,
@@ -20,6 +19,7 @@ from tui.cluster.edits import (
     validate_format,
     value_format,
 )
+from tui.cluster.backups import Backups
 from tui.cluster.errors import ApiError, Denied, TransportError, describe
 from tui.cluster.resources import BY_KIND, RESOURCES
 from tui.cluster.results import ActionResult

@@ -10,8 +10,8 @@ import contextlib
 import copy
 import hashlib
 
+from tui.change.edits import validate_format
 from tui.cluster.actions import JSON_PATCH, Actions, _rv
-from tui.cluster.edits import validate_format
 from tui.cluster.errors import ApiError, TransportError
 from tui.cluster.resources import BY_KIND, RESOURCES
 from tui.cluster.results import ActionResult

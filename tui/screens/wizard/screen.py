@@ -12,13 +12,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Input, ProgressBar, Static, TextArea
 
-from tui.cluster.edits import EditError
+from tui.change.draft import editor_language
+from tui.change.edits import EditError
+from tui.change.flow import ChangeFlow, Phase, Step
+from tui.change.plan import Follow, Route, pods_phrase, route_of
+from tui.change.runner import ChangeRun
 from tui.screens.wizard import views
 from tui.screens.wizard.confirm import ConfirmRestart
-from tui.screens.wizard.draft import editor_language
-from tui.screens.wizard.flow import ChangeFlow, Phase, Step
-from tui.screens.wizard.plan import Follow, Route, pods_phrase, route_of
-from tui.screens.wizard.runner import ChangeRun
 from tui.widgets.checklist import PodChecklist
 from tui.widgets.safe_text import clean
 

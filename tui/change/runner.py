@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from tui.change.flow import TERMINAL, ChangeFlow, Phase
 from tui.cluster.rollout import failing_containers, last_log_lines, rollout_status
 from tui.model.events import CrashLoop, RolloutProgress
-from tui.screens.wizard.flow import TERMINAL, ChangeFlow, Phase
 
 POLL = 0.2
 

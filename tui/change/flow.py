@@ -12,13 +12,13 @@ from enum import StrEnum
 
 import yaml
 
-from tui.cluster.edits import EditError
+from tui.change.draft import Base, Draft, base_from_configmap, base_from_workload, make_draft, rebase
+from tui.change.edits import EditError
+from tui.change.follow import PodCheck, ReloadChecklist, RolloutWatch
+from tui.change.plan import ChangePlan, Follow, Route, display_name, plan_change
 from tui.history import ChangeHistory, ChangeRecord
 from tui.model.events import ClusterEvent
 from tui.model.layers import Layer, Setting
-from tui.screens.wizard.draft import Base, Draft, base_from_configmap, base_from_workload, make_draft, rebase
-from tui.screens.wizard.follow import PodCheck, ReloadWatch, RolloutWatch
-from tui.screens.wizard.plan import ChangePlan, Follow, Route, display_name, plan_change
 
 
 class Step(StrEnum):
@@ -72,7 +72,7 @@ class ChangeFlow:
         self.applied_at: float | None = None
         self.applied_wall: datetime | None = None
         self.in_force_after: float | None = None
-        self.reload: ReloadWatch | None = None
+        self.reload: ReloadChecklist | None = None
         self.rollout: RolloutWatch | None = None
         self.rollout_target: str | None = None  # resourceVersion the rollout is measured from
         self.awaiting_generation: int | None = (
@@ -216,7 +216,7 @@ class ChangeFlow:
         self.step = Step.FOLLOW
         follow = self.plan.follow
         if follow in (Follow.HOT, Follow.FILE, Follow.RELOAD_THEN_RESTART):
-            self.reload = ReloadWatch(
+            self.reload = ReloadChecklist(
                 self.setting.configmap,
                 self.setting.key,
                 str(result.resource_version or ""),

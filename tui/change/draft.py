@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import yaml
 
-from tui.cluster.edits import EditError, replace_flag, set_key_path, validate_format, value_format
+from tui.change.edits import EditError, replace_flag, set_key_path, validate_format, value_format
+from tui.change.plan import Route
 from tui.model.flags import validate_value
 from tui.model.layers import Setting
-from tui.screens.wizard.plan import Route
 
 
 @dataclass(frozen=True)
