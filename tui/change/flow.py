@@ -16,6 +16,7 @@ from tui.change.draft import Base, Draft, base_from_configmap, base_from_workloa
 from tui.change.edits import EditError
 from tui.change.follow import PodCheck, ReloadChecklist, RolloutWatch
 from tui.change.plan import ChangePlan, Follow, Route, display_name, plan_change
+from tui.change.results import ActionResult
 from tui.history import ChangeHistory, ChangeRecord
 from tui.model.events import ClusterEvent
 from tui.model.layers import Layer, Setting
@@ -180,8 +181,6 @@ class ChangeFlow:
 
     def _template_changed(self):
         """A workload's resourceVersion moves with every status update: compare the container itself."""
-        from tui.cluster.results import ActionResult
-
         fresh = self.read_base()
         if fresh.text == self.base.text:
             self.base = fresh

@@ -19,10 +19,10 @@ from tui.change.edits import (
     validate_format,
     value_format,
 )
+from tui.change.results import ActionResult
 from tui.cluster.backups import Backups
 from tui.cluster.errors import ApiError, Denied, TransportError, describe
 from tui.cluster.resources import BY_KIND, RESOURCES
-from tui.cluster.results import ActionResult
 from tui.cluster.rollout import RolloutTracker, selector_string
 
 __all__ = ["Actions", "ActionResult"]

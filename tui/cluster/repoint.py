@@ -11,10 +11,10 @@ import copy
 import hashlib
 
 from tui.change.edits import validate_format
+from tui.change.results import ActionResult
 from tui.cluster.actions import JSON_PATCH, Actions, _rv
 from tui.cluster.errors import ApiError, TransportError
 from tui.cluster.resources import BY_KIND, RESOURCES
-from tui.cluster.results import ActionResult
 
 KEEP_METADATA = ("labels", "annotations")
 

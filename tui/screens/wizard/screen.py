@@ -33,8 +33,8 @@ BODY = {
 
 def _failure(exc: Exception, prefix: str = ""):
     """An exception from a flow call, as the result the screen shows (never raised)."""
+    from tui.change.results import ActionResult
     from tui.cluster.errors import describe
-    from tui.cluster.results import ActionResult
 
     return ActionResult.error(prefix + (str(exc) if isinstance(exc, EditError) else describe(exc)))
 
