@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tui.change.flow import TERMINAL, ChangeFlow, Phase
-from tui.cluster.rollout import failing_containers, last_log_lines, rollout_status
+from tui.change.rollout import failing_containers, rollout_status
+from tui.cluster.rollout import last_log_lines
 from tui.model.events import CrashLoop, RolloutProgress
 
 POLL = 0.2

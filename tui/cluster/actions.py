@@ -22,8 +22,7 @@ from tui.change.edits import (
 from tui.change.results import ActionResult
 from tui.cluster.backups import Backups
 from tui.cluster.errors import ApiError, Denied, TransportError, describe
-from tui.cluster.resources import BY_KIND, RESOURCES
-from tui.cluster.rollout import RolloutTracker, selector_string
+from tui.cluster.resources import BY_KIND, RESOURCES, selector_string
 
 __all__ = ["Actions", "ActionResult"]
 
@@ -546,8 +545,3 @@ class Actions:
         return ActionResult.success(
             f"{len(touched)} pods of {name} will sync their ConfigMap volumes now.", details={"pods": touched}
         )
-
-    def track_rollout(
-        self, workload: tuple[str, str, str], on_progress, *, timeout: float = 600.0, interval: float = 0.5
-    ) -> RolloutTracker:
-        return RolloutTracker(self.api, workload, on_progress, timeout=timeout, interval=interval).start()
