@@ -10,16 +10,9 @@ from __future__ import annotations
 import copy
 from datetime import UTC, datetime
 
-from tui.change.edits import (
-    EditError,
-    kubelet_expansion_problem,
-    replace_flag,
-    set_key_path,
-    text_problem,
-    validate_format,
-    value_format,
-)
+from tui.change.edits import EditError, set_key_path, validate_format, value_format
 from tui.change.results import ActionResult
+from tui.change.template import container_spec, container_value_problem, edit_container
 from tui.cluster.backups import Backups
 from tui.cluster.errors import ApiError, Denied, TransportError, describe
 from tui.cluster.resources import BY_KIND, RESOURCES, selector_string
@@ -280,12 +273,12 @@ class Actions:
         *,
         value_type: str = "string",
         positive: bool = False,
+        choices: tuple[str, ...] = (),
+        any_case: bool = False,
         dry_run: bool = False,
         resource_version: str | None = None,
     ) -> ActionResult:
         """Set a flag or a literal env value of one container; the pod template rolls."""
-        from tui.model.flags import validate_value
-
         kind, ns, wname = workload
         res = BY_KIND[kind]
         obj = self._read_to_patch(workload)
@@ -296,10 +289,9 @@ class Actions:
             if spec is not None:
                 value_type = spec.type if value_type == "string" else value_type
                 positive = positive or spec.positive
-        problem = (
-            validate_value(value_type, value, positive=positive)
-            or text_problem(name, value)
-            or kubelet_expansion_problem(value)
+                choices, any_case = choices or spec.choices, any_case or spec.any_case
+        problem = container_value_problem(
+            name, value, value_type=value_type, positive=positive, choices=choices, any_case=any_case
         )
         if problem:
             return ActionResult.invalid(f"{name}: {problem}")
@@ -309,33 +301,18 @@ class Actions:
                 f"{kind} {wname} changed since it was read; nothing was overwritten.",
                 resource_version=_rv(obj),
             )
-        spec = ((obj.get("spec") or {}).get("template") or {}).get("spec") or {}
-        found = next((c for c in spec.get("containers") or [] if c.get("name") == container), None)
+        found = container_spec(obj, container)
         if found is None:
             return ActionResult.invalid(f"{kind} {wname} has no container {container}.")
-        entry: dict = {"name": container}
-        if source == "flag":
-            args, hit = replace_flag(list(found.get("args") or []), name, value)
-            if hit:
-                entry["args"] = args
-            else:
-                command, hit = replace_flag(list(found.get("command") or []), name, value)
-                if hit:
-                    entry["command"] = command
-                else:
-                    entry["args"] = [*(found.get("args") or []), f"--{name.lstrip('-')}={value}"]
-        elif source == "env":
-            env = next((e for e in found.get("env") or [] if e.get("name") == name), None)
-            if env is not None and env.get("valueFrom"):
-                return ActionResult.refused(
-                    f"{name} comes from {next(iter(env['valueFrom']))}; change it at its source."
-                )
-            entry["env"] = [{"name": name, "value": value}]
-        else:
+        if source not in ("flag", "env"):
             return ActionResult.invalid(f"{source} values are not edited on the pod template.")
+        try:
+            edit = edit_container(found, source, name, value)
+        except EditError as exc:
+            return ActionResult.refused(str(exc))
         patch = {
             "metadata": {"resourceVersion": _rv(obj)},
-            "spec": {"template": {"spec": {"containers": [entry]}}},
+            "spec": {"template": {"spec": {"containers": [edit.patch]}}},
         }
         return self._patch(
             res,
