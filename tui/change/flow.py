@@ -10,12 +10,11 @@ import time
 from datetime import UTC, datetime
 from enum import StrEnum
 
-import yaml
-
 from tui.change.draft import Base, Draft, base_from_configmap, base_from_workload, make_draft, rebase
 from tui.change.edits import EditError
 from tui.change.follow import PodCheck, ReloadChecklist, RolloutWatch
 from tui.change.plan import ChangePlan, Follow, Route, display_name, plan_change
+from tui.change.port import ClusterPort
 from tui.change.results import ActionResult
 from tui.history import ChangeHistory, ChangeRecord
 from tui.model.events import ClusterEvent
@@ -50,7 +49,7 @@ class ChangeFlow:
         self,
         setting: Setting,
         workload_key: tuple[str, str, str],
-        session,
+        session: ClusterPort,
         *,
         history: ChangeHistory | None = None,
         window: float | None = None,
@@ -117,15 +116,12 @@ class ChangeFlow:
             return True
 
     def read_base(self) -> Base:
+        read = self.session.actions.read_object
         if self.plan.route == Route.TEMPLATE:
-            kind, ns, name = self.key
-            obj = yaml.safe_load(self.session.object_yaml(kind, ns, name)) or {}
-            return base_from_workload(obj, self.setting.container)
-        obj = (
-            yaml.safe_load(self.session.object_yaml("ConfigMap", self.namespace, self.setting.configmap))
-            or {}
+            return base_from_workload(read(*self.key), self.setting.container)
+        return base_from_configmap(
+            read("ConfigMap", self.namespace, self.setting.configmap), self.setting.key or ""
         )
-        return base_from_configmap(obj, self.setting.key or "")
 
     def initial_input(self) -> str:
         if self.plan.route == Route.KEY:
@@ -161,14 +157,14 @@ class ChangeFlow:
                 self.draft.value,
                 value_type=s.value_type,
                 positive=s.positive,
+                choices=s.choices,
+                any_case=s.any_case,
                 dry_run=dry_run,
                 resource_version=self.base.resource_version,
             )
         if self.immutable:
-            from tui.cluster.repoint import copy_and_repoint
-
-            return copy_and_repoint(
-                actions, self.key, s.configmap, s.key, self.draft.new_text, dry_run=dry_run
+            return actions.copy_and_repoint(
+                self.key, s.configmap, s.key, self.draft.new_text, dry_run=dry_run
             )
         return actions.edit_configmap_key(
             self.namespace,

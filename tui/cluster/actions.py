@@ -7,6 +7,7 @@ resourceVersion that was read, so a concurrent edit comes back as a conflict.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from datetime import UTC, datetime
 
@@ -15,7 +16,9 @@ from tui.change.results import ActionResult
 from tui.change.template import container_spec, container_value_problem, edit_container
 from tui.cluster.backups import Backups
 from tui.cluster.errors import ApiError, Denied, TransportError, describe
+from tui.cluster.repoint import immutable_copy, reference_ops
 from tui.cluster.resources import BY_KIND, RESOURCES, selector_string
+from tui.cluster.rollout import last_log_lines
 
 __all__ = ["Actions", "ActionResult"]
 
@@ -89,6 +92,16 @@ class Actions:
             if exc.status in (400, 422):
                 return ActionResult.invalid(describe(exc))
         return ActionResult.error(describe(exc))
+
+    # -- reads a change needs ------------------------------------------------------------
+    def read_object(self, kind: str, namespace: str, name: str) -> dict:
+        """The object as the server holds it now: the base a change is made on and checked against."""
+        return self.api.request("GET", BY_KIND[kind].item(namespace, name))
+
+    def last_log_lines(
+        self, namespace: str, pod: str, container: str, count: int, *, previous: bool = False
+    ) -> list[str]:
+        return last_log_lines(self.api, namespace, pod, container, count, previous=previous)
 
     # -- ConfigMaps ----------------------------------------------------------------------
     def _read_configmap(self, namespace: str, name: str) -> dict:
@@ -261,6 +274,82 @@ class Actions:
                 backup=str(backup.path),
             )
         return result
+
+    # -- immutable ConfigMaps ---------------------------------------------------------------
+    def copy_and_repoint(
+        self,
+        workload: tuple[str, str, str],
+        configmap: str,
+        key: str,
+        value: str,
+        *,
+        dry_run: bool = False,
+    ) -> ActionResult:
+        """An immutable ConfigMap cannot change: copy it with the change under a new name, repoint the workload.
+
+        Both writes are dry-run first; if the workload cannot be repointed the new ConfigMap is deleted
+        again, so nothing is left half done. The pod template change rolls the pods.
+        """
+        kind, ns, wname = workload
+        res = BY_KIND[kind]
+        for verb, resource in (("create", "configmaps"), ("patch", res.plural)):
+            blocked = self._guard(verb, resource, ns)
+            if blocked:
+                return blocked
+        problem = validate_format(key, value)
+        if problem:
+            return ActionResult.invalid(problem)
+        cms = RESOURCES["configmaps"]
+        try:
+            old = self.api.request("GET", cms.item(ns, configmap))
+            obj = self.api.request("GET", res.item(ns, wname))
+        except (ApiError, TransportError) as exc:
+            return self._failure(exc, "get", "configmaps", ns)
+        if (old.get("data") or {}).get(key) == value:
+            return ActionResult.success(f"{configmap}/{key} already has this value; nothing to change.")
+        name, body = immutable_copy(old, configmap, ns, key, value)
+        ops = reference_ops((obj.get("spec") or {}).get("template") or {}, configmap, name)
+        if not ops:
+            return ActionResult.refused(f"{kind} {wname} does not reference ConfigMap {configmap}.")
+        patch = [{"op": "test", "path": "/metadata/resourceVersion", "value": _rv(obj)}, *ops]
+        try:
+            self.api.request("POST", cms.collection(ns), body=body, query={"dryRun": "All"})
+            self.api.request(
+                "PATCH",
+                res.item(ns, wname),
+                body=patch,
+                content_type=JSON_PATCH,
+                query={"dryRun": "All", "fieldManager": "kubeknobs"},
+            )
+        except ApiError as exc:
+            if exc.status == 409:
+                return ActionResult.refused(
+                    f"ConfigMap {name} already exists: this exact change was made before."
+                )
+            return self._failure(exc, "create", "configmaps", ns)
+        except TransportError as exc:
+            return self._failure(exc, "create", "configmaps", ns)
+        done = (
+            f"ConfigMap {name} created from {configmap} with the change; "
+            f"{kind} {wname} now uses it and its pods roll."
+        )
+        if dry_run:
+            return ActionResult.success(
+                f"Dry run accepted: {done}", dry_run=True, details={"configmap": name}
+            )
+        try:
+            self.api.request("POST", cms.collection(ns), body=body)
+        except (ApiError, TransportError) as exc:
+            return self._failure(exc, "create", "configmaps", ns)
+        result = self._patch(res, ns, wname, patch, JSON_PATCH, done=done)
+        if not result.ok:
+            # The workload still uses the old ConfigMap: the new one would only be clutter.
+            with contextlib.suppress(ApiError, TransportError):
+                self.api.request("DELETE", cms.item(ns, name))
+            return result
+        return ActionResult.success(
+            done, resource_version=result.resource_version, details={"configmap": name, "previous": configmap}
+        )
 
     # -- pod template values ----------------------------------------------------------------
     def edit_container_value(
