@@ -15,8 +15,8 @@ from tui.change.edits import EditError
 from tui.change.follow import PodCheck, ReloadChecklist, RolloutWatch
 from tui.change.plan import ChangePlan, Follow, Route, display_name, plan_change
 from tui.change.port import ClusterPort
+from tui.change.record import ChangeLog, ChangeRecord
 from tui.change.results import ActionResult
-from tui.history import ChangeHistory, ChangeRecord
 from tui.model.events import ClusterEvent
 from tui.model.layers import Layer, Setting
 
@@ -51,13 +51,13 @@ class ChangeFlow:
         workload_key: tuple[str, str, str],
         session: ClusterPort,
         *,
-        history: ChangeHistory | None = None,
+        history: ChangeLog,
         window: float | None = None,
     ):
         self.setting = setting
         self.key = tuple(workload_key)
         self.session = session
-        self.history = history or ChangeHistory()
+        self.history = history
         correlator = getattr(session, "correlator", None)
         self.window = window if window is not None else float(getattr(correlator, "window", 90.0))
         self.plan: ChangePlan | None = None

@@ -17,6 +17,7 @@ from tui.change.edits import EditError
 from tui.change.flow import ChangeFlow, Phase, Step
 from tui.change.plan import Follow, Route, pods_phrase, route_of
 from tui.change.runner import ChangeRun
+from tui.history import ChangeHistory
 from tui.screens.wizard import views
 from tui.screens.wizard.confirm import ConfirmRestart
 from tui.widgets.checklist import PodChecklist
@@ -96,7 +97,7 @@ class WizardScreen(Screen):
         self.workload_key = tuple(workload_key)
         self.setting = setting
         self.route, _ = route_of(setting)
-        self.flow = ChangeFlow(setting, self.workload_key, None, history=history)
+        self.flow = ChangeFlow(setting, self.workload_key, None, history=history or ChangeHistory())
         self.run: ChangeRun | None = None
         self._busy = False  # a follow action is on its way to the server
         self.checked_input: str | None = None  # the last input the editor's check has judged
