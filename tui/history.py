@@ -9,56 +9,13 @@ from __future__ import annotations
 import json
 import os
 import threading
-from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from tui.change.record import ChangeRecord
 from tui.cluster.backups import state_dir
 
 FILE_NAME = "history.jsonl"
 _LOCK = threading.Lock()
-
-
-@dataclass(frozen=True)
-class ChangeRecord:
-    started: str  # RFC 3339, when the change was applied
-    context: str
-    user: str  # the kubeconfig user who made it
-    namespace: str
-    workload: str  # "Deployment/name"
-    container: str
-    setting: str  # the name an operator looks for: key path, key, flag or variable
-    source: str
-    layer: str
-    old_value: str | None
-    new_value: str | None
-    outcome: str  # in-force | rejected | reverted | rolled-back | failed | following | applied
-    in_force_after: float | None = None  # seconds from apply until every pod ran the new value
-    configmap: str | None = None
-    key: str | None = None
-    key_path: str | None = None
-    undo: str = ""  # how to undo it, in the operator's words
-    backup: str | None = None  # path of the ConfigMap backup written before the edit
-    message: str = ""
-
-    @property
-    def identity(self) -> tuple:
-        return (
-            self.started,
-            self.context,
-            self.namespace,
-            self.workload,
-            self.container,
-            self.setting,
-            self.new_value,
-        )
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, doc: dict) -> ChangeRecord:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in doc.items() if k in known})
 
 
 def history_path() -> Path:

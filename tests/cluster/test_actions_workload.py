@@ -8,9 +8,13 @@ import json
 import pytest
 
 from tests.cluster.conftest import kubectl
+from tui.change.draft import base_from_workload, make_draft
+from tui.change.edits import EditError
+from tui.change.plan import Route
 from tui.cluster.access import AccessReview
 from tui.cluster.actions import RESTARTED_AT, Actions
 from tui.cluster.backups import Backups
+from tui.model.layers import Layer, Setting, Source
 
 WE = ("Deployment", "default", "workflowexecution")
 
@@ -274,3 +278,69 @@ def test_profile_says_cooldown_must_be_a_positive_duration(cluster, admin, tmp_p
         result = actions.edit_container_value(WE, "controller", "flag", "--cooldown-period", bad)
         assert result.status == "invalid", bad
     assert actions.edit_container_value(WE, "controller", "flag", "--cooldown-period", "90s").ok
+
+
+def _template_setting(source: Source, name: str, value: str | None, **kw) -> Setting:
+    return Setting(
+        namespace="default",
+        workload="Deployment/workflowexecution",
+        container="controller",
+        source=source,
+        name=name,
+        value=value,
+        layer=Layer.RESTART,
+        auto_restart=None,
+        managed_by=None,
+        evidence=(),
+        plan=(),
+        **kw,
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "current", "new"),
+    [
+        (Source.FLAG, "cooldown-period", "5m", "10m"),  # `--name value` in args
+        (Source.FLAG, "execution-namespace", "wf", "wf2"),  # `--name=value` in args
+        (Source.FLAG, "metrics-port", None, "9090"),  # not set: appended to args
+        (Source.ENV, "LOG_LEVEL", "info", "debug"),  # a literal value replaced
+        (Source.ENV, "TRACE", None, "1"),  # a new variable
+    ],
+)
+def test_the_wizards_preview_is_what_the_apply_writes(cluster, actions, we, source, name, current, new):
+    setting = _template_setting(source, name, current)
+    base = base_from_workload(actions.read_object(*WE), "controller")
+    draft = make_draft(setting, Route.TEMPLATE, base, new)
+    result = actions.edit_container_value(
+        WE, "controller", str(source), name, new, resource_version=base.resource_version
+    )
+    assert result.ok, result.message
+    written = base_from_workload(actions.read_object(*WE), "controller")
+    assert written.text == draft.new_text
+    assert written.text != base.text
+
+
+def test_profile_choices_are_refused_by_the_apply_as_by_the_wizard(cluster, actions, we):
+    setting = _template_setting(Source.ENV, "LOG_LEVEL", "info", choices=("info", "debug"))
+    base = base_from_workload(actions.read_object(*WE), "controller")
+    with pytest.raises(EditError) as refused:
+        make_draft(setting, Route.TEMPLATE, base, "verbose")
+    result = actions.edit_container_value(
+        WE, "controller", "env", "LOG_LEVEL", "verbose", choices=("info", "debug")
+    )
+    assert result.status == "invalid" and str(refused.value) in result.message
+    found, _ = containers(cluster)
+    assert found["controller"]["env"] == [{"name": "LOG_LEVEL", "value": "info"}]
+
+
+def test_an_env_value_from_a_source_is_refused_by_preview_and_apply_alike(cluster, actions):
+    obj = deployment()
+    obj["spec"]["template"]["spec"]["containers"][0]["env"].append(
+        {"name": "TOKEN", "valueFrom": {"secretKeyRef": {"name": "t", "key": "k"}}}
+    )
+    cluster.call(cluster.store.create, "deployments", obj)
+    base = base_from_workload(actions.read_object(*WE), "controller")
+    with pytest.raises(EditError) as refused:
+        make_draft(_template_setting(Source.ENV, "TOKEN", None), Route.TEMPLATE, base, "x")
+    result = actions.edit_container_value(WE, "controller", "env", "TOKEN", "x")
+    assert result.status == "refused" and result.message == str(refused.value)

@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.cluster.conftest import configmap
+from tui.change.edits import EditError, replace_flag, set_key_path, validate_format
 from tui.cluster.access import AccessReview
 from tui.cluster.actions import Actions
 from tui.cluster.backups import Backups
-from tui.cluster.edits import EditError, replace_flag, set_key_path, validate_format
 
 
 def test_formats_are_checked_by_the_keys_extension():

@@ -11,6 +11,7 @@ import json
 import pytest
 
 from tests.cluster.conftest import kubectl, kubernaut_cluster, ready_session, wait_for
+from tui.change.rollout import rollout_status
 from tui.model.events import ConfigMapChanged, CrashLoop, ReloadEvent, RolloutProgress
 
 pytestmark = pytest.mark.slow
@@ -77,7 +78,7 @@ def test_invalid_value_is_reported_rejected_with_the_apps_reason(demo, session):
 
 
 def test_bad_flag_rollout_is_caught_with_its_last_log_lines_and_rolled_back(demo, session):
-    s, _sink = session
+    s, sink = session
     invalid = s.actions.edit_container_value(
         LEGACY,
         "workflowexecution-controller",
@@ -107,25 +108,29 @@ def test_bad_flag_rollout_is_caught_with_its_last_log_lines_and_rolled_back(demo
             ]
         ),
     )
-    progress: list = []
-    tracker = s.actions.track_rollout(LEGACY, progress.extend, timeout=60, interval=0.2)
-    try:
-        result = tracker.wait(70)
-    finally:
-        tracker.stop()
-    assert result is not None and result.failed_reason in ("CrashLoopBackOff", "ProgressDeadlineExceeded")
-    crashes = [e for e in progress if isinstance(e, CrashLoop)]
-    assert crashes and any("cooldown" in line.lower() for e in crashes for line in e.last_lines)
+    crashes = wait_for(
+        lambda: [
+            e
+            for e in sink.of(CrashLoop, workload=LEGACY)
+            if any("cooldown" in line.lower() for line in e.last_lines)
+        ],
+        timeout=70,
+    )
+    assert crashes, "the session's stream reported no crash with the app's last log lines"
 
+    mark = len(sink.received)
     undo = s.actions.rollback(LEGACY)
     assert undo.ok, undo.message
-    tracker = s.actions.track_rollout(LEGACY, progress.extend, timeout=60, interval=0.2)
-    try:
-        done = tracker.wait(70)
-    finally:
-        tracker.stop()
-    assert done is not None and done.done, done
-    assert isinstance(progress[-1], RolloutProgress) and progress[-1].done
+    done = wait_for(lambda: _since(sink, mark, RolloutProgress, workload=LEGACY, done=True), timeout=70)
+    assert done, "the rollback's rollout did not finish"
+    assert rollout_status(s.workload_object(LEGACY)).done
+
+
+def _since(sink, mark: int, kind, **match) -> list:
+    """Events of `kind` the session delivered after `mark` events."""
+    with sink.lock:
+        later = list(sink.received[mark:])
+    return [e for e in later if isinstance(e, kind) and all(getattr(e, k) == v for k, v in match.items())]
 
 
 @pytest.mark.parametrize("key", [WE, ("StatefulSet", NS, None), ("DaemonSet", NS, None)])
@@ -133,14 +138,9 @@ def test_rollout_restart_is_followed_to_completion(demo, session, key):
     s, sink = session
     if key[2] is None:
         key = next(k for k in s.workloads() if k[0] == key[0])
+    mark = len(sink.received)
     assert s.actions.rollout_restart(key).ok
-    seen: list = []
-    tracker = s.actions.track_rollout(key, seen.extend, timeout=60, interval=0.2)
-    try:
-        status = tracker.wait(70)
-    finally:
-        tracker.stop()
-    assert status is not None and status.done, status
-    # the session's own stream tells the same story
-    wait_for(lambda: sink.of(RolloutProgress, workload=key, done=True), timeout=20)
-    assert sink.of(RolloutProgress, workload=key, done=False)
+    done = wait_for(lambda: _since(sink, mark, RolloutProgress, workload=key, done=True), timeout=70)
+    assert done, f"the rollout of {key} was not followed to its end"
+    assert _since(sink, mark, RolloutProgress, workload=key, done=False)
+    assert rollout_status(s.workload_object(key)).done

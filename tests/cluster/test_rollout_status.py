@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tui.cluster.rollout import failing_containers, rollout_status, selector_string
+from tui.change.rollout import failing_containers, rollout_status
+from tui.cluster.resources import selector_string
 
 
 def dep(generation=2, observed=2, replicas=3, updated=3, total=3, available=3, ready=3, reason=None):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from tui.change.rollout import failing_containers
 from tui.cluster.feed import kube_event, owner_workload, pod_events
 from tui.cluster.logs import containers_of, restart_count
-from tui.cluster.rollout import failing_containers
 from tui.cluster.slim import slim_event, slim_pod
 
 

@@ -7,6 +7,7 @@ import types
 from pathlib import Path
 
 import pytest
+from tui.screens.wizard.plan import plan_change
 
 from tui.cluster.reload import ReloadCorrelator, ReloadTarget
 from tui.cluster.reloadwatch import expected_reload
@@ -24,7 +25,6 @@ from tui.model.mechanisms import (
 from tui.model.plans import KUBELET_SYNC_S, live_steps
 from tui.model.profiles import ProfileError, ProfileSet, load_profile_file
 from tui.model.workload import Workload
-from tui.screens.wizard.plan import plan_change
 from tui.widgets.theme_styles import layer_badge
 
 from .builders import container, deployment

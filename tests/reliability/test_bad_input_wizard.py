@@ -8,7 +8,7 @@ from textual.widgets import Static
 from tests.reliability.steps import WE, WE_CONFIG, WE_KEY, configmap_path, writes_to
 from tests.ui.harness import SIZE, wait_for
 from tests.wizard.steps import open_wizard, type_value
-from tui.screens.wizard.flow import Step
+from tui.change.flow import Step
 
 WHOLE_FILE = [
     ("logging:\n  level: [DEBUG\n", "not valid YAML"),

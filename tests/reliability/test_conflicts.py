@@ -24,7 +24,8 @@ from tests.reliability.steps import (
     writes_to,
 )
 from tests.ui.harness import wait_until
-from tui.screens.wizard.flow import ChangeFlow
+from tui.change.flow import ChangeFlow
+from tui.history import ChangeHistory
 
 HOLD = 3.0  # seconds the API holds the raced request
 STEPS = {"read": ("GET", ""), "dry run": ("PUT", "dry-run"), "write": ("PUT", "")}
@@ -84,7 +85,7 @@ def backups_on_disk(state_dir) -> list[str]:
 
 @pytest.mark.parametrize("step", list(STEPS))
 def test_a_write_racing_the_apply_is_a_conflict_and_the_rebased_edit_applies(demo, session, state_dir, step):
-    flow = ChangeFlow(level_setting(session), WE, session)
+    flow = ChangeFlow(level_setting(session), WE, session, history=ChangeHistory())
     flow.prepare()
     flow.edit("DEBUG")
     assert flow.dry_run().ok
@@ -104,7 +105,7 @@ def test_a_write_racing_the_apply_is_a_conflict_and_the_rebased_edit_applies(dem
 
 
 def test_a_write_after_the_edit_makes_revert_a_conflict_and_keeps_the_backup(demo, session):
-    flow = ChangeFlow(level_setting(session), WE, session)
+    flow = ChangeFlow(level_setting(session), WE, session, history=ChangeHistory())
     flow.prepare()
     flow.edit("DEBUG")
     assert flow.apply().ok
@@ -117,7 +118,7 @@ def test_a_write_after_the_edit_makes_revert_a_conflict_and_keeps_the_backup(dem
 
 @pytest.mark.parametrize("step", ["dry run", "write"])
 def test_a_write_racing_the_revert_is_not_overwritten(demo, session, step):
-    flow = ChangeFlow(level_setting(session), WE, session)
+    flow = ChangeFlow(level_setting(session), WE, session, history=ChangeHistory())
     flow.prepare()
     flow.edit("DEBUG")
     assert flow.apply().ok

@@ -228,7 +228,7 @@ async def test_startup_error_shows_the_plugin_output_as_text(app_on, localcluste
 
 
 def test_diff_and_pod_checklist_carry_no_markup_or_escapes():
-    from tui.screens.wizard.follow import PodCheck
+    from tui.change.follow import PodCheck
     from tui.widgets.checklist import checklist_text
     from tui.widgets.diff import diff_text
 

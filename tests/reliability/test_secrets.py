@@ -133,14 +133,15 @@ async def test_no_screen_shows_a_secret_value_and_the_secret_yaml_is_redacted(
 def test_secret_backed_settings_are_refused_by_the_wizard_and_never_reach_history_or_backups(
     secret_demo, session, state_dir
 ):
-    from tui.screens.wizard.flow import ChangeFlow
-    from tui.screens.wizard.plan import Route
+    from tui.change.flow import ChangeFlow
+    from tui.change.plan import Route
+    from tui.history import ChangeHistory
 
     settings = session.settings(USER)
     secret_settings = [s for s in settings if s.secret]
     assert secret_settings and not leaks(repr(secret_settings))
     for setting in secret_settings:
-        flow = ChangeFlow(setting, USER, session)
+        flow = ChangeFlow(setting, USER, session, history=ChangeHistory())
         assert flow.prepare().route == Route.REFUSED
         assert "never shows or edits Secret values" in flow.plan.summary or flow.plan.route == Route.REFUSED
     # a real change next to them: its history and backup hold no Secret value either
@@ -149,7 +150,9 @@ def test_secret_backed_settings_are_refused_by_the_wizard_and_never_reach_histor
         for s in session.settings(("Deployment", NS, "workflowexecution-controller"))
         if s.key_path == "logging.level"
     )
-    flow = ChangeFlow(level, ("Deployment", NS, "workflowexecution-controller"), session)
+    flow = ChangeFlow(
+        level, ("Deployment", NS, "workflowexecution-controller"), session, history=ChangeHistory()
+    )
     flow.prepare()
     flow.edit("DEBUG")
     assert flow.apply().ok

@@ -20,8 +20,9 @@ from tests.reliability.steps import (
     writes_to,
 )
 from tests.ui.harness import SIZE, wait_for
+from tui.change.flow import ChangeFlow, Phase
+from tui.history import ChangeHistory
 from tui.model.events import ConfigMapChanged
-from tui.screens.wizard.flow import ChangeFlow, Phase
 
 # The issue asks for a minute; the behaviour is the same for any length of at least a few drops.
 DROP_SECONDS = float(os.environ.get("KUBEKNOBS_WATCH_DROP_SECONDS", "60"))
@@ -62,7 +63,7 @@ async def test_watches_dropped_every_second_lose_no_row_and_the_edit_applies_onc
     async with app.run_test(size=SIZE) as pilot:
         table = await synced(app, pilot)
         setting = next(s for s in app.session.settings(WE) if s.key_path == "logging.level")
-        flow = ChangeFlow(setting, WE, app.session)
+        flow = ChangeFlow(setting, WE, app.session, history=ChangeHistory())
         with Storm(demo, DROP_SECONDS) as storm:
             await pilot.pause(min(5.0, DROP_SECONDS / 3))
             await asyncio.to_thread(flow.prepare)

@@ -8,9 +8,10 @@ from __future__ import annotations
 import sys
 import threading
 
+from tui.change.flow import ChangeFlow
 from tui.cluster.connect import load_connection
 from tui.cluster.session import ClusterSession
-from tui.screens.wizard.flow import ChangeFlow
+from tui.history import ChangeHistory
 
 WE = ("Deployment", "kubernaut-system", "workflowexecution-controller")
 
@@ -36,7 +37,7 @@ def main(kubeconfig: str, context: str, value: str) -> None:
     if not sink.ready.wait(60):
         sys.exit("the session did not sync")
     setting = next(s for s in session.settings(WE) if s.key_path == "logging.level")
-    flow = ChangeFlow(setting, WE, session)
+    flow = ChangeFlow(setting, WE, session, history=ChangeHistory())
     flow.prepare()
     flow.edit(value)
     result = flow.apply()

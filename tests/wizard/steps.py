@@ -6,7 +6,7 @@ import json
 
 from tests.kube import kubectl
 from tests.ui.harness import click_button, wait_for
-from tui.screens.wizard.flow import Step
+from tui.change.flow import Step
 from tui.screens.wizard.screen import WizardScreen
 
 NS = "kubernaut-system"

@@ -15,9 +15,9 @@ from tests.wizard.steps import (
     review,
     type_value,
 )
+from tui.change.flow import Phase, Step
 from tui.history import ChangeHistory
 from tui.screens.wizard.confirm import ConfirmRestart
-from tui.screens.wizard.flow import Phase, Step
 
 
 def pods(cluster, app_label: str) -> list[dict]:

@@ -8,8 +8,8 @@ from tests.kube import kubectl
 from tests.ui.harness import SIZE, click_button, wait_for
 from tests.wizard.steps import NS, WE, configmap_value, open_wizard, review, type_value
 from tests.wizard.test_wizard_demo import confirm
+from tui.change.flow import Phase
 from tui.history import ChangeHistory
-from tui.screens.wizard.flow import Phase
 from tui.screens.wizard.screen import WizardScreen
 
 SHIPPER = ("DaemonSet", NS, "log-shipper")

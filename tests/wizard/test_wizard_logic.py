@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from rich.text import Text
 
-from tui.cluster.edits import EditError
+from tui.change.draft import Base, check_value, make_draft
+from tui.change.edits import EditError
+from tui.change.follow import PodCheck, ReloadChecklist, RolloutWatch
+from tui.change.plan import Follow, Route, plan_change
 from tui.history import ChangeHistory, ChangeRecord, history_path
 from tui.model.events import CrashLoop, ReloadEvent, ReloadPending, ReloadStale, RolloutProgress
 from tui.model.layers import Layer, Setting, Source
-from tui.screens.wizard.draft import Base, check_value, make_draft
-from tui.screens.wizard.follow import PodCheck, ReloadWatch, RolloutWatch
-from tui.screens.wizard.plan import Follow, Route, plan_change
 from tui.widgets.diff import unified_lines
 
 FILE = "# the controller's config\nlogging:\n  level: INFO  # DEBUG when chasing a bug\nexecution:\n  cooldownPeriod: 5m\n"
@@ -135,7 +135,7 @@ def test_flag_edit_changes_only_that_argument_of_the_pod_template():
             }
         }
     }
-    from tui.screens.wizard.draft import base_from_workload
+    from tui.change.draft import base_from_workload
 
     draft = make_draft(FLAG, Route.TEMPLATE, base_from_workload(obj, "we"), "10m")
     changed = [line for line in unified_lines(draft.old_text, draft.new_text) if line[:1] in "+-"][2:]
@@ -159,7 +159,7 @@ def reload(pod: str, outcome: str, version: str = "42", **kw) -> ReloadEvent:
 
 
 def test_each_pod_turns_green_only_for_the_version_written():
-    watch = ReloadWatch("we-config", "we.yaml", "42", [PodCheck("we-a"), PodCheck("we-b")])
+    watch = ReloadChecklist("we-config", "we.yaml", "42", [PodCheck("we-a"), PodCheck("we-b")])
     assert not watch.feed(reload("we-a", "applied", version="41"))  # an older change
     assert not watch.feed(reload("we-c", "applied"))  # not one of ours
     assert watch.feed(reload("we-a", "applied"))

@@ -18,8 +18,8 @@ from tests.wizard.steps import (
     type_value,
 )
 from tests.wizard.test_wizard_demo import confirm
+from tui.change.flow import Phase, Step
 from tui.history import ChangeHistory
-from tui.screens.wizard.flow import Phase, Step
 
 
 def cooldown_arg(cluster) -> str:

@@ -7,9 +7,9 @@ from textual.app import App, ComposeResult
 
 from tests.ui.harness import SIZE, click_button, start_demo_cluster, wait_for
 from tests.wizard.steps import LEGACY, WE, open_wizard, review, type_value
+from tui.change.flow import Phase
+from tui.change.follow import PodCheck, PodState
 from tui.history import ChangeHistory, ChangeRecord
-from tui.screens.wizard.flow import Phase
-from tui.screens.wizard.follow import PodCheck, PodState
 from tui.screens.wizard.history_screen import ChangeHistoryScreen
 from tui.widgets.checklist import PodChecklist
 from tui.widgets.diff import diff_text

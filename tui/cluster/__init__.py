@@ -4,7 +4,8 @@ connect     kubeconfig files and contexts → Connection; probe; the raw JSON cl
 informer    list + watch of one resource kind, as batched deltas
 session     the dashboard's live view: rows, settings, the typed event stream
 reload      log lines → reload outcomes, matched to ConfigMap versions (reloadwatch follows the pods)
-actions     guarded changes (edits, restart, rollback, propagate), with rollout tracking (rollout)
+actions     the one writer: guarded changes (edits, immutable copies, restart, rollback, propagate);
+            the change use-case itself (plan, draft, flow, follow) lives in tui.change
 access      SelfSubjectAccessReview, cached; errors: every failure as operator text
 """
 

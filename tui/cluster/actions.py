@@ -7,23 +7,18 @@ resourceVersion that was read, so a concurrent edit comes back as a conflict.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from datetime import UTC, datetime
 
+from tui.change.edits import EditError, set_key_path, validate_format, value_format
+from tui.change.results import ActionResult
+from tui.change.template import container_spec, container_value_problem, edit_container
 from tui.cluster.backups import Backups
-from tui.cluster.edits import (
-    EditError,
-    kubelet_expansion_problem,
-    replace_flag,
-    set_key_path,
-    text_problem,
-    validate_format,
-    value_format,
-)
 from tui.cluster.errors import ApiError, Denied, TransportError, describe
-from tui.cluster.resources import BY_KIND, RESOURCES
-from tui.cluster.results import ActionResult
-from tui.cluster.rollout import RolloutTracker, selector_string
+from tui.cluster.repoint import immutable_copy, reference_ops
+from tui.cluster.resources import BY_KIND, RESOURCES, selector_string
+from tui.cluster.rollout import last_log_lines
 
 __all__ = ["Actions", "ActionResult"]
 
@@ -97,6 +92,16 @@ class Actions:
             if exc.status in (400, 422):
                 return ActionResult.invalid(describe(exc))
         return ActionResult.error(describe(exc))
+
+    # -- reads a change needs ------------------------------------------------------------
+    def read_object(self, kind: str, namespace: str, name: str) -> dict:
+        """The object as the server holds it now: the base a change is made on and checked against."""
+        return self.api.request("GET", BY_KIND[kind].item(namespace, name))
+
+    def last_log_lines(
+        self, namespace: str, pod: str, container: str, count: int, *, previous: bool = False
+    ) -> list[str]:
+        return last_log_lines(self.api, namespace, pod, container, count, previous=previous)
 
     # -- ConfigMaps ----------------------------------------------------------------------
     def _read_configmap(self, namespace: str, name: str) -> dict:
@@ -270,6 +275,82 @@ class Actions:
             )
         return result
 
+    # -- immutable ConfigMaps ---------------------------------------------------------------
+    def copy_and_repoint(
+        self,
+        workload: tuple[str, str, str],
+        configmap: str,
+        key: str,
+        value: str,
+        *,
+        dry_run: bool = False,
+    ) -> ActionResult:
+        """An immutable ConfigMap cannot change: copy it with the change under a new name, repoint the workload.
+
+        Both writes are dry-run first; if the workload cannot be repointed the new ConfigMap is deleted
+        again, so nothing is left half done. The pod template change rolls the pods.
+        """
+        kind, ns, wname = workload
+        res = BY_KIND[kind]
+        for verb, resource in (("create", "configmaps"), ("patch", res.plural)):
+            blocked = self._guard(verb, resource, ns)
+            if blocked:
+                return blocked
+        problem = validate_format(key, value)
+        if problem:
+            return ActionResult.invalid(problem)
+        cms = RESOURCES["configmaps"]
+        try:
+            old = self.api.request("GET", cms.item(ns, configmap))
+            obj = self.api.request("GET", res.item(ns, wname))
+        except (ApiError, TransportError) as exc:
+            return self._failure(exc, "get", "configmaps", ns)
+        if (old.get("data") or {}).get(key) == value:
+            return ActionResult.success(f"{configmap}/{key} already has this value; nothing to change.")
+        name, body = immutable_copy(old, configmap, ns, key, value)
+        ops = reference_ops((obj.get("spec") or {}).get("template") or {}, configmap, name)
+        if not ops:
+            return ActionResult.refused(f"{kind} {wname} does not reference ConfigMap {configmap}.")
+        patch = [{"op": "test", "path": "/metadata/resourceVersion", "value": _rv(obj)}, *ops]
+        try:
+            self.api.request("POST", cms.collection(ns), body=body, query={"dryRun": "All"})
+            self.api.request(
+                "PATCH",
+                res.item(ns, wname),
+                body=patch,
+                content_type=JSON_PATCH,
+                query={"dryRun": "All", "fieldManager": "kubeknobs"},
+            )
+        except ApiError as exc:
+            if exc.status == 409:
+                return ActionResult.refused(
+                    f"ConfigMap {name} already exists: this exact change was made before."
+                )
+            return self._failure(exc, "create", "configmaps", ns)
+        except TransportError as exc:
+            return self._failure(exc, "create", "configmaps", ns)
+        done = (
+            f"ConfigMap {name} created from {configmap} with the change; "
+            f"{kind} {wname} now uses it and its pods roll."
+        )
+        if dry_run:
+            return ActionResult.success(
+                f"Dry run accepted: {done}", dry_run=True, details={"configmap": name}
+            )
+        try:
+            self.api.request("POST", cms.collection(ns), body=body)
+        except (ApiError, TransportError) as exc:
+            return self._failure(exc, "create", "configmaps", ns)
+        result = self._patch(res, ns, wname, patch, JSON_PATCH, done=done)
+        if not result.ok:
+            # The workload still uses the old ConfigMap: the new one would only be clutter.
+            with contextlib.suppress(ApiError, TransportError):
+                self.api.request("DELETE", cms.item(ns, name))
+            return result
+        return ActionResult.success(
+            done, resource_version=result.resource_version, details={"configmap": name, "previous": configmap}
+        )
+
     # -- pod template values ----------------------------------------------------------------
     def edit_container_value(
         self,
@@ -281,12 +362,12 @@ class Actions:
         *,
         value_type: str = "string",
         positive: bool = False,
+        choices: tuple[str, ...] = (),
+        any_case: bool = False,
         dry_run: bool = False,
         resource_version: str | None = None,
     ) -> ActionResult:
         """Set a flag or a literal env value of one container; the pod template rolls."""
-        from tui.model.flags import validate_value
-
         kind, ns, wname = workload
         res = BY_KIND[kind]
         obj = self._read_to_patch(workload)
@@ -297,10 +378,9 @@ class Actions:
             if spec is not None:
                 value_type = spec.type if value_type == "string" else value_type
                 positive = positive or spec.positive
-        problem = (
-            validate_value(value_type, value, positive=positive)
-            or text_problem(name, value)
-            or kubelet_expansion_problem(value)
+                choices, any_case = choices or spec.choices, any_case or spec.any_case
+        problem = container_value_problem(
+            name, value, value_type=value_type, positive=positive, choices=choices, any_case=any_case
         )
         if problem:
             return ActionResult.invalid(f"{name}: {problem}")
@@ -310,33 +390,18 @@ class Actions:
                 f"{kind} {wname} changed since it was read; nothing was overwritten.",
                 resource_version=_rv(obj),
             )
-        spec = ((obj.get("spec") or {}).get("template") or {}).get("spec") or {}
-        found = next((c for c in spec.get("containers") or [] if c.get("name") == container), None)
+        found = container_spec(obj, container)
         if found is None:
             return ActionResult.invalid(f"{kind} {wname} has no container {container}.")
-        entry: dict = {"name": container}
-        if source == "flag":
-            args, hit = replace_flag(list(found.get("args") or []), name, value)
-            if hit:
-                entry["args"] = args
-            else:
-                command, hit = replace_flag(list(found.get("command") or []), name, value)
-                if hit:
-                    entry["command"] = command
-                else:
-                    entry["args"] = [*(found.get("args") or []), f"--{name.lstrip('-')}={value}"]
-        elif source == "env":
-            env = next((e for e in found.get("env") or [] if e.get("name") == name), None)
-            if env is not None and env.get("valueFrom"):
-                return ActionResult.refused(
-                    f"{name} comes from {next(iter(env['valueFrom']))}; change it at its source."
-                )
-            entry["env"] = [{"name": name, "value": value}]
-        else:
+        if source not in ("flag", "env"):
             return ActionResult.invalid(f"{source} values are not edited on the pod template.")
+        try:
+            edit = edit_container(found, source, name, value)
+        except EditError as exc:
+            return ActionResult.refused(str(exc))
         patch = {
             "metadata": {"resourceVersion": _rv(obj)},
-            "spec": {"template": {"spec": {"containers": [entry]}}},
+            "spec": {"template": {"spec": {"containers": [edit.patch]}}},
         }
         return self._patch(
             res,
@@ -546,8 +611,3 @@ class Actions:
         return ActionResult.success(
             f"{len(touched)} pods of {name} will sync their ConfigMap volumes now.", details={"pods": touched}
         )
-
-    def track_rollout(
-        self, workload: tuple[str, str, str], on_progress, *, timeout: float = 600.0, interval: float = 0.5
-    ) -> RolloutTracker:
-        return RolloutTracker(self.api, workload, on_progress, timeout=timeout, interval=interval).start()

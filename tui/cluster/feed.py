@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from tui.change.rollout import FAILING_WAIT_REASONS
 from tui.cluster.session_types import WorkloadRow
 from tui.model.events import ContainerRestarted, CrashLoop, KubeEvent, RolloutProgress
 from tui.model.mounts import consumed_configmaps
@@ -114,10 +115,7 @@ def pod_events(old: dict | None, new: dict, workload) -> list:
             )
         waiting = ((cs.get("state") or {}).get("waiting") or {}).get("reason")
         was = ((prev.get("state") or {}).get("waiting") or {}).get("reason")
-        if (
-            waiting in ("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "CreateContainerConfigError")
-            and waiting != was
-        ):
+        if waiting in FAILING_WAIT_REASONS and waiting != was:
             message = ((cs.get("state") or {}).get("waiting") or {}).get("message") or ""
             events.append(
                 CrashLoop(
@@ -154,7 +152,7 @@ def kube_event(obj: dict, workload) -> KubeEvent:
 
 def rollout_event(key: tuple[str, str, str], old: dict | None, new: dict) -> RolloutProgress | None:
     """Progress of a rollout between two versions of a workload; None when nothing is rolling."""
-    from tui.cluster.rollout import rollout_status
+    from tui.change.rollout import rollout_status
 
     if old is None:
         return None

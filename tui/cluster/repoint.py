@@ -1,20 +1,13 @@
-"""An immutable ConfigMap cannot change: copy it with the change under a new name, then repoint the workload.
+"""Pure parts of changing an immutable ConfigMap: the copy's name and body, and the JSON patch that repoints the pod template.
 
-Both writes are dry-run first; if the workload cannot be repointed the new ConfigMap is deleted
-again, so nothing is left half done. The pod template change rolls the pods.
+Actions.copy_and_repoint (tui/cluster/actions.py) makes the change with them.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import hashlib
 
-from tui.cluster.actions import JSON_PATCH, Actions, _rv
-from tui.cluster.edits import validate_format
-from tui.cluster.errors import ApiError, TransportError
-from tui.cluster.resources import BY_KIND, RESOURCES
-from tui.cluster.results import ActionResult
 from tui.model.mounts import consumed_configmaps
 
 KEEP_METADATA = ("labels", "annotations")
@@ -36,74 +29,14 @@ def reference_ops(template: dict, old: str, new: str) -> list[dict]:
     ]
 
 
-def copy_and_repoint(
-    actions: Actions,
-    workload: tuple[str, str, str],
-    configmap: str,
-    key: str,
-    value: str,
-    *,
-    dry_run: bool = False,
-) -> ActionResult:
-    kind, ns, wname = workload
-    res = BY_KIND[kind]
-    for verb, resource in (("create", "configmaps"), ("patch", res.plural)):
-        blocked = actions._guard(verb, resource, ns)
-        if blocked:
-            return blocked
-    problem = validate_format(key, value)
-    if problem:
-        return ActionResult.invalid(problem)
-    cms = RESOURCES["configmaps"]
-    try:
-        old = actions.api.request("GET", cms.item(ns, configmap))
-        obj = actions.api.request("GET", res.item(ns, wname))
-    except (ApiError, TransportError) as exc:
-        return actions._failure(exc, "get", "configmaps", ns)
+def immutable_copy(old: dict, configmap: str, namespace: str, key: str, value: str) -> tuple[str, dict]:
+    """The new immutable ConfigMap: `old`'s data with `key` set to `value`, its labels and annotations kept."""
     data = dict(old.get("data") or {})
-    if data.get(key) == value:
-        return ActionResult.success(f"{configmap}/{key} already has this value; nothing to change.")
     data[key] = value
     name = new_name(configmap, data)
     meta = {k: copy.deepcopy(v) for k, v in (old.get("metadata") or {}).items() if k in KEEP_METADATA}
-    meta.update({"name": name, "namespace": ns})
+    meta.update({"name": name, "namespace": namespace})
     body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta, "data": data, "immutable": True}
     if old.get("binaryData"):
         body["binaryData"] = old["binaryData"]
-    ops = reference_ops((obj.get("spec") or {}).get("template") or {}, configmap, name)
-    if not ops:
-        return ActionResult.refused(f"{kind} {wname} does not reference ConfigMap {configmap}.")
-    patch = [{"op": "test", "path": "/metadata/resourceVersion", "value": _rv(obj)}, *ops]
-    try:
-        actions.api.request("POST", cms.collection(ns), body=body, query={"dryRun": "All"})
-        actions.api.request(
-            "PATCH",
-            res.item(ns, wname),
-            body=patch,
-            content_type=JSON_PATCH,
-            query={"dryRun": "All", "fieldManager": "kubeknobs"},
-        )
-    except ApiError as exc:
-        if exc.status == 409:
-            return ActionResult.refused(
-                f"ConfigMap {name} already exists: this exact change was made before."
-            )
-        return actions._failure(exc, "create", "configmaps", ns)
-    except TransportError as exc:
-        return actions._failure(exc, "create", "configmaps", ns)
-    done = f"ConfigMap {name} created from {configmap} with the change; {kind} {wname} now uses it and its pods roll."
-    if dry_run:
-        return ActionResult.success(f"Dry run accepted: {done}", dry_run=True, details={"configmap": name})
-    try:
-        actions.api.request("POST", cms.collection(ns), body=body)
-    except (ApiError, TransportError) as exc:
-        return actions._failure(exc, "create", "configmaps", ns)
-    result = actions._patch(res, ns, wname, patch, JSON_PATCH, done=done)
-    if not result.ok:
-        # The workload still uses the old ConfigMap: the new one would only be clutter.
-        with contextlib.suppress(ApiError, TransportError):
-            actions.api.request("DELETE", cms.item(ns, name))
-        return result
-    return ActionResult.success(
-        done, resource_version=result.resource_version, details={"configmap": name, "previous": configmap}
-    )
+    return name, body

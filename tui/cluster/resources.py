@@ -59,3 +59,20 @@ def resource(name: str) -> Resource:
         if lowered in (r.kind.lower(), r.plural):
             return r
     raise KeyError(f"unknown resource {name!r}")
+
+
+def selector_string(obj: dict) -> str:
+    """The workload's label selector in query form."""
+    sel = (obj.get("spec") or {}).get("selector") or {}
+    parts = [f"{k}={v}" for k, v in sorted((sel.get("matchLabels") or {}).items())]
+    for expr in sel.get("matchExpressions") or []:
+        op, key, values = expr.get("operator"), expr.get("key"), expr.get("values") or []
+        if op == "In":
+            parts.append(f"{key} in ({','.join(values)})")
+        elif op == "NotIn":
+            parts.append(f"{key} notin ({','.join(values)})")
+        elif op == "Exists":
+            parts.append(key)
+        elif op == "DoesNotExist":
+            parts.append(f"!{key}")
+    return ",".join(parts)

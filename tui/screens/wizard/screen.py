@@ -12,13 +12,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Input, ProgressBar, Static, TextArea
 
-from tui.cluster.edits import EditError
+from tui.change.draft import editor_language
+from tui.change.edits import EditError
+from tui.change.flow import ChangeFlow, Phase, Step
+from tui.change.plan import Follow, Route, pods_phrase, route_of
+from tui.change.runner import ChangeRun
+from tui.history import ChangeHistory
 from tui.screens.wizard import views
 from tui.screens.wizard.confirm import ConfirmRestart
-from tui.screens.wizard.draft import editor_language
-from tui.screens.wizard.flow import ChangeFlow, Phase, Step
-from tui.screens.wizard.plan import Follow, Route, pods_phrase, route_of
-from tui.screens.wizard.runner import ChangeRun
 from tui.widgets.checklist import PodChecklist
 from tui.widgets.safe_text import clean
 
@@ -33,8 +34,8 @@ BODY = {
 
 def _failure(exc: Exception, prefix: str = ""):
     """An exception from a flow call, as the result the screen shows (never raised)."""
+    from tui.change.results import ActionResult
     from tui.cluster.errors import describe
-    from tui.cluster.results import ActionResult
 
     return ActionResult.error(prefix + (str(exc) if isinstance(exc, EditError) else describe(exc)))
 
@@ -96,7 +97,7 @@ class WizardScreen(Screen):
         self.workload_key = tuple(workload_key)
         self.setting = setting
         self.route, _ = route_of(setting)
-        self.flow = ChangeFlow(setting, self.workload_key, None, history=history)
+        self.flow = ChangeFlow(setting, self.workload_key, None, history=history or ChangeHistory())
         self.run: ChangeRun | None = None
         self._busy = False  # a follow action is on its way to the server
         self.checked_input: str | None = None  # the last input the editor's check has judged

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from tui.screens.wizard.flow import ChangeFlow, Phase, Step
-from tui.screens.wizard.plan import Follow, Route, pods_phrase
+from tui.change.flow import ChangeFlow, Phase, Step
+from tui.change.plan import Follow, Route, pods_phrase
 from tui.widgets.diff import diff_text
 from tui.widgets.safe_text import clean
 from tui.widgets.theme_styles import layer_badge, style

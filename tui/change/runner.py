@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tui.cluster.rollout import failing_containers, last_log_lines, rollout_status
+from tui.change.flow import TERMINAL, ChangeFlow, Phase
+from tui.change.port import ChangeHost
+from tui.change.rollout import failing_containers, rollout_status
 from tui.model.events import CrashLoop, RolloutProgress
-from tui.screens.wizard.flow import TERMINAL, ChangeFlow, Phase
 
 POLL = 0.2
 
@@ -23,7 +24,7 @@ def _newer_or_same(seen: str, target: str) -> bool:
 
 
 class ChangeRun:
-    def __init__(self, app, flow: ChangeFlow):
+    def __init__(self, app: ChangeHost, flow: ChangeFlow):
         self.app, self.flow = app, flow
         self.listeners: list[Callable[[], None]] = []
         self._mark = app.event_history[-1] if app.event_history else None
@@ -126,12 +127,9 @@ class ChangeRun:
 
         def fetch() -> None:
             try:
-                api = self.app.session.actions.api
-                lines = tuple(
-                    last_log_lines(
-                        api, flow.key[1], pod, container, 10, previous=reason == "CrashLoopBackOff"
-                    )
-                )
+                actions = self.app.session.actions
+                previous = reason == "CrashLoopBackOff"
+                lines = tuple(actions.last_log_lines(flow.key[1], pod, container, 10, previous=previous))
             except Exception:  # noqa: BLE001 - the crash is reported without its lines
                 lines = ()
             event = CrashLoop(

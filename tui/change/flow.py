@@ -10,16 +10,16 @@ import time
 from datetime import UTC, datetime
 from enum import StrEnum
 
-import yaml
-
-from tui.cluster.edits import EditError
-from tui.history import ChangeHistory, ChangeRecord
+from tui.change.draft import Base, Draft, base_from_configmap, base_from_workload, make_draft, rebase
+from tui.change.edits import EditError
+from tui.change.follow import PodCheck, ReloadChecklist, RolloutWatch
+from tui.change.plan import ChangePlan, Follow, Route, display_name, plan_change
+from tui.change.port import ClusterPort
+from tui.change.record import ChangeLog, ChangeRecord
+from tui.change.results import ActionResult
 from tui.model.events import ClusterEvent
 from tui.model.layers import Layer, Setting
 from tui.model.mechanisms import reload_window
-from tui.screens.wizard.draft import Base, Draft, base_from_configmap, base_from_workload, make_draft, rebase
-from tui.screens.wizard.follow import PodCheck, ReloadWatch, RolloutWatch
-from tui.screens.wizard.plan import ChangePlan, Follow, Route, display_name, plan_change
 
 
 class Step(StrEnum):
@@ -50,15 +50,15 @@ class ChangeFlow:
         self,
         setting: Setting,
         workload_key: tuple[str, str, str],
-        session,
+        session: ClusterPort,
         *,
-        history: ChangeHistory | None = None,
+        history: ChangeLog,
         window: float | None = None,
     ):
         self.setting = setting
         self.key = tuple(workload_key)
         self.session = session
-        self.history = history or ChangeHistory()
+        self.history = history
         correlator = getattr(session, "correlator", None)
         sync_window = float(getattr(correlator, "window", 90.0))
         self.window = window if window is not None else reload_window(setting, sync_window)
@@ -74,7 +74,7 @@ class ChangeFlow:
         self.applied_at: float | None = None
         self.applied_wall: datetime | None = None
         self.in_force_after: float | None = None
-        self.reload: ReloadWatch | None = None
+        self.reload: ReloadChecklist | None = None
         self.rollout: RolloutWatch | None = None
         self.rollout_target: str | None = None  # resourceVersion the rollout is measured from
         self.awaiting_generation: int | None = (
@@ -118,15 +118,12 @@ class ChangeFlow:
             return True
 
     def read_base(self) -> Base:
+        read = self.session.actions.read_object
         if self.plan.route == Route.TEMPLATE:
-            kind, ns, name = self.key
-            obj = yaml.safe_load(self.session.object_yaml(kind, ns, name)) or {}
-            return base_from_workload(obj, self.setting.container)
-        obj = (
-            yaml.safe_load(self.session.object_yaml("ConfigMap", self.namespace, self.setting.configmap))
-            or {}
+            return base_from_workload(read(*self.key), self.setting.container)
+        return base_from_configmap(
+            read("ConfigMap", self.namespace, self.setting.configmap), self.setting.key or ""
         )
-        return base_from_configmap(obj, self.setting.key or "")
 
     def initial_input(self) -> str:
         if self.plan.route == Route.KEY:
@@ -162,14 +159,14 @@ class ChangeFlow:
                 self.draft.value,
                 value_type=s.value_type,
                 positive=s.positive,
+                choices=s.choices,
+                any_case=s.any_case,
                 dry_run=dry_run,
                 resource_version=self.base.resource_version,
             )
         if self.immutable:
-            from tui.cluster.repoint import copy_and_repoint
-
-            return copy_and_repoint(
-                actions, self.key, s.configmap, s.key, self.draft.new_text, dry_run=dry_run
+            return actions.copy_and_repoint(
+                self.key, s.configmap, s.key, self.draft.new_text, dry_run=dry_run
             )
         return actions.edit_configmap_key(
             self.namespace,
@@ -182,8 +179,6 @@ class ChangeFlow:
 
     def _template_changed(self):
         """A workload's resourceVersion moves with every status update: compare the container itself."""
-        from tui.cluster.results import ActionResult
-
         fresh = self.read_base()
         if fresh.text == self.base.text:
             self.base = fresh
@@ -218,7 +213,7 @@ class ChangeFlow:
         self.step = Step.FOLLOW
         follow = self.plan.follow
         if follow in (Follow.HOT, Follow.FILE, Follow.RELOAD_THEN_RESTART):
-            self.reload = ReloadWatch(
+            self.reload = ReloadChecklist(
                 self.setting.configmap,
                 self.setting.key,
                 str(result.resource_version or ""),

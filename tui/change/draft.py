@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 import yaml
 
-from tui.cluster.edits import EditError, replace_flag, set_key_path, validate_format, value_format
-from tui.model.flags import validate_value
+from tui.change.edits import EditError, set_key_path, validate_format, value_format
+from tui.change.plan import Route
+from tui.change.template import container_spec, container_value_problem, edit_container, value_problem
 from tui.model.layers import Setting
-from tui.screens.wizard.plan import Route
 
 
 @dataclass(frozen=True)
@@ -43,11 +42,6 @@ def base_from_configmap(obj: dict, key: str) -> Base:
     )
 
 
-def container_spec(obj: dict, container: str) -> dict | None:
-    spec = ((obj.get("spec") or {}).get("template") or {}).get("spec") or {}
-    return next((c for c in spec.get("containers") or [] if c.get("name") == container), None)
-
-
 def _container_yaml(found: dict) -> str:
     keep = {k: found[k] for k in ("name", "image", "command", "args", "env") if k in found}
     return yaml.safe_dump(keep, sort_keys=False, allow_unicode=True, width=4096)
@@ -63,12 +57,15 @@ def check_value(setting: Setting, route: Route, value: str) -> str | None:
     """Why `value` cannot be written, or None; shown inline, and it blocks the next step."""
     if route == Route.KEY:
         return validate_format(setting.key or "", value)
-    if value == "" and setting.value_type not in ("string",):
-        return "a value is required"
-    if setting.choices:
-        return validate_value(setting.value_type, value, choices=setting.choices, any_case=setting.any_case)
-    problem = validate_value(setting.value_type, value, positive=setting.positive)
-    return f"{setting.value_type} expected: {problem}" if problem else None
+    spec = {
+        "value_type": setting.value_type,
+        "positive": setting.positive,
+        "choices": setting.choices,
+        "any_case": setting.any_case,
+    }
+    if route == Route.TEMPLATE:
+        return container_value_problem(setting.name, value, **spec)
+    return value_problem(value, **spec)
 
 
 def make_draft(setting: Setting, route: Route, base: Base, value: str) -> Draft:
@@ -98,30 +95,7 @@ def _template_after(obj: dict, setting: Setting, value: str) -> str:
     found = container_spec(obj, setting.container)
     if found is None:
         raise EditError(f"{setting.workload} has no container {setting.container}")
-    after = copy.deepcopy(found)
-    if str(setting.source) == "flag":
-        args, hit = replace_flag(list(after.get("args") or []), setting.name, value)
-        if hit:
-            after["args"] = args
-        else:
-            command, hit = replace_flag(list(after.get("command") or []), setting.name, value)
-            if hit:
-                after["command"] = command
-            else:
-                after["args"] = [*(after.get("args") or []), f"--{setting.name.lstrip('-')}={value}"]
-    else:
-        env = list(after.get("env") or [])
-        entry = next((e for e in env if e.get("name") == setting.name), None)
-        if entry is not None and entry.get("valueFrom"):
-            raise EditError(
-                f"{setting.name} comes from {next(iter(entry['valueFrom']))}; change it at its source"
-            )
-        if entry is None:
-            env.append({"name": setting.name, "value": value})
-        else:
-            entry["value"] = value
-        after["env"] = env
-    return _container_yaml(after)
+    return _container_yaml(edit_container(found, str(setting.source), setting.name, value).after)
 
 
 def rebase(setting: Setting, route: Route, draft: Draft, fresh: Base) -> Draft:

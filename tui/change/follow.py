@@ -26,7 +26,7 @@ class PodCheck:
 
 
 @dataclass
-class ReloadWatch:
+class ReloadChecklist:
     """One ConfigMap version and the pods expected to load it."""
 
     configmap: str
