@@ -7,8 +7,8 @@ import types
 from pathlib import Path
 
 import pytest
-from tui.screens.wizard.plan import plan_change
 
+from tui.change.plan import plan_change
 from tui.cluster.reload import ReloadCorrelator, ReloadTarget
 from tui.cluster.reloadwatch import expected_reload
 from tui.explain import collect, render_table
