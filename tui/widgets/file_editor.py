@@ -43,6 +43,7 @@ class FileEditor(TextArea):
             "ctrl+o", "outdent", "Outdent", id="editor.outdent", tooltip="Outdent the line or the selection"
         ),
     ]
+    indent_unit = DEFAULT_INDENT  # the file's step, read when it is loaded: indenting must not change it
 
     def __init__(self, *, language: str | None = None, id: str | None = None) -> None:
         super().__init__(
@@ -54,8 +55,6 @@ class FileEditor(TextArea):
             show_line_numbers=True,
             id=id,
         )
-
-    indent_unit = DEFAULT_INDENT  # the file's step, read when it is loaded: indenting must not change it
 
     def load_text(self, text: str) -> None:
         self.indent_unit = file_indent(text, tabs_allowed=self.language != "yaml")
