@@ -219,3 +219,55 @@ async def test_a_superseded_version_is_shown_as_skipped():
         await pilot.pause()
         line = log.lines()[0]
         assert "SKIPPED" in line and "superseded by v8" in line
+
+
+def diff_of(old: str, new: str):
+    """The review diff of `old` → `new` as the operator reads it: its lines and where the markers are."""
+    from textual.app import App
+
+    from tui.widgets.diff import diff_text
+    from tui.widgets.theme_styles import style
+
+    app = App()
+    text = diff_text(app, old, new)
+    body = text.plain.index("\n", text.plain.index("@@"))
+    marked = "".join(
+        text.plain[s.start : s.end] for s in text.spans if s.start > body and s.style == style(app, "warning")
+    )
+    return text.plain.split("\n")[2:], marked
+
+
+def test_trailing_spaces_in_the_diff_show_as_dots_in_the_warning_colour():
+    lines, marked = diff_of("level: INFO\nmode: a\n", "level: INFO  \nmode: a\n")
+    assert lines == ["@@ -1,2 +1,2 @@", "-level: INFO", "+level: INFO··", " mode: a"]
+    assert marked == "··"
+
+
+def test_tabs_in_the_diff_show_as_arrows():
+    lines, marked = diff_of("a:\n  b: 1\n", "a:\n\tb: 1\t\n")
+    assert lines[-2:] == ["-  b: 1", "+→   b: 1→"]
+    assert marked == "→→"
+
+
+def test_a_missing_final_newline_is_said_after_the_line_as_diff_does():
+    from tui.widgets.diff import unified_lines
+
+    lines, _ = diff_of("a: 1\nb: 2\n", "a: 1\nb: 2")
+    assert lines == ["@@ -1,2 +1,2 @@", " a: 1", "-b: 2", "+b: 2", "\\ No newline at end of file"]
+    lines, _ = diff_of("a: 1", "a: 2\n")
+    assert lines == ["@@ -1 +1 @@", "-a: 1", "\\ No newline at end of file", "+a: 2"]
+    assert unified_lines("x", "x\n")[2:] == ["@@ -1 +1 @@", "-x", "\\ No newline at end of file", "+x"]
+
+
+def test_a_change_of_whitespace_alone_never_shows_as_two_identical_lines():
+    for old, new in (
+        ("a: 1\n", "a: 1 \n"),
+        ("a: 1\n", "a: 1\t\n"),
+        ("a:\n  b: 1\n", "a:\n\tb: 1\n"),
+        ("a: 1\n", "a: 1\r\n"),
+        ("a: 1\n", "a: 1"),
+    ):
+        lines, _ = diff_of(old, new)
+        removed = [line[1:] for line in lines if line.startswith("-")]
+        added = [line[1:] for line in lines if line.startswith("+")]
+        assert removed and added and removed != added or "\\ No newline at end of file" in lines, (old, new)

@@ -54,6 +54,23 @@ def test_review_of_a_hot_key_shows_the_diff_the_pods_and_the_dry_run(untouched, 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
+def test_review_of_a_whitespace_only_change_shows_each_space_tab_and_missing_newline(
+    untouched, make_app, snap_compare
+):
+    app = make_app(untouched)
+
+    async def run_before(pilot):
+        screen = await open_wizard(app, pilot, WE, lambda s: s.configmap and s.key and not s.key_path)
+        text = screen.flow.base.text
+        # the same settings, written differently: a tab in the comment, two trailing spaces, no last newline
+        spaced = text.replace("# ", "#\t", 1).replace("level: INFO\n", "level: INFO  \n").rstrip("\n")
+        await type_value(pilot, screen, spaced)
+        await review(pilot, screen)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
 def test_follow_of_a_restart_only_key_every_pod_reloaded_and_needs_restart(
     fresh_demo, make_app, snap_compare
 ):

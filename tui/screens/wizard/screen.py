@@ -21,6 +21,7 @@ from tui.history import ChangeHistory
 from tui.screens.wizard import views
 from tui.screens.wizard.confirm import ConfirmRestart
 from tui.widgets.checklist import PodChecklist
+from tui.widgets.file_editor import FileEditor
 from tui.widgets.safe_text import clean
 
 BODY = {
@@ -40,14 +41,14 @@ def _failure(exc: Exception, prefix: str = ""):
     return ActionResult.error(prefix + (str(exc) if isinstance(exc, EditError) else describe(exc)))
 
 
-def value_editor(setting) -> TextArea:
-    """A code editor in the app theme, highlighted for the key's format when its grammar is installed."""
+def value_editor(setting) -> FileEditor:
+    """The whole-file editor, highlighted for the key's format when its grammar is installed."""
     from textual.widgets.text_area import LanguageDoesNotExist
 
     try:
-        return TextArea.code_editor("", language=editor_language(setting), theme="css", id="edit-text")
+        return FileEditor(language=editor_language(setting), id="edit-text")
     except LanguageDoesNotExist:
-        return TextArea.code_editor("", theme="css", id="edit-text")
+        return FileEditor(id="edit-text")
 
 
 class WizardScreen(Screen):
