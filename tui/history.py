@@ -12,7 +12,7 @@ import threading
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from tui.cluster.backups import state_dir
+from tui.model.paths import state_dir
 
 FILE_NAME = "history.jsonl"
 _LOCK = threading.Lock()
