@@ -10,7 +10,9 @@ import json
 
 import pytest
 
-from tests.cluster.conftest import kubectl, kubernaut_cluster, ready_session, wait_for
+from tests.cluster.conftest import kubernaut_cluster, ready_session
+from tests.kube import kubectl_stdout
+from tests.waiting import eventually
 from tui.model.events import ConfigMapChanged, CrashLoop, ReloadEvent, RolloutProgress
 
 pytestmark = pytest.mark.slow
@@ -37,13 +39,13 @@ def session(demo, tmp_path, monkeypatch):
 def _edit(s, sink, key_path, value):
     result = s.actions.edit_configmap_key_path(NS, CM, KEY, key_path, value)
     assert result.ok, result.message
-    change = wait_for(
+    change = eventually(
         lambda: [
             c for c in sink.of(ConfigMapChanged, name=CM) if c.resource_version == result.resource_version
         ]
     )[0]
     pods = {p["metadata"]["name"] for p in s.pods_of(WE)}
-    events = wait_for(
+    events = eventually(
         lambda: (
             len({e.pod for e in sink.of(ReloadEvent, version=change.resource_version)}) == 2
             and sink.of(ReloadEvent, version=change.resource_version)
@@ -73,7 +75,7 @@ def test_invalid_value_is_reported_rejected_with_the_apps_reason(demo, session):
     # the rejected value would crash the next pod at start: put the previous one back
     s, _sink = session
     assert s.actions.revert(NS, CM, KEY).ok
-    assert "level: DEBUG" in kubectl(demo, "get", "configmap", "-n", NS, CM, "-o", "jsonpath={.data}")
+    assert "level: DEBUG" in kubectl_stdout(demo, "get", "configmap", "-n", NS, CM, "-o", "jsonpath={.data}")
 
 
 def test_bad_flag_rollout_is_caught_with_its_last_log_lines_and_rolled_back(demo, session):
@@ -88,7 +90,7 @@ def test_bad_flag_rollout_is_caught_with_its_last_log_lines_and_rolled_back(demo
         positive=True,
     )
     assert invalid.status == "invalid"
-    kubectl(
+    kubectl_stdout(
         demo,
         "patch",
         "deployment",
@@ -142,5 +144,5 @@ def test_rollout_restart_is_followed_to_completion(demo, session, key):
         tracker.stop()
     assert status is not None and status.done, status
     # the session's own stream tells the same story
-    wait_for(lambda: sink.of(RolloutProgress, workload=key, done=True), timeout=20)
+    eventually(lambda: sink.of(RolloutProgress, workload=key, done=True), timeout=20)
     assert sink.of(RolloutProgress, workload=key, done=False)
