@@ -1,4 +1,4 @@
-"""Shared pieces of the dashboard's tests and screenshots: a demo cluster, a fixed clock, clicking."""
+"""Pieces the dashboard's tests and screenshots share: a demo cluster, a still clock, clicks, the palette."""
 
 from __future__ import annotations
 
