@@ -7,9 +7,10 @@ import json
 import os
 import shutil
 import subprocess
-import time
 
 import pytest
+
+from tests.waiting import eventually
 
 KUBECTL = shutil.which("kubectl")
 requires_kubectl = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not on PATH")
@@ -31,6 +32,13 @@ def kubectl(
     full_env = {**os.environ, "KUBECACHEDIR": cache, "KUBECONFIG": cluster.kubeconfig, **(env or {})}
     command = [KUBECTL, "--kubeconfig", cluster.kubeconfig, "--context", CONTEXTS[user], *args]
     return subprocess.run(command, input=input, capture_output=True, text=True, env=full_env, timeout=timeout)
+
+
+def kubectl_stdout(cluster, *args: str, input: str | None = None, timeout: float = 60, **kw) -> str:
+    """`kubectl` that must succeed: its stdout; AssertionError with kubectl's stderr otherwise."""
+    result = kubectl(cluster, *args, input=input, timeout=timeout, **kw)
+    assert result.returncode == 0, f"kubectl {' '.join(args)} failed: {result.stderr}"
+    return result.stdout
 
 
 @contextlib.contextmanager
@@ -94,8 +102,9 @@ def pods_ready(cluster, namespace: str, selector: str) -> bool:
 
 def wait_pods_ready(cluster, namespace: str, selector: str, *, timeout: float = 60) -> None:
     """Block until `pods_ready`: every app started, its config read and its file watcher on."""
-    deadline = time.monotonic() + timeout
-    while not pods_ready(cluster, namespace, selector):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"pods {selector} in {namespace} not ready within {timeout:.0f} s")
-        time.sleep(0.2)
+    eventually(
+        lambda: pods_ready(cluster, namespace, selector),
+        timeout,
+        interval=0.2,
+        message=f"pods {selector} in {namespace} to be ready",
+    )

@@ -5,17 +5,12 @@ Lives at $XDG_CONFIG_HOME/kubeknobs/config.yaml; user themes sit beside it in `t
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-APP_NAME = "kubeknobs"
+from tui.model.paths import config_dir
+
 KNOWN_KEYS = {"theme", "keymap", "namespaces", "readonly"}
-
-
-def config_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-    return Path(base) / APP_NAME
 
 
 def config_path() -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -14,23 +13,15 @@ from tui.model.content import UniqueKeyLoader
 from tui.model.layers import Setting, layer_spec, layer_summary
 from tui.model.objects import ClusterObjects
 from tui.model.profiles import ProfileSet
+from tui.model.text import printable
 from tui.model.workload import WORKLOAD_KINDS, WorkloadError
 
 EXIT_BAD_INPUT = 2
 VALUE_WIDTH = 60
-# C0/C1 controls (ESC starts terminal sequences) and bidi/zero-width marks that disguise text.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 class ExplainError(Exception):
     """Bad input for explain; the message names the file and the document."""
-
-
-def printable(text: str) -> str:
-    """Control and escape characters shown as visible escapes, never sent to the terminal."""
-    return _CONTROL.sub(
-        lambda m: f"\\u{ord(m.group(0)):04x}" if ord(m.group(0)) > 0xFF else repr(m.group(0))[1:-1], text
-    )
 
 
 def _sources(paths: list[str]) -> list[tuple[str, str]]:

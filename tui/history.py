@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 from tui.change.record import ChangeRecord
-from tui.cluster.backups import state_dir
+from tui.model.paths import state_dir
 
 FILE_NAME = "history.jsonl"
 _LOCK = threading.Lock()

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import subprocess
 import threading
 
 import pytest
 
+from tests.waiting import eventually
 from tui.cluster.connect import load_connection, open_api
 
 
 @pytest.fixture
-def cluster(tmp_path, monkeypatch):
+def cluster():
     from tui.localcluster import LocalCluster
 
-    monkeypatch.setenv("KUBEKNOBS_STATE_DIR", str(tmp_path / "state"))
     c = LocalCluster(components=False, seed=1)
     c.start()
     try:
@@ -38,19 +37,6 @@ def viewer(cluster):
     api.close()
 
 
-def kubectl(cluster, *args: str, input: str | None = None, check: bool = True) -> str:
-    out = subprocess.run(
-        ["kubectl", "--kubeconfig", cluster.kubeconfig, "--request-timeout=20s", *args],
-        capture_output=True,
-        text=True,
-        input=input,
-        timeout=60,
-    )
-    if check and out.returncode != 0:
-        raise AssertionError(f"kubectl {' '.join(args)} failed: {out.stderr}")
-    return out.stdout
-
-
 def configmap(name: str, data: dict, namespace: str = "default", **extra) -> dict:
     return {
         "apiVersion": "v1",
@@ -59,18 +45,6 @@ def configmap(name: str, data: dict, namespace: str = "default", **extra) -> dic
         "data": data,
         **extra,
     }
-
-
-def wait_for(predicate, timeout: float = 30.0, interval: float = 0.02):
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout}s")
 
 
 class Sink:
@@ -130,7 +104,7 @@ def ready_session(demo, namespace: str, key: tuple, replicas: int, *, timeout: f
     s.start(sink)
     try:
         assert sink.is_synced.wait(30)
-        wait_for(
+        eventually(
             lambda: len(s.pods_of(key)) == replicas and all(ready(p) for p in s.pods_of(key)), timeout=timeout
         )
         yield s, sink

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cluster.conftest import configmap, kubectl
+from tests.cluster.conftest import configmap
+from tests.kube import kubectl_stdout
 from tui.cluster.access import AccessReview
 from tui.cluster.actions import Actions
 from tui.cluster.backups import Backups
@@ -31,7 +32,7 @@ def actions(cluster, admin, tmp_path):
 
 
 def server_value(cluster, key="config.yaml"):
-    return json.loads(kubectl(cluster, "get", "configmap", "we-config", "-o", "json"))["data"].get(key)
+    return json.loads(kubectl_stdout(cluster, "get", "configmap", "we-config", "-o", "json"))["data"].get(key)
 
 
 def test_editing_a_key_changes_it_and_keeps_a_backup(cluster, actions):
@@ -57,7 +58,7 @@ def test_invalid_yaml_is_refused_before_any_call(cluster, actions):
 
 def test_concurrent_edit_is_a_conflict_carrying_the_servers_value(cluster, admin, actions):
     read = admin.get("/api/v1/namespaces/default/configmaps/we-config")
-    kubectl(cluster, "patch", "configmap", "we-config", "-p", '{"data":{"mode":"someone-else"}}')
+    kubectl_stdout(cluster, "patch", "configmap", "we-config", "-p", '{"data":{"mode":"someone-else"}}')
     result = actions.edit_configmap_key(
         "default", "we-config", "mode", "mine", resource_version=read["metadata"]["resourceVersion"]
     )
@@ -93,7 +94,7 @@ def test_revert_restores_the_value_saved_before_the_edit(cluster, actions):
 
 def test_revert_refuses_to_overwrite_a_later_change(cluster, actions):
     assert actions.edit_configmap_key("default", "we-config", "mode", "b").ok
-    kubectl(cluster, "patch", "configmap", "we-config", "-p", '{"data":{"mode":"c"}}')
+    kubectl_stdout(cluster, "patch", "configmap", "we-config", "-p", '{"data":{"mode":"c"}}')
     result = actions.revert("default", "we-config", "mode")
     assert result.status == "conflict" and result.current_value == "c"
     assert server_value(cluster, "mode") == "c"

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.cluster.conftest import kubectl
+from tests.kube import kubectl_stdout
 from tui.change.draft import base_from_workload, make_draft
 from tui.change.edits import EditError
 from tui.change.plan import Route
@@ -61,7 +61,7 @@ def we(cluster):
 
 
 def containers(cluster, kind="deployment", name="workflowexecution"):
-    obj = json.loads(kubectl(cluster, "get", kind, name, "-o", "json"))
+    obj = json.loads(kubectl_stdout(cluster, "get", kind, name, "-o", "json"))
     return {c["name"]: c for c in obj["spec"]["template"]["spec"]["containers"]}, obj
 
 
@@ -96,7 +96,7 @@ def test_env_edit_replaces_the_literal_value(cluster, actions, we):
 
 
 def test_template_edit_guarded_by_the_version_read(cluster, actions, we):
-    kubectl(cluster, "annotate", "deployment", "workflowexecution", "team=x")
+    kubectl_stdout(cluster, "annotate", "deployment", "workflowexecution", "team=x")
     result = actions.edit_container_value(
         WE, "controller", "env", "LOG_LEVEL", "debug", resource_version=we["metadata"]["resourceVersion"]
     )
@@ -253,7 +253,7 @@ def test_propagate_now_touches_each_pod_of_the_workload(cluster, actions, we):
     cluster.call(pods)
     result = actions.propagate_now(WE)
     assert result.ok and sorted(result.details["pods"]) == ["we-0", "we-1"]
-    annotated = kubectl(cluster, "get", "pods", "-o", "jsonpath={.items[*].metadata.annotations}")
+    annotated = kubectl_stdout(cluster, "get", "pods", "-o", "jsonpath={.items[*].metadata.annotations}")
     assert annotated.count("kubeknobs.io/propagate-at") == 2
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import stat
 
-from tui.cluster.backups import Backups, state_dir
+from tui.cluster.backups import Backups
+from tui.model.paths import state_dir
 
 
 def test_state_dir_follows_the_override_then_xdg(monkeypatch, tmp_path):

@@ -10,7 +10,9 @@ import json
 
 import pytest
 
-from tests.cluster.conftest import kubectl, kubernaut_cluster, ready_session, wait_for
+from tests.cluster.conftest import kubernaut_cluster, ready_session
+from tests.kube import kubectl_stdout
+from tests.waiting import eventually
 from tui.change.rollout import rollout_status
 from tui.model.events import ConfigMapChanged, CrashLoop, ReloadEvent, RolloutProgress
 
@@ -38,13 +40,13 @@ def session(demo, tmp_path, monkeypatch):
 def _edit(s, sink, key_path, value):
     result = s.actions.edit_configmap_key_path(NS, CM, KEY, key_path, value)
     assert result.ok, result.message
-    change = wait_for(
+    change = eventually(
         lambda: [
             c for c in sink.of(ConfigMapChanged, name=CM) if c.resource_version == result.resource_version
         ]
     )[0]
     pods = {p["metadata"]["name"] for p in s.pods_of(WE)}
-    events = wait_for(
+    events = eventually(
         lambda: (
             len({e.pod for e in sink.of(ReloadEvent, version=change.resource_version)}) == 2
             and sink.of(ReloadEvent, version=change.resource_version)
@@ -74,7 +76,7 @@ def test_invalid_value_is_reported_rejected_with_the_apps_reason(demo, session):
     # the rejected value would crash the next pod at start: put the previous one back
     s, _sink = session
     assert s.actions.revert(NS, CM, KEY).ok
-    assert "level: DEBUG" in kubectl(demo, "get", "configmap", "-n", NS, CM, "-o", "jsonpath={.data}")
+    assert "level: DEBUG" in kubectl_stdout(demo, "get", "configmap", "-n", NS, CM, "-o", "jsonpath={.data}")
 
 
 def test_bad_flag_rollout_is_caught_with_its_last_log_lines_and_rolled_back(demo, session):
@@ -89,7 +91,7 @@ def test_bad_flag_rollout_is_caught_with_its_last_log_lines_and_rolled_back(demo
         positive=True,
     )
     assert invalid.status == "invalid"
-    kubectl(
+    kubectl_stdout(
         demo,
         "patch",
         "deployment",
@@ -108,21 +110,25 @@ def test_bad_flag_rollout_is_caught_with_its_last_log_lines_and_rolled_back(demo
             ]
         ),
     )
-    crashes = wait_for(
+    crashes = eventually(
         lambda: [
             e
             for e in sink.of(CrashLoop, workload=LEGACY)
             if any("cooldown" in line.lower() for line in e.last_lines)
         ],
         timeout=70,
+        message="a crash reported with the app's last log lines",
     )
-    assert crashes, "the session's stream reported no crash with the app's last log lines"
+    assert crashes
 
     mark = len(sink.received)
     undo = s.actions.rollback(LEGACY)
     assert undo.ok, undo.message
-    done = wait_for(lambda: _since(sink, mark, RolloutProgress, workload=LEGACY, done=True), timeout=70)
-    assert done, "the rollback's rollout did not finish"
+    eventually(
+        lambda: _since(sink, mark, RolloutProgress, workload=LEGACY, done=True),
+        timeout=70,
+        message="the rollback's rollout finished",
+    )
     assert rollout_status(s.workload_object(LEGACY)).done
 
 
@@ -140,7 +146,10 @@ def test_rollout_restart_is_followed_to_completion(demo, session, key):
         key = next(k for k in s.workloads() if k[0] == key[0])
     mark = len(sink.received)
     assert s.actions.rollout_restart(key).ok
-    done = wait_for(lambda: _since(sink, mark, RolloutProgress, workload=key, done=True), timeout=70)
-    assert done, f"the rollout of {key} was not followed to its end"
+    eventually(
+        lambda: _since(sink, mark, RolloutProgress, workload=key, done=True),
+        timeout=70,
+        message=f"the rollout of {key} followed to its end",
+    )
     assert _since(sink, mark, RolloutProgress, workload=key, done=False)
     assert rollout_status(s.workload_object(key)).done

@@ -9,7 +9,9 @@ import time
 
 import pytest
 
-from tests.cluster.conftest import configmap, kubectl, wait_for
+from tests.cluster.conftest import configmap
+from tests.kube import kubectl_stdout
+from tests.waiting import eventually
 from tui.cluster.informer import Batcher, Informer, rv_of
 from tui.cluster.resources import RESOURCES
 
@@ -59,11 +61,11 @@ def test_list_then_watch_delivers_adds_updates_deletes_in_batches(cluster, admin
     informer, batcher = start_informer(admin, rec, page_size=2)  # paginated list
     try:
         assert informer.synced.wait(30)
-        wait_for(lambda: len(rec.deltas) == 3)
-        kubectl(cluster, "create", "configmap", "late", "--from-literal=a=1")
-        kubectl(cluster, "delete", "configmap", "cm-0")
-        kubectl(cluster, "patch", "configmap", "cm-1", "-p", '{"data":{"k":"w"}}')
-        wait_for(lambda: informer_state(informer) == server_state(cluster) and len(rec.deltas) == 6)
+        eventually(lambda: len(rec.deltas) == 3)
+        kubectl_stdout(cluster, "create", "configmap", "late", "--from-literal=a=1")
+        kubectl_stdout(cluster, "delete", "configmap", "cm-0")
+        kubectl_stdout(cluster, "patch", "configmap", "cm-1", "-p", '{"data":{"k":"w"}}')
+        eventually(lambda: informer_state(informer) == server_state(cluster) and len(rec.deltas) == 6)
         kinds = [(d.type, d.key[1]) for d in rec.deltas[3:]]
         assert kinds == [("added", "late"), ("deleted", "cm-0"), ("updated", "cm-1")]
         assert informer.state.status == "connected"
@@ -72,20 +74,49 @@ def test_list_then_watch_delivers_adds_updates_deletes_in_batches(cluster, admin
 
 
 def test_burst_of_changes_arrives_as_few_batches(cluster, admin):
-    rec = Recorder()
+    """Deltas that arrive while a batch is being handed on wait, and all go in the next batch together."""
+    rec = HeldRecorder()
     informer, batcher = start_informer(admin, rec)
     try:
         assert informer.synced.wait(30)
+        first = rec.hold_next()
 
         def burst():
             for i in range(300):
                 cluster.store.create("configmaps", configmap(f"b-{i}", {"k": str(i)}))
 
         cluster.call(burst)
-        wait_for(lambda: len(rec.deltas) == 300)
-        assert len(rec.batches) < 30
+        assert rec.holding.wait(30)
+        eventually(lambda: len(rec.deltas) + batcher.backlog() == 300, message="the burst read off the watch")
+        rec.release.set()
+        eventually(lambda: len(rec.deltas) == 300)
+        assert len(rec.batches) - first <= 2  # the one being handed on, and everything that came meanwhile
     finally:
+        rec.release.set()
         stop_all(informer, batcher)
+
+
+class HeldRecorder(Recorder):
+    """A receiver that can be made to hold one batch, as a busy screen would, until released."""
+
+    def __init__(self):
+        super().__init__()
+        self.holding, self.release = threading.Event(), threading.Event()
+        self._hold = False
+
+    def hold_next(self) -> int:
+        """Hold the next batch; returns how many batches came before it."""
+        with self.lock:
+            self._hold = True
+            return len(self.batches)
+
+    def __call__(self, batch):
+        super().__call__(batch)
+        with self.lock:
+            hold, self._hold = self._hold, False
+        if hold:
+            self.holding.set()
+            self.release.wait(30)
 
 
 @pytest.mark.parametrize("one_in", [10, 3])
@@ -136,13 +167,13 @@ def test_state_matches_server_through_drops_failures_and_compaction(cluster, adm
                 cluster.call(update, step)
                 cluster.faults.compact()
                 quiet.set()  # a fault on every delayed request would starve the informer
-                wait_for(lambda before=relists: informer.relists > before, timeout=30)
+                eventually(lambda before=relists: informer.relists > before, timeout=30)
                 quiet.clear()
                 cluster.faults.set_latency(0)
             stop_faults.wait(0.002)  # spread the updates over many watch drops
         stop_faults.set()
         chaos.join(5)
-        wait_for(lambda: informer_state(informer) == server_state(cluster), timeout=30)
+        eventually(lambda: informer_state(informer) == server_state(cluster), timeout=30)
         batcher.flush()
         assert informer.relists > relists  # compaction forced a relist
         assert informer.reconnects > 0
@@ -180,7 +211,7 @@ def test_forbidden_list_marks_the_informer_failed_with_the_reason(cluster, viewe
     informer = Informer(viewer, RESOURCES["secrets"], namespace="default", batcher=batcher)
     informer.start()
     try:
-        wait_for(lambda: informer.state.status == "failed")
+        eventually(lambda: informer.state.status == "failed")
         assert "secrets" in informer.state.reason
     finally:
         informer.stop()

@@ -9,7 +9,8 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.cluster.conftest import configmap, wait_for
+from tests.cluster.conftest import configmap
+from tests.waiting import eventually
 from tui.cluster.informer import Batcher, Informer, rv_of
 from tui.cluster.resources import RESOURCES
 
@@ -84,7 +85,7 @@ def test_informer_converges_for_any_interleaving(cluster, admin, ops):
         def mine():
             return {name: rv_of(o) for (_ns, name), o in informer.snapshot().items()}
 
-        wait_for(lambda: mine() == server(), timeout=15)
+        eventually(lambda: mine() == server(), timeout=15)
         batcher.flush()
         replay: dict[str, str] = {}
         for d in deltas:

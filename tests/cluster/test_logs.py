@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from tests.cluster.conftest import wait_for
+from tests.waiting import eventually
 from tui.cluster.logs import LogFollower, clean_line
 
 
@@ -44,10 +44,10 @@ def test_crashed_container_shows_its_previous_run_then_follows(cluster, admin):
     follower = LogFollower(admin, "default", got, tail=10)
     try:
         follower.set_pods([cluster.call(cluster.store.get, "pods", "default", "crashy")])
-        wait_for(lambda: "starting again" in got.texts(previous=False))
+        eventually(lambda: "starting again" in got.texts(previous=False))
         assert got.texts(previous=True) == ["fatal: cooldownPeriod must be > 0"]
         cluster.call(cluster.logs.append, "default", "crashy", "app", "live line")
-        wait_for(lambda: "live line" in got.texts())
+        eventually(lambda: "live line" in got.texts())
         assert got.texts(previous=False).count("starting again") == 1
     finally:
         follower.stop()
@@ -61,11 +61,11 @@ def test_pods_join_and_leave(cluster, admin):
     try:
         follower.set_pods([pod("a")])
         cluster.call(cluster.logs.append, "default", "a", "app", "from a")
-        wait_for(lambda: got.texts("a") == ["from a"])
+        eventually(lambda: got.texts("a") == ["from a"])
         follower.set_pods([pod("a"), pod("b")])
-        wait_for(lambda: follower.pods() == {"a", "b"})
+        eventually(lambda: follower.pods() == {"a", "b"})
         cluster.call(cluster.logs.append, "default", "b", "app", "from b")
-        wait_for(lambda: got.texts("b") == ["from b"])
+        eventually(lambda: got.texts("b") == ["from b"])
         follower.set_pods([pod("b")])
         assert follower.pods() == {"b"}
     finally:

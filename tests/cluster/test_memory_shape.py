@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from tests.cluster.conftest import configmap, wait_for
+from tests.cluster.conftest import configmap
+from tests.waiting import eventually
 from tui.cluster import session as session_module
 from tui.cluster.connect import load_connection
 from tui.cluster.informer import Informer, rv_of
@@ -255,7 +256,7 @@ def test_first_lists_hand_over_only_the_newest_events_in_time_order(cluster, mon
     s.start(Sink())
     try:
         assert synced.wait(30)
-        wait_for(lambda: len(received) == 3)
+        eventually(lambda: len(received) == 3)
         assert [e.involved for e in received] == ["Pod/pod-a", "Pod/pod-e", "Pod/pod-c"]
     finally:
         s.stop()
@@ -296,7 +297,9 @@ def test_settings_of_a_workload_no_longer_cached_are_classified_again(cluster, m
     s = ClusterSession(load_connection(cluster.kubeconfig), namespaces=["default"], kinds=("deployments",))
     s.start(sink)
     try:
-        wait_for(lambda: len(sink.rows) == 3 and all(r.summary not in ("", "…") for r in sink.rows.values()))
+        eventually(
+            lambda: len(sink.rows) == 3 and all(r.summary not in ("", "…") for r in sink.rows.values())
+        )
         assert len(s._settings) == 1
         for i in range(3):
             settings = s.settings(("Deployment", "default", f"app-{i}"))

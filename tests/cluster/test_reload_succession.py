@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.cluster.conftest import kubernaut_cluster, ready_session, wait_for
+from tests.cluster.conftest import kubernaut_cluster, ready_session
+from tests.waiting import eventually
 from tui.cluster.reload import ReloadCorrelator, ReloadTarget, quiet_reason, sha256_text
 from tui.model.events import ConfigMapChanged, ReloadEvent, ReloadStale, ReloadSuperseded
 from tui.model.reloadlog import match_reload_line
@@ -39,7 +40,7 @@ def session(demo, tmp_path, monkeypatch):
 def _write(s, sink, key_path: str, value: str) -> ConfigMapChanged:
     result = s.actions.edit_configmap_key_path(NS, CM, KEY, key_path, value)
     assert result.ok, result.message
-    return wait_for(
+    return eventually(
         lambda: [
             c for c in sink.of(ConfigMapChanged, name=CM) if c.resource_version == result.resource_version
         ]
@@ -103,7 +104,7 @@ def test_two_writes_half_a_second_apart_every_pod_applies_the_second(session):
     time.sleep(0.5)
     second = _write(s, sink, "logging.level", "DEBUG")
     pods = {p["metadata"]["name"] for p in s.pods_of(GATEWAY)}
-    applied = wait_for(
+    applied = eventually(
         lambda: (lambda got: got if {e.pod for e in got} >= pods else None)(
             sink.of(ReloadEvent, version=second.resource_version, outcome="applied")
         ),
@@ -124,7 +125,7 @@ def test_raising_the_log_level_turns_stale_with_the_reason(session):
     s, sink = session
     change = _write(s, sink, "logging.level", "WARN")
     pods = {p["metadata"]["name"] for p in s.pods_of(GATEWAY)}
-    stale = wait_for(
+    stale = eventually(
         lambda: (lambda got: got if {e.pod for e in got} >= pods else None)(
             [e for e in sink.of(ReloadStale, configmap=CM) if e.hash == change.changed_keys[KEY]]
         ),

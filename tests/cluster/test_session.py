@@ -9,7 +9,9 @@ import time
 
 import pytest
 
-from tests.cluster.conftest import configmap, kubectl, wait_for
+from tests.cluster.conftest import configmap
+from tests.kube import kubectl_stdout
+from tests.waiting import eventually
 from tui.cluster.connect import load_connection
 from tui.cluster.reload import sha256_text
 from tui.cluster.session import ClusterSession
@@ -168,7 +170,7 @@ def session(cluster):
         load_connection(cluster.kubeconfig), namespaces=["default"], sync_delay=0.5, margin=1.0
     )
     s.start(sink)
-    assert wait_for(lambda: sink.synced_calls == 1)
+    assert eventually(lambda: sink.synced_calls == 1)
     yield s, sink
     s.stop()
 
@@ -198,22 +200,22 @@ def test_secret_values_are_redacted_in_yaml(session):
 
 def test_deleting_a_workload_removes_its_row(cluster, session):
     _s, sink = session
-    kubectl(cluster, "delete", "deployment", "workflowexecution")
-    wait_for(lambda: KEY in sink.deleted)
+    kubectl_stdout(cluster, "delete", "deployment", "workflowexecution")
+    eventually(lambda: KEY in sink.deleted)
 
 
 def _edit_and_log(cluster, s, sink, new_text, line_for):
     assert s.actions.edit_configmap_key(
         "default", "workflowexecution-config", "workflowexecution.yaml", new_text
     ).ok
-    wait_for(lambda: len(sink.of(ReloadPending)) == 2)
+    eventually(lambda: len(sink.of(ReloadPending)) == 2)
     change = sink.of(ConfigMapChanged)[-1]
     assert change.changed_keys == {"workflowexecution.yaml": sha256_text(new_text)}
     for pod in s.pods_of(KEY):
         name = pod["metadata"]["name"]
-        wait_for(lambda n=name: s.reloads.follower(KEY) and n in s.reloads.follower(KEY).pods())
+        eventually(lambda n=name: s.reloads.follower(KEY) and n in s.reloads.follower(KEY).pods())
         cluster.call(cluster.logs.append, "default", name, "workflowexecution-controller", line_for(new_text))
-    return wait_for(lambda: len(sink.of(ReloadEvent)) == 2 and sink.of(ReloadEvent))
+    return eventually(lambda: len(sink.of(ReloadEvent)) == 2 and sink.of(ReloadEvent))
 
 
 def test_hot_key_edit_matches_every_replicas_applied_event(cluster, session):
@@ -268,7 +270,7 @@ def test_silent_pods_become_stale(session):
     assert s.actions.edit_configmap_key(
         "default", "workflowexecution-config", "workflowexecution.yaml", CONFIG.replace("INFO", "WARN")
     ).ok
-    stale = wait_for(lambda: len(sink.of(ReloadStale)) == 2 and sink.of(ReloadStale), timeout=15)
+    stale = eventually(lambda: len(sink.of(ReloadStale)) == 2 and sink.of(ReloadStale), timeout=15)
     assert {e.pod for e in stale} == {p["metadata"]["name"] for p in s.pods_of(KEY)}
 
 
@@ -283,7 +285,7 @@ def test_container_restart_and_kube_events_reach_the_stream(cluster, session):
         cluster.store.update("pods", pod, subresource="status")
 
     cluster.call(restart)
-    restarted = wait_for(lambda: sink.of(ContainerRestarted))
+    restarted = eventually(lambda: sink.of(ContainerRestarted))
     assert restarted[0].workload == KEY and "exit code 1" in restarted[0].reason
     from tui.localcluster.api.events import record_event
 
@@ -291,7 +293,7 @@ def test_container_restart_and_kube_events_reach_the_stream(cluster, session):
     cluster.call(
         record_event, cluster.store, pod, "BackOff", "Back-off restarting failed container", type="Warning"
     )
-    event = wait_for(lambda: [e for e in sink.of(KubeEvent) if e.reason == "BackOff"])[0]
+    event = eventually(lambda: [e for e in sink.of(KubeEvent) if e.reason == "BackOff"])[0]
     assert event.workload == KEY and event.severity == "warning"
 
 
@@ -312,7 +314,7 @@ def test_follow_logs_joins_new_pods_and_reads_lines(cluster, session):
     )
     handle = s.follow_logs(KEY, on_lines, tail=10)
     try:
-        wait_for(lambda: any("before" in line.text for line in got))
+        eventually(lambda: any("before" in line.text for line in got))
         line = next(ln for ln in got if "before" in ln.text)
         assert "\x1b" not in line.text and "[bold]" in line.text
         cluster.call(
@@ -322,7 +324,7 @@ def test_follow_logs_joins_new_pods_and_reads_lines(cluster, session):
             "workflowexecution-controller",
             "from the second pod",
         )
-        wait_for(lambda: any(ln.pod.endswith("p1") and ln.text == "from the second pod" for ln in got))
+        eventually(lambda: any(ln.pod.endswith("p1") and ln.text == "from the second pod" for ln in got))
     finally:
         handle.stop()
 
@@ -333,7 +335,7 @@ def test_stop_ends_every_thread_promptly(cluster):
     sink = Sink()
     s = ClusterSession(load_connection(cluster.kubeconfig), namespaces=["default"])
     s.start(sink)
-    wait_for(lambda: sink.synced_calls == 1)
+    eventually(lambda: sink.synced_calls == 1)
     handle = s.follow_logs(KEY, lambda lines: None)
     s.stop()
     handle.stop()
@@ -352,11 +354,15 @@ def test_a_session_stopped_while_it_connects_leaves_no_thread_behind(cluster, af
     s.start(Sink())
     time.sleep(after)  # stop at different moments of the start: connecting, listing, watching
     s.stop()
-    time.sleep(0.3)  # long enough for a start that ignored the stop to show its threads
-    leftover = [
-        t for t in set(threading.enumerate()) - before if t.is_alive() and t.name.startswith("kubeknobs")
-    ]
-    assert leftover == []
+
+    def ours() -> list[threading.Thread]:
+        return [
+            t for t in set(threading.enumerate()) - before if t.is_alive() and t.name.startswith("kubeknobs")
+        ]
+
+    # once the session's own thread has ended nothing can start a thread for it: no sleep, no race
+    eventually(lambda: not any(t.name == "kubeknobs-session" for t in ours()), timeout=5)
+    assert ours() == []
 
 
 def test_read_only_user_sees_everything_and_changes_nothing(cluster):
@@ -365,7 +371,7 @@ def test_read_only_user_sees_everything_and_changes_nothing(cluster):
     s = ClusterSession(load_connection(cluster.kubeconfig, "kubeknobs-demo-readonly"), namespaces=["default"])
     s.start(sink)
     try:
-        wait_for(lambda: sink.synced_calls == 1)
+        eventually(lambda: sink.synced_calls == 1)
         assert KEY in sink.rows and sink.states[-1].status == "connected"
         assert not s.can("patch", "deployments", "default")
         result = s.actions.rollout_restart(KEY)
@@ -376,11 +382,11 @@ def test_read_only_user_sees_everything_and_changes_nothing(cluster):
 
 def test_connection_state_reports_reconnecting_then_connected(cluster, session):
     s, sink = session
-    wait_for(lambda: all(i._stream is not None for i in s._informers.values()))  # every watch is open
+    eventually(lambda: all(i._stream is not None for i in s._informers.values()))  # every watch is open
     cluster.faults.fail_next(3, status=503)
     cluster.faults.drop_watches()
-    wait_for(lambda: any(st.status == "reconnecting" and "503" in (st.reason or "") for st in sink.states))
-    wait_for(lambda: sink.states[-1].status == "connected")
+    eventually(lambda: any(st.status == "reconnecting" and "503" in (st.reason or "") for st in sink.states))
+    eventually(lambda: sink.states[-1].status == "connected")
 
 
 def test_many_workloads_show_rows_first_and_summaries_after(cluster):
@@ -407,8 +413,8 @@ def test_many_workloads_show_rows_first_and_summaries_after(cluster):
     s = ClusterSession(load_connection(cluster.kubeconfig), namespaces=["default"])
     s.start(sink)
     try:
-        wait_for(lambda: sink.synced_calls == 1 and len(sink.rows) == 300)
-        wait_for(lambda: all(r.summary != "…" for r in s.workloads().values()))
+        eventually(lambda: sink.synced_calls == 1 and len(sink.rows) == 300)
+        eventually(lambda: all(r.summary != "…" for r in s.workloads().values()))
         assert all(r.summary != "…" for r in sink.rows.values())
     finally:
         s.stop()
@@ -424,9 +430,9 @@ def test_a_kind_the_user_may_not_list_still_lets_the_rest_sync(cluster):
     )
     s.start(sink)
     try:
-        wait_for(lambda: sink.synced_calls == 1)
+        eventually(lambda: sink.synced_calls == 1)
         assert KEY in sink.rows
-        failed = wait_for(lambda: [st for st in sink.states if st.status == "failed"])
+        failed = eventually(lambda: [st for st in sink.states if st.status == "failed"])
         assert "secrets" in failed[-1].reason
     finally:
         s.stop()

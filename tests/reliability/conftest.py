@@ -22,16 +22,7 @@ def demo():
 
 
 @pytest.fixture
-def state_dir(tmp_path, monkeypatch):
-    path = tmp_path / "state"
-    monkeypatch.setenv("KUBEKNOBS_STATE_DIR", str(path))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    return path
-
-
-@pytest.fixture
-def make_app(tmp_path, state_dir):
+def make_app(tmp_path):
     """make_app(cluster, **kw): the dashboard on `cluster`, still clock, no theme watcher."""
 
     def make(cluster, **kw):
@@ -63,7 +54,7 @@ class QuietSink:
 
 
 @pytest.fixture
-def session(demo, state_dir):
+def session(demo):
     """A ClusterSession on the demo, synced, as the wizard uses it; stopped at the end."""
     from tui.cluster.connect import load_connection
     from tui.cluster.session import ClusterSession

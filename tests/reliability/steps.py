@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.kube import kubectl
-from tests.ui.harness import wait_for
+from tests.waiting import eventually_async
 
 NS = "kubernaut-system"
 WE = ("Deployment", NS, "workflowexecution-controller")
@@ -15,10 +15,10 @@ PLURALS = {"Deployment": "deployments", "StatefulSet": "statefulsets", "DaemonSe
 
 
 async def synced(app, pilot, *, at_least: int = 11, timeout: float = 60):
-    await wait_for(
+    await eventually_async(
         pilot,
         lambda: app.synced and app.controllers_screen.table.total_count >= at_least,
-        what="the controllers of the demo",
+        message="the controllers of the demo",
         timeout=timeout,
     )
     return app.controllers_screen.table

@@ -20,7 +20,8 @@ from tests.reliability.steps import (
     writes_to,
 )
 from tests.reliability.test_backoff import record_states
-from tests.ui.harness import SIZE, wait_for
+from tests.ui.harness import SIZE
+from tests.waiting import eventually_async
 from tui.screens.restart import RestartScreen
 
 
@@ -41,8 +42,8 @@ async def test_api_gone_for_thirty_seconds_shows_reconnecting_converges_and_repl
     async with app.run_test(size=SIZE) as pilot:
         table = await synced(app, pilot)
         demo.faults.go_away()
-        await wait_for(
-            pilot, lambda: app.status_info.state == "reconnecting", what="reconnecting", timeout=30
+        await eventually_async(
+            pilot, lambda: app.status_info.state == "reconnecting", message="reconnecting", timeout=30
         )
         assert "unreachable" in (app.status_info.reason or "")
         reasons = [reason or "" for state, reason in states if state == "reconnecting"]
@@ -54,7 +55,9 @@ async def test_api_gone_for_thirty_seconds_shows_reconnecting_converges_and_repl
         await pilot.press("r", "y")
         assert isinstance(app.screen, RestartScreen)
         result = app.screen.query_one("#restart-result", Static)
-        await wait_for(pilot, lambda: "Not restarted" in str(result.content), what="the failed restart")
+        await eventually_async(
+            pilot, lambda: "Not restarted" in str(result.content), message="the failed restart"
+        )
         assert "unreachable" in str(result.content)
         await pilot.press("escape")
         # the cluster changes while the dashboard cannot see it
@@ -62,11 +65,13 @@ async def test_api_gone_for_thirty_seconds_shows_reconnecting_converges_and_repl
         demo.call(demo.store.create, "deployments", minimal_deployment("born-during-outage"))
         await _outage(app, pilot, demo, OUTAGE_SECONDS)
         demo.faults.come_back()
-        await wait_for(
-            pilot, lambda: app.status_info.state == "connected", what="connected again", timeout=60
+        await eventually_async(
+            pilot, lambda: app.status_info.state == "connected", message="connected again", timeout=60
         )
         expected = server_controllers(demo)
-        await wait_for(pilot, lambda: set(table.visible_keys()) == expected, what="the table to converge")
+        await eventually_async(
+            pilot, lambda: set(table.visible_keys()) == expected, message="the table to converge"
+        )
         assert table.total_count == len(expected)
         assert set(app.rows) == expected
         # nothing the operator tried during the outage was sent later
@@ -81,17 +86,19 @@ async def test_short_outages_in_a_row_each_end_connected(demo, make_app):
         table = await synced(app, pilot)
         for round_ in range(3):
             demo.faults.go_away()
-            await wait_for(
-                pilot, lambda: app.status_info.state == "reconnecting", what="reconnecting", timeout=30
+            await eventually_async(
+                pilot, lambda: app.status_info.state == "reconnecting", message="reconnecting", timeout=30
             )
             name = f"round-{round_}"
             demo.call(demo.store.create, "deployments", minimal_deployment(name))
             await asyncio.sleep(0.5)
             demo.faults.come_back()
-            await wait_for(pilot, lambda: app.status_info.state == "connected", what="connected", timeout=60)
-            await wait_for(
+            await eventually_async(
+                pilot, lambda: app.status_info.state == "connected", message="connected", timeout=60
+            )
+            await eventually_async(
                 pilot,
                 lambda n=name: ("Deployment", NS, n) in set(table.visible_keys()),
-                what=f"the deployment made in round {round_}",
+                message=f"the deployment made in round {round_}",
             )
         assert set(table.visible_keys()) == server_controllers(demo)

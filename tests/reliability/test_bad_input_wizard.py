@@ -6,7 +6,8 @@ import pytest
 from textual.widgets import Static
 
 from tests.reliability.steps import WE, WE_CONFIG, WE_KEY, configmap_path, writes_to
-from tests.ui.harness import SIZE, wait_for
+from tests.ui.harness import SIZE
+from tests.waiting import eventually_async
 from tests.wizard.steps import open_wizard, type_value
 from tui.change.flow import Step
 
@@ -26,7 +27,9 @@ async def test_the_editor_refuses_a_bad_file_and_writes_nothing(demo, make_app, 
         await type_value(pilot, screen, text)
         await pilot.click("#to-review")
         problem = screen.query_one("#edit-problem", Static)
-        await wait_for(pilot, lambda: says in str(problem.content), what="the problem under the editor")
+        await eventually_async(
+            pilot, lambda: says in str(problem.content), message="the problem under the editor"
+        )
         assert screen.flow.step == Step.EDIT and screen.flow.dry_run_result is None
     assert writes_to(demo, configmap_path(WE_CONFIG)) == 0
     assert not (state_dir / "backups").exists()
@@ -40,8 +43,8 @@ async def test_a_mapping_typed_for_one_key_path_is_refused(demo, make_app, state
         await type_value(pilot, screen, "{namespace: kubernaut-workflows}")
         await pilot.click("#to-review")
         problem = screen.query_one("#edit-problem", Static)
-        await wait_for(
-            pilot, lambda: "single value" in str(problem.content), what="the problem under the value"
+        await eventually_async(
+            pilot, lambda: "single value" in str(problem.content), message="the problem under the value"
         )
         assert screen.flow.step == Step.EDIT
     assert writes_to(demo, configmap_path(WE_CONFIG)) == 0

@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 import tui.cluster.connect as connect
-from tests.ui.harness import CONTEXT, SIZE, wait_for
+from tests.ui.harness import CONTEXT, SIZE
+from tests.waiting import eventually_async
 from tui.cluster.connect import ConnectError, load_connection, open_api
 from tui.screens.startup_error import StartupErrorScreen
 
@@ -46,10 +47,10 @@ def processes_with(marker: str) -> list[str]:
 async def startup_error(make_app, pilot_timeout: float = 60, **kw) -> tuple[str, str, str]:
     app = make_app(**kw)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(
+        await eventually_async(
             pilot,
             lambda: isinstance(app.screen, StartupErrorScreen),
-            what="the error screen",
+            message="the error screen",
             timeout=pilot_timeout,
         )
         error = app.screen.error

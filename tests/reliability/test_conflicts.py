@@ -23,7 +23,7 @@ from tests.reliability.steps import (
     get_json,
     writes_to,
 )
-from tests.ui.harness import wait_until
+from tests.waiting import eventually
 from tui.change.flow import ChangeFlow
 from tui.history import ChangeHistory
 
@@ -42,7 +42,7 @@ def race(cluster, request: tuple[str, str, str], write, action):
     cluster.faults.set_latency(HOLD)
     try:
         worker.start()
-        wait_until(lambda: cluster.faults.held[request] > 0, timeout=30, what=f"the request {request}")
+        eventually(lambda: cluster.faults.held[request] > 0, timeout=30, message=f"the request {request}")
         cluster.faults.set_latency(0)  # the other writer is not held
         write()
         worker.join(60)
@@ -138,14 +138,14 @@ def test_a_write_racing_the_rollback_is_not_overwritten(demo, session, step):
         demo, "-n", NS, "set", "env", f"deployment/{WE[2]}", "-c", "workflowexecution-controller", "EXTRA=1"
     )
     assert out.returncode == 0, out.stderr
-    wait_until(
+    eventually(
         lambda: (
             get_json(demo, "-n", NS, "get", "deployment", WE[2])["metadata"]["annotations"].get(
                 "deployment.kubernetes.io/revision"
             )
             == "2"
         ),
-        what="revision 2",
+        message="revision 2",
         timeout=60,
     )
     path = deployment_path(WE[2])

@@ -10,7 +10,8 @@ from textual.widgets import Static, TextArea
 
 from tests.reliability.hostile import CLICK, HOSTILE, MARKUP, NS, assert_literal, plant, screen_text
 from tests.reliability.steps import synced
-from tests.ui.harness import CONTEXT, SIZE, fixed_clock, start_demo_cluster, wait_for
+from tests.ui.harness import CONTEXT, SIZE, fixed_clock, start_demo_cluster
+from tests.waiting import eventually_async
 from tui.cluster.session_types import WorkloadRow
 from tui.screens.detail import DetailScreen
 from tui.screens.events import EventsScreen
@@ -50,10 +51,10 @@ async def open_hostile_detail(app, pilot):
     table = await synced(app, pilot, at_least=12)
     table.move_to(HOSTILE_KEY)
     await pilot.press("enter")
-    await wait_for(
+    await eventually_async(
         pilot,
         lambda: isinstance(app.screen, DetailScreen) and app.screen.query_one("#settings").settings,
-        what="the settings of the hostile controller",
+        message="the settings of the hostile controller",
     )
     return app.screen
 
@@ -104,7 +105,9 @@ async def test_event_stream_shows_event_reason_and_message_as_text(hostile_demo,
         await pilot.press("v")
         assert isinstance(app.screen, EventsScreen)
         log = app.screen.query_one("#events-all")
-        await wait_for(pilot, lambda: any("Odd" in line for line in log.lines()), what="the hostile event")
+        await eventually_async(
+            pilot, lambda: any("Odd" in line for line in log.lines()), message="the hostile event"
+        )
         line = next(line for line in log.lines() if "Odd" in line)
         assert_literal(line, "[b]Odd[/b]", MARKUP, CLICK, "red", "bellbacknuldelcsi")
         assert_literal(screen_text(app))  # the event may have scrolled by; nothing on screen is a control
@@ -120,13 +123,15 @@ async def test_pod_logs_show_markup_and_escapes_as_text(hostile_demo, app_on):
         assert isinstance(app.screen, LogsScreen)
         hostile_demo.call(hostile_demo.logs.append, NS, pods[0], "app", f"marker {HOSTILE}")
         view = app.screen.query_one("#logs")
-        await wait_for(pilot, lambda: any("marker" in line for line in view.lines()), what="the hostile line")
+        await eventually_async(
+            pilot, lambda: any("marker" in line for line in view.lines()), message="the hostile line"
+        )
         line = next(line for line in view.lines() if "marker" in line)
         assert_literal(line, MARKUP, CLICK)
         assert_literal(screen_text(app), MARKUP, CLICK)
         hostile_demo.call(hostile_demo.logs.append, NS, pods[0], "app", "long " + "x" * 200_000 + " end")
-        await wait_for(
-            pilot, lambda: any(line.endswith(" end") for line in view.lines()), what="the long line"
+        await eventually_async(
+            pilot, lambda: any(line.endswith(" end") for line in view.lines()), message="the long line"
         )
         assert_literal(screen_text(app))
         assert app_alive(app)
@@ -148,7 +153,7 @@ async def test_yaml_view_shows_annotations_without_escapes(hostile_demo, app_on)
         await pilot.press("y")
         assert isinstance(app.screen, YamlScreen)
         area = app.screen.query_one(TextArea)
-        await wait_for(pilot, lambda: "kind: Deployment" in area.text, what="the YAML")
+        await eventually_async(pilot, lambda: "kind: Deployment" in area.text, message="the YAML")
         assert_literal(area.text, MARKUP, CLICK)
         assert_literal(screen_text(app))
 
@@ -205,7 +210,9 @@ async def test_change_history_shows_hostile_values_as_text(app_on, tmp_path):
     )
     async with app.run_test(size=SIZE) as pilot:
         await app.push_screen(ChangeHistoryScreen())
-        await wait_for(pilot, lambda: app.screen.query_one(DataTable).row_count == 1, what="the record")
+        await eventually_async(
+            pilot, lambda: app.screen.query_one(DataTable).row_count == 1, message="the record"
+        )
         assert_literal(screen_text(app), MARKUP, CLICK)
         assert_literal(str(app.screen.query_one("#history-undo", Static).content), CLICK)
 
@@ -221,8 +228,12 @@ async def test_startup_error_shows_the_plugin_output_as_text(app_on, localcluste
     )
     app = app_on(kubeconfig=path, context=CONTEXT)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, StartupErrorScreen), what="the error screen")
-        await wait_for(pilot, lambda: MARKUP in screen_text(app), what="the plugin's words on screen")
+        await eventually_async(
+            pilot, lambda: isinstance(app.screen, StartupErrorScreen), message="the error screen"
+        )
+        await eventually_async(
+            pilot, lambda: MARKUP in screen_text(app), message="the plugin's words on screen"
+        )
         assert_literal(screen_text(app), MARKUP, CLICK)
         assert app_alive(app)
 

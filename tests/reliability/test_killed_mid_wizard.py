@@ -10,7 +10,8 @@ from pathlib import Path
 from textual.widgets import DataTable
 
 from tests.reliability.steps import NS, WE, WE_CONFIG, WE_KEY, get_json, synced
-from tests.ui.harness import CONTEXT, SIZE, wait_for
+from tests.ui.harness import CONTEXT, SIZE
+from tests.waiting import eventually_async
 from tui.history import ChangeHistory
 from tui.screens.wizard.history_screen import ChangeHistoryScreen
 
@@ -58,8 +59,8 @@ async def test_killed_after_apply_the_next_start_shows_the_change_and_its_backup
     async with app.run_test(size=SIZE) as pilot:
         await synced(app, pilot)
         await app.push_screen(ChangeHistoryScreen())
-        await wait_for(
-            pilot, lambda: app.screen.query_one(DataTable).row_count == 1, what="the change in the history"
+        await eventually_async(
+            pilot, lambda: app.screen.query_one(DataTable).row_count == 1, message="the change in the history"
         )
         table = app.screen.query_one(DataTable)
         cells = [str(c) for c in table.get_row_at(0)]

@@ -17,7 +17,8 @@ from tests.kube import kubectl
 from tests.reliability.conftest import SECRET_VALUE
 from tests.reliability.hostile import screen_text
 from tests.reliability.steps import synced
-from tests.ui.harness import SIZE, wait_for
+from tests.ui.harness import SIZE
+from tests.waiting import eventually_async
 from tui.screens.detail import DetailScreen
 from tui.screens.yaml_view import YamlScreen
 
@@ -101,10 +102,10 @@ async def test_no_screen_shows_a_secret_value_and_the_secret_yaml_is_redacted(
         seen.append(screen_text(app))
         table.move_to(USER)
         await pilot.press("enter")
-        await wait_for(
+        await eventually_async(
             pilot,
             lambda: isinstance(app.screen, DetailScreen) and app.screen.query_one("#settings").settings,
-            what="the settings of the workload",
+            message="the settings of the workload",
         )
         settings = app.screen.query_one("#settings").settings
         assert any(s.secret for s in settings)
@@ -113,12 +114,14 @@ async def test_no_screen_shows_a_secret_value_and_the_secret_yaml_is_redacted(
             await pilot.press("j")
         await pilot.press("y")
         area = app.screen.query_one(TextArea)
-        await wait_for(pilot, lambda: "kind: Deployment" in area.text, what="the YAML of the workload")
+        await eventually_async(
+            pilot, lambda: "kind: Deployment" in area.text, message="the YAML of the workload"
+        )
         seen += [area.text, screen_text(app)]
         await pilot.press("escape", "escape")
         await app.push_screen(YamlScreen(("Secret", NS, "planted")))
         area = app.screen.query_one(TextArea)
-        await wait_for(pilot, lambda: "kind: Secret" in area.text, what="the YAML of the Secret")
+        await eventually_async(pilot, lambda: "kind: Secret" in area.text, message="the YAML of the Secret")
         seen += [area.text, screen_text(app)]
         assert "api-key: <redacted>" in area.text and "password: <redacted>" in area.text
         await pilot.press("escape")

@@ -19,7 +19,8 @@ from tests.reliability.steps import (
     synced,
     writes_to,
 )
-from tests.ui.harness import SIZE, wait_for
+from tests.ui.harness import SIZE
+from tests.waiting import eventually_async
 from tui.change.flow import ChangeFlow, Phase
 from tui.history import ChangeHistory
 from tui.model.events import ConfigMapChanged
@@ -76,8 +77,8 @@ async def test_watches_dropped_every_second_lose_no_row_and_the_edit_applies_onc
                 await pilot.pause(0.2)
         assert storm.drops >= DROP_SECONDS / 2  # the storm really cut the watches
         expected = server_controllers(demo)
-        await wait_for(
-            pilot, lambda: set(table.visible_keys()) == expected, what="the table to match the server"
+        await eventually_async(
+            pilot, lambda: set(table.visible_keys()) == expected, message="the table to match the server"
         )
         keys = table.visible_keys()
         assert len(keys) == len(set(keys)) == table.total_count == len(expected)
@@ -85,12 +86,12 @@ async def test_watches_dropped_every_second_lose_no_row_and_the_edit_applies_onc
         assert "level: DEBUG" in cm["data"][WE_KEY]
         assert writes_to(demo, configmap_path(WE_CONFIG)) == 1
         version = cm["metadata"]["resourceVersion"]
-        await wait_for(
+        await eventually_async(
             pilot,
             lambda: any(
                 isinstance(e, ConfigMapChanged) and e.resource_version == version for e in app.event_history
             ),
-            what="the change event",
+            message="the change event",
         )
         seen = [e for e in app.event_history if isinstance(e, ConfigMapChanged) and e.name == WE_CONFIG]
         assert len(seen) == 1, seen

@@ -24,10 +24,8 @@ def fresh_kubernaut():
 
 
 @pytest.fixture
-def make_app(tmp_path, monkeypatch):
+def make_app(tmp_path):
     """make_app(cluster, **kw): the dashboard on `cluster`, with a still clock and no theme watcher."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # ConfigMap edit backups land here
 
     def make(cluster=None, **kw):
         return dashboard(tmp_path, cluster, **kw)

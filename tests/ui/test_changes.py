@@ -7,8 +7,9 @@ import json
 from textual.widgets import Button
 
 from tests.kube import kubectl, pods_ready
-from tests.ui.harness import SIZE, wait_for
+from tests.ui.harness import SIZE, kubernaut_controllers, run_from_palette
 from tests.ui.test_dashboard import WE, open_detail, synced
+from tests.waiting import eventually_async
 from tui.screens.controllers import ControllersScreen
 from tui.screens.pickers import ContextPicker, NamespacePicker
 from tui.screens.restart import RestartScreen
@@ -49,7 +50,9 @@ async def test_restart_asks_first_then_rolls_the_pods(fresh_kubernaut, make_app)
         assert isinstance(app.screen, ControllersScreen)
         assert restarted_at(deployment(fresh_kubernaut, WE[2])) is None
         await pilot.press("r", "y")
-        await wait_for(pilot, lambda: isinstance(app.screen, ControllersScreen), what="the restart to finish")
+        await eventually_async(
+            pilot, lambda: isinstance(app.screen, ControllersScreen), message="the restart to finish"
+        )
         assert restarted_at(deployment(fresh_kubernaut, WE[2]))
 
 
@@ -74,7 +77,9 @@ async def test_e_opens_the_change_wizard_on_the_focused_setting(kubernaut, make_
         screen = await open_detail(app, pilot, LEGACY)
         await focus_setting(pilot, screen, lambda s: s.name == "--cooldown-period")
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen), what="the change wizard")
+        await eventually_async(
+            pilot, lambda: isinstance(app.screen, WizardScreen), message="the change wizard"
+        )
 
 
 async def test_a_configmap_edit_shows_the_reload_of_each_pod_in_the_detail(fresh_kubernaut, make_app):
@@ -82,13 +87,13 @@ async def test_a_configmap_edit_shows_the_reload_of_each_pod_in_the_detail(fresh
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_detail(app, pilot)
         # a pod whose app has not started watching yet would read the new file at start, with no reload line
-        await wait_for(
+        await eventually_async(
             pilot,
             lambda: pods_ready(
                 fresh_kubernaut, "kubernaut-system", "app.kubernetes.io/name=workflowexecution"
             ),
             timeout=60,
-            what="the pods ready",
+            message="the pods ready",
         )
         out = kubectl(
             fresh_kubernaut,
@@ -117,20 +122,20 @@ async def test_a_configmap_edit_shows_the_reload_of_each_pod_in_the_detail(fresh
         )
         assert out.returncode == 0, out.stderr
         log = screen.query_one("#detail-events")
-        await wait_for(
+        await eventually_async(
             pilot,
             lambda: sum("reloaded" in line for line in log.lines()) >= 2,
             timeout=60,
-            what="a reload event from each pod",
+            message="a reload event from each pod",
         )
         assert any("ConfigMap workflowexecution-config changed" in line for line in log.lines())
-        await wait_for(
+        await eventually_async(
             pilot,
             lambda: any(
                 s.key_path == "logging.level" and s.value == "DEBUG"
                 for s in screen.query_one("#settings").settings
             ),
-            what="the new value in the settings",
+            message="the new value in the settings",
         )
 
 
@@ -139,20 +144,26 @@ async def test_namespace_picker_and_palette_switch_namespaces(kubernaut, make_ap
     async with app.run_test(size=SIZE) as pilot:
         table = await synced(app, pilot)
         await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, NamespacePicker), what="the namespace picker")
+        await eventually_async(
+            pilot, lambda: isinstance(app.screen, NamespacePicker), message="the namespace picker"
+        )
         options = app.screen.query_one("OptionList")
         await pilot.press("G")
         assert options.highlighted == options.option_count - 1
         await pilot.press("g", "j", "j", "j", "k")  # all namespaces, default, kube-system, kubernaut-system
         assert options.get_option_at_index(options.highlighted).id == "kube-system"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.synced and table.total_count == 1, what="kube-system only")
+        await eventually_async(
+            pilot, lambda: app.synced and table.total_count == 1, message="kube-system only"
+        )
         assert table.visible_keys() == [("Deployment", "kube-system", "coredns")]
         assert app.status_info.namespaces == "kube-system"
-        await pilot.press("ctrl+p", *"Namespace: all")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: app.synced and table.total_count >= 11, what="every namespace again")
+        await run_from_palette(pilot, "Namespace: all")
+        await eventually_async(
+            pilot,
+            lambda: app.synced and table.total_count >= kubernaut_controllers(),
+            message="every namespace again",
+        )
 
 
 async def test_context_picker_switches_to_the_read_only_user(fresh_kubernaut, make_app):
@@ -168,18 +179,18 @@ async def test_context_picker_switches_to_the_read_only_user(fresh_kubernaut, ma
             if options.get_option_at_index(i).id == "kubeknobs-demo-readonly"
         )
         await pilot.press("enter")
-        await wait_for(
+        await eventually_async(
             pilot,
             lambda: (
                 app.status_info.context == "kubeknobs-demo-readonly"
                 and app.synced
-                and table.total_count >= 11
+                and table.total_count >= kubernaut_controllers()
             ),
-            what="the read-only context",
+            message="the read-only context",
         )
         table.move_to(WE)
         await pilot.press("r", "y")
         result = app.screen.query_one("#restart-result")
-        await wait_for(pilot, lambda: "Not restarted" in str(result.content), what="the refusal")
+        await eventually_async(pilot, lambda: "Not restarted" in str(result.content), message="the refusal")
         assert "forbidden" in str(result.content)
         assert restarted_at(deployment(fresh_kubernaut, WE[2])) is None

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from tests.kube import kubectl
-from tests.ui.harness import SIZE, wait_for
+from tests.ui.harness import SIZE, kubernaut_controllers
+from tests.waiting import eventually_async
 from tui.screens.controllers import ControllersScreen
 from tui.screens.detail import DetailScreen
 from tui.screens.events import EventsScreen
@@ -17,11 +18,11 @@ WE = ("Deployment", "kubernaut-system", "workflowexecution-controller")
 
 
 async def synced(app, pilot):
-    await wait_for(
+    await eventually_async(
         pilot,
-        lambda: app.synced and app.controllers_screen.table.total_count >= 11,
+        lambda: app.synced and app.controllers_screen.table.total_count >= kubernaut_controllers(),
         timeout=60,
-        what="the controllers of the demo",
+        message="the controllers of the demo",
     )
     return app.controllers_screen.table
 
@@ -30,10 +31,10 @@ async def open_detail(app, pilot, key=WE):
     table = await synced(app, pilot)
     table.move_to(key)
     await pilot.press("enter")
-    await wait_for(
+    await eventually_async(
         pilot,
         lambda: isinstance(app.screen, DetailScreen) and app.screen.query_one("#settings").settings,
-        what="the settings of the controller",
+        message="the settings of the controller",
     )
     return app.screen
 
@@ -78,8 +79,8 @@ async def test_a_filter_typed_in_one_burst_lands_in_the_filter_and_triggers_noth
             event = events.Key(key, char)
             event.set_sender(app)
             app._driver.send_message(event)
-        await wait_for(
-            pilot, lambda: app.screen.query_one("#filter").value == "gate", what="the filter typed"
+        await eventually_async(
+            pilot, lambda: app.screen.query_one("#filter").value == "gate", message="the filter typed"
         )
         assert [k[2] for k in table.visible_keys()] == ["gateway"]
         assert isinstance(app.screen, ControllersScreen)  # the "e" of "gate" started no change
@@ -136,8 +137,10 @@ async def test_logs_follow_every_pod_with_a_pod_prefix(kubernaut, make_app):
         await pilot.press("l")
         assert isinstance(app.screen, LogsScreen)
         view = app.screen.query_one("#logs")
-        await wait_for(
-            pilot, lambda: len({line.split()[0] for line in view.lines()}) == 2, what="lines from both pods"
+        await eventually_async(
+            pilot,
+            lambda: len({line.split()[0] for line in view.lines()}) == 2,
+            message="lines from both pods",
         )
         pods = {line.split()[0] for line in view.lines()}
         assert all(p.startswith("workflowexecution-controller-") for p in pods)
@@ -149,8 +152,8 @@ async def test_logs_follow_every_pod_with_a_pod_prefix(kubernaut, make_app):
             "workflowexecution-controller",
             "marker \x1b[31m[bold]not markup[/bold]",
         )
-        await wait_for(
-            pilot, lambda: any("marker" in line for line in view.lines()), what="the appended line"
+        await eventually_async(
+            pilot, lambda: any("marker" in line for line in view.lines()), message="the appended line"
         )
         line = next(line for line in view.lines() if "marker" in line)
         assert line.startswith(f"{pod} marker ") and line.endswith("[bold]not markup[/bold]")
@@ -167,7 +170,7 @@ async def test_yaml_of_the_controller(kubernaut, make_app):
         await pilot.press("y")
         assert isinstance(app.screen, YamlScreen)
         area = app.screen.query_one("#yaml")
-        await wait_for(pilot, lambda: "kind: Deployment" in area.text, what="the YAML")
+        await eventually_async(pilot, lambda: "kind: Deployment" in area.text, message="the YAML")
         assert "--config=/etc/config/workflowexecution.yaml" in area.text
         assert area.read_only
 
@@ -179,7 +182,7 @@ async def test_events_screen_shows_cluster_events_and_pauses(kubernaut, make_app
         await pilot.press("v")
         assert isinstance(app.screen, EventsScreen)
         log = app.screen.query_one("#events-all")
-        await wait_for(pilot, lambda: log.item_count > 0, what="Kubernetes events")
+        await eventually_async(pilot, lambda: log.item_count > 0, message="Kubernetes events")
         await pilot.press("p")
         assert log.paused
         seen = log.item_count
@@ -196,7 +199,7 @@ async def test_events_screen_shows_cluster_events_and_pauses(kubernaut, make_app
             '{"data":{"extra.yaml":"a: 1"}}',
         )
         assert out.returncode == 0, out.stderr
-        await wait_for(pilot, lambda: "waiting" in str(log.border_subtitle), what="held events")
+        await eventually_async(pilot, lambda: "waiting" in str(log.border_subtitle), message="held events")
         assert log.item_count == seen
         await pilot.press("p")
         assert any("ConfigMap workflowexecution-config changed: extra.yaml" in line for line in log.lines())
@@ -251,22 +254,22 @@ async def test_rows_update_in_place_as_the_cluster_changes(fresh_kubernaut, make
             fresh_kubernaut, "-n", "kubernaut-system", "scale", "deployment", "gateway", "--replicas=1"
         )
         assert out.returncode == 0, out.stderr
-        await wait_for(
+        await eventually_async(
             pilot,
             lambda: table.row(gateway).desired == 1 and table.row(gateway).ready == 1,
             timeout=60,
-            what="the scaled gateway",
+            message="the scaled gateway",
         )
         assert table.cursor_key == gateway
         out = kubectl(
             fresh_kubernaut, "-n", "kubernaut-system", "delete", "deployment", "workflowexecution-legacy"
         )
         assert out.returncode == 0, out.stderr
-        await wait_for(
+        await eventually_async(
             pilot,
             lambda: (
                 ("Deployment", "kubernaut-system", "workflowexecution-legacy") not in table.visible_keys()
             ),
-            what="the deleted controller gone",
+            message="the deleted controller gone",
         )
         assert table.cursor_key == gateway

@@ -7,7 +7,8 @@ import weakref
 
 import pytest
 
-from tests.ui.harness import SIZE, dashboard, start_demo_cluster, wait_for
+from tests.ui.harness import SIZE, dashboard, start_demo_cluster
+from tests.waiting import eventually_async
 from tui.app import FREEZE_FROM
 
 
@@ -22,23 +23,25 @@ async def test_switching_namespaces_on_a_big_cluster_frees_the_session_it_replac
     app = dashboard(tmp_path, big, namespaces=[])
     try:
         async with app.run_test(size=SIZE) as pilot:
-            await wait_for(
+            await eventually_async(
                 pilot,
                 lambda: app.synced and len(app.rows) >= FREEZE_FROM,
                 timeout=60,
-                what="every workload of the big cluster",
+                message="every workload of the big cluster",
             )
             assert gc.get_freeze_count() > 0  # the first lists are out of the collector's walks
             replaced = weakref.ref(app.session)
             app.reconnect(namespaces=["scale-000"])
-            await wait_for(
+            await eventually_async(
                 pilot,
                 lambda: app.synced and app.session is not None,
                 timeout=60,
-                what="the session of one namespace",
+                message="the session of one namespace",
             )
             assert 0 < len(app.rows) < FREEZE_FROM
             assert gc.get_freeze_count() == 0  # a small list is not frozen
-            await wait_for(pilot, lambda: replaced() is None, timeout=10, what="the replaced session freed")
+            await eventually_async(
+                pilot, lambda: replaced() is None, timeout=10, message="the replaced session freed"
+            )
     finally:
         gc.unfreeze()  # whatever happened, the test process's own objects go back to the collector

@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from tests.ui.harness import SIZE, wait_for
+from tests.ui.harness import SIZE, kubernaut_controllers, palette_searched
 from tests.ui.rows import every_event_outcome
+from tests.waiting import eventually_async
 from tui.screens.detail import DetailScreen
 
 SERVER = "https://127.0.0.1:6443"
@@ -30,11 +31,15 @@ def demo_app(kubernaut, make_app):
 async def ready(pilot) -> None:
     """Synced, and every controller's pods ready: the table no longer moves."""
     app = pilot.app
-    await wait_for(
+    await eventually_async(
         pilot,
-        lambda: app.synced and len(app.rows) >= 11 and all(r.ready == r.desired for r in app.rows.values()),
+        lambda: (
+            app.synced
+            and len(app.rows) >= kubernaut_controllers()
+            and all(r.ready == r.desired for r in app.rows.values())
+        ),
         timeout=60,
-        what="ready controllers",
+        message="ready controllers",
     )
     await pilot.pause()
 
@@ -49,10 +54,10 @@ async def detail(pilot, key, match=None) -> None:
     await ready(pilot)
     app.controllers_screen.table.move_to(key)
     await pilot.press("enter")
-    await wait_for(
+    await eventually_async(
         pilot,
         lambda: isinstance(app.screen, DetailScreen) and app.screen.query_one("#settings").settings,
-        what="settings",
+        message="settings",
     )
     if match is not None:
         for _ in range(60):
@@ -148,7 +153,7 @@ def test_yaml(snap_compare, demo_app):
         await detail(pilot, ("Deployment", NS, "workflowexecution-controller"))
         await pilot.press("y")
         area = pilot.app.screen.query_one("#yaml")
-        await wait_for(pilot, lambda: "kind: Deployment" in area.text, what="the YAML")
+        await eventually_async(pilot, lambda: "kind: Deployment" in area.text, message="the YAML")
         area.cursor_blink = False
         spec = area.text.splitlines().index("spec:")
         area.move_cursor((spec, 0))
@@ -171,8 +176,8 @@ def test_palette(snap_compare, demo_app):
         await ready(pilot)
         await pilot.press("ctrl+p", *"namespace")
         no_blink(pilot.app)
-        await wait_for(pilot, lambda: len(pilot.app.screen.query("CommandList Option, CommandList")) > 0)
-        await pilot.pause(0.5)
+        await eventually_async(pilot, lambda: palette_searched(pilot.app), message="the palette's search")
+        await pilot.pause()
 
     assert snap_compare(demo_app(), terminal_size=SIZE, run_before=run_before)
 
@@ -212,16 +217,16 @@ def test_logs(snap_compare, make_cluster, make_app):
     async def run_before(pilot):
         app = pilot.app
         key = ("Deployment", "default", "billing")
-        await wait_for(
+        await eventually_async(
             pilot,
             lambda: app.synced and key in app.rows and app.rows[key].ready == 1,
             timeout=60,
-            what="the billing pod",
+            message="the billing pod",
         )
         app.controllers_screen.table.move_to(key)
         await pilot.press("l")
         view = app.screen.query_one("#logs")
-        await wait_for(pilot, lambda: view.item_count >= 1, what="the first log line")
+        await eventually_async(pilot, lambda: view.item_count >= 1, message="the first log line")
         pod = view.items[0].pod
         for line in (
             "GET /healthz 200 0.4ms",
@@ -229,7 +234,7 @@ def test_logs(snap_compare, make_cluster, make_app):
             "POST /invoices 201 12.1ms",
         ):
             cluster.call(cluster.logs.append, "default", pod, "billing", line)
-        await wait_for(pilot, lambda: view.item_count >= 4, what="the appended lines")
+        await eventually_async(pilot, lambda: view.item_count >= 4, message="the appended lines")
 
     app = make_app(cluster, live_events=False, server_label=SERVER)
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
@@ -246,7 +251,7 @@ def test_offline_unreachable_api(snap_compare, make_cluster, make_app, tmp_path)
     )
 
     async def run_before(pilot):
-        await wait_for(pilot, lambda: pilot.app.screen.query("#demo"), what="the error screen")
+        await eventually_async(pilot, lambda: pilot.app.screen.query("#demo"), message="the error screen")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -257,7 +262,7 @@ def test_forbidden(snap_compare, make_cluster, make_app):
     app = make_app(cluster, server_label=SERVER)
 
     async def run_before(pilot):
-        await wait_for(pilot, lambda: pilot.app.screen.query("#demo"), what="the error screen")
+        await eventually_async(pilot, lambda: pilot.app.screen.query("#demo"), message="the error screen")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -270,13 +275,13 @@ def test_reconnecting(snap_compare, fresh_kubernaut, make_app):
         # the first failures read "cut in the middle of an answer"; the retries settle on the refusal
         states = [informer.state for informer in app.session._informers.values()]
         return app.status_info.state == "reconnecting" and all(
-            s.status == "reconnecting" and "Connection refused" in (s.reason or "") for s in states
+            s.status == "reconnecting" and "connection refused" in (s.reason or "") for s in states
         )
 
     async def run_before(pilot):
         await ready(pilot)
         fresh_kubernaut.faults.go_away()
-        await wait_for(pilot, every_watch_refused, timeout=60, what="every watch refused")
+        await eventually_async(pilot, every_watch_refused, timeout=60, message="every watch refused")
         await pilot.pause()
 
     try:

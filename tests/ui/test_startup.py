@@ -6,7 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from tests.ui.harness import SIZE, wait_for
+from tests.ui.harness import SIZE
+from tests.waiting import eventually_async
 from tui.screens.controllers import ControllersScreen
 from tui.screens.startup_error import StartupErrorScreen
 
@@ -27,10 +28,10 @@ def screen_text(screen) -> str:
 
 
 async def error_screen(app, pilot) -> StartupErrorScreen:
-    await wait_for(
+    await eventually_async(
         pilot,
         lambda: isinstance(app.screen, StartupErrorScreen) and app.screen.query("#demo"),
-        what="the start-up error screen",
+        message="the start-up error screen",
     )
     return app.screen
 
@@ -44,7 +45,7 @@ async def test_missing_kubeconfig_says_so_and_offers_the_demo(tmp_path, make_app
         assert "does not exist" in text and "How to fix it" in text
         assert app.status_info.state == "failed"
         await pilot.press("d")
-        await wait_for(pilot, lambda: app.synced, timeout=60, what="the demo cluster")
+        await eventually_async(pilot, lambda: app.synced, timeout=60, message="the demo cluster")
         assert isinstance(app.screen, ControllersScreen)
         assert app.status_info.context == "kubeknobs-demo" and app.status_info.state == "connected"
         cluster = app.demo_cluster
@@ -87,8 +88,8 @@ async def test_forbidden(make_cluster, make_app):
 async def test_demo_flag_shows_the_kubernaut_controllers_and_stops_the_cluster_on_exit(make_app):
     app = make_app(demo=True, scenario="kubernaut")
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(
-            pilot, lambda: app.synced and len(app.rows) >= 11, timeout=60, what="the demo controllers"
+        await eventually_async(
+            pilot, lambda: app.synced and len(app.rows) >= 11, timeout=60, message="the demo controllers"
         )
         table = app.controllers_screen.table
         row = table.row(("Deployment", "kubernaut-system", "workflowexecution-controller"))
@@ -102,11 +103,11 @@ async def test_connection_state_follows_the_cluster(make_cluster, make_app):
     cluster = make_cluster(scenario="kubernaut", seed=1, sync_delay=1)
     app = make_app(cluster)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.synced, what="the first sync")
+        await eventually_async(pilot, lambda: app.synced, message="the first sync")
         cluster.faults.fail_next(6, status=503)
         cluster.faults.drop_watches()
-        await wait_for(pilot, lambda: app.status_info.state == "reconnecting", what="reconnecting")
+        await eventually_async(pilot, lambda: app.status_info.state == "reconnecting", message="reconnecting")
         assert app.status_info.reason
-        await wait_for(
-            pilot, lambda: app.status_info.state == "connected", timeout=60, what="connected again"
+        await eventually_async(
+            pilot, lambda: app.status_info.state == "connected", timeout=60, message="connected again"
         )

@@ -1,6 +1,7 @@
 """Theme files are watched: an edited colour shows while the app runs; a bad file is named once."""
 
-from tests.ui.harness import wait_for
+from tests.ui.harness import run_from_palette
+from tests.waiting import eventually_async
 from tui.app import KubeknobsApp
 
 MINE = "name: mine\ndark: true\nprimary: '{primary}'\nbackground: '#101010'\n"
@@ -18,11 +19,11 @@ async def test_editing_a_theme_file_changes_the_colours_live(tmp_path):
         assert app.theme == "mine"
         assert app.current_theme.primary == "#FF0000"
         path.write_text(MINE.format(primary="#00FF00"))
-        await wait_for(
+        await eventually_async(
             pilot,
             lambda: app.current_theme.primary == "#00FF00",
             timeout=15,
-            what="the edited primary colour",
+            message="the edited primary colour",
         )
         assert app.theme == "mine"
         assert app.theme_variables["primary"].upper().startswith(("#00FF00", "#00FE00"))
@@ -44,9 +45,6 @@ async def test_theme_flag_and_palette_switch_themes(tmp_path):
     app = KubeknobsApp(connect=False, themes_dir=tmp_path, theme="kubeknobs-light", watch_themes=False)
     async with app.run_test(size=(140, 40)) as pilot:
         assert app.theme == "kubeknobs-light"
-        await pilot.press("ctrl+p")
-        await pilot.press(*"Theme: kubeknobs-dark")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: app.theme == "kubeknobs-dark", timeout=5)
+        await run_from_palette(pilot, "Theme: kubeknobs-dark")
+        await eventually_async(pilot, lambda: app.theme == "kubeknobs-dark", timeout=5)
         assert app.status_info.theme == "kubeknobs-dark"

@@ -26,15 +26,7 @@ def fresh_demo():
 
 
 @pytest.fixture
-def state_dir(tmp_path, monkeypatch):
-    path = tmp_path / "state"
-    monkeypatch.setenv("KUBEKNOBS_STATE_DIR", str(path))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    return path
-
-
-@pytest.fixture
-def make_app(tmp_path, state_dir):
+def make_app(tmp_path):
     def make(cluster, **kw):
         return dashboard(tmp_path, cluster, **kw)
 

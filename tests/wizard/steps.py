@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from tests.kube import kubectl
-from tests.ui.harness import click_button, wait_for
+from tests.ui.harness import click_button
+from tests.waiting import eventually_async
 from tui.change.flow import Step
 from tui.screens.wizard.screen import WizardScreen
 
@@ -16,10 +17,10 @@ SP = ("Deployment", NS, "signalprocessing-controller")
 
 
 async def connected(app, pilot, key):
-    await wait_for(
+    await eventually_async(
         pilot,
         lambda: app.synced and app.session is not None and app.session.settings(key),
-        what="the session to sync",
+        message="the session to sync",
         timeout=60,
     )
 
@@ -34,10 +35,10 @@ async def open_wizard(app, pilot, key, match) -> WizardScreen:
     await connected(app, pilot, key)
     screen = WizardScreen(key, find_setting(app, key, match))
     app.push_screen(screen)
-    await wait_for(
+    await eventually_async(
         pilot,
         lambda: screen.flow.plan is not None and screen.query_one("#wizard-body").current == "step-where",
-        what="step 1 shown",
+        message="step 1 shown",
         timeout=60,
     )
     await pilot.pause()  # laid out, so a click lands on the buttons
@@ -47,14 +48,16 @@ async def open_wizard(app, pilot, key, match) -> WizardScreen:
 async def type_value(pilot, screen, value: str) -> None:
     if screen.flow.step != Step.EDIT:
         await click_button(pilot, "#to-edit")
-    await wait_for(pilot, lambda: screen.flow.step == Step.EDIT, what="step 2")
+    await eventually_async(pilot, lambda: screen.flow.step == Step.EDIT, message="step 2")
     editor = screen._editor()
     if hasattr(editor, "load_text"):
         editor.load_text(value)
     else:
         editor.value = value
     # the screen checks what was typed as its change message arrives: wait for that verdict
-    await wait_for(pilot, lambda: getattr(screen, "checked_input", None) == value, what="the value checked")
+    await eventually_async(
+        pilot, lambda: getattr(screen, "checked_input", None) == value, message="the value checked"
+    )
     assert screen.flow.step == Step.EDIT, f"left the edit step: {where_it_stood(pilot, screen)}"
 
 
@@ -68,10 +71,10 @@ def review_shown(screen) -> bool:
 async def review(pilot, screen) -> None:
     try:
         await click_button(pilot, "#to-review")
-        await wait_for(
+        await eventually_async(
             pilot,
             lambda: screen.flow.step == Step.REVIEW and review_shown(screen),
-            what="the dry run",
+            message="the dry run",
             timeout=60,
         )
     except AssertionError as exc:

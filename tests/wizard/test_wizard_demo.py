@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from tests.kube import kubectl, wait_pods_ready
-from tests.ui.harness import SIZE, click_button, wait_for
+from tests.ui.harness import SIZE, click_button
+from tests.waiting import eventually_async
 from tests.wizard.steps import (
     NS,
     SP,
@@ -46,7 +47,7 @@ def effective_settings(cluster, pod: str) -> dict:
 
 
 async def confirm(app, pilot) -> str:
-    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmRestart), what="the confirmation")
+    await eventually_async(pilot, lambda: isinstance(app.screen, ConfirmRestart), message="the confirmation")
     question = str(app.screen.query_one("#confirm-question").content)
     await pilot.press("y")
     return question
@@ -70,8 +71,8 @@ async def test_logging_level_applies_live_on_every_replica_without_restart(fresh
         await review(pilot, screen)
         assert screen.flow.dry_run_result.ok
         await click_button(pilot, "#apply")
-        await wait_for(
-            pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=60, what="every pod applied"
+        await eventually_async(
+            pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=60, message="every pod applied"
         )
         checks = screen.flow.reload.pods
         assert {c.pod for c in checks} == set(before)
@@ -107,18 +108,20 @@ async def test_cooldown_period_reloads_but_needs_restart_then_new_pods_use_it(de
         await type_value(pilot, screen, "7m")
         await review(pilot, screen)
         await click_button(pilot, "#apply")
-        await wait_for(
+        await eventually_async(
             pilot,
             lambda: screen.flow.phase == Phase.CONFIRM_RESTART,
             timeout=60,
-            what="the pods to log reloaded",
+            message="the pods to log reloaded",
         )
         assert all(c.state == "reloaded, needs restart" for c in screen.flow.reload.pods)
         assert "read only at start" in str(screen.query_one("#follow-text").content)
         await pilot.press("r")
         question = await confirm(app, pilot)
         assert "workflowexecution-controller" in question and "2 pods" in question
-        await wait_for(pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=90, what="the rollout")
+        await eventually_async(
+            pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=90, message="the rollout"
+        )
     new_pods = pods(demo, "workflowexecution")
     assert new_pods and not ({p["metadata"]["name"] for p in new_pods} & old_pods)
     for pod in new_pods:
@@ -133,10 +136,14 @@ async def test_bad_policy_is_rejected_everywhere_and_revert_restores_it(demo, ma
         await type_value(pilot, screen, original + "\nthis is { not rego\n")
         await review(pilot, screen)
         await click_button(pilot, "#apply")
-        await wait_for(pilot, lambda: screen.flow.phase == Phase.REJECTED, timeout=60, what="the rejection")
+        await eventually_async(
+            pilot, lambda: screen.flow.phase == Phase.REJECTED, timeout=60, message="the rejection"
+        )
         assert all(c.state == "rejected" for c in screen.flow.reload.pods)
         await pilot.press("u")
-        await wait_for(pilot, lambda: screen.flow.phase == Phase.UNDONE, timeout=30, what="the revert")
+        await eventually_async(
+            pilot, lambda: screen.flow.phase == Phase.UNDONE, timeout=30, message="the revert"
+        )
     assert configmap_value(demo, "signalprocessing-policy", "policy.rego") == original
     for pod in pods(demo, "signalprocessing"):
         text = logs(demo, pod["metadata"]["name"])

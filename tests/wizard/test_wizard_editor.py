@@ -7,9 +7,10 @@ from textual.widgets import Button, TextArea
 from textual.widgets._footer import FooterKey
 from textual.widgets.text_area import Selection
 
-from tests.ui.harness import SIZE, click_button, wait_for
+from tests.ui.harness import SIZE, click_button
+from tests.waiting import eventually_async
 from tests.wizard.steps import WE, open_wizard
-from tui.screens.wizard.flow import Step
+from tui.change.flow import Step
 from tui.screens.wizard.screen import WizardScreen
 from tui.widgets.file_editor import FileEditor, file_indent
 
@@ -21,7 +22,7 @@ async def test_tab_moves_on_ctrl_t_indents_by_the_files_step_and_escape_leaves(d
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_wizard(app, pilot, WE, WHOLE_FILE)
         await click_button(pilot, "#to-edit")
-        await wait_for(pilot, lambda: screen.flow.step == Step.EDIT, what="step 2")
+        await eventually_async(pilot, lambda: screen.flow.step == Step.EDIT, message="step 2")
         editor = screen.query_one("#edit-text", TextArea)
         before = editor.text
         assert app.focused is editor and editor.document[2].startswith("  level: ")
@@ -42,7 +43,9 @@ async def test_tab_moves_on_ctrl_t_indents_by_the_files_step_and_escape_leaves(d
         assert editor.text == before
 
         await pilot.press("escape")
-        await wait_for(pilot, lambda: not isinstance(app.screen, WizardScreen), what="the wizard left")
+        await eventually_async(
+            pilot, lambda: not isinstance(app.screen, WizardScreen), message="the wizard left"
+        )
 
 
 class One(App):

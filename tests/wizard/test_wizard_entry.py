@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.ui.harness import SIZE, wait_for
+from tests.ui.harness import SIZE, run_from_palette
+from tests.waiting import eventually_async
 from tests.wizard.steps import WE
 from tui.history import ChangeHistory, ChangeRecord
 from tui.screens.detail import DetailScreen
@@ -13,12 +14,12 @@ from tui.screens.wizard.screen import WizardScreen
 async def test_e_on_a_focused_setting_opens_the_wizard_for_it(demo, make_app, state_dir):
     app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.synced, what="the session", timeout=60)
+        await eventually_async(pilot, lambda: app.synced, message="the session", timeout=60)
         app.open_detail(WE)
-        await wait_for(
+        await eventually_async(
             pilot,
             lambda: isinstance(app.screen, DetailScreen) and app.screen.query_one("#settings").settings,
-            what="the settings",
+            message="the settings",
         )
         detail = app.screen
         for _ in range(60):
@@ -28,7 +29,7 @@ async def test_e_on_a_focused_setting_opens_the_wizard_for_it(demo, make_app, st
         await pilot.press("e")
         assert isinstance(app.screen, WizardScreen)
         assert app.screen.setting.key_path == "logging.level"
-        await wait_for(pilot, lambda: app.screen.flow.plan is not None, what="step 1")
+        await eventually_async(pilot, lambda: app.screen.flow.plan is not None, message="step 1")
         await pilot.press("escape")
         assert app.screen is detail
 
@@ -52,8 +53,8 @@ async def test_palette_opens_the_change_history(demo, make_app, state_dir):
     )
     app = make_app(demo, connect=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+p", *"Change history")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChangeHistoryScreen), what="the history")
+        await run_from_palette(pilot, "Change history")
+        await eventually_async(
+            pilot, lambda: isinstance(app.screen, ChangeHistoryScreen), message="the history"
+        )
         assert len(app.screen.records) == 1

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from tests.kube import kubectl
-from tests.ui.harness import SIZE, click_button, wait_for
+from tests.ui.harness import SIZE, click_button
+from tests.waiting import eventually_async
 from tests.wizard.steps import NS, WE, configmap_value, open_wizard, review, type_value
 from tests.wizard.test_wizard_demo import confirm
 from tui.change.flow import Phase
@@ -37,14 +38,14 @@ async def test_leaving_after_apply_keeps_following_until_in_force(demo, make_app
         await type_value(pilot, screen, "DEBUG")  # at WARN the app would no longer log its reloads
         await review(pilot, screen)
         await click_button(pilot, "#apply")
-        await wait_for(pilot, lambda: screen.flow.applied is not None, what="the apply")
+        await eventually_async(pilot, lambda: screen.flow.applied is not None, message="the apply")
         await pilot.press("escape")
         assert not isinstance(app.screen, WizardScreen)
-        await wait_for(
+        await eventually_async(
             pilot,
             lambda: [r.outcome for r in ChangeHistory().records()] == ["in-force"],
             timeout=60,
-            what="the change to be in force",
+            message="the change to be in force",
         )
         record = ChangeHistory().records()[0]
         assert (record.setting, record.new_value, record.outcome) == ("logging.level", "DEBUG", "in-force")
@@ -64,9 +65,11 @@ async def test_file_without_reload_offers_propagate_now_then_a_restart_of_every_
         await review(pilot, screen)
         screen.flow.window = 3.0  # the kubelet's window, shortened for the test
         await click_button(pilot, "#apply")
-        await wait_for(pilot, lambda: screen.flow.phase == Phase.RELOADING, what="the apply")
+        await eventually_async(pilot, lambda: screen.flow.phase == Phase.RELOADING, message="the apply")
         await pilot.press("p")
-        await wait_for(pilot, lambda: screen.flow.phase == Phase.STALE, timeout=30, what="the window to pass")
+        await eventually_async(
+            pilot, lambda: screen.flow.phase == Phase.STALE, timeout=30, message="the window to pass"
+        )
         assert "No reload event" in str(screen.query_one("#follow-text").content)
         pods = json.loads(
             kubectl(
@@ -79,7 +82,9 @@ async def test_file_without_reload_offers_propagate_now_then_a_restart_of_every_
         await pilot.press("r")
         question = await confirm(app, pilot)
         assert f"DaemonSet {NS}/log-shipper ({len(pods)} pods)" in question
-        await wait_for(pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=90, what="the rollout")
+        await eventually_async(
+            pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=90, message="the rollout"
+        )
     obj = json.loads(kubectl(demo, "-n", NS, "get", "daemonset", "log-shipper", "-o", "json").stdout)
     assert obj["spec"]["template"]["metadata"]["annotations"].get("kubectl.kubernetes.io/restartedAt")
     assert configmap_value(demo, "log-shipper-config", "fluent-bit.conf").endswith("# flush faster\n")
@@ -103,12 +108,12 @@ async def test_cluster_text_in_the_review_is_data_not_markup(demo, make_app, sta
     app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         key = ("Deployment", NS, "notification-controller")
-        await wait_for(
+        await eventually_async(
             pilot,
             lambda: (
                 app.session is not None and any("boom" in (s.value or "") for s in app.session.settings(key))
             ),
-            what="the new content",
+            message="the new content",
             timeout=60,
         )
         screen = await open_wizard(app, pilot, key, lambda s: s.key == "routing.yaml" and not s.key_path)
@@ -134,16 +139,18 @@ async def test_reloader_workload_waits_for_its_rollout_and_offers_a_restart_when
         screen.flow.window = 2.0  # no Reloader runs in the demo: shorten the wait for it
         await click_button(pilot, "#apply")
         await confirm(app, pilot)  # a Reloader-watched edit restarts pods: asked first
-        await wait_for(
+        await eventually_async(
             pilot,
             lambda: screen.flow.phase == Phase.CONFIRM_RESTART,
             timeout=30,
-            what="the wait for Reloader to end",
+            message="the wait for Reloader to end",
         )
         assert "Reloader did not roll the pods" in str(screen.query_one("#follow-text").content)
         await pilot.press("r")
         await confirm(app, pilot)
-        await wait_for(pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=90, what="the rollout")
+        await eventually_async(
+            pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=90, message="the rollout"
+        )
 
 
 async def test_immutable_configmap_is_copied_with_the_change_and_the_workload_repointed(
@@ -160,7 +167,9 @@ async def test_immutable_configmap_is_copied_with_the_change_and_the_workload_re
         await click_button(pilot, "#apply")
         question = await confirm(app, pilot)
         assert "StatefulSet kubernaut-system/datastorage" in question
-        await wait_for(pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=120, what="the rollout")
+        await eventually_async(
+            pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=120, message="the rollout"
+        )
         created = screen.flow.applied.details["configmap"]
     assert configmap_value(demo, "datastorage-schema-v7", "schema-version") == "7"  # never changed
     new = json.loads(kubectl(demo, "-n", NS, "get", "configmap", created, "-o", "json").stdout)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from tests.kube import kubectl
-from tests.ui.harness import SIZE, click_button, wait_for
+from tests.ui.harness import SIZE, click_button
+from tests.waiting import eventually_async
 from tests.wizard.steps import (
     LEGACY,
     NS,
@@ -45,7 +46,9 @@ async def test_cooldown_flag_rolls_out_invalid_is_blocked_and_a_forced_crash_loo
         await click_button(pilot, "#apply")
         question = await confirm(app, pilot)
         assert "workflowexecution-legacy" in question and "1 pod" in question
-        await wait_for(pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=90, what="the rollout")
+        await eventually_async(
+            pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=90, message="the rollout"
+        )
         assert cooldown_arg(demo) == "--cooldown-period=10m"
         await pilot.press("escape")
 
@@ -66,7 +69,9 @@ async def test_cooldown_flag_rolls_out_invalid_is_blocked_and_a_forced_crash_loo
         await review(pilot, screen)
         await click_button(pilot, "#apply")
         await confirm(app, pilot)
-        await wait_for(pilot, lambda: screen.flow.phase == Phase.ROLLING, what="the rollout to start")
+        await eventually_async(
+            pilot, lambda: screen.flow.phase == Phase.ROLLING, message="the rollout to start"
+        )
         obj = deployment(demo, LEGACY[2])
         index = next(
             i
@@ -93,14 +98,18 @@ async def test_cooldown_flag_rolls_out_invalid_is_blocked_and_a_forced_crash_loo
             ),
         )
         assert forced.returncode == 0, forced.stderr
-        await wait_for(pilot, lambda: screen.flow.phase == Phase.FAILED, timeout=90, what="the crash loop")
+        await eventually_async(
+            pilot, lambda: screen.flow.phase == Phase.FAILED, timeout=90, message="the crash loop"
+        )
         crash = screen.flow.rollout.crashes[0]
         assert any("cooldown-period" in line for line in crash.last_lines)
         assert "cooldown-period" in str(screen.query_one("#rollout-text").content)
         await pilot.press("b")
         question = await confirm(app, pilot)
         assert "workflowexecution-legacy" in question
-        await wait_for(pilot, lambda: screen.flow.phase == Phase.UNDONE, timeout=90, what="the rollback")
+        await eventually_async(
+            pilot, lambda: screen.flow.phase == Phase.UNDONE, timeout=90, message="the rollback"
+        )
     assert cooldown_arg(demo) == "--cooldown-period=15m"
     status = deployment(demo, LEGACY[2])["status"]
     assert status.get("readyReplicas") == 1 and status.get("updatedReplicas") == 1
@@ -128,21 +137,23 @@ async def test_concurrent_edit_is_a_conflict_and_nothing_is_overwritten(demo, ma
         )
         assert patched.returncode == 0, patched.stderr
         await click_button(pilot, "#apply")
-        await wait_for(
-            pilot, lambda: "Conflict" in str(screen.query_one("#conflict-text").content), what="the conflict"
+        await eventually_async(
+            pilot,
+            lambda: "Conflict" in str(screen.query_one("#conflict-text").content),
+            message="the conflict",
         )
         assert screen.flow.applied is None
         shown = str(screen.query_one("#conflict-text").content)
         assert "leaderElection: false" in shown and ":9191" in shown
         assert configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml") == theirs
         await pilot.press("ctrl+r")
-        await wait_for(
+        await eventually_async(
             pilot,
             lambda: screen.flow.conflict is None and review_shown(screen) and screen.flow.dry_run_result.ok,
-            what="the rebased review",
+            message="the rebased review",
         )
         await click_button(pilot, "#apply")
-        await wait_for(pilot, lambda: screen.flow.applied is not None, what="the apply")
+        await eventually_async(pilot, lambda: screen.flow.applied is not None, message="the apply")
     final = configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml")
     assert "leaderElection: false" in final and ":9191" in final
 
@@ -169,10 +180,10 @@ async def test_read_only_user_is_refused_every_apply_with_the_missing_permission
             await click_button(pilot, "#apply")
             if screen.flow.plan.follow == "rollout":
                 await confirm(app, pilot)
-            await wait_for(
+            await eventually_async(
                 pilot,
                 lambda s=screen, p=permission: p in str(s.query_one("#conflict-text").content),
-                what="the refusal",
+                message="the refusal",
             )
             assert screen.flow.applied is None
             await pilot.press("escape")
@@ -192,16 +203,22 @@ async def test_subpath_config_restart_that_crash_loops_is_rolled_back_with_the_c
         await type_value(pilot, screen, original.replace("/policies/policy.rego", "/policies/missing.rego"))
         await review(pilot, screen)
         await click_button(pilot, "#apply")
-        await wait_for(pilot, lambda: screen.flow.phase == Phase.CONFIRM_RESTART, what="the restart offer")
+        await eventually_async(
+            pilot, lambda: screen.flow.phase == Phase.CONFIRM_RESTART, message="the restart offer"
+        )
         await pilot.press("r")
         question = await confirm(app, pilot)
         assert "signalprocessing-controller" in question and "1 pod" in question
-        await wait_for(pilot, lambda: screen.flow.phase == Phase.FAILED, timeout=90, what="the crash loop")
+        await eventually_async(
+            pilot, lambda: screen.flow.phase == Phase.FAILED, timeout=90, message="the crash loop"
+        )
         assert "revert the ConfigMap" in str(screen.query_one("#follow-text").content)
         await pilot.press("b")
         question = await confirm(app, pilot)
         assert "signalprocessing-config key config.yaml is reverted first" in question
-        await wait_for(pilot, lambda: screen.flow.phase == Phase.UNDONE, timeout=90, what="the rollback")
+        await eventually_async(
+            pilot, lambda: screen.flow.phase == Phase.UNDONE, timeout=90, message="the rollback"
+        )
     assert configmap_value(demo, "signalprocessing-config", "config.yaml") == original
     status = deployment(demo, sp[2])["status"]
     assert status.get("readyReplicas") == 1 and status.get("updatedReplicas") == 1
@@ -217,13 +234,15 @@ async def test_log_level_outside_the_declared_choices_is_blocked_inline_and_noth
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_wizard(app, pilot, WE, lambda s: s.key_path == "logging.level")
         await type_value(pilot, screen, "LOUD")
-        await wait_for(pilot, lambda: screen.query_one("#to-review").disabled, what="the block")
+        await eventually_async(pilot, lambda: screen.query_one("#to-review").disabled, message="the block")
         problem = str(screen.query_one("#edit-problem").content)
         assert "must be one of DEBUG, INFO, WARN, ERROR" in problem and "LOUD" in problem
         await pilot.click("#to-review")
         assert screen.flow.step == Step.EDIT  # blocked: no dry run, no write
 
         await type_value(pilot, screen, "debug")  # the service upper-cases the level it reads
-        await wait_for(pilot, lambda: not screen.query_one("#to-review").disabled, what="the block lifted")
+        await eventually_async(
+            pilot, lambda: not screen.query_one("#to-review").disabled, message="the block lifted"
+        )
         assert str(screen.query_one("#edit-problem").content) == ""
     assert configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml") == before

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from textual.app import App, ComposeResult
 
-from tests.ui.harness import SIZE, click_button, start_demo_cluster, wait_for
+from tests.ui.harness import SIZE, click_button, start_demo_cluster
+from tests.waiting import eventually_async
 from tests.wizard.steps import LEGACY, WE, open_wizard, review, type_value
 from tui.change.flow import Phase
 from tui.change.follow import PodCheck, PodState
@@ -37,7 +38,7 @@ def test_invalid_flag_value_is_shown_inline_and_blocks_review(untouched, make_ap
     async def run_before(pilot):
         screen = await open_wizard(app, pilot, LEGACY, lambda s: s.name == "--cooldown-period")
         await type_value(pilot, screen, "-1")
-        await wait_for(pilot, lambda: screen.query_one("#to-review").disabled, what="the block")
+        await eventually_async(pilot, lambda: screen.query_one("#to-review").disabled, message="the block")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -81,11 +82,11 @@ def test_follow_of_a_restart_only_key_every_pod_reloaded_and_needs_restart(
         await type_value(pilot, screen, "7m")
         await review(pilot, screen)
         await click_button(pilot, "#apply")
-        await wait_for(
+        await eventually_async(
             pilot,
             lambda: screen.flow.phase == Phase.CONFIRM_RESTART,
             timeout=60,
-            what="every pod to log the reload",
+            message="every pod to log the reload",
         )
         # how long the kubelet took differs per run: the snapshot shows one fixed delay per pod
         for n, check in enumerate(screen.flow.reload.pods):

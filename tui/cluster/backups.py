@@ -9,14 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-
-def state_dir() -> Path:
-    """$KUBEKNOBS_STATE_DIR, else $XDG_STATE_HOME/kubeknobs, else ~/.local/state/kubeknobs."""
-    override = os.environ.get("KUBEKNOBS_STATE_DIR")
-    if override:
-        return Path(override)
-    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
-    return Path(base) / "kubeknobs"
+from tui.model.paths import state_dir
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import socket
 import ssl
 from dataclasses import dataclass
 
@@ -123,7 +125,29 @@ def transport_error(exc: BaseException) -> TransportError:
     if any(n in names for n in ("ProtocolError", "InvalidChunkLength", "IncompleteRead")):
         # the parser's own words (e.g. "invalid literal for int() with base 16") would only puzzle an operator
         return TransportError("unreachable", "the connection was cut in the middle of an answer")
+    for error in chain:
+        sentence = _socket_sentence(error)
+        if sentence:
+            return TransportError("unreachable", sentence)
     return TransportError("unreachable", text)
+
+
+# the operating system's words differ ("[Errno 111]" on Linux, "[Errno 61]" on macOS): say it once, plainly
+_SOCKET_SENTENCES = {
+    errno.ECONNREFUSED: "connection refused: nothing listens at that address and port",
+    errno.ECONNRESET: "the connection was reset before the API server answered",
+    errno.ECONNABORTED: "the connection was aborted before the API server answered",
+    errno.EHOSTUNREACH: "no route to the API server's host: is the network or VPN up?",
+    errno.ENETUNREACH: "no route to the API server's network: is the network or VPN up?",
+}
+
+
+def _socket_sentence(error: BaseException) -> str | None:
+    if isinstance(error, socket.gaierror):
+        return "the API server's host name does not resolve: check the address and DNS"
+    if isinstance(error, OSError) and error.errno in _SOCKET_SENTENCES:
+        return _SOCKET_SENTENCES[error.errno]
+    return None
 
 
 def connect_error_for(

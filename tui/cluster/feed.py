@@ -8,17 +8,9 @@ from tui.change.rollout import FAILING_WAIT_REASONS
 from tui.cluster.session_types import WorkloadRow
 from tui.model.events import ContainerRestarted, CrashLoop, KubeEvent, RolloutProgress
 from tui.model.mounts import consumed_configmaps
+from tui.model.times import parse_time
 
 WORKLOAD_PLURALS = {"deployments": "Deployment", "statefulsets": "StatefulSet", "daemonsets": "DaemonSet"}
-
-
-def parse_time(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
-    except ValueError:
-        return None
 
 
 def configmaps_of(obj: dict) -> tuple[str, ...]:

@@ -6,13 +6,13 @@ import threading
 from collections import deque
 from datetime import UTC, datetime, timedelta
 
-from tui.cluster.feed import parse_time
 from tui.cluster.informer import Delta
 from tui.cluster.reload import ReloadTarget, changed_keys, changed_paths, quiet_reason
 from tui.cluster.session_types import LogLine
 from tui.model.layers import Setting
 from tui.model.mechanisms import after_sync_s, expects_reload
 from tui.model.reloadlog import match_reload_line
+from tui.model.times import parse_time
 
 
 def written_at(obj: dict) -> datetime | None:

@@ -7,6 +7,8 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from tui.model.durations import DurationError, is_go_duration, parse_go_duration
+
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"})
 SHELL_SEPARATORS = frozenset({";", "&&", "||", "|", "&", ";;"})
 SHELL_BUILTINS = frozenset(
@@ -18,9 +20,6 @@ VALUE_TYPES = ("duration", "int", "bool", "path", "string")
 
 _INT = re.compile(r"[-+]?\d+")
 _NEGATIVE_NUMBER = re.compile(r"-\d")
-_DURATION = re.compile(r"[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+")
-_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
-_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 _SHELL_VAR = re.compile(r"\$\{(\w+)\}|\$(\w+)")
 
 
@@ -97,20 +96,6 @@ def expand_vars(text: str, env: Mapping[str, str]) -> str:
     return "".join(out)
 
 
-def parse_go_duration(text: str) -> float:
-    """Seconds in a Go duration string such as `1h30m` or `300ms`; ValueError if it is not one."""
-    body = text.strip()
-    if body in ("0", "+0", "-0"):
-        return 0.0
-    if not body or not _DURATION.fullmatch(body):
-        if _INT.fullmatch(body):
-            raise ValueError(f"not a Go duration: {text!r} (missing unit, e.g. {body}s)")
-        raise ValueError(f"not a Go duration: {text!r} (expected e.g. 30s, 5m, 1h30m)")
-    sign = -1.0 if body.startswith("-") else 1.0
-    total = sum(float(number) * _UNIT_SECONDS[unit] for number, unit in _DURATION_PART.findall(body))
-    return sign * total
-
-
 def validate_value(
     value_type: str,
     text: str,
@@ -127,10 +112,12 @@ def validate_value(
     if value_type == "duration":
         try:
             seconds = parse_go_duration(text)
-        except ValueError as error:
+        except DurationError as error:
             if positive and _INT.fullmatch(text.strip()) and int(text) <= 0:
                 return f"must be a duration greater than 0, with a unit (e.g. 30s, 5m): {text!r}"
-            return str(error)
+            body = text.strip()
+            hint = f"missing unit, e.g. {body}s" if error.missing_unit else "expected e.g. 30s, 5m, 1h30m"
+            return f"not a Go duration: {text!r} ({hint})"
         if positive and seconds <= 0:
             return f"must be a duration greater than 0: {text!r}"
         return None
@@ -158,7 +145,7 @@ def infer_value_type(value: str | None) -> str:
         return "bool"
     if _INT.fullmatch(value):
         return "int"
-    if _DURATION.fullmatch(value):
+    if is_go_duration(value):
         return "duration"
     if value.startswith(("/", "./", "../", "~/")):
         return "path"

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from tui.model.flags import VALUE_TYPES
+from tui.model.paths import config_dir
 from tui.model.reloadlog import ProfileError, ReloadMatch, ReloadRule, match_reload, parse_reload_rule
 from tui.model.workload import Container, Workload, split_image
 
@@ -258,8 +259,7 @@ class ProfileSet:
 
 
 def user_profile_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "kubeknobs" / "profiles"
+    return config_dir() / "profiles"
 
 
 @lru_cache(maxsize=1)

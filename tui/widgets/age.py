@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-
-def parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
+from tui.model.times import parse_time
 
 
 def age(created: str | datetime | None, now: datetime) -> str:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
-import time
 
 import pytest
 
-from tests.kube import kubectl
+from tests.kube import kubectl_stdout
 
 NODES = ("node-a", "node-b", "node-c")
 
@@ -49,9 +48,7 @@ def process_cluster(make_cluster):
 
 def run(cluster, *args: str, input: str | None = None, timeout: float = 90):
     """kubectl that must succeed: returns stdout."""
-    result = kubectl(cluster, *args, input=input, timeout=timeout)
-    assert result.returncode == 0, f"kubectl {' '.join(args)} failed: {result.stderr}"
-    return result.stdout
+    return kubectl_stdout(cluster, *args, input=input, timeout=timeout)
 
 
 def apply(cluster, manifest: dict) -> str:
@@ -65,18 +62,6 @@ def get(cluster, resource: str, name: str, namespace: str = "default") -> dict |
 
 def items(cluster, resource: str, namespace: str = "default") -> list[dict]:
     return copy.deepcopy(cluster.call(lambda: cluster.store.list(resource, namespace)[0]))
-
-
-def wait_for(predicate, timeout: float = 30.0, what: str = "condition"):
-    """Poll `predicate` until it returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 class Recorder:

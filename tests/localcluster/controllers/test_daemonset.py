@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.localcluster.controllers.conftest import NODES, apply, get, items, node, run, wait_for
+from tests.localcluster.controllers.conftest import NODES, apply, get, items, node, run
+from tests.waiting import eventually
 
 
 def daemonset(name: str = "agent", image: str = "fluent-bit:3.0", **spec) -> dict:
@@ -77,7 +78,7 @@ def test_daemonset_follows_node_selector_and_new_nodes(cluster):
     assert sorted(pods_by_node(cluster)) == ["node-a"]
 
     cluster.call(lambda: cluster.store.create("nodes", node("node-d", {"role": "edge"})))
-    wait_for(lambda: sorted(pods_by_node(cluster)) == ["node-a", "node-d"], what="pod on the new node")
+    eventually(lambda: sorted(pods_by_node(cluster)) == ["node-a", "node-d"], message="pod on the new node")
     run(cluster, "rollout", "status", "daemonset/agent", "--timeout=60s")
     assert get(cluster, "daemonsets", "agent")["status"]["desiredNumberScheduled"] == 2
 
@@ -143,4 +144,4 @@ def test_daemonset_with_max_surge_starts_the_new_pod_before_stopping_the_old(clu
             )
         low_ready = min(low_ready, sum(ready.values()))
     assert low_ready >= 3
-    wait_for(lambda: len(items(cluster, "pods")) == 3, what="old pods gone")
+    eventually(lambda: len(items(cluster, "pods")) == 3, message="old pods gone")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from tests.kube import kubectl
-from tests.localcluster.controllers.conftest import apply, deployment, get, items, run, wait_for
+from tests.localcluster.controllers.conftest import apply, deployment, get, items, run
+from tests.waiting import eventually
 from tui.localcluster.controllers.hashing import SAFE_ALPHABET
 
 REVISION = "deployment.kubernetes.io/revision"
@@ -189,21 +190,21 @@ def test_paused_deployment_rolls_out_only_after_resume(cluster):
     apply(cluster, deployment("web"))
     rollout_status(cluster, "web")
     run(cluster, "rollout", "pause", "deployment/web")
-    wait_for(
+    eventually(
         lambda: any(
             c.get("reason") == "DeploymentPaused"
             for c in get(cluster, "deployments", "web")["status"]["conditions"]
         ),
-        what="paused",
+        message="paused",
     )
     run(cluster, "set", "image", "deployment/web", "app=nginx:1.26")
-    d = wait_for(
+    d = eventually(
         lambda: (
             (d := get(cluster, "deployments", "web"))["status"].get("observedGeneration")
             == d["metadata"]["generation"]
             and d
         ),
-        what="paused generation observed",
+        message="paused generation observed",
     )
     assert len(owned_replicasets(cluster, "web")) == 1
     progressing = next(c for c in d["status"]["conditions"] if c["type"] == "Progressing")
@@ -225,7 +226,7 @@ def test_scaling_a_deployment_scales_its_replicaset(cluster):
     assert rs["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] == "5"
     assert len(items(cluster, "pods")) == 5
     run(cluster, "scale", "deployment/web", "--replicas=1")
-    wait_for(lambda: len(items(cluster, "pods")) == 1, what="scale down to one pod")
+    eventually(lambda: len(items(cluster, "pods")) == 1, message="scale down to one pod")
 
 
 def test_revision_history_limit_deletes_the_oldest_idle_replicasets(cluster):
@@ -234,7 +235,7 @@ def test_revision_history_limit_deletes_the_oldest_idle_replicasets(cluster):
     for tag in ("1.26", "1.27", "1.28"):
         run(cluster, "set", "image", "deployment/web", f"app=nginx:{tag}")
         rollout_status(cluster, "web")
-    wait_for(lambda: len(owned_replicasets(cluster, "web")) == 2, what="old replica sets cleaned up")
+    eventually(lambda: len(owned_replicasets(cluster, "web")) == 2, message="old replica sets cleaned up")
     revisions = sorted(
         int(rs["metadata"]["annotations"][REVISION]) for rs in owned_replicasets(cluster, "web")
     )
@@ -254,7 +255,7 @@ def test_deleting_a_deployment_deletes_its_replicasets_and_pods(cluster):
     apply(cluster, deployment("web"))
     rollout_status(cluster, "web")
     run(cluster, "delete", "deployment/web")
-    wait_for(lambda: not items(cluster, "replicasets") and not items(cluster, "pods"), what="cascade")
+    eventually(lambda: not items(cluster, "replicasets") and not items(cluster, "pods"), message="cascade")
 
 
 def test_deployment_without_progress_deadline_has_no_progressing_condition(cluster):
@@ -272,7 +273,7 @@ def test_relabelled_pod_is_released_and_replaced(cluster):
     victim = items(cluster, "pods")[0]["metadata"]["name"]
 
     run(cluster, "label", "--overwrite", f"pod/{victim}", "app=quarantine")
-    wait_for(lambda: len(items(cluster, "pods")) == 4, what="a replacement pod")
+    eventually(lambda: len(items(cluster, "pods")) == 4, message="a replacement pod")
     rollout_status(cluster, "web")
     released = get(cluster, "pods", victim)
     assert not released["metadata"].get("ownerReferences")
@@ -284,4 +285,4 @@ def test_relabelled_pod_is_released_and_replaced(cluster):
     assert len(owned) == 3 and victim not in {p["metadata"]["name"] for p in owned}
 
     run(cluster, "label", "--overwrite", f"pod/{victim}", "app=web")
-    wait_for(lambda: len(items(cluster, "pods")) == 3, what="the surplus pod removed after adoption")
+    eventually(lambda: len(items(cluster, "pods")) == 3, message="the surplus pod removed after adoption")

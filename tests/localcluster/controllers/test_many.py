@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.localcluster.controllers.conftest import deployment, wait_for
+from tests.localcluster.controllers.conftest import deployment
+from tests.waiting import eventually
 
 COUNT = 150
 
@@ -23,6 +24,6 @@ def test_many_deployments_all_settle(cluster):
         )
 
     cluster.call(create)
-    wait_for(lambda: cluster.call(settled) == COUNT, timeout=120, what=f"{COUNT} deployments to settle")
+    eventually(lambda: cluster.call(settled) == COUNT, timeout=120, message=f"{COUNT} deployments to settle")
     counts = cluster.call(lambda: (cluster.store.count("replicasets"), cluster.store.count("pods")))
     assert counts == (COUNT, 3 * COUNT)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.localcluster.controllers.conftest import apply, get, items, run, wait_for
+from tests.localcluster.controllers.conftest import apply, get, items, run
+from tests.waiting import eventually
 
 
 def replica_set(name: str = "cache", replicas: int = 2) -> dict:
@@ -28,29 +29,29 @@ def settled(cluster, name: str, count: int) -> bool:
 
 def test_bare_replicaset_creates_scales_and_replaces_its_pods(cluster):
     apply(cluster, replica_set())
-    wait_for(lambda: settled(cluster, "cache", 2), what="two ready pods")
+    eventually(lambda: settled(cluster, "cache", 2), message="two ready pods")
     rs = get(cluster, "replicasets", "cache")
     assert rs["status"]["fullyLabeledReplicas"] == 2
     assert rs["status"]["availableReplicas"] == 2
     assert rs["status"]["observedGeneration"] == rs["metadata"]["generation"]
 
     run(cluster, "scale", "replicaset/cache", "--replicas=4")
-    wait_for(lambda: settled(cluster, "cache", 4), what="four ready pods")
+    eventually(lambda: settled(cluster, "cache", 4), message="four ready pods")
     victim = items(cluster, "pods")[0]["metadata"]["name"]
     run(cluster, "delete", "pod", victim, "--wait=false")
-    wait_for(
+    eventually(
         lambda: (
             settled(cluster, "cache", 4)
             and victim not in {p["metadata"]["name"] for p in items(cluster, "pods")}
         ),
-        what="a replacement pod",
+        message="a replacement pod",
     )
 
     events = run(cluster, "get", "events", "--field-selector", "involvedObject.kind=ReplicaSet")
     assert "SuccessfulCreate" in events and "Created pod: cache-" in events
 
     run(cluster, "scale", "replicaset/cache", "--replicas=0")
-    wait_for(lambda: not items(cluster, "pods"), what="no pods")
+    eventually(lambda: not items(cluster, "pods"), message="no pods")
     assert get(cluster, "replicasets", "cache")["status"] == {
         "replicas": 0,
         "observedGeneration": get(cluster, "replicasets", "cache")["metadata"]["generation"],

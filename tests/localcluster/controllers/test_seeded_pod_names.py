@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 from tests.kube import kubectl
+from tests.waiting import eventually
 from tui.localcluster import LocalCluster
-
-from .conftest import wait_for
 
 
 def _listed(cluster, resources: str) -> list[dict]:
@@ -40,7 +39,9 @@ def _kubernaut_pod_names(tmp_path, seed: int, run_processes: bool) -> list[str]:
     )
     cluster.start()
     try:
-        return wait_for(lambda: _every_pod_created(cluster), timeout=60, what="every pod of the scenario")
+        return eventually(
+            lambda: _every_pod_created(cluster), timeout=60, message="every pod of the scenario"
+        )
     finally:
         cluster.stop()
 

@@ -4,10 +4,10 @@ import queue
 import signal
 import subprocess
 import threading
-import time
 
 import pytest
 
+from tests.waiting import eventually
 from tui.localcluster.demo import command
 from tui.localcluster.kubelet import atomicwriter
 
@@ -36,19 +36,25 @@ class DemoProcess:
             self._queue.put(line.rstrip("\n"))
 
     def wait_for(self, predicate, timeout=15.0) -> str:
-        deadline = time.monotonic() + timeout
-        for line in self.lines:
-            if predicate(line):
-                return line
-        while time.monotonic() < deadline:
-            try:
-                line = self._queue.get(timeout=0.05)
-            except queue.Empty:
-                continue
-            self.lines.append(line)
-            if predicate(line):
-                return line
-        raise AssertionError("no matching line; got:\n" + "\n".join(self.lines))
+        """The first output line, seen so far or still to come, that `predicate` accepts."""
+        seen = iter(list(self.lines))
+
+        def next_match() -> str | None:
+            for line in seen:
+                if predicate(line):
+                    return line
+            while True:
+                try:
+                    line = self._queue.get_nowait()
+                except queue.Empty:
+                    return None
+                self.lines.append(line)
+                if predicate(line):
+                    return line
+
+        return eventually(
+            next_match, timeout, message=lambda: "a matching line; got:\n" + "\n".join(self.lines)
+        )
 
     def records(self) -> list[dict]:
         out = []

@@ -1,39 +1,7 @@
 import pytest
 
-from tui.localcluster.demo.startup import FlagSet, StartupError, parse_duration, positive_duration
+from tui.localcluster.demo.startup import FlagSet, StartupError, positive_duration
 from tui.localcluster.scenarios.scale import parse_count
-
-
-@pytest.mark.parametrize(
-    ("text", "seconds"),
-    [
-        ("5m", 300),
-        ("1h30m", 5400),
-        ("1.5s", 1.5),
-        ("300ms", 0.3),
-        ("-2m", -120),
-        ("0", 0),
-        ("2h45m10s", 9910),
-    ],
-)
-def test_go_durations(text, seconds):
-    assert parse_duration(text) == pytest.approx(seconds)
-
-
-@pytest.mark.parametrize(
-    ("text", "error"),
-    [
-        ("-1", 'missing unit in duration "-1"'),
-        ("5", 'missing unit in duration "5"'),
-        ("5 m", "invalid duration"),
-        ("", "invalid duration"),
-        ("m", "invalid duration"),
-        ("1d", "invalid duration"),
-    ],
-)
-def test_go_duration_errors_use_go_wording(text, error):
-    with pytest.raises(ValueError, match=error):
-        parse_duration(text)
 
 
 def test_positive_duration_refuses_zero_and_negative():

@@ -1,7 +1,6 @@
 import json
 import os
 import subprocess
-import time
 
 import pytest
 
@@ -45,17 +44,6 @@ class Kubectl:
     def pods(self, namespace: str, selector: str | None = None) -> list[dict]:
         args = ["get", "pods", "-n", namespace] + (["-l", selector] if selector else [])
         return self.json(*args)["items"]
-
-
-def wait_until(predicate, timeout: float, interval: float = 0.2, message: str = "condition"):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = predicate()
-        if last:
-            return last
-        time.sleep(interval)
-    raise AssertionError(f"{message} not reached within {timeout}s (last: {last!r})")
 
 
 def pod_ready(pod: dict) -> bool:

@@ -7,7 +7,9 @@ import sys
 
 import pytest
 
-from .conftest import processes_under, wait_until
+from tests.waiting import eventually
+
+from .conftest import processes_under
 
 pytestmark = pytest.mark.slow
 
@@ -52,7 +54,7 @@ def test_demo_cluster_command_runs_kubernaut_ready_within_20s_and_leaves_no_proc
                 and rows
             )
 
-        rows = wait_until(table_all_ready, timeout=20, interval=0.5, message="kubectl get pods -A all Ready")
+        rows = eventually(table_all_ready, timeout=20, interval=0.5, message="kubectl get pods -A all Ready")
         workdirs = {p.split("KUBEKNOBS_POD_ROOT=", 1)[1].split("/pods/", 1)[0] for p in _pod_roots(proc.pid)}
         assert len(workdirs) == 1
         workdir = workdirs.pop()

@@ -5,9 +5,10 @@ import json
 
 import pytest
 
+from tests.waiting import eventually
 from tui.localcluster import LocalCluster
 
-from .conftest import Kubectl, pod_ready, processes_under, wait_until
+from .conftest import Kubectl, pod_ready, processes_under
 
 SYNC_DELAY = 3.0
 NS = "kubernaut-system"
@@ -34,7 +35,9 @@ def all_ready(kubectl):
 
 def test_every_pod_of_the_scenario_runs_and_turns_ready_within_20s(kubernaut):
     kubectl = Kubectl(kubernaut)
-    pods = wait_until(lambda: all_ready(kubectl), timeout=20, message="all pods Running and Ready")
+    pods = eventually(
+        lambda: all_ready(kubectl), interval=0.2, timeout=20, message="all pods Running and Ready"
+    )
     assert {p["metadata"]["namespace"] for p in pods} == {NS, "kube-system"}
     assert len(processes_under(kubernaut.options.workdir)) == len(pods)
     table = kubectl.run("get", "pods", "-A")
@@ -43,7 +46,7 @@ def test_every_pod_of_the_scenario_runs_and_turns_ready_within_20s(kubernaut):
 
 def test_secret_value_reaches_the_process_but_never_its_logs(kubernaut):
     kubectl = Kubectl(kubernaut)
-    wait_until(lambda: all_ready(kubectl), timeout=20)
+    eventually(lambda: all_ready(kubectl), interval=0.2, timeout=20)
     pod = kubectl.pods(NS, "app.kubernetes.io/name=kubernaut-agent")[0]["metadata"]["name"]
     logs = kubectl.run("logs", "-n", NS, pod)
     assert '"apiKey":"set"' in logs
@@ -60,7 +63,7 @@ def _reload_lines(kubectl, pod, digest):
 
 def test_patching_a_hot_key_reloads_every_replica_and_a_bad_value_keeps_the_old_config(kubernaut):
     kubectl = Kubectl(kubernaut)
-    wait_until(lambda: all_ready(kubectl), timeout=20)
+    eventually(lambda: all_ready(kubectl), interval=0.2, timeout=20)
     selector = "app.kubernetes.io/name=workflowexecution"
     pods = [p["metadata"]["name"] for p in kubectl.pods(NS, selector)]
     assert len(pods) == 2
@@ -81,8 +84,9 @@ def test_patching_a_hot_key_reloads_every_replica_and_a_bad_value_keeps_the_old_
     )
     digest = hashlib.sha256(debug.encode()).hexdigest()
     for pod in pods:
-        wait_until(
+        eventually(
             lambda pod=pod: _reload_lines(kubectl, pod, digest),
+            interval=0.2,
             timeout=SYNC_DELAY + 2,
             message=f"reload of {pod}",
         )
@@ -108,8 +112,8 @@ def test_patching_a_hot_key_reloads_every_replica_and_a_bad_value_keeps_the_old_
         ]
 
     for pod in pods:
-        record = wait_until(
-            lambda pod=pod: rejected(pod), timeout=SYNC_DELAY + 2, message=f"rejection in {pod}"
+        record = eventually(
+            lambda pod=pod: rejected(pod), interval=0.2, timeout=SYNC_DELAY + 2, message=f"rejection in {pod}"
         )[0]
         assert "logging.level" in record["error"]
         effective = [
@@ -122,7 +126,7 @@ def test_patching_a_hot_key_reloads_every_replica_and_a_bad_value_keeps_the_old_
 
 def test_invalid_cooldown_flag_makes_new_pods_crash_loop_with_the_error_in_previous_logs(kubernaut):
     kubectl = Kubectl(kubernaut)
-    wait_until(lambda: all_ready(kubectl), timeout=20)
+    eventually(lambda: all_ready(kubectl), interval=0.2, timeout=20)
     selector = "app.kubernetes.io/name=workflowexecution-legacy"
     old = {p["metadata"]["name"] for p in kubectl.pods(NS, selector)}
     kubectl.run(
@@ -154,7 +158,7 @@ def test_invalid_cooldown_flag_makes_new_pods_crash_loop_with_the_error_in_previ
                     return pod["metadata"]["name"]
         return None
 
-    pod = wait_until(crash_looping, timeout=30, message="CrashLoopBackOff")
+    pod = eventually(crash_looping, interval=0.2, timeout=30, message="CrashLoopBackOff")
     previous = kubectl.run("logs", "-n", NS, pod, "--previous")
     line = json.loads(previous.strip().splitlines()[-1])
     assert line["msg"] == "invalid value for flag --cooldown-period"

@@ -5,9 +5,10 @@ import os
 
 import pytest
 
+from tests.waiting import eventually
 from tui.localcluster import LocalCluster
 
-from .conftest import Kubectl, pod_ready, processes_under, wait_until
+from .conftest import Kubectl, pod_ready, processes_under
 
 pytestmark = pytest.mark.slow
 
@@ -69,7 +70,7 @@ def test_volume_follows_configmap_subpath_copy_stays_and_annotation_syncs_at_onc
                 ],
             ),
         )
-        wait_until(lambda: pod_ready(get_pod(kubectl, "app")), timeout=20, message="pod ready")
+        eventually(lambda: pod_ready(get_pod(kubectl, "app")), interval=0.2, timeout=20, message="pod ready")
         root = os.path.join(str(tmp_path), "pods", "default", "app")
         assert os.readlink(os.path.join(root, "etc/app/config.yaml")) == "..data/config.yaml"
 
@@ -84,11 +85,15 @@ def test_volume_follows_configmap_subpath_copy_stays_and_annotation_syncs_at_onc
             with open(os.path.join(root, "etc/app/config.yaml")) as handle:
                 return handle.read() == new
 
-        wait_until(synced, timeout=5, message="volume synced after annotation")
+        eventually(synced, interval=0.2, timeout=5, message="volume synced after annotation")
         with open(os.path.join(root, "etc/copy/config.yaml")) as handle:
             assert handle.read() == CONFIG
         logs = kubectl.run("logs", "app")
-        wait_until(lambda: "Configuration reloaded successfully" in kubectl.run("logs", "app"), timeout=5)
+        eventually(
+            lambda: "Configuration reloaded successfully" in kubectl.run("logs", "app"),
+            interval=0.2,
+            timeout=5,
+        )
         assert "Initial content loaded" in logs
     finally:
         cluster.stop()
@@ -108,10 +113,11 @@ def test_missing_configmap_fails_mount_until_it_is_created(empty_cluster):
             mounts=[{"name": "cfg", "mountPath": "/etc/app"}],
         ),
     )
-    wait_until(
+    eventually(
         lambda: (
             "FailedMount" in kubectl.run("get", "events", "--field-selector", "involvedObject.name=waits")
         ),
+        interval=0.2,
         timeout=10,
         message="FailedMount event",
     )
@@ -121,7 +127,12 @@ def test_missing_configmap_fails_mount_until_it_is_created(empty_cluster):
     assert pod["status"]["phase"] == "Pending"
     assert pod["status"]["containerStatuses"][0]["state"]["waiting"]["reason"] == "ContainerCreating"
     kubectl.run("apply", "--validate=false", "-f", "-", input=configmap("later", {"config.yaml": CONFIG}))
-    wait_until(lambda: pod_ready(get_pod(kubectl, "waits")), timeout=20, message="pod ready after ConfigMap")
+    eventually(
+        lambda: pod_ready(get_pod(kubectl, "waits")),
+        interval=0.2,
+        timeout=20,
+        message="pod ready after ConfigMap",
+    )
 
 
 def test_crash_loop_backs_off_keeps_previous_logs_and_counts_restarts(empty_cluster):
@@ -141,7 +152,7 @@ def test_crash_loop_backs_off_keeps_previous_logs_and_counts_restarts(empty_clus
         waiting = status["state"].get("waiting") or {}
         return waiting.get("reason") == "CrashLoopBackOff" and status["restartCount"] >= 1 and status
 
-    status = wait_until(backing_off, timeout=20, message="CrashLoopBackOff")
+    status = eventually(backing_off, interval=0.2, timeout=20, message="CrashLoopBackOff")
     assert status["lastState"]["terminated"]["exitCode"] == 1
     assert status["lastState"]["terminated"]["reason"] == "Error"
     assert status["ready"] is False
@@ -163,13 +174,18 @@ def test_deleting_a_pod_stops_its_process_group(empty_cluster):
         "-",
         input=pod_manifest("short", image="busybox:1.36", args=["sleep", "3600"]),
     )
-    wait_until(lambda: pod_ready(get_pod(kubectl, "short")), timeout=20, message="placeholder ready")
+    eventually(
+        lambda: pod_ready(get_pod(kubectl, "short")), interval=0.2, timeout=20, message="placeholder ready"
+    )
     pids = processes_under(empty_cluster.options.workdir)
     assert len(pids) == 1
     assert "placeholder container started" in kubectl.run("logs", "short")
     kubectl.run("delete", "pod", "short", "--wait=false")
-    wait_until(
-        lambda: processes_under(empty_cluster.options.workdir) == [], timeout=10, message="process gone"
+    eventually(
+        lambda: processes_under(empty_cluster.options.workdir) == [],
+        interval=0.2,
+        timeout=10,
+        message="process gone",
     )
     assert not os.path.exists(os.path.join(empty_cluster.options.workdir, "pods", "default", "short"))
     events = kubectl.json("get", "events", "--field-selector", "involvedObject.name=short")["items"]
@@ -196,8 +212,11 @@ def test_env_from_configmap_and_var_expansion_reach_the_process(empty_cluster):
             extra={"envFrom": [{"configMapRef": {"name": "env"}}]},
         ),
     )
-    wait_until(
-        lambda: "Initial content loaded" in kubectl.run("logs", "ds"), timeout=20, message="config loaded"
+    eventually(
+        lambda: "Initial content loaded" in kubectl.run("logs", "ds"),
+        interval=0.2,
+        timeout=20,
+        message="config loaded",
     )
     assert '"path":"/etc/ds/config.yaml"' in kubectl.run("logs", "ds")
 
@@ -212,7 +231,7 @@ def test_phantom_pods_run_no_process(tmp_path):
             pods = kubectl.json("get", "pods", "-A")["items"]
             return len(pods) == 40 and all(pod_ready(p) for p in pods)
 
-        wait_until(all_ready, timeout=30, message="40 phantom pods ready")
+        eventually(all_ready, interval=0.2, timeout=30, message="40 phantom pods ready")
         assert processes_under(str(tmp_path)) == []
         assert len(kubectl.json("get", "deployments", "-A")["items"]) == 40
     finally:
@@ -226,8 +245,9 @@ def test_init_container_completes_before_the_app_starts(empty_cluster):
         {"name": "migrate", "image": "busybox:1.36", "command": ["sh", "-c", "true"]}
     ]
     kubectl.run("apply", "--validate=false", "-f", "-", input=json.dumps(manifest))
-    pod = wait_until(
+    pod = eventually(
         lambda: (p := get_pod(kubectl, "with-init")) and pod_ready(p) and p,
+        interval=0.2,
         timeout=20,
         message="pod ready after init",
     )
@@ -266,7 +286,7 @@ def test_failing_liveness_probe_restarts_the_container(empty_cluster):
         status = get_pod(kubectl, "unhealthy")["status"]["containerStatuses"][0]
         return status["restartCount"] >= 1 and status
 
-    wait_until(restarted, timeout=30, message="restart after failed liveness")
+    eventually(restarted, interval=0.2, timeout=30, message="restart after failed liveness")
     events = kubectl.json("get", "events", "--field-selector", "involvedObject.name=unhealthy")["items"]
     assert any(e["reason"] == "Killing" and "failed liveness probe" in e["message"] for e in events)
     assert "Shutdown signal received" in kubectl.run("logs", "unhealthy", "--previous")
@@ -286,7 +306,7 @@ def test_pods_past_the_process_limit_are_simulated_not_forked(tmp_path, monkeypa
             pods = kubectl.json("get", "pods")["items"]
             return len(pods) == 4 and all(pod_ready(p) for p in pods)
 
-        wait_until(all_ready, timeout=30, message="4 pods ready")
+        eventually(all_ready, interval=0.2, timeout=30, message="4 pods ready")
         assert len(processes_under(str(tmp_path))) == 2
         events = kubectl.json("get", "events", "--field-selector", "reason=ProcessLimit")["items"]
         assert len(events) == 2 and all(e["type"] == "Warning" for e in events)

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from tui.localcluster.api import errors
 from tui.localcluster.api.server import query_int
+from tui.model.times import parse_time
 
 
 def _line(item: tuple[datetime, str], timestamps: bool) -> bytes:
@@ -49,10 +50,9 @@ async def serve_log(cluster, request: web.Request, route) -> web.StreamResponse:
     since: float | None = query_int(request, "sinceSeconds")
     since_time = request.query.get("sinceTime")
     if since_time and since is None:
-        try:
-            moment = datetime.fromisoformat(since_time.replace("Z", "+00:00"))
-        except ValueError:
-            raise errors.bad_request(f'invalid value for sinceTime: "{since_time}"') from None
+        moment = parse_time(since_time)
+        if moment is None:
+            raise errors.bad_request(f'invalid value for sinceTime: "{since_time}"')
         since = max(0.0, (datetime.now(UTC) - moment).total_seconds())
     limit = query_int(request, "limitBytes")
     ns = route.namespace

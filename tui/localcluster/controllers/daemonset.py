@@ -12,13 +12,13 @@ from tui.localcluster.controllers.objects import (
     is_pod_available,
     is_pod_ready,
     is_terminating,
-    parse_time,
     scaled_value,
     seconds_until_available,
 )
 from tui.localcluster.controllers.pods import PodControl
 from tui.localcluster.controllers.workqueue import Reconciler
 from tui.localcluster.kubelet.node import required_node
+from tui.model.times import parse_time
 
 TEMPLATE_GENERATION_LABEL = "pod-template-generation"
 DAEMON_TOLERATIONS = [

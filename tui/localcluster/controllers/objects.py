@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 
+from tui.model.times import parse_time
+
 
 def now() -> datetime:
     return datetime.now(UTC)
@@ -13,15 +15,6 @@ def now() -> datetime:
 def timestamp(moment: datetime | None = None) -> str:
     """metav1.Time: RFC 3339 with second precision."""
     return (moment or now()).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_time(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def controller_of(obj: dict) -> dict | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tui.localcluster.controllers import specs
-from tui.localcluster.controllers.objects import now, parse_time, timestamp
+from tui.localcluster.controllers.objects import now, timestamp
+from tui.model.times import parse_time
 
 PROGRESSING = "Progressing"
 AVAILABLE = "Available"

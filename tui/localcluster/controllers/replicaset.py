@@ -11,7 +11,6 @@ from tui.localcluster.controllers.objects import (
     is_terminating,
     labels_match,
     owner_reference,
-    parse_time,
     ready_condition,
     seconds_until_available,
     selector_matches,
@@ -19,6 +18,7 @@ from tui.localcluster.controllers.objects import (
 )
 from tui.localcluster.controllers.pods import PodControl
 from tui.localcluster.controllers.workqueue import Reconciler
+from tui.model.times import parse_time
 
 # kube-controller-manager's burstReplicas: pods created or deleted per sync at most.
 BURST_REPLICAS = 500

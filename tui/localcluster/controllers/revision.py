@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tui.localcluster.controllers import specs
 from tui.localcluster.controllers.hashing import semantic
-from tui.localcluster.controllers.objects import parse_time
+from tui.model.times import parse_time
 
 # kube-controller-manager's limit on the revision-history annotation.
 MAX_REVISION_HISTORY_CHARS = 2000

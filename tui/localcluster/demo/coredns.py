@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from .startup import FlagSet, StartupError, parse_duration, pod_path, sha512_hex
+from tui.model.durations import parse_go_duration
+
+from .startup import FlagSet, StartupError, pod_path, sha512_hex
 from .zaplog import emit
 
 
@@ -23,7 +25,7 @@ def check_corefile(text: str) -> float | None:
             interval = 30.0
             if len(words) > 1:
                 try:
-                    interval = max(2.0, parse_duration(words[1]))
+                    interval = max(2.0, parse_go_duration(words[1]))
                 except ValueError:
                     raise ValueError(
                         f"Corefile:{number} - Error during parsing: invalid duration for reload"

@@ -1,6 +1,7 @@
 """Entry of a demo process: `python -I launch.py PROGRAM [ARGS...]`.
 
-Loads this folder as a package of its own so that the process imports only the demo code.
+Loads this folder as a package of its own so that the process imports only the demo code, and
+the pure `tui.model` modules it shares (Go durations), from the same tree as this file.
 """
 
 import importlib.util
@@ -10,6 +11,8 @@ import sys
 
 def _load_package():
     here = os.path.dirname(os.path.abspath(__file__))
+    # -E and -P leave the tree off sys.path; put back exactly the one this program was started from
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(here))))
     spec = importlib.util.spec_from_file_location(
         "kubeknobs_demo", os.path.join(here, "__init__.py"), submodule_search_locations=[here]
     )

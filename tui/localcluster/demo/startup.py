@@ -3,45 +3,17 @@
 from __future__ import annotations
 
 import os
-import re
 
-_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
-_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+from tui.model.durations import parse_go_duration
 
 
 class StartupError(Exception):
     """A setting the program refuses to start with; the message is the one line it logs."""
 
 
-def parse_duration(text: str) -> float:
-    """Seconds in a Go duration ("90s", "1h30m", "-5m"); ValueError with Go's wording otherwise."""
-    s = text.strip()
-    quoted = f'"{text}"'
-    if not s:
-        raise ValueError(f"time: invalid duration {quoted}")
-    sign = 1.0
-    if s[0] in "+-":
-        sign = -1.0 if s[0] == "-" else 1.0
-        s = s[1:]
-    if s == "0":
-        return 0.0
-    if not s:
-        raise ValueError(f"time: invalid duration {quoted}")
-    pos, total = 0, 0.0
-    while pos < len(s):
-        match = _DURATION_PART.match(s, pos)
-        if not match:
-            if re.fullmatch(r"[\d.]+", s[pos:]):
-                raise ValueError(f"time: missing unit in duration {quoted}")
-            raise ValueError(f"time: invalid duration {quoted}")
-        total += float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
-        pos = match.end()
-    return sign * total
-
-
 def positive_duration(text: str) -> float:
     """A Go duration that must be greater than zero."""
-    seconds = parse_duration(text)
+    seconds = parse_go_duration(text)
     if seconds <= 0:
         raise ValueError(f"must be greater than 0, got {text}")
     return seconds
