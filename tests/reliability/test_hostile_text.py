@@ -11,7 +11,7 @@ from textual.widgets import Static, TextArea
 from tests.reliability.hostile import CLICK, HOSTILE, MARKUP, NS, assert_literal, plant, screen_text
 from tests.reliability.steps import synced
 from tests.ui.harness import CONTEXT, SIZE, fixed_clock, start_demo_cluster, wait_for
-from tui.cluster.session_types import WorkloadRow
+from tui.cluster.port import WorkloadRow
 from tui.screens.detail import DetailScreen
 from tui.screens.events import EventsScreen
 from tui.screens.logs import LogsScreen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tui.cluster.session_types import WorkloadRow
+from tui.cluster.port import WorkloadRow
 from tui.model.events import ContainerRestarted, CrashLoop, KubeEvent, RolloutProgress
 
 WORKLOAD_PLURALS = {"deployments": "Deployment", "statefulsets": "StatefulSet", "daemonsets": "DaemonSet"}

@@ -11,8 +11,8 @@ from tui.cluster.api import close_stream, iter_lines
 from tui.cluster.errors import ApiError, TransportError
 from tui.cluster.feed import parse_time
 from tui.cluster.informer import Batcher
+from tui.cluster.port import LogLine
 from tui.cluster.resources import RESOURCES
-from tui.cluster.session_types import LogLine
 from tui.model.text import clean
 
 log = logging.getLogger("kubeknobs.cluster")
