@@ -8,7 +8,7 @@ import weakref
 import pytest
 
 from tests.ui.harness import SIZE, dashboard, start_demo_cluster, wait_for
-from tui.app import FREEZE_FROM
+from tui.cluster.memory import FREEZE_FROM
 
 
 @pytest.fixture

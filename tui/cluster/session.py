@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 from tui.cluster.cache import ClusterCache
 from tui.cluster.connect import Connection, open_api
@@ -47,6 +48,7 @@ class ClusterSession:
         margin: float = 30.0,
         api=None,
         kinds: tuple[str, ...] = WATCHED,
+        on_applied: Callable[[list], None] | None = None,
     ):
         self.connection = connection
         self.namespace_filter = list(namespaces) if namespaces else None
@@ -59,6 +61,7 @@ class ClusterSession:
             profiles, self.profile_errors = ProfileSet.load()
         self._profiles = profiles
         self._api = api
+        self._on_applied = on_applied  # an observer of every batch of deltas, once applied (the benchmark's)
         self.cache = ClusterCache()
         self.row_builder = RowBuilder(self.cache, lambda: self._profiles)
         self._user_follows: list[tuple[tuple, object]] = []
@@ -236,6 +239,8 @@ class ClusterSession:
             self._synced = True
             if self._sink is not None:
                 self._sink.synced()
+        if self._on_applied is not None:
+            self._on_applied(items)
         self._summarise(later)
 
     def _hold_first_events(self, events: list, *, release: bool) -> list:

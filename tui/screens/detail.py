@@ -66,6 +66,9 @@ class DetailScreen(Screen):
         return self.query_one(SettingsTable).focused_setting
 
     def on_mount(self) -> None:
+        self.app.workloads_signal.subscribe(
+            self, lambda change: self.workloads_changed(*change), immediate=True
+        )
         self.query_one(SettingsTable).focus()
         self.query_one("#detail-events", EventLog).add_events(list(self.app.event_history))
         self._show_header()

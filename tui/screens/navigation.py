@@ -6,14 +6,58 @@ controller the operator is looking at.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual import work
 from textual.app import SystemCommand
 from textual.screen import Screen
 
+if TYPE_CHECKING:
+    from tui.cluster.connect import Connection
+    from tui.cluster.port import ClusterPort
+    from tui.screens.controllers import ControllersScreen
 
-class Navigation:
+
+class DashboardApp(Protocol):
+    """What the mixin needs of the App it is mixed into, besides Textual's own App."""
+
+    known_namespaces: list[str]
+
+    @property
+    def screen(self) -> Screen: ...
+
+    @property
+    def session(self) -> ClusterPort | None: ...
+
+    @property
+    def connection(self) -> Connection | None: ...
+
+    @property
+    def namespaces(self) -> list[str] | None: ...
+
+    @property
+    def context_name(self) -> str | None: ...
+
+    @property
+    def controllers_screen(self) -> ControllersScreen | None: ...
+
+    def push_screen(self, screen: Screen, callback: Callable[[Any], object] | None = None) -> Any: ...
+
+    def notify(self, message: str, *, severity: str = "information", markup: bool = True) -> None: ...
+
+    def call_from_thread(self, callback: Callable[..., Any], *args: Any) -> Any: ...
+
+    def reconnect(self, *, namespaces: list[str] | None = None, context: str | None = None) -> None: ...
+
+    def search_themes(self) -> None: ...
+
+
+# For the type checker the mixin is a DashboardApp; at run time the App supplies every member.
+_App = DashboardApp if TYPE_CHECKING else object
+
+
+class Navigation(_App):
     def selected_workload(self) -> tuple | None:
         key = getattr(self.screen, "workload_key", None)
         if key is not None:
