@@ -58,7 +58,7 @@ class RowBuilder:
             known = SummaryEntry(version, layer_summary(settings) if settings else "", auto)
             self._summaries[key] = known
         return workload_row(
-            key[0], obj, summary=known.summary, auto_restart=known.auto_restart, managed_by=managed_by(obj)
+            key.kind, obj, summary=known.summary, auto_restart=known.auto_restart, managed_by=managed_by(obj)
         )
 
     def put(self, key: tuple, row: WorkloadRow) -> None:
@@ -73,7 +73,7 @@ class RowBuilder:
 
     def version(self, key: tuple, obj: dict) -> tuple:
         """What a workload's settings depend on: its own version and those of the ConfigMaps it reads."""
-        namespace = key[1]
+        namespace = WorkloadKey(*key).namespace
         return (
             str(obj["metadata"].get("resourceVersion")),
             tuple(

@@ -225,7 +225,7 @@ class ClusterSession:
             if obj is not None:
                 row = self.row_builder.row(key, obj, cheap=cheap)
                 if row is None:
-                    row = workload_row(key[0], obj, summary="…")
+                    row = workload_row(key.kind, obj, summary="…")
                     later.append(key)
                 self.row_builder.put(key, row)
                 upserts.append(row)
