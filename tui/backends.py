@@ -59,10 +59,6 @@ class Backends:
         self._closed = False  # the app is ending: no session or cluster starts any more
         self.first_lists = FirstListsFreeze()
 
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
     # -- starting ------------------------------------------------------------------------------
     def start_demo(self, sink: SessionSink) -> None:
         """Start the embedded demo cluster, then connect to it (blocks)."""
