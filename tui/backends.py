@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui.cluster.memory import FirstListsFreeze
 from tui.cluster.port import SessionSink
@@ -117,11 +117,11 @@ class Backends:
             self._profiles, errors = ProfileSet.load()
             if errors:
                 self._profile_problems(errors)
-        factory = self.options.session_factory
-        if factory is None:
-            from tui.cluster.session import ClusterSession as factory
+        from tui.cluster.session import ClusterSession
+
+        factory = self.options.session_factory or ClusterSession
         # The demo's kubelet syncs volumes in seconds; reload matching waits accordingly.
-        extra = {"sync_delay": self.options.demo_sync_delay} if self.options.demo else {}
+        extra: dict[str, Any] = {"sync_delay": self.options.demo_sync_delay} if self.options.demo else {}
         return factory(
             connection,
             namespaces=self.options.namespaces,

@@ -67,7 +67,7 @@ class PlainCredentials:
         from datetime import UTC
 
         with self._renewing:
-            if self.expires is None or datetime.now(UTC) < self.expires:
+            if self.renew is None or self.expires is None or datetime.now(UTC) < self.expires:
                 return
             try:
                 fresh = self.renew()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
@@ -61,7 +61,7 @@ class LogLine:
 class SessionSink(Protocol):
     """Called from background threads; the UI bridges each call to its own loop."""
 
-    def workloads_changed(self, upserts: list[WorkloadRow], deletes: list[tuple]) -> None: ...
+    def workloads_changed(self, upserts: Sequence[WorkloadRow], deletes: Sequence[tuple]) -> None: ...
 
     def state_changed(self, state: ConnectionState) -> None: ...
 
@@ -92,7 +92,7 @@ class ClusterPort(Protocol):
     @property
     def actions(self) -> Actions: ...
 
-    def workloads(self) -> dict[tuple, WorkloadRow]: ...
+    def workloads(self) -> Mapping[WorkloadKey, WorkloadRow]: ...
 
     def settings(self, key: tuple) -> list: ...
 

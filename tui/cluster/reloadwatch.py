@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
@@ -67,7 +68,7 @@ class ReloadWatch:
             self._followers.clear()
         return followers
 
-    def configmap_changed(self, d: Delta, users: list[tuple]) -> list:
+    def configmap_changed(self, d: Delta, users: Sequence[tuple]) -> list:
         from tui.model.layers import Layer
 
         ns, name = d.key

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from tui.cluster.cache import ClusterCache
 from tui.cluster.feed import configmaps_of, workload_row
 from tui.cluster.port import WorkloadKey, WorkloadRow
+
+if TYPE_CHECKING:
+    from tui.model.profiles import ProfileSet
 
 SETTINGS_KEPT = 500  # workload versions whose classified settings stay cached; rows keep only their summary
 
@@ -35,7 +38,7 @@ class _Asked:
 
 
 class RowBuilder:
-    def __init__(self, cache: ClusterCache, profiles: Callable[[], object]) -> None:
+    def __init__(self, cache: ClusterCache, profiles: Callable[[], ProfileSet]) -> None:
         self._cache = cache
         self._profiles = profiles
         self.rows: dict[WorkloadKey, WorkloadRow] = {}
@@ -98,6 +101,7 @@ class RowBuilder:
         from tui.model.classify import classify
 
         obj, asked.obj = asked.obj, None  # the cache keeps the answer, not the object it came from
+        assert obj is not None  # each request is classified once, while it still holds its object
         try:
             return classify(obj, self._cache.objects, self._profiles())
         except Exception:  # noqa: BLE001 - a workload the model cannot read still gets a row

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from tui.cluster.cache import ClusterCache
 from tui.cluster.connect import Connection, open_api
@@ -25,6 +26,9 @@ from tui.cluster.resources import BY_KIND, RESOURCES
 from tui.cluster.router import DeltaRouter, Routed
 from tui.cluster.rows import RowBuilder
 from tui.cluster.slim import HANDED_ON, SLIM
+
+if TYPE_CHECKING:
+    from tui.cluster.logs import LogFollower
 
 __all__ = ["ClusterSession", "ConnectionState", "LogLine", "SessionSink", "WorkloadRow"]
 
@@ -64,7 +68,7 @@ class ClusterSession:
         self._on_applied = on_applied  # an observer of every batch of deltas, once applied (the benchmark's)
         self.cache = ClusterCache()
         self.row_builder = RowBuilder(self.cache, lambda: self._profiles)
-        self._user_follows: list[tuple[tuple, object]] = []
+        self._user_follows: list[tuple[tuple, LogFollower]] = []
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._sink: SessionSink | None = None
@@ -265,8 +269,12 @@ class ClusterSession:
             rows = []
             for key in keys[start : start + chunk]:
                 obj = self.cache.workload_object(key)
-                if obj is not None and key in self.row_builder.rows:
-                    row = self.row_builder.row(key, obj)
+                row = (
+                    self.row_builder.row(key, obj)
+                    if obj is not None and key in self.row_builder.rows
+                    else None
+                )
+                if row is not None:
                     self.row_builder.put(key, row)
                     rows.append(row)
             if rows and self._sink is not None:
@@ -282,7 +290,7 @@ class ClusterSession:
     def profiles(self):
         return self._profiles
 
-    def workloads(self) -> dict[tuple, WorkloadRow]:
+    def workloads(self) -> dict[WorkloadKey, WorkloadRow]:
         return dict(self.row_builder.rows)
 
     def settings_of(self, key: tuple, obj: dict) -> list:

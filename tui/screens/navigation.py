@@ -6,26 +6,27 @@ controller the operator is looking at.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol
 
 from textual import work
-from textual.app import SystemCommand
+from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 if TYPE_CHECKING:
     from tui.cluster.connect import Connection
-    from tui.cluster.port import ClusterPort
+    from tui.cluster.port import ClusterPort, WorkloadRow
     from tui.screens.controllers import ControllersScreen
 
 
 class DashboardApp(Protocol):
-    """What the mixin needs of the App it is mixed into, besides Textual's own App."""
+    """The members of the App the mixin needs besides Textual's own."""
 
     known_namespaces: list[str]
+    rows: dict[tuple, WorkloadRow]
 
     @property
-    def screen(self) -> Screen: ...
+    def project_themes(self) -> set[str]: ...
 
     @property
     def session(self) -> ClusterPort | None: ...
@@ -42,19 +43,17 @@ class DashboardApp(Protocol):
     @property
     def controllers_screen(self) -> ControllersScreen | None: ...
 
-    def push_screen(self, screen: Screen, callback: Callable[[Any], object] | None = None) -> Any: ...
-
-    def notify(self, message: str, *, severity: str = "information", markup: bool = True) -> None: ...
-
-    def call_from_thread(self, callback: Callable[..., Any], *args: Any) -> Any: ...
-
     def reconnect(self, *, namespaces: list[str] | None = None, context: str | None = None) -> None: ...
 
-    def search_themes(self) -> None: ...
 
+# For the type checker the mixin is a Textual App with those members; at run time the App supplies them.
+if TYPE_CHECKING:
 
-# For the type checker the mixin is a DashboardApp; at run time the App supplies every member.
-_App = DashboardApp if TYPE_CHECKING else object
+    class _App(App, DashboardApp):
+        pass
+
+else:
+    _App = object
 
 
 class Navigation(_App):

@@ -9,10 +9,10 @@ from textual.app import SystemCommand
 from textual.screen import Screen
 
 if TYPE_CHECKING:
-    from tui.app import KubeknobsApp
+    from tui.screens.navigation import Navigation
 
 
-def dashboard_commands(app: KubeknobsApp, screen: Screen) -> Iterable[SystemCommand]:
+def dashboard_commands(app: Navigation, screen: Screen) -> Iterable[SystemCommand]:
     yield SystemCommand("Switch namespace", "Choose the namespaces shown", app.action_pick_namespace)
     if app.session is not None:
         # names already known: the palette is built on the UI loop and must not wait for the API
