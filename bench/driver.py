@@ -24,23 +24,23 @@ def mark(name: str, **fields) -> None:
         os.write(_FD, (json.dumps({"mark": name, "t": time.monotonic(), **fields}) + "\n").encode())
 
 
-def bench_session_class():
-    """The session, recording every object version it applied to the model."""
+def record_applied(items: list) -> None:
+    """Every object version the session applied to the model, as a mark."""
     from tui.cluster.informer import Delta, rv_of
+
+    applied = [
+        [d.resource, d.key[0], d.key[1], rv_of(d.obj)]
+        for d in items
+        if isinstance(d, Delta) and d.type != "deleted" and d.resource in ("configmaps", "pods")
+    ]
+    if applied:
+        mark("model", items=applied)
+
+
+def bench_session(connection, **kwargs):
     from tui.cluster.session import ClusterSession
 
-    class BenchSession(ClusterSession):
-        def _on_items(self, items: list) -> None:
-            super()._on_items(items)
-            applied = [
-                [d.resource, d.key[0], d.key[1], rv_of(d.obj)]
-                for d in items
-                if isinstance(d, Delta) and d.type != "deleted" and d.resource in ("configmaps", "pods")
-            ]
-            if applied:
-                mark("model", items=applied)
-
-    return BenchSession
+    return ClusterSession(connection, on_applied=record_applied, **kwargs)
 
 
 def bench_app(expected: int):
@@ -56,12 +56,6 @@ def bench_app(expected: int):
             # Textual runs the base class's on_mount after this one (calling it here would push a second
             # controllers screen): mark the first frame of the screen it pushes, once it has.
             self.call_later(lambda: self.controllers_screen.call_after_refresh(mark, "first-frame"))
-
-        def _connect_now(self, kubeconfig, context) -> None:
-            import tui.cluster.session as session_module
-
-            session_module.ClusterSession = bench_session_class()
-            super()._connect_now(kubeconfig, context)
 
         def apply_workloads(self, upserts: list, deletes: list) -> None:
             super().apply_workloads(upserts, deletes)
@@ -135,7 +129,12 @@ class GcPauses:
 
 async def drive(args) -> None:
     app = bench_app(args.expect)(
-        kubeconfig=args.kubeconfig, context=args.context, namespaces=[], watch_themes=False, live_events=True
+        kubeconfig=args.kubeconfig,
+        context=args.context,
+        namespaces=[],
+        watch_themes=False,
+        live_events=True,
+        session_factory=bench_session,
     )
     loop = asyncio.get_running_loop()
     async with app.run_test(headless=True, size=(args.width, args.height)) as pilot:

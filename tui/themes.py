@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual.app import App
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
@@ -160,3 +161,63 @@ class ThemeWatcher:
         if observer is not None:
             observer.stop()
             observer.join(timeout=2)
+
+
+REPO_THEMES_DIR = Path(__file__).resolve().parent.parent / "themes"
+
+
+class ThemeManager:
+    """The app's themes: loaded from the project's and the operator's folders, reloaded when a file changes."""
+
+    def __init__(self, app: App, *, user_dir: Path, requested: str | None, watch: bool) -> None:
+        self._app, self._requested, self._watch = app, requested, watch
+        self.dirs = [PROJECT_THEMES_DIR, REPO_THEMES_DIR, user_dir]
+        self.names: set[str] = set()  # the project's and the operator's themes, for the palette
+        self._watcher: ThemeWatcher | None = None
+
+    @property
+    def watching(self) -> bool:
+        return self._watcher is not None
+
+    def start(self) -> None:
+        self.load(initial=True)
+        if self._watch:
+            self._watcher = ThemeWatcher(self.dirs, lambda _path: self._app.call_from_thread(self.load))
+            self._watcher.start()
+
+    def stop(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
+
+    def load(self, *, initial: bool = False) -> None:
+        app = self._app
+        themes, problems = load_themes(self.dirs)
+        for theme in themes.values():
+            app.register_theme(theme)
+        self.names |= set(themes)
+        if problems:
+            message = "\n".join(str(p) for p in problems)
+            app.notify(
+                message + "\nUsing the other themes.",
+                title="Theme file problem",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+        if initial:
+            wanted = self._requested or DEFAULT_THEME
+            if wanted not in app.available_themes:
+                app.notify(
+                    f"Unknown theme {wanted!r}; using {DEFAULT_THEME}.",
+                    title="Theme",
+                    severity="warning",
+                    markup=False,
+                )
+                wanted = DEFAULT_THEME
+            app.theme = wanted
+        elif app.theme in themes:
+            # Textual applies a theme when its name changes: through another one and back, the edited colours show.
+            current = app.theme
+            app.theme = "textual-dark" if current != "textual-dark" else DEFAULT_THEME
+            app.theme = current

@@ -68,3 +68,54 @@ def test_exec_plugins_and_auth_providers_go_through_the_client(cluster, tmp_path
             entry["user"] = {"auth-provider": {"name": "oidc", "config": {}}}
 
     assert plain_credentials(load_connection(_edited(cluster, tmp_path, plugin), "kubeknobs-demo")) is None
+
+
+def test_a_connect_runs_the_credential_plugin_once(cluster, tmp_path):
+    runs = tmp_path / "runs"
+    script = tmp_path / "token.sh"
+    script.write_text(
+        "#!/bin/sh\n"
+        f"echo run >> {runs}\n"
+        """echo '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","""
+        f'''"status":{{"token":"{cluster.token}"}}}}'\n'''
+    )
+    script.chmod(0o755)
+
+    def plugin(doc):
+        for entry in doc["users"]:
+            entry["user"] = {
+                "exec": {
+                    "apiVersion": "client.authentication.k8s.io/v1beta1",
+                    "command": str(script),
+                    "interactiveMode": "Never",
+                }
+            }
+
+    # what the dashboard does on a connect: the probe, then the session's client
+    connection = load_connection(_edited(cluster, tmp_path, plugin), "kubeknobs-demo")
+    probe(connection, timeout=5)
+    api = open_api(connection)
+    try:
+        assert api.get("/api/v1/namespaces/default")["metadata"]["name"] == "default"
+    finally:
+        api.close()
+    assert runs.read_text().splitlines() == ["run"]
+
+
+def test_relative_certificate_paths_resolve_against_the_file_that_names_them(cluster, tmp_path, monkeypatch):
+    import base64
+
+    doc = yaml.safe_load(Path(cluster.kubeconfig).read_text())
+    here = tmp_path / "team"
+    here.mkdir()
+    for entry in doc["clusters"]:
+        ca = base64.b64decode(entry["cluster"].pop("certificate-authority-data"))
+        (here / "ca.crt").write_bytes(ca)
+        entry["cluster"]["certificate-authority"] = "ca.crt"
+    (here / "config").write_text(yaml.safe_dump({k: v for k, v in doc.items() if k != "current-context"}))
+    first = tmp_path / "first"
+    first.mkdir()
+    (first / "config").write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "Config", "clusters": []}))
+    monkeypatch.setenv("KUBECONFIG", f"{first / 'config'}:{here / 'config'}")
+    monkeypatch.chdir(tmp_path)  # neither file's directory: a path read as relative to the process fails too
+    probe(load_connection(None, "kubeknobs-demo"), timeout=5)

@@ -6,6 +6,7 @@ import threading
 
 from tests.cluster.conftest import configmap
 from tests.waiting import eventually
+from tui.cluster import rows as rows_module
 from tui.cluster import session as session_module
 from tui.cluster.connect import load_connection
 from tui.cluster.informer import Informer, rv_of
@@ -263,7 +264,7 @@ def test_first_lists_hand_over_only_the_newest_events_in_time_order(cluster, mon
 
 
 def test_settings_of_a_workload_no_longer_cached_are_classified_again(cluster, monkeypatch):
-    monkeypatch.setattr(session_module, "SETTINGS_KEPT", 1)
+    monkeypatch.setattr(rows_module, "SETTINGS_KEPT", 1)
     deployments = [
         {
             "apiVersion": "apps/v1",
@@ -300,10 +301,10 @@ def test_settings_of_a_workload_no_longer_cached_are_classified_again(cluster, m
         eventually(
             lambda: len(sink.rows) == 3 and all(r.summary not in ("", "…") for r in sink.rows.values())
         )
-        assert len(s._settings) == 1
+        assert s.row_builder.settings_kept == 1
         for i in range(3):
             settings = s.settings(("Deployment", "default", f"app-{i}"))
             assert [(x.name, x.value) for x in settings] == [("--workers", str(i + 1))]
-        assert len(s._settings) == 1
+        assert s.row_builder.settings_kept == 1
     finally:
         s.stop()

@@ -18,6 +18,7 @@ from tui.cluster.session import ClusterSession
 from tui.model.events import (
     ConfigMapChanged,
     ContainerRestarted,
+    CrashLoop,
     KubeEvent,
     ReloadEvent,
     ReloadPending,
@@ -297,6 +298,30 @@ def test_container_restart_and_kube_events_reach_the_stream(cluster, session):
     assert event.workload == KEY and event.severity == "warning"
 
 
+def test_a_crash_loop_log_fetch_does_not_hold_back_table_updates(cluster, session):
+    s, sink = session
+    cluster.faults.set_latency(4)  # every new request waits; the open watches keep streaming
+
+    def crash_then_scale():
+        pod = copy.deepcopy(cluster.store.get("pods", "default", "workflowexecution-abc12-p0"))
+        pod["status"]["containerStatuses"][0]["state"] = {"waiting": {"reason": "CrashLoopBackOff"}}
+        cluster.store.update("pods", pod, subresource="status")
+        dep = copy.deepcopy(cluster.store.get("deployments", *KEY[1:]))
+        dep["metadata"].setdefault("labels", {})["seen"] = "yes"
+        cluster.store.update("deployments", dep)
+
+    try:
+        version = sink.rows[KEY].resource_version
+        cluster.call(crash_then_scale)
+        # the crash's log GET waits 4 s (twice: previous run, then current): the row may not wait with it
+        assert eventually(lambda: sink.rows[KEY].resource_version != version, timeout=2.0)
+        assert not sink.of(CrashLoop)  # handed on with its lines, once they are in
+    finally:
+        cluster.faults.set_latency(0)
+    crash = eventually(lambda: sink.of(CrashLoop), timeout=20)[0]
+    assert crash.pod == "workflowexecution-abc12-p0" and crash.workload == KEY
+
+
 def test_follow_logs_joins_new_pods_and_reads_lines(cluster, session):
     s, _sink = session
     got, lock = [], threading.Lock()
@@ -382,7 +407,7 @@ def test_read_only_user_sees_everything_and_changes_nothing(cluster):
 
 def test_connection_state_reports_reconnecting_then_connected(cluster, session):
     s, sink = session
-    eventually(lambda: all(i._stream is not None for i in s._informers.values()))  # every watch is open
+    eventually(lambda: all(i._stream is not None for i in s.informers()))  # every watch is open
     cluster.faults.fail_next(3, status=503)
     cluster.faults.drop_watches()
     eventually(lambda: any(st.status == "reconnecting" and "503" in (st.reason or "") for st in sink.states))

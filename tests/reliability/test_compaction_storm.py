@@ -61,8 +61,7 @@ async def test_a_410_storm_converges_without_flooding_the_api(demo, make_app):
             worker.join(10)
         rounds = result[0]
         created = {f"storm-{i}" for i in range(rounds)}
-        informers = app.session._informers
-        cm_informer = next(i for (plural, _ns), i in informers.items() if plural == "configmaps")
+        cm_informer = next(i for i in app.session.informers() if i.resource.plural == "configmaps")
         await eventually_async(
             pilot,
             lambda: created <= {name for ns, name in cm_informer.snapshot() if ns == NS},

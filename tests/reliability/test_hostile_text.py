@@ -12,7 +12,7 @@ from tests.reliability.hostile import CLICK, HOSTILE, MARKUP, NS, assert_literal
 from tests.reliability.steps import synced
 from tests.ui.harness import CONTEXT, SIZE, fixed_clock, start_demo_cluster
 from tests.waiting import eventually_async
-from tui.cluster.session_types import WorkloadRow
+from tui.cluster.port import WorkloadRow
 from tui.screens.detail import DetailScreen
 from tui.screens.events import EventsScreen
 from tui.screens.logs import LogsScreen

@@ -9,7 +9,7 @@ import pytest
 
 from tests.ui.harness import SIZE, dashboard, start_demo_cluster
 from tests.waiting import eventually_async
-from tui.app import FREEZE_FROM
+from tui.cluster.memory import FREEZE_FROM
 
 
 @pytest.fixture

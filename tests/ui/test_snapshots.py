@@ -273,7 +273,7 @@ def test_reconnecting(snap_compare, fresh_kubernaut, make_app):
 
     def every_watch_refused() -> bool:
         # the first failures read "cut in the middle of an answer"; the retries settle on the refusal
-        states = [informer.state for informer in app.session._informers.values()]
+        states = [informer.state for informer in app.session.informers()]
         return app.status_info.state == "reconnecting" and all(
             s.status == "reconnecting" and "connection refused" in (s.reason or "") for s in states
         )

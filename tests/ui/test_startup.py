@@ -111,3 +111,17 @@ async def test_connection_state_follows_the_cluster(make_cluster, make_app):
         await eventually_async(
             pilot, lambda: app.status_info.state == "connected", timeout=60, message="connected again"
         )
+
+
+async def test_a_profile_file_that_cannot_be_used_is_named_once(kubernaut, tmp_path, make_app):
+    profiles = tmp_path / "config" / "kubeknobs" / "profiles"
+    profiles.mkdir(parents=True)
+    (profiles / "broken.yaml").write_text("name: [unclosed\n")
+    app = make_app(kubernaut)
+    async with app.run_test(size=SIZE) as pilot:
+        await eventually_async(pilot, lambda: app.synced, timeout=60, message="the first lists")
+        app.reconnect(namespaces=["kubernaut-system"])  # a new session reads the same profiles
+        await eventually_async(pilot, lambda: app.synced, timeout=60, message="the session of one namespace")
+        shown = [n for n in app._notifications if n.title == "Profile file problem"]
+        assert len(shown) == 1
+        assert str(profiles / "broken.yaml") in str(shown[0].message)

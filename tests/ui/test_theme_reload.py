@@ -27,7 +27,7 @@ async def test_editing_a_theme_file_changes_the_colours_live(tmp_path):
         )
         assert app.theme == "mine"
         assert app.theme_variables["primary"].upper().startswith(("#00FF00", "#00FE00"))
-    assert app._theme_watcher is None  # stopped with the app
+    assert not app.themes.watching  # stopped with the app
 
 
 async def test_a_bad_theme_file_is_named_and_the_app_falls_back(tmp_path):

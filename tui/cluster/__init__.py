@@ -1,8 +1,11 @@
 """The only part of kubeknobs that talks to a cluster.
 
-connect     kubeconfig files and contexts → Connection; probe; the raw JSON client (api)
+kubeconfig  the files kubectl reads, merged, each entry with the file that defines it
+connect     contexts → Connection; probe; the raw JSON client (api); credentials without the client
 informer    list + watch of one resource kind, as batched deltas
-session     the dashboard's live view: rows, settings, the typed event stream
+port        what the dashboard sees: rows, log lines, the sink, the ClusterPort protocol
+session     the dashboard's live view, a façade over cache (informers, indexes), rows (summaries,
+            settings), router (deltas → changes), crashlogs, redact; memory: the gc-freeze policy
 reload      log lines → reload outcomes, matched to ConfigMap versions (reloadwatch follows the pods)
 actions     the one writer: guarded changes (edits, immutable copies, restart, rollback, propagate);
             the change use-case itself (plan, draft, flow, follow) lives in tui.change

@@ -11,7 +11,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui.cluster.credentials import PlainCredentials, exec_credentials, plain_credentials
 from tui.cluster.errors import ApiError, ConnectError, TransportError, connect_error_for
+from tui.cluster.kubeconfig import existing, kubeconfig_paths, merge_kubeconfigs
 
 __all__ = ["ConnectError", "Connection", "load_connection", "probe", "open_api", "kubeconfig_paths"]
 
@@ -31,100 +33,12 @@ class Connection:
     cluster: str = ""
     in_cluster: bool = False
     exec_plugin: dict | None = field(default=None, repr=False)
+    # the ExecCredential of the plugin's last run: the probe and the session of one connect share it
+    exec_credential: dict | None = field(default=None, repr=False, compare=False)
 
     def with_context(self, context: str) -> Connection:
         """The same kubeconfig, another context (raises ConnectError for an unknown one)."""
         return load_connection(self.kubeconfig, context)
-
-
-def kubeconfig_paths(kubeconfig: str | None = None) -> list[str]:
-    """The files kubectl would read, in merge order."""
-    if kubeconfig:
-        return [os.path.expanduser(p) for p in kubeconfig.split(os.pathsep) if p.strip()]
-    env = os.environ.get("KUBECONFIG")
-    if env:
-        return [os.path.expanduser(p) for p in env.split(os.pathsep) if p.strip()]
-    return [os.path.expanduser("~/.kube/config")]
-
-
-def _read(path: str) -> dict:
-    import yaml
-
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConnectError(
-            "bad-kubeconfig",
-            f"Cannot read kubeconfig {path}",
-            exc.strerror or str(exc),
-            "Check the file's permissions.",
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise ConnectError(
-            "bad-kubeconfig",
-            f"Kubeconfig {path} is not text",
-            str(exc),
-            "Point --kubeconfig at a kubeconfig YAML file.",
-        ) from exc
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConnectError(
-            "bad-kubeconfig",
-            f"Kubeconfig {path} is not valid YAML{where}",
-            str(problem),
-            "Fix the file, or point --kubeconfig at another one.",
-        ) from exc
-    if doc is None:
-        return {}
-    if not isinstance(doc, dict):
-        raise ConnectError(
-            "bad-kubeconfig",
-            f"Kubeconfig {path} is not a kubeconfig",
-            f"expected a mapping with clusters, contexts and users, found {type(doc).__name__}",
-            "Point --kubeconfig at a kubeconfig YAML file.",
-        )
-    return doc
-
-
-def _named(doc: dict, section: str, path: str) -> list[tuple[str, dict]]:
-    items = doc.get(section) or []
-    if not isinstance(items, list):
-        raise ConnectError(
-            "bad-kubeconfig",
-            f"Kubeconfig {path}: `{section}` must be a list",
-            "",
-            "Fix the file, or point --kubeconfig at another one.",
-        )
-    out = []
-    for item in items:
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            raise ConnectError(
-                "bad-kubeconfig",
-                f"Kubeconfig {path}: an entry of `{section}` has no name",
-                "",
-                "Each entry needs `name:` and a nested mapping.",
-            )
-        body = item.get(section[:-1])
-        out.append((item["name"], body if isinstance(body, dict) else {}))
-    return out
-
-
-def merge_kubeconfigs(paths: list[str]) -> tuple[dict, str | None]:
-    """kubectl's merge: the first file to define a name wins, the first current-context wins."""
-    merged: dict[str, dict[str, dict]] = {"clusters": {}, "contexts": {}, "users": {}}
-    current = None
-    for path in paths:
-        doc = _read(path)
-        for section in merged:
-            for name, body in _named(doc, section, path):
-                merged[section].setdefault(name, body)
-        if current is None and doc.get("current-context"):
-            current = str(doc["current-context"])
-    return merged, current
 
 
 def _in_cluster_available() -> bool:
@@ -142,8 +56,8 @@ def load_connection(kubeconfig: str | None = None, context: str | None = None) -
             "",
             "Check the path given to --kubeconfig.",
         )
-    existing = [p for p in paths if Path(p).exists()]
-    if not existing:
+    found = existing(paths)
+    if not found:
         if _in_cluster_available() and not kubeconfig:
             host = os.environ["KUBERNETES_SERVICE_HOST"]
             port = os.environ.get("KUBERNETES_SERVICE_PORT", "443")
@@ -166,9 +80,9 @@ def load_connection(kubeconfig: str | None = None, context: str | None = None) -
             f"looked in {where}",
             "Pass --kubeconfig PATH, set KUBECONFIG, or try `kubeknobs --demo`.",
         )
-    merged, current = merge_kubeconfigs(existing)
+    merged, current = merge_kubeconfigs(found)
     contexts = sorted(merged["contexts"])
-    joined = os.pathsep.join(existing)
+    joined = os.pathsep.join(found)
     name = context or current
     if not name:
         raise ConnectError(
@@ -184,9 +98,9 @@ def load_connection(kubeconfig: str | None = None, context: str | None = None) -
             f"contexts: {', '.join(contexts) or 'none'}",
             "Pass --context with one of these, or `kubectl config get-contexts` to list them.",
         )
-    ctx = merged["contexts"][name]
+    ctx = merged["contexts"][name].body
     cluster_name = str(ctx.get("cluster") or "")
-    cluster = merged["clusters"].get(cluster_name)
+    cluster = merged["clusters"][cluster_name].body if cluster_name in merged["clusters"] else None
     if not cluster or not cluster.get("server"):
         raise ConnectError(
             "bad-kubeconfig",
@@ -195,7 +109,7 @@ def load_connection(kubeconfig: str | None = None, context: str | None = None) -
             "Add the cluster with `kubectl config set-cluster`.",
         )
     user_name = str(ctx.get("user") or "")
-    user = merged["users"].get(user_name) or {}
+    user = merged["users"][user_name].body if user_name in merged["users"] else {}
     return Connection(
         name,
         contexts,
@@ -209,11 +123,13 @@ def load_connection(kubeconfig: str | None = None, context: str | None = None) -
 
 
 def _configuration(connection: Connection):
-    from tui.cluster.credentials import plain_credentials
-
     plain = plain_credentials(connection)
     if plain is not None:
         return plain
+    if connection.exec_plugin is not None and not connection.in_cluster:
+        from_plugin = _exec_configuration(connection)
+        if from_plugin is not None:
+            return from_plugin
     from kubernetes import client, config
     from kubernetes.config.config_exception import ConfigException
 
@@ -222,8 +138,6 @@ def _configuration(connection: Connection):
         if connection.in_cluster:
             config.load_incluster_config(client_configuration=cfg)
             return cfg
-        if connection.exec_plugin is not None:
-            _run_exec_plugin(connection)
         config.load_kube_config(
             config_file=connection.kubeconfig,
             context=connection.context,
@@ -247,8 +161,29 @@ def _configuration(connection: Connection):
     return cfg
 
 
-def _run_exec_plugin(connection: Connection, timeout: float | None = None) -> None:
-    """The client only logs a failing exec plugin and waits forever for a hung one: run it once here, bounded."""
+def _exec_configuration(connection: Connection) -> PlainCredentials | None:
+    """The plugin runs once per connect, bounded; its ExecCredential serves every client of the connection.
+
+    None when the cluster entry needs the kubernetes client, which then runs the plugin itself.
+    """
+
+    def renew() -> PlainCredentials:
+        connection.exec_credential = _run_exec_plugin(connection)
+        fresh = exec_credentials(connection, connection.exec_credential)
+        if fresh is None:
+            raise ConnectError("exec-plugin", "The kubeconfig changed", "", "Reconnect.")
+        return fresh
+
+    if connection.exec_credential is None:
+        connection.exec_credential = _run_exec_plugin(connection)
+    plain = exec_credentials(connection, connection.exec_credential, renew)
+    if plain is not None and plain.expires is not None:
+        plain.get_api_key_with_prefix("BearerToken")  # a stored credential that expired since is renewed now
+    return plain
+
+
+def _run_exec_plugin(connection: Connection, timeout: float | None = None) -> dict:
+    """The ExecCredential's status. The client only logs a failing plugin and waits forever for a hung one."""
     import json
     import signal
     import subprocess
@@ -258,7 +193,7 @@ def _run_exec_plugin(connection: Connection, timeout: float | None = None) -> No
     from kubernetes.config.kube_config import ConfigNode
 
     timeout = EXEC_PLUGIN_TIMEOUT if timeout is None else timeout
-    cwd = os.path.dirname(connection.kubeconfig.split(os.pathsep)[0]) if connection.kubeconfig else None
+    cwd = _user_file_dir(connection)
     command = connection.exec_plugin.get("command", "?")
     title = f"The credential plugin `{command}` of user {connection.user} failed"
     hint = "Run the plugin by hand to see why (login expired? not installed?)."
@@ -307,6 +242,17 @@ def _run_exec_plugin(connection: Connection, timeout: float | None = None) -> No
         raise ConnectError(
             "exec-plugin", title, f"its output is not an ExecCredential: {exc}", hint
         ) from None
+    return answer["status"]
+
+
+def _user_file_dir(connection: Connection) -> str | None:
+    """A plugin's relative command runs from the directory of the kubeconfig that defines the user."""
+    if not connection.kubeconfig:
+        return None
+    merged, _current = merge_kubeconfigs(existing(kubeconfig_paths(connection.kubeconfig)))
+    ctx = merged["contexts"].get(connection.context)
+    user = merged["users"].get(str(ctx.body.get("user") or "")) if ctx else None
+    return user.base if user else os.path.dirname(os.path.abspath(kubeconfig_paths(connection.kubeconfig)[0]))
 
 
 def open_api(connection: Connection, *, timeout: float = 30.0):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tui.change.rollout import FAILING_WAIT_REASONS
-from tui.cluster.session_types import WorkloadRow
+from tui.cluster.port import WorkloadRow
 from tui.model.events import ContainerRestarted, CrashLoop, KubeEvent, RolloutProgress
 from tui.model.mounts import consumed_configmaps
 from tui.model.times import parse_time

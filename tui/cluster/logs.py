@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from tui.cluster.api import close_stream, iter_lines
 from tui.cluster.errors import ApiError, TransportError
 from tui.cluster.informer import Batcher
+from tui.cluster.port import LogLine
 from tui.cluster.resources import RESOURCES
-from tui.cluster.session_types import LogLine
 from tui.model.text import clean
 from tui.model.times import parse_time
 

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
 
 from tui.cluster.informer import Delta
+from tui.cluster.port import LogLine
 from tui.cluster.reload import ReloadTarget, changed_keys, changed_paths, quiet_reason
-from tui.cluster.session_types import LogLine
 from tui.model.layers import Setting
 from tui.model.mechanisms import after_sync_s, expects_reload
 from tui.model.reloadlog import match_reload_line
 from tui.model.times import parse_time
+
+if TYPE_CHECKING:
+    from tui.cluster.api import KubeApi
+    from tui.cluster.reload import ReloadCorrelator
+    from tui.model.profiles import ProfileSet
 
 
 def written_at(obj: dict) -> datetime | None:
@@ -33,8 +40,32 @@ def expected_reload(settings: list[Setting], configmap: str, key: str):
     return mine, restart_only, max(after_sync_s(s) for s in followed)
 
 
+class WatchedSession(Protocol):
+    """What the reload watch needs of the session that owns it."""
+
+    correlator: ReloadCorrelator
+
+    @property
+    def profiles(self) -> ProfileSet: ...
+
+    @property
+    def stopped(self) -> bool: ...
+
+    def workload_object(self, key: tuple) -> dict | None: ...
+
+    def settings_of(self, key: tuple, obj: dict) -> list: ...
+
+    def pods_of(self, key: tuple) -> list[dict]: ...
+
+    def open_api(self) -> KubeApi: ...
+
+    def refresh_follows(self, key: tuple) -> None: ...
+
+    def emit(self, events: list) -> None: ...
+
+
 class ReloadWatch:
-    def __init__(self, session):
+    def __init__(self, session: WatchedSession):
         self.session = session
         self._followers: dict[tuple, object] = {}  # workload key -> LogFollower
         self._lock = threading.Lock()
@@ -51,7 +82,7 @@ class ReloadWatch:
             self._followers.clear()
         return followers
 
-    def configmap_changed(self, d: Delta, users: list[tuple]) -> list:
+    def configmap_changed(self, d: Delta, users: Sequence[tuple]) -> list:
         ns, name = d.key
         changes = changed_keys(d.old, d.obj)
         if not changes:
@@ -61,7 +92,7 @@ class ReloadWatch:
         targets, watching = [], []
         for key in users:
             obj = self.session.workload_object(key)
-            settings = self.session._settings_for(key, obj) if obj else []
+            settings = self.session.settings_of(key, obj) if obj else []
             for cm_key in changes:
                 expected = expected_reload(settings, name, cm_key)
                 if expected is None:
@@ -99,17 +130,17 @@ class ReloadWatch:
         from tui.cluster.logs import LogFollower
 
         with self._lock:
-            if key in self._followers or self.session._stop.is_set():
+            if key in self._followers or self.session.stopped:
                 return
             follower = LogFollower(
-                self.session._ensure_api(),
+                self.session.open_api(),
                 key[1],
                 lambda lines: self.on_lines(key, lines),
                 since=since - timedelta(seconds=10),
                 include_previous=False,
             )
             self._followers[key] = follower
-        self.session._refresh_follows(key)
+        self.session.refresh_follows(key)
 
     def on_lines(self, key: tuple, lines: list[LogLine]) -> None:
         from tui.model.workload import Workload
@@ -139,7 +170,7 @@ class ReloadWatch:
                         at=parse_time(line.time) or datetime.now(UTC),
                     )
                 )
-        self.session._emit(events)
+        self.session.emit(events)
 
     def _first_time(self, line: LogLine) -> bool:
         """A follow that starts early re-reads lines an earlier follow already reported."""

@@ -76,6 +76,7 @@ class ControllersScreen(Screen):
         return self.query_one(WorkloadTable)
 
     def on_mount(self) -> None:
+        self.app.workloads_signal.subscribe(self, lambda change: self.apply(*change), immediate=True)
         self.table.focus()
         self.table.replace(self.app.rows.values())
         self._update_title()

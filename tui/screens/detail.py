@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from tui.cluster.port import WorkloadKey
 from tui.widgets.event_log import EventLog
 from tui.widgets.safe_text import clean, cluster_text
 from tui.widgets.setting_panel import SettingPanel, warning_lines
@@ -43,7 +44,7 @@ class DetailScreen(Screen):
 
     def __init__(self, workload_key: tuple) -> None:
         super().__init__()
-        self.workload_key = tuple(workload_key)
+        self.workload_key = WorkloadKey(*workload_key)
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -66,6 +67,9 @@ class DetailScreen(Screen):
         return self.query_one(SettingsTable).focused_setting
 
     def on_mount(self) -> None:
+        self.app.workloads_signal.subscribe(
+            self, lambda change: self.workloads_changed(*change), immediate=True
+        )
         self.query_one(SettingsTable).focus()
         self.query_one("#detail-events", EventLog).add_events(list(self.app.event_history))
         self._show_header()
@@ -127,7 +131,7 @@ class DetailScreen(Screen):
             self.load_settings()
         elif self.workload_key in {tuple(k) for k in deletes}:
             self.query_one("#detail-header", Static).update(
-                Text(f"{self.workload_key[0]} {clean(self.workload_key[2])} was deleted.", end="")
+                Text(f"{self.workload_key.kind} {clean(self.workload_key.name)} was deleted.", end="")
             )
 
     def action_pause_events(self) -> None:

@@ -8,6 +8,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from tui.cluster.port import WorkloadKey
 from tui.widgets.log_view import LogView
 from tui.widgets.safe_text import cluster_text
 from tui.widgets.status_bar import StatusBar
@@ -27,7 +28,7 @@ class LogsScreen(Screen):
 
     def __init__(self, workload_key: tuple, *, tail: int = 100) -> None:
         super().__init__()
-        self.workload_key = tuple(workload_key)
+        self.workload_key = WorkloadKey(*workload_key)
         self.tail = tail
         self._handle = None
 

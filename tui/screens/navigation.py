@@ -7,13 +7,56 @@ controller the operator is looking at.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol
 
 from textual import work
-from textual.app import SystemCommand
+from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+if TYPE_CHECKING:
+    from tui.cluster.connect import Connection
+    from tui.cluster.port import ClusterPort, WorkloadRow
+    from tui.screens.controllers import ControllersScreen
 
-class Navigation:
+
+class DashboardApp(Protocol):
+    """The members of the App the mixin needs besides Textual's own."""
+
+    known_namespaces: list[str]
+    rows: dict[tuple, WorkloadRow]
+
+    @property
+    def project_themes(self) -> set[str]: ...
+
+    @property
+    def session(self) -> ClusterPort | None: ...
+
+    @property
+    def connection(self) -> Connection | None: ...
+
+    @property
+    def namespaces(self) -> list[str] | None: ...
+
+    @property
+    def context_name(self) -> str | None: ...
+
+    @property
+    def controllers_screen(self) -> ControllersScreen | None: ...
+
+    def reconnect(self, *, namespaces: list[str] | None = None, context: str | None = None) -> None: ...
+
+
+# For the type checker the mixin is a Textual App with those members; at run time the App supplies them.
+if TYPE_CHECKING:
+
+    class _App(App, DashboardApp):
+        pass
+
+else:
+    _App = object
+
+
+class Navigation(_App):
     def selected_workload(self) -> tuple | None:
         key = getattr(self.screen, "workload_key", None)
         if key is not None:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 from textual.screen import Screen
 
+if TYPE_CHECKING:
+    from tui.screens.navigation import Navigation
 
-def dashboard_commands(app, screen: Screen) -> Iterable[SystemCommand]:
+
+def dashboard_commands(app: Navigation, screen: Screen) -> Iterable[SystemCommand]:
     yield SystemCommand("Switch namespace", "Choose the namespaces shown", app.action_pick_namespace)
     if app.session is not None:
         # names already known: the palette is built on the UI loop and must not wait for the API
@@ -38,7 +42,8 @@ def dashboard_commands(app, screen: Screen) -> Iterable[SystemCommand]:
         )
     key = app.selected_workload()
     if key is not None:
-        label = f"{key[0]} {key[1]}/{key[2]}"
+        kind, namespace, name = key
+        label = f"{kind} {namespace}/{name}"
         yield SystemCommand(f"Logs of {label}", "Follow the logs of its pods", app.action_logs)
         yield SystemCommand(f"YAML of {label}", "Show its YAML", app.action_yaml)
         yield SystemCommand(f"Events of {label}", "Live events of this controller", app.action_events)

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui.cluster.port import WorkloadKey
 from tui.widgets.safe_text import clean
 
 
@@ -21,7 +22,7 @@ class RestartScreen(ModalScreen[bool]):
 
     def __init__(self, workload_key: tuple) -> None:
         super().__init__()
-        self.workload_key = tuple(workload_key)
+        self.workload_key = WorkloadKey(*workload_key)
         self.result = None
 
     def compose(self) -> ComposeResult:

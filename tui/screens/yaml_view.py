@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, TextArea
 
+from tui.cluster.port import WorkloadKey
 from tui.widgets.safe_text import clean, cluster_text
 from tui.widgets.status_bar import StatusBar
 
@@ -20,7 +21,7 @@ class YamlScreen(Screen):
 
     def __init__(self, workload_key: tuple) -> None:
         super().__init__()
-        self.workload_key = tuple(workload_key)
+        self.workload_key = WorkloadKey(*workload_key)
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
