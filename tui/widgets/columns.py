@@ -1,0 +1,58 @@
+"""Columns sharing one line: which gives up width first, and cutting a name so both ends stay."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+def cut_middle(value: str, width: int) -> str:
+    """`kubernaut-gat…orchestrator`: names differ at both ends, so both ends stay."""
+    if len(value) <= width:
+        return value
+    if width <= 1:
+        return "…"[:width]
+    head = width // 2
+    tail = width - 1 - head
+    return value[:head] + "…" + (value[-tail:] if tail else "")
+
+
+def cut_end(value: str, width: int) -> str:
+    return value if len(value) <= width else value[: max(0, width - 1)] + "…"[:width]
+
+
+def shrink(
+    widths: dict[str, int], total: int, steps: Iterable[tuple[str | tuple[str, ...], int]], gap: int = 1
+) -> None:
+    """Narrow `widths` in place until they fit `total` with `gap` between columns.
+
+    Each step narrows one column down to the width named (0 leaves it out), or several at once, the
+    widest first, so that none is cut while another of them has room. A step only goes as far as
+    needed, and what a dropped column frees goes back to the columns cut before it.
+    """
+    natural = dict(widths)
+
+    def over() -> int:
+        shown = [w for w in widths.values() if w]
+        return sum(shown) + gap * (len(shown) - 1) - total
+
+    for keys, floor in steps:
+        if over() <= 0:
+            break
+        keys = tuple(k for k in ((keys,) if isinstance(keys, str) else keys) if k in widths)
+        if floor == 0:
+            for key in keys:
+                widths[key] = 0
+            continue
+        while over() > 0:
+            key = max(keys, key=lambda k: widths[k], default=None)
+            if key is None or widths[key] <= floor:
+                break
+            widths[key] -= 1
+    spare = -over()
+    for key in widths:  # in column order
+        if spare <= 0:
+            break
+        if widths[key] and widths[key] < natural[key]:
+            grow = min(spare, natural[key] - widths[key])
+            widths[key] += grow
+            spare -= grow
