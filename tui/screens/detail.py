@@ -65,6 +65,10 @@ class DetailScreen(Screen):
     def focused_setting(self):
         return self.query_one(SettingsTable).focused_setting
 
+    def on_resize(self, event) -> None:
+        # on a short terminal the events give up lines to the table above them
+        self.query_one("#detail-events").styles.height = 8 if event.size.height >= 32 else 5
+
     def on_mount(self) -> None:
         self.query_one(SettingsTable).focus()
         self.query_one("#detail-events", EventLog).add_events(list(self.app.event_history))
