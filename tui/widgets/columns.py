@@ -27,7 +27,7 @@ def shrink(
 
     Each step narrows one column down to the width named (0 leaves it out), or several at once, the
     widest first, so that none is cut while another of them has room. A step only goes as far as
-    needed, and what a dropped column frees goes back to the columns cut before it.
+    needed, and what a dropped column frees goes back to the columns still cut, the narrowest first.
     """
     natural = dict(widths)
 
@@ -49,10 +49,9 @@ def shrink(
                 break
             widths[key] -= 1
     spare = -over()
-    for key in widths:  # in column order
-        if spare <= 0:
+    while spare > 0:  # the narrowest of the columns still cut gets the next cell
+        cut = [key for key in widths if 0 < widths[key] < natural[key]]
+        if not cut:
             break
-        if widths[key] and widths[key] < natural[key]:
-            grow = min(spare, natural[key] - widths[key])
-            widths[key] += grow
-            spare -= grow
+        widths[min(cut, key=lambda k: widths[k])] += 1
+        spare -= 1

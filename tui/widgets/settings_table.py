@@ -18,9 +18,10 @@ SHRINK = (
     (("where", "value", "links"), 24),
     ("container", 12),
     (("where", "value", "links"), 14),
+    ("links", 0),  # the panel names the linked file
+    ("setting", 24),
+    ("where", 0),  # and where the value comes from
     ("setting", 18),
-    ("links", 0),
-    ("where", 0),
     ("source", 0),
     ("container", 0),
     ("value", 8),
