@@ -339,3 +339,15 @@ async def test_a_narrower_filter_highlights_its_first_match_when_the_cursor_row_
         highlighted = table.render_line(1)
         cursor_style = table.get_component_rich_style("workload-table--cursor")
         assert any(segment.style and segment.style.bgcolor == cursor_style.bgcolor for segment in highlighted)
+
+
+async def test_a_narrow_table_keeps_the_column_it_is_sorted_by():
+    table = WorkloadTable()
+    async with Bench(table).run_test(size=(80, 12)) as pilot:
+        table.apply(WIDE_ROWS)
+        await pilot.pause()
+        assert "AGE" not in table.render_line(0).text  # on 80 cells AGE gives way to LAYERS
+        table.sort_by("age")
+        await pilot.pause()
+        header = table.render_line(0).text
+        assert "AGE↑" in header and "LAYERS" in header

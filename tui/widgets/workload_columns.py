@@ -97,7 +97,7 @@ def column_widths(natural: dict[str, int], total: int, sort_column: str = "") ->
     widths = {c.key: max(len(c.label) + (c.key == sort_column), natural.get(c.key, c.width)) for c in COLUMNS}
     widths["age"] = max(widths["age"], 4)  # "119s", "47h", "100d"
 
-    shrink(widths, total, SHRINK)
+    shrink(widths, total, [step for step in SHRINK if step != (sort_column, 0)])  # the sort column stays
     shown = [w for w in widths.values() if w]
     spare = total - sum(shown) - len(shown) + 1
     flex = [c.key for c in COLUMNS if c.flex and widths[c.key]]
