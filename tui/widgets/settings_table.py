@@ -89,17 +89,18 @@ class SettingsTable(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
         self._settings: dict[str, object] = {}
         self.containers: list[str] = []
-        self._laid_out_for = 0  # the width the cells were cut for
+        self._laid_out_for = (0, 0)  # the size the cells were cut for
         self.natural_widths: dict[str, int] = {}  # each column's widest cell, uncut
         self.column_widths: dict[str, int] = {}  # the widths the cells were cut to; 0 left the column out
 
     def on_resize(self) -> None:
-        if self._settings and self.size.width != self._laid_out_for:
+        if self._settings and tuple(self.size) != self._laid_out_for:
             self.show(self.settings)
 
-    def _room(self) -> int:
-        """Cells for the text of the columns: the width less the scrollbar and each cell's padding."""
-        return self.size.width - self.styles.scrollbar_size_vertical
+    def _room(self, rows: int) -> int:
+        """Cells for the columns: the width, less the scrollbar when the rows are more than the lines."""
+        scrolls = rows > self.size.height - 1  # one line is the header
+        return self.size.width - (self.styles.scrollbar_size_vertical if scrolls else 0)
 
     def _columns(self, keys: list[str]) -> None:
         self.clear(columns=True)
@@ -182,8 +183,8 @@ class SettingsTable(DataTable):
             for key, text in cells.items():
                 widths[key] = max(widths[key], len(text))
         self.natural_widths = dict(widths)
-        room = self._room()
-        self._laid_out_for = self.size.width
+        room = self._room(len(rows))
+        self._laid_out_for = tuple(self.size)
         if room > 0:
             # each column has a cell's padding on both sides: count it as the gap between columns
             padding = 2 * self.cell_padding
