@@ -156,10 +156,6 @@ class WorkloadTable(ScrollView, can_focus=True):
             self.cursor = 0
             self.post_message(self.Highlighted(self.cursor_key))
 
-    @property
-    def filter_text(self) -> str:
-        return self._filter
-
     def _measure(self, rows: Iterable | None = None) -> bool:
         """Widen the columns to the widest values; without `rows`, measure every row afresh.
 
