@@ -228,6 +228,38 @@ async def test_help_lists_every_key_with_its_id(kubernaut, make_app):
         assert isinstance(app.screen, ControllersScreen)
 
 
+async def test_help_lists_the_keys_of_the_change_wizard(kubernaut, make_app):
+    from tui.screens.wizard.screen import WizardScreen
+
+    app = make_app(kubernaut)
+    async with app.run_test(size=SIZE) as pilot:
+        await synced(app, pilot)
+        await pilot.press("question_mark")
+        table = app.screen.query_one("#help-table")
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        wizard = {row[3]: row for row in rows if row[0] == "Change wizard"}
+        assert set(wizard) == {b.id for b in WizardScreen.BINDINGS}
+        assert wizard["wizard.rebase"][1] == "^r" and wizard["wizard.revert"][1] == "u"
+        assert {"confirm.yes", "confirm.cancel", "history.back"} <= {row[3] for row in rows}
+
+
+async def test_help_scrolls_with_j_k_g_and_G_in_a_small_terminal(kubernaut, make_app):
+    app = make_app(kubernaut)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await synced(app, pilot)
+        await pilot.press("question_mark")
+        table = app.screen.query_one("#help-table")
+        hint = app.screen.query_one("#help .hint")
+        assert hint.region.bottom <= 24 and hint.region.height > 0  # the remap hint is on the screen
+        assert table.max_scroll_y > 0
+        await pilot.press("j", "j", "k")
+        assert table.cursor_row == 1
+        await pilot.press("G")
+        assert table.cursor_row == table.row_count - 1 and table.scroll_y == table.max_scroll_y
+        await pilot.press("g")
+        assert table.cursor_row == 0 and table.scroll_y == 0
+
+
 async def test_keys_are_remapped_from_the_config_file(kubernaut, make_app):
     from tui.config import Config
 

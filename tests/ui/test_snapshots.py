@@ -163,9 +163,11 @@ def test_yaml(snap_compare, demo_app):
     assert snap_compare(demo_app(), terminal_size=SIZE, run_before=run_before)
 
 
-def test_help(snap_compare, demo_app):
+def test_help(snap_compare, demo_app, monkeypatch):
     async def run_before(pilot):
         await ready(pilot)
+        # the hint names the config file: a fixed place, not the test's temporary directory
+        monkeypatch.setenv("XDG_CONFIG_HOME", "/home/operator/.config")
         await pilot.press("question_mark")
 
     assert snap_compare(demo_app(), terminal_size=SIZE, run_before=run_before)
@@ -289,3 +291,24 @@ def test_reconnecting(snap_compare, fresh_kubernaut, make_app):
     finally:
         if fresh_kubernaut.faults.offline:
             fresh_kubernaut.faults.come_back()
+
+
+SMALL = (80, 24)
+
+
+def test_controllers_80x24(snap_compare, demo_app):
+    async def run_before(pilot):
+        await ready(pilot)
+        pilot.app.add_events(every_event_outcome())
+        await pilot.pause()
+
+    assert snap_compare(demo_app(), terminal_size=SMALL, run_before=run_before)
+
+
+def test_detail_80x24(snap_compare, demo_app):
+    async def run_before(pilot):
+        await detail(
+            pilot, ("StatefulSet", NS, "datastorage"), lambda s: s.key_path == "database.maxConnections"
+        )
+
+    assert snap_compare(demo_app(), terminal_size=SMALL, run_before=run_before)

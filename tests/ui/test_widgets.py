@@ -271,3 +271,135 @@ def test_a_change_of_whitespace_alone_never_shows_as_two_identical_lines():
         removed = [line[1:] for line in lines if line.startswith("-")]
         added = [line[1:] for line in lines if line.startswith("+")]
         assert removed and added and removed != added or "\\ No newline at end of file" in lines, (old, new)
+
+
+def demo_like(name: str, namespace: str, summary: str, kind: str = "Deployment", configmaps=("config",)):
+    base = row(0)
+    return replace(
+        base,
+        key=(kind, namespace, name),
+        kind=kind,
+        namespace=namespace,
+        name=name,
+        configmaps=tuple(configmaps),
+        summary=summary,
+    )
+
+
+WIDE_ROWS = [
+    demo_like("coredns", "kube-system", "1 hot · 1 restart", configmaps=("coredns",)),
+    demo_like(
+        "remediationorchestrator-controller",
+        "kubernaut-system",
+        "7 hot · 2 restart",
+        configmaps=("remediationorchestrator-config",),
+    ),
+    demo_like(
+        "datastorage",
+        "kubernaut-system",
+        "2 hot · 7 restart · 2 immutable",
+        kind="StatefulSet",
+        configmaps=("datastorage-config", "datastorage-schema-v7", "datastorage-env"),
+    ),
+    demo_like("workflowexecution-legacy", "kubernaut-system", "3 restart", configmaps=()),
+    demo_like("log-shipper", "kubernaut-system", "1 file · 1 restart", kind="DaemonSet"),
+]
+
+
+def table_lines(table: WorkloadTable) -> list[str]:
+    return [table.render_line(y).text for y in range(1 + table.row_count)]
+
+
+async def test_at_80_columns_layers_stay_whole_and_names_are_cut_in_the_middle():
+    table = WorkloadTable()
+    async with Bench(table).run_test(size=(80, 12)) as pilot:
+        table.apply(WIDE_ROWS)
+        await pilot.pause()
+        header, *lines = table_lines(table)
+        assert "LAYERS" in header and "READY" in header
+        for key, line in zip(table.visible_keys(), lines, strict=True):
+            assert line.rstrip().endswith(table.row(key).summary)  # every count, uncut
+        long_name = lines[table.visible_keys().index(WIDE_ROWS[1].key)]
+        assert "remediatio…ontroller" in long_name  # both ends of the name stay
+        assert all(len(line) == 80 for line in lines)
+
+
+async def test_at_200_columns_nothing_is_cut():
+    table = WorkloadTable()
+    async with Bench(table).run_test(size=(200, 12)) as pilot:
+        table.apply(WIDE_ROWS)
+        await pilot.pause()
+        header, *lines = table_lines(table)
+        assert "CONFIGMAPS" in header and "AGE" in header
+        assert not any("…" in line for line in lines)
+        for key, line in zip(table.visible_keys(), lines, strict=True):
+            found = table.row(key)
+            assert found.name in line and ",".join(found.configmaps or ("-",)) in line
+
+
+async def test_the_layers_column_sorts_by_the_settings_that_need_a_restart():
+    table = WorkloadTable()
+    async with Bench(table).run_test(size=(140, 12)) as pilot:
+        table.apply([*WIDE_ROWS, replace(WIDE_ROWS[0], key=("Deployment", "x", "unread"), summary="…")])
+        for _ in range(5):  # namespace -> kind -> name -> ready -> age -> layers
+            await pilot.press("s")
+        assert table.sort_column == "summary"
+        assert "LAYERS↑" in table.render_line(0).text
+        names = [k[2] for k in table.visible_keys()]
+        assert names == [
+            "datastorage",  # 7 restart
+            "workflowexecution-legacy",  # 3 restart
+            "remediationorchestrator-controller",  # 2 restart
+            "log-shipper",  # 1 restart, 1 file
+            "coredns",  # 1 restart, 1 hot
+            "unread",  # not classified yet: last
+        ]
+        await pilot.press("s")
+        assert table.sort_column == "namespace"
+
+
+async def test_a_filter_with_no_match_says_so():
+    table = WorkloadTable()
+    async with Bench(table).run_test(size=(80, 12)) as pilot:
+        table.apply(WIDE_ROWS)
+        table.set_filter("xyz")
+        await pilot.pause()
+        assert table.row_count == 0
+        assert table.render_line(1).text.strip() == "no controller matches 'xyz'"
+        table.replace([])  # no rows at all is not a filter that matched nothing
+        await pilot.pause()
+        assert table.render_line(1).text.strip() == ""
+
+
+async def test_a_narrower_filter_highlights_its_first_match_when_the_cursor_row_is_gone():
+    table = WorkloadTable()
+    async with Bench(table).run_test(size=(80, 12)) as pilot:
+        table.apply(WIDE_ROWS)
+        table.set_filter("kubernaut")
+        await pilot.press("j", "j")
+        stays = table.cursor_key
+        assert stays[2] == "workflowexecution-legacy"
+        table.set_filter("kubernaut-system")  # the row under the cursor still matches: it stays
+        assert table.cursor_key == stays
+        table.set_filter("kubernaut config")  # the legacy controller has no ConfigMap: gone
+        assert [k[2] for k in table.visible_keys()] == [
+            "log-shipper",
+            "remediationorchestrator-controller",
+            "datastorage",
+        ]
+        assert table.cursor == 0 and table.cursor_key == table.visible_keys()[0]
+        highlighted = table.render_line(1)
+        cursor_style = table.get_component_rich_style("workload-table--cursor")
+        assert any(segment.style and segment.style.bgcolor == cursor_style.bgcolor for segment in highlighted)
+
+
+async def test_a_narrow_table_keeps_the_column_it_is_sorted_by():
+    table = WorkloadTable()
+    async with Bench(table).run_test(size=(80, 12)) as pilot:
+        table.apply(WIDE_ROWS)
+        await pilot.pause()
+        assert "AGE" not in table.render_line(0).text  # on 80 cells AGE gives way to LAYERS
+        table.sort_by("age")
+        await pilot.pause()
+        header = table.render_line(0).text
+        assert "AGE↑" in header and "LAYERS" in header

@@ -75,6 +75,10 @@ class ControllersScreen(Screen):
     def table(self) -> WorkloadTable:
         return self.query_one(WorkloadTable)
 
+    def on_resize(self, event) -> None:
+        # on a short terminal the events give up lines to the table above them
+        self.query_one("#recent-events").styles.height = 9 if event.size.height >= 32 else 6
+
     def on_mount(self) -> None:
         self.app.workloads_signal.subscribe(self, lambda change: self.apply(*change), immediate=True)
         self.table.focus()

@@ -66,6 +66,10 @@ class DetailScreen(Screen):
     def focused_setting(self):
         return self.query_one(SettingsTable).focused_setting
 
+    def on_resize(self, event) -> None:
+        # on a short terminal the events give up lines to the table above them
+        self.query_one("#detail-events").styles.height = 8 if event.size.height >= 32 else 5
+
     def on_mount(self) -> None:
         self.app.workloads_signal.subscribe(
             self, lambda change: self.workloads_changed(*change), immediate=True

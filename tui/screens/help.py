@@ -17,8 +17,15 @@ def _screen_classes():
     from tui.screens.detail import DetailScreen
     from tui.screens.events import EventsScreen
     from tui.screens.logs import LogsScreen
+    from tui.screens.pickers import NamespacePicker
+    from tui.screens.restart import RestartScreen
+    from tui.screens.wizard.confirm import ConfirmRestart
+    from tui.screens.wizard.history_screen import ChangeHistoryScreen
+    from tui.screens.wizard.screen import WizardScreen
     from tui.screens.yaml_view import YamlScreen
     from tui.widgets.event_log import EventLog
+    from tui.widgets.setting_panel import SettingPanel
+    from tui.widgets.settings_table import SettingsTable
     from tui.widgets.stream_view import StreamView
     from tui.widgets.workload_table import WorkloadTable
 
@@ -27,11 +34,20 @@ def _screen_classes():
         ("Controllers", ControllersScreen),
         ("Controllers table", WorkloadTable),
         ("Detail", DetailScreen),
+        ("Settings table", SettingsTable),
+        ("Evidence panel", SettingPanel),
+        ("Change wizard", WizardScreen),
+        ("Confirmation", ConfirmRestart),
+        ("Change history", ChangeHistoryScreen),
+        ("Restart", RestartScreen),
+        ("Pickers", NamespacePicker),
         ("Events", EventsScreen),
         ("Event stream", EventLog),
         ("Logs", LogsScreen),
         ("Logs and events", StreamView),
         ("YAML", YamlScreen),
+        ("Help", HelpScreen),
+        ("Help table", KeyTable),
     ]
 
 
@@ -59,13 +75,24 @@ def key_label(app, keys: str) -> str:
     return ", ".join(app.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
 
 
+class KeyTable(DataTable):
+    """The list of keys, moved through like every list of the app."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="help.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="help.up"),
+        Binding("g", "scroll_top", "Top", show=False, id="help.top"),
+        Binding("G", "scroll_bottom", "Bottom", show=False, id="help.bottom"),
+    ]
+
+
 class HelpScreen(ModalScreen):
     BINDINGS = [Binding("escape,question_mark,q", "app.pop_screen", "Close", id="help.close")]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="help"):
             yield Static("Keys", classes="title")
-            yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
+            yield KeyTable(id="help-table", cursor_type="row", zebra_stripes=True)
             yield Static(
                 Text(
                     f"Remap any key by its id in {config_path()} under `keymap:`; "
@@ -77,7 +104,7 @@ class HelpScreen(ModalScreen):
             )
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(KeyTable)
         table.add_columns("where", "key", "does", "id")
         for where, binding in all_bindings(self.app):
             table.add_row(

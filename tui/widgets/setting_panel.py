@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.widgets.safe_text import clean
@@ -66,17 +69,37 @@ def setting_text(app, setting) -> Text:
     return text
 
 
-class SettingPanel(Static):
-    """Shows one Setting's evidence and plan; cluster text goes in as `Text`, never markup."""
+class SettingPanel(VerticalScroll):
+    """Shows one Setting's evidence and plan; cluster text goes in as `Text`, never markup.
+
+    It takes the focus (tab) so that a plan longer than a small terminal can be scrolled.
+    """
+
+    BINDINGS = [
+        Binding("j,down", "scroll_down", "Down", show=False, id="panel.down"),
+        Binding("k,up", "scroll_up", "Up", show=False, id="panel.up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="panel.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="panel.bottom"),
+    ]
 
     def __init__(self, **kwargs) -> None:
-        super().__init__("", markup=False, **kwargs)
+        super().__init__(**kwargs)
         self.setting = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", markup=False, id="setting-text")
+
+    @property
+    def content(self):
+        """The text shown."""
+        return self.query_one("#setting-text", Static).content
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.show(self.setting))
         self.show(None)
 
     def show(self, setting) -> None:
+        if setting is not self.setting:
+            self.scroll_home(animate=False)  # another setting's text starts at its top
         self.setting = setting
-        self.update(setting_text(self.app, setting))
+        self.query_one("#setting-text", Static).update(setting_text(self.app, setting))

@@ -7,10 +7,27 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
+from tui.widgets.columns import cut_end, cut_middle, shrink
 from tui.widgets.safe_text import clean
 from tui.widgets.theme_styles import layer_badge, style
 
 COLUMNS = ("SETTING", "LAYER", "SOURCE", "VALUE", "WHERE", "LINKS")
+# On a narrow screen columns give up width in this order, each down to the width named; LAYER never.
+# VALUE, WHERE and LINKS give up width together, the widest first.
+SHRINK = (
+    (("where", "value", "links"), 24),
+    ("container", 12),
+    (("where", "value", "links"), 14),
+    ("links", 0),  # the panel names the linked file
+    ("setting", 24),
+    ("where", 0),  # and where the value comes from
+    ("setting", 18),
+    ("source", 0),
+    ("container", 0),
+    ("value", 8),
+    ("setting", 12),
+)
+CUT_IN_THE_MIDDLE = {"setting", "links", "container"}  # names; the others are cut at the end
 
 
 def setting_id(setting) -> str:
@@ -55,10 +72,6 @@ def value_text(setting) -> str:
     return clean(setting.value)
 
 
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 class SettingsTable(DataTable):
     """One row per Setting; moving the cursor announces the focused setting."""
 
@@ -76,11 +89,23 @@ class SettingsTable(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
         self._settings: dict[str, object] = {}
         self.containers: list[str] = []
+        self._laid_out_for = (0, 0)  # the size the cells were cut for
+        self.natural_widths: dict[str, int] = {}  # each column's widest cell, uncut
+        self.column_widths: dict[str, int] = {}  # the widths the cells were cut to; 0 left the column out
 
-    def _columns(self, with_container: bool) -> None:
+    def on_resize(self) -> None:
+        if self._settings and tuple(self.size) != self._laid_out_for:
+            self.show(self.settings)
+
+    def _room(self, rows: int) -> int:
+        """Cells for the columns: the width, less the scrollbar when the rows are more than the lines."""
+        scrolls = rows > self.size.height - 1  # one line is the header
+        return self.size.width - (self.styles.scrollbar_size_vertical if scrolls else 0)
+
+    def _columns(self, keys: list[str]) -> None:
         self.clear(columns=True)
-        for label in (("CONTAINER",) if with_container else ()) + COLUMNS:
-            self.add_column(label, key=label.lower())
+        for key in keys:
+            self.add_column(key.upper(), key=key)
 
     @property
     def settings(self) -> list:
@@ -102,35 +127,70 @@ class SettingsTable(DataTable):
         current_id = setting_id(current) if current is not None else None
         containers = {s.container for s in settings}
         self.containers = sorted(containers)
-        self._columns(len(containers) > 1)
         self._settings = {}
-        app = self.app
-        previous_container = None
         for setting in settings:
-            sid = setting_id(setting)
-            if sid in self._settings:
-                continue
-            self._settings[sid] = setting
-            name = Text(clean(short_name(setting)), style=style(app, "foreground", bold=True), end="")
-            if setting.init:
-                name.append(" (init)", style(app, "foreground-muted"))
-            links = clean(setting.linked_file) if setting.linked_file else ""
-            cells = [
-                name,
-                layer_badge(app, setting.layer),
-                Text(str(setting.source), style=style(app, "foreground-muted"), end=""),
-                Text(_shorten(value_text(setting), 26), end=""),
-                Text(_shorten(clean(where(setting)), 70), style=style(app, "foreground-muted"), end=""),
-                Text(links, style=style(app, "accent"), end=""),
-            ]
-            if len(containers) > 1:
-                container = "" if setting.container == previous_container else clean(setting.container)
-                cells.insert(0, Text(container, style=style(app, "secondary"), end=""))
+            self._settings.setdefault(setting_id(setting), setting)
+        with_container = len(containers) > 1
+        rows = []
+        previous_container = None
+        for setting in self._settings.values():
+            cells = {
+                "setting": clean(short_name(setting)) + (" (init)" if setting.init else ""),
+                "layer": layer_badge(self.app, setting.layer).plain,
+                "source": str(setting.source),
+                "value": value_text(setting),
+                "where": clean(where(setting)),
+                "links": clean(setting.linked_file) if setting.linked_file else "",
+            }
+            if with_container:
+                same = setting.container == previous_container
+                cells = {"container": "" if same else clean(setting.container), **cells}
             previous_container = setting.container
-            self.add_row(*cells, key=sid)
+            rows.append(cells)
+        widths = self._fit(rows, with_container)
+        shown = [key for key, width in widths.items() if width]  # SETTING and LAYER always
+        self._columns(shown)
+        app = self.app
+        for setting, cells in zip(self._settings.values(), rows, strict=True):
+            cut = {
+                key: (cut_middle if key in CUT_IN_THE_MIDDLE else cut_end)(text, widths[key])
+                for key, text in cells.items()
+            }
+            line = {
+                "container": Text(cut.get("container", ""), style=style(app, "secondary"), end=""),
+                "setting": Text(cut["setting"], style=style(app, "foreground", bold=True), end=""),
+                "layer": layer_badge(app, setting.layer),
+                "source": Text(cut["source"], style=style(app, "foreground-muted"), end=""),
+                "value": Text(cut["value"], end=""),
+                "where": Text(cut["where"], style=style(app, "foreground-muted"), end=""),
+                "links": Text(cut["links"], style=style(app, "accent"), end=""),
+            }
+            if setting.init and cut["setting"].endswith(" (init)"):
+                line["setting"].stylize(style(app, "foreground-muted"), len(cut["setting"]) - len(" (init)"))
+            self.add_row(*(line[key] for key in shown), key=setting_id(setting))
         if current_id in self._settings:
             self.move_cursor(row=self.get_row_index(current_id))
         self.post_message(self.Focused(self.focused_setting))
+
+    def _fit(self, rows: list[dict[str, str]], with_container: bool) -> dict[str, int]:
+        """Every column as wide as its widest cell; when that is too wide, narrowed in SHRINK's order.
+
+        A width of 0 leaves the column out.
+        """
+        labels = (("CONTAINER",) if with_container else ()) + COLUMNS
+        widths = {label.lower(): len(label) for label in labels}
+        for cells in rows:
+            for key, text in cells.items():
+                widths[key] = max(widths[key], len(text))
+        self.natural_widths = dict(widths)
+        room = self._room(len(rows))
+        self._laid_out_for = tuple(self.size)
+        if room > 0:
+            # each column has a cell's padding on both sides: count it as the gap between columns
+            padding = 2 * self.cell_padding
+            shrink(widths, room - padding, SHRINK, gap=padding)
+        self.column_widths = widths
+        return widths
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()

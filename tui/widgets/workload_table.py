@@ -7,7 +7,6 @@ and moving the cursor repaints two lines.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from rich.segment import Segment
@@ -21,40 +20,16 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.widgets.age import age
+from tui.widgets.columns import cut_end, cut_middle
 from tui.widgets.safe_text import clean
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    width: int
-    flex: bool = False
-    right: bool = False
-
-
-COLUMNS = (
-    Column("namespace", "NAMESPACE", 18),
-    Column("kind", "KIND", 11),
-    Column("name", "NAME", 22, flex=True),
-    Column("ready", "READY", 7, right=True),
-    Column("age", "AGE", 6, right=True),
-    Column("configmaps", "CONFIGMAPS", 26, flex=True),
-    Column("summary", "LAYERS", 24),
+from tui.widgets.workload_columns import (
+    COLUMNS,
+    SHORT_KINDS,
+    SORTS,
+    column_widths,
+    natural_widths,
+    sort_key,
 )
-SORTS = ("namespace", "kind", "name", "ready", "age")
-
-
-def _sort_key(column: str) -> Callable:
-    if column == "ready":
-        return lambda r: (r.ready - r.desired, r.namespace, r.name)
-    if column == "age":
-        return lambda r: ((r.created or ""), r.namespace, r.name)
-    if column == "kind":
-        return lambda r: (r.kind, r.namespace, r.name)
-    if column == "name":
-        return lambda r: (r.name, r.namespace, r.kind)
-    return lambda r: (r.namespace, r.kind, r.name)
 
 
 def _search_text(row) -> str:
@@ -106,6 +81,7 @@ class WorkloadTable(ScrollView, can_focus=True):
         self._order: list[tuple] = []
         self._index: dict[tuple, int] = {}  # position of each shown key in _order
         self._filter = ""
+        self._natural: dict[str, int] = {}  # the widest value of each column over every row
         self.sort_column = "namespace"
         self.sort_reverse = False
         self._at_top = True  # until the operator moves, the cursor stays on the first row as rows arrive
@@ -135,7 +111,7 @@ class WorkloadTable(ScrollView, can_focus=True):
         A batch that only updates shown rows in place (status, layers: no sort key, no filter match
         changed) keeps the order and repaints just those of its rows that are on screen.
         """
-        by = _sort_key(self.sort_column)
+        by = sort_key(self.sort_column)
         reorder = False
         changed: list[tuple] = []
         for key in deletes:
@@ -153,7 +129,11 @@ class WorkloadTable(ScrollView, can_focus=True):
             self._search[key] = search
             changed.append(key)
         if reorder:
+            self._measure()
             self._rebuild()
+            return
+        if self._measure(self._rows[key] for key in changed):
+            self.refresh()  # a column grew: every line is laid out again
             return
         top, height = int(self.scroll_y), self.size.height
         for key in changed:
@@ -164,11 +144,34 @@ class WorkloadTable(ScrollView, can_focus=True):
     def replace(self, rows: Iterable) -> None:
         self._rows = {row.key: row for row in rows}
         self._search = {key: _search_text(row) for key, row in self._rows.items()}
+        self._measure()
         self._rebuild()
 
     def set_filter(self, text: str) -> None:
+        """Show the rows that match; the cursor stays on its row if it still matches, else on the first."""
         self._filter = text.strip().lower()
+        current = self.cursor_key
         self._rebuild()
+        if current is not None and current not in self._index and self._order and self.cursor != 0:
+            self.cursor = 0
+            self.post_message(self.Highlighted(self.cursor_key))
+
+    def _measure(self, rows: Iterable | None = None) -> bool:
+        """Widen the columns to the widest values; without `rows`, measure every row afresh.
+
+        True when a column grew.
+        """
+        if rows is None:
+            self._natural = {}
+            rows = self._rows.values()
+        grew = False
+        natural = self._natural
+        for row in rows:
+            for key, width in natural_widths(row).items():
+                if width > natural.get(key, 0):
+                    natural[key] = width
+                    grew = True
+        return grew
 
     def sort_by(self, column: str, reverse: bool = False) -> None:
         self.sort_column, self.sort_reverse = column, reverse
@@ -181,7 +184,7 @@ class WorkloadTable(ScrollView, can_focus=True):
             words = self._filter.split()
             keys = [k for k in keys if all(w in self._search[k] for w in words)]
         rows = self._rows
-        by = _sort_key(self.sort_column)
+        by = sort_key(self.sort_column)
         self._order = sorted(keys, key=lambda k: by(rows[k]), reverse=self.sort_reverse)
         self._index = {k: i for i, k in enumerate(self._order)}
         self.virtual_size = Size(0, len(self._order) + 1)
@@ -262,14 +265,8 @@ class WorkloadTable(ScrollView, can_focus=True):
         self.virtual_size = Size(0, len(self._order) + 1)
 
     # -- rendering --------------------------------------------------------------------------
-    def _widths(self, total: int) -> list[int]:
-        fixed = sum(c.width + 1 for c in COLUMNS if not c.flex)
-        flex = [c for c in COLUMNS if c.flex]
-        spare = max(0, total - fixed - sum(c.width + 1 for c in flex))
-        widths = []
-        for column in COLUMNS:
-            widths.append(column.width + (spare // len(flex) if column.flex else 0))
-        return widths
+    def _widths(self, total: int) -> dict[str, int]:
+        return column_widths(self._natural, total, self.sort_column)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -278,6 +275,8 @@ class WorkloadTable(ScrollView, can_focus=True):
             return self._render_header(width, base)
         index = int(self.scroll_y) + y - 1
         if index >= len(self._order):
+            if index == 0 and self._filter and self._rows:
+                return self._render_no_match(width, base)
             return Strip.blank(width, base)
         row = self._rows[self._order[index]]
         line_style = base
@@ -285,10 +284,18 @@ class WorkloadTable(ScrollView, can_focus=True):
             line_style = base + self.get_component_rich_style("workload-table--cursor")
         return self._render_row(row, width, line_style, index == self.cursor)
 
+    def _render_no_match(self, width: int, base: Style) -> Strip:
+        text = Text(clean(f"no controller matches '{self._filter}'"), no_wrap=True, end="")
+        return self._strip(text, width, base + self.get_component_rich_style("workload-table--muted"))
+
     def _render_header(self, width: int, base: Style) -> Strip:
         style = base + self.get_component_rich_style("workload-table--header")
         text = Text(no_wrap=True, end="")
-        for column, cell in zip(COLUMNS, self._widths(width), strict=True):
+        widths = self._widths(width)
+        for column in COLUMNS:
+            cell = widths[column.key]
+            if not cell:
+                continue
             label = column.label
             if column.key == self.sort_column:
                 label += "↓" if self.sort_reverse else "↑"
@@ -296,25 +303,32 @@ class WorkloadTable(ScrollView, can_focus=True):
         return self._strip(text, width, style)
 
     def _render_row(self, row, width: int, style: Style, is_cursor: bool) -> Strip:
-        now = self._clock()
+        widths = self._widths(width)
+        kind = clean(row.kind)
+        if len(kind) > widths["kind"]:
+            kind = SHORT_KINDS.get(kind, kind)
+        summary = clean(row.summary) or "-"
         values = {
-            "namespace": clean(row.namespace),
-            "kind": clean(row.kind),
-            "name": clean(row.name),
+            "namespace": cut_middle(clean(row.namespace), widths["namespace"]),
+            "kind": kind,
+            "name": cut_middle(clean(row.name), widths["name"]),
             "ready": f"{row.ready}/{row.desired}",
-            "age": age(row.created, now),
-            "configmaps": clean(",".join(row.configmaps)) or "-",
-            "summary": clean(row.summary) or "-",
+            "age": age(row.created, self._clock()),
+            "configmaps": cut_middle(clean(",".join(row.configmaps)) or "-", widths["configmaps"]),
+            "summary": summary,
         }
         text = Text(no_wrap=True, end="")
-        for column, cell in zip(COLUMNS, self._widths(width), strict=True):
+        for column in COLUMNS:
+            cell = widths[column.key]
+            if not cell:
+                continue
             cell_style = ""
             if not is_cursor:
                 if column.key == "ready" and row.ready < row.desired:
                     cell_style = self.get_component_rich_style("workload-table--warning")
                 elif column.key in ("namespace", "age", "configmaps"):
                     cell_style = self.get_component_rich_style("workload-table--muted")
-                elif column.key == "summary" and "hot" in values["summary"]:
+                elif column.key == "summary" and "hot" in summary:
                     cell_style = self.get_component_rich_style("workload-table--hot")
             text.append(self._fit(values[column.key], cell, column.right), cell_style)
             text.append(" ")
@@ -322,8 +336,7 @@ class WorkloadTable(ScrollView, can_focus=True):
 
     @staticmethod
     def _fit(value: str, width: int, right: bool) -> str:
-        if len(value) > width:
-            value = value[: max(0, width - 1)] + "…"
+        value = cut_end(value, width)
         return value.rjust(width) if right else value.ljust(width)
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
