@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from tests.ui.harness import CONTEXT, kubeconfig_of, wait_until
+from tests.ui.harness import CONTEXT, kubeconfig_of
+from tests.waiting import eventually
 from tui.backends import BackendOptions, Backends
 
 
@@ -51,7 +52,7 @@ def test_a_replaced_session_is_stopped_by_the_next_connect_and_close_stops_the_l
     assert replaced.state.status == "offline" and second.in_sync.wait(30)
     made.close()
     assert made.session is None
-    wait_until(lambda: not session_threads(), timeout=5, what="every session thread to end")
+    eventually(lambda: not session_threads(), timeout=5, message="every session thread to end")
 
 
 def test_a_connect_that_finishes_after_close_starts_nothing(kubernaut):

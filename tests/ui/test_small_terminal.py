@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.ui.harness import wait_for
 from tests.ui.test_dashboard import WE, open_detail, synced
+from tests.waiting import eventually_async
 from tui.screens.detail import DetailScreen
 
 SMALL = (80, 24)
@@ -57,7 +57,9 @@ async def test_at_200_columns_no_column_is_cut_while_another_has_room(kubernaut,
     app = make_app(kubernaut)
     async with app.run_test(size=WIDE) as pilot:
         table = await synced(app, pilot)
-        await wait_for(pilot, lambda: all(r.summary != "…" for r in app.rows.values()), what="summaries")
+        await eventually_async(
+            pilot, lambda: all(r.summary != "…" for r in app.rows.values()), message="summaries"
+        )
         assert not any("…" in line for line in table_lines(table))
         screen = await open_detail(app, pilot, ("StatefulSet", "kubernaut-system", "datastorage"))
         settings = screen.query_one("#settings")
@@ -87,7 +89,7 @@ async def test_after_refiltering_enter_opens_the_highlighted_row(kubernaut, make
         ]
         assert table.cursor_key == WE  # the first match, the one highlighted
         await pilot.press("enter", "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen), what="the detail")
+        await eventually_async(pilot, lambda: isinstance(app.screen, DetailScreen), message="the detail")
         assert app.screen.workload_key == WE
 
 
