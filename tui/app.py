@@ -7,6 +7,8 @@ connecting happens in a worker thread after mount. What runs besides the screens
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -289,8 +291,27 @@ def run_app(args) -> int:
         config=config,
         config_problems=problems,
     )
+    previous = {sig: signal.signal(sig, lambda signum, _frame: _end_on_signal(app, signum)) for sig in ENDING}
     try:
         app.run()
     finally:
+        # a second signal must not cut the clean-up short: it removes the demo's kubeconfig and key
+        for sig in ENDING:
+            signal.signal(sig, signal.SIG_IGN)
         app.shutdown_backends()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     return app.return_code or 0
+
+
+# The terminal closed (SIGHUP), a kill (SIGTERM) or an interrupt from outside (SIGINT; ctrl+c inside
+# the app is a key): each ends the app as ctrl+q does, so that nothing it started outlives it.
+ENDING = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
+
+
+def _end_on_signal(app: KubeknobsApp, signum: int) -> None:
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # before the app runs, or after it ended: unwind through run_app's finally
+        raise SystemExit(128 + signum) from None
+    loop.call_soon_threadsafe(lambda: app.exit(return_code=128 + signum))
