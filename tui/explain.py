@@ -58,7 +58,7 @@ def _sources(paths: list[str]) -> list[tuple[str, str]]:
 
 
 def _documents(name: str, text: str):
-    """(document number, object) for every non-empty document, `List` items flattened."""
+    """(document number, object) for every non-empty document, the items of a `List` or `*List` flattened."""
     try:
         documents = list(yaml.load_all(text, Loader=UniqueKeyLoader))
     except yaml.YAMLError as error:
@@ -72,10 +72,13 @@ def _documents(name: str, text: str):
             continue
         if not isinstance(doc, dict):
             raise ExplainError(f"{name}: document {number}: not a Kubernetes object (expected a mapping)")
-        if doc.get("kind") == "List" and isinstance(doc.get("items"), list):
+        kind = doc.get("kind")
+        if isinstance(kind, str) and kind.endswith("List") and isinstance(doc.get("items"), list):
+            # the API leaves out the kind of a typed list's items (ConfigMapList): it is the list's
+            item_kind = kind.removesuffix("List") or None
             for item in doc["items"]:
                 if isinstance(item, dict):
-                    yield number, item
+                    yield number, item if item.get("kind") or not item_kind else {"kind": item_kind, **item}
             continue
         yield number, doc
 

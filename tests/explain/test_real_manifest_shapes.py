@@ -10,3 +10,24 @@ def test_a_bare_equals_sign_is_the_string_it_is_for_kubectl():
     assert key_paths("yaml", "matchers:\n  - {name: severity, op: =}\n").leaves == (
         ("matchers", '[{"name":"severity","op":"="}]'),
     )
+
+
+def grafana():
+    found = settings_of("-f", str(FIXTURES / "grafana-dashboards.yaml"))
+    return {name: s for (workload, _, name), s in found.items() if workload == "Deployment/grafana"}
+
+
+def test_the_configmaps_of_a_configmaplist_are_known():
+    assert sorted(grafana()) == ["dashboard-nodes/nodes.json", "dashboard-pods/pods.json"]
+    assert grafana()["dashboard-nodes/nodes.json"]["value"] == '{"title": "Nodes", "refresh": "30s"}'
+
+
+def test_items_of_a_typed_list_take_its_kind_as_the_api_leaves_it_out():
+    text = (
+        "kind: ConfigMapList\nitems:\n- metadata: {name: env, namespace: monitoring}\n  data: {LEVEL: debug}\n"
+        "---\nkind: DeploymentList\nitems:\n- metadata: {name: web, namespace: monitoring}\n"
+        "  spec:\n    selector: {matchLabels: {app: web}}\n    template:\n      spec:\n        containers:\n"
+        "        - {name: web, image: web:1, envFrom: [{configMapRef: {name: env}}]}\n"
+    )
+    found = settings_of("-f", "-", stdin=text)
+    assert found[("Deployment/web", "web", "LEVEL")]["value"] == "debug"
