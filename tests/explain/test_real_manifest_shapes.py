@@ -31,3 +31,9 @@ def test_items_of_a_typed_list_take_its_kind_as_the_api_leaves_it_out():
     )
     found = settings_of("-f", "-", stdin=text)
     assert found[("Deployment/web", "web", "LEVEL")]["value"] == "debug"
+
+
+def test_checksum_annotations_without_helm_markers_are_no_helm_release():
+    for setting in grafana().values():
+        assert (setting["auto_restart"], setting["managed_by"]) == (None, None)
+        assert not any("helm" in line.lower() for line in setting["evidence"] + setting["plan"])
