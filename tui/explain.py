@@ -11,7 +11,7 @@ import yaml
 
 from tui.model.classify import classify
 from tui.model.content import UniqueKeyLoader
-from tui.model.layers import Setting, layer_spec, layer_summary
+from tui.model.layers import Setting, Source, layer_spec, layer_summary
 from tui.model.objects import ClusterObjects
 from tui.model.profiles import ProfileSet
 from tui.model.workload import WORKLOAD_KINDS, WorkloadError
@@ -131,6 +131,13 @@ def _short(value: str | None, secret: bool) -> str:
     return printable(text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 1] + "…")
 
 
+def _value_cell(setting: Setting) -> str:
+    """A repeated flag shows each of its values on a line; other values their first line."""
+    if setting.source == Source.FLAG and setting.value and not setting.secret:
+        return "\n".join(_short(value, False) for value in setting.value.split("\n"))
+    return _short(setting.value, setting.secret)
+
+
 def render_table(results: list[tuple[str, list[Setting]]]) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -157,7 +164,7 @@ def render_table(results: list[tuple[str, list[Setting]]]) -> None:
         for setting in settings:
             cells = [
                 Text(printable(setting.name)),
-                Text(_short(setting.value, setting.secret)),
+                Text(_value_cell(setting)),
                 Text(str(setting.layer), style=layer_spec(setting.layer).plain_colour),
                 Text(printable("\n".join(f"{i}. {step}" for i, step in enumerate(setting.plan, 1)))),
             ]

@@ -1,6 +1,6 @@
 """Parsing seen to go wrong on real manifests, each on a small manifest in the shape of the upstream one."""
 
-from tests.explain.test_explain_cli import FIXTURES, settings_of
+from tests.explain.test_explain_cli import FIXTURES, explain, settings_of
 from tui.model.content import key_paths
 
 
@@ -37,3 +37,41 @@ def test_checksum_annotations_without_helm_markers_are_no_helm_release():
     for setting in grafana().values():
         assert (setting["auto_restart"], setting["managed_by"]) == (None, None)
         assert not any("helm" in line.lower() for line in setting["evidence"] + setting["plan"])
+
+
+def settings_in(fixture, workload):
+    found = settings_of("-f", str(FIXTURES / fixture))
+    return {(container, name): s for (w, container, name), s in found.items() if w == workload}
+
+
+def test_a_repeated_flag_keeps_every_value():
+    operation = settings_in("policy-audit.yaml", "Deployment/policy-audit")[("manager", "--operation")]
+    assert operation["value"] == "audit\nstatus\nmutation-status"
+    assert any("given 3 times" in line and "every value" in line for line in operation["evidence"])
+    table = explain("-f", str(FIXTURES / "policy-audit.yaml")).stdout
+    for value in ("audit", "status", "mutation-status"):
+        assert any(cell.strip() == value for line in table.splitlines() for cell in line.split("│"))
+
+
+def test_a_flag_and_its_substituted_value_in_one_argument():
+    found = settings_in("session-cache.yaml", "Deployment/session-cache")
+    password = found[("redis", "--requirepass")]
+    assert password["value"] is None  # the whole value comes from a Secret
+    assert any(
+        "takes $(REDIS_PASSWORD) from Secret session-cache-auth key auth" in e for e in password["evidence"]
+    )
+    assert found[("redis", "--appendonly")]["value"] == "no"
+
+
+def test_init_containers_running_file_utilities_have_no_flag_settings():
+    found = settings_in("session-cache.yaml", "Deployment/session-cache")
+    assert not [name for container, name in found if container in ("copy-tool", "link-tool")]
+    store = settings_in("metrics-store.yaml", "StatefulSet/metrics-store")
+    assert sorted(store) == [("store", "--retention"), ("store", "--storage.path")]
+
+
+def test_args_after_a_wrapper_entrypoint_get_no_go_flag_warning():
+    found = settings_in("edge-controller.yaml", "Deployment/edge-controller")
+    assert found[("controller", "--configmap")]["value"] == "edge/edge-controller"
+    for setting in found.values():
+        assert not any("Go's flag package" in line for line in setting["evidence"])
