@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -17,6 +18,8 @@ from tui.model.profiles import ProfileSet
 from tui.model.workload import WORKLOAD_KINDS, WorkloadError
 
 EXIT_BAD_INPUT = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that left early
+PIPED_WIDTH = 200
 VALUE_WIDTH = 60
 # C0/C1 controls (ESC starts terminal sequences) and bidi/zero-width marks that disguise text.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -143,7 +146,9 @@ def render_table(results: list[tuple[str, list[Setting]]]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(markup=False, emoji=False, highlight=False)
+    # piped: rich would squeeze to 80 columns; take COLUMNS when set, else room for every column
+    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else PIPED_WIDTH
+    console = Console(markup=False, emoji=False, highlight=False, width=width)
     if not results:
         console.print(Text("No Deployment, StatefulSet or DaemonSet found."))
         return
@@ -183,10 +188,16 @@ def run_explain(args) -> int:
     except ExplainError as error:
         print(f"kubeknobs explain: {printable(str(error))}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if args.output == "json":
-        settings = [setting.to_json() for _, group in results for setting in group]
-        json.dump({"settings": settings}, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    else:
-        render_table(results)
+    try:
+        if args.output == "json":
+            settings = [setting.to_json() for _, group in results for setting in group]
+            json.dump({"settings": settings}, sys.stdout, indent=2)
+            sys.stdout.write("\n")
+        else:
+            render_table(results)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader (`| head`) left: point stdout at devnull so the exit flush does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     return 0

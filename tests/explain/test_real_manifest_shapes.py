@@ -1,5 +1,9 @@
 """Parsing seen to go wrong on real manifests, each on a small manifest in the shape of the upstream one."""
 
+import os
+import subprocess
+import sys
+
 from tests.explain.test_explain_cli import FIXTURES, explain, settings_of
 from tui.model.content import key_paths
 
@@ -75,3 +79,21 @@ def test_args_after_a_wrapper_entrypoint_get_no_go_flag_warning():
     assert found[("controller", "--configmap")]["value"] == "edge/edge-controller"
     for setting in found.values():
         assert not any("Go's flag package" in line for line in setting["evidence"])
+
+
+def test_piped_table_is_not_squeezed_to_80_columns():
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "explain", "-f", str(FIXTURES / "kubernaut.yaml")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert max(len(line) for line in result.stdout.splitlines()) > 80
+
+
+def test_json_piped_into_head_ends_quietly():
+    shell = f"{sys.executable} -m tui explain -f {FIXTURES} -o json | head -1"
+    result = subprocess.run(["sh", "-c", shell], capture_output=True, text=True, timeout=60)
+    assert result.stdout == "{\n" and "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
