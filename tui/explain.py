@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -10,13 +11,15 @@ import yaml
 
 from tui.model.classify import classify
 from tui.model.content import UniqueKeyLoader
-from tui.model.layers import Setting, layer_spec, layer_summary
+from tui.model.layers import Setting, Source, layer_spec, layer_summary
 from tui.model.objects import ClusterObjects
 from tui.model.profiles import ProfileSet
 from tui.model.text import printable
 from tui.model.workload import WORKLOAD_KINDS, WorkloadError
 
 EXIT_BAD_INPUT = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that left early
+PIPED_WIDTH = 200
 VALUE_WIDTH = 60
 
 
@@ -49,7 +52,7 @@ def _sources(paths: list[str]) -> list[tuple[str, str]]:
 
 
 def _documents(name: str, text: str):
-    """(document number, object) for every non-empty document, `List` items flattened."""
+    """(document number, object) for every non-empty document, the items of a `List` or `*List` flattened."""
     try:
         documents = list(yaml.load_all(text, Loader=UniqueKeyLoader))
     except yaml.YAMLError as error:
@@ -63,10 +66,13 @@ def _documents(name: str, text: str):
             continue
         if not isinstance(doc, dict):
             raise ExplainError(f"{name}: document {number}: not a Kubernetes object (expected a mapping)")
-        if doc.get("kind") == "List" and isinstance(doc.get("items"), list):
+        kind = doc.get("kind")
+        if isinstance(kind, str) and kind.endswith("List") and isinstance(doc.get("items"), list):
+            # the API leaves out the kind of a typed list's items (ConfigMapList): it is the list's
+            item_kind = kind.removesuffix("List") or None
             for item in doc["items"]:
                 if isinstance(item, dict):
-                    yield number, item
+                    yield number, item if item.get("kind") or not item_kind else {"kind": item_kind, **item}
             continue
         yield number, doc
 
@@ -119,12 +125,21 @@ def _short(value: str | None, secret: bool) -> str:
     return printable(text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 1] + "…")
 
 
+def _value_cell(setting: Setting) -> str:
+    """A repeated flag shows each of its values on a line; other values their first line."""
+    if setting.source == Source.FLAG and setting.value and not setting.secret:
+        return "\n".join(_short(value, False) for value in setting.value.split("\n"))
+    return _short(setting.value, setting.secret)
+
+
 def render_table(results: list[tuple[str, list[Setting]]]) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(markup=False, emoji=False, highlight=False)
+    # piped: rich would squeeze to 80 columns; take COLUMNS when set, else room for every column
+    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else PIPED_WIDTH
+    console = Console(markup=False, emoji=False, highlight=False, width=width)
     if not results:
         console.print(Text("No Deployment, StatefulSet or DaemonSet found."))
         return
@@ -145,7 +160,7 @@ def render_table(results: list[tuple[str, list[Setting]]]) -> None:
         for setting in settings:
             cells = [
                 Text(printable(setting.name)),
-                Text(_short(setting.value, setting.secret)),
+                Text(_value_cell(setting)),
                 Text(str(setting.layer), style=layer_spec(setting.layer).plain_colour),
                 Text(printable("\n".join(f"{i}. {step}" for i, step in enumerate(setting.plan, 1)))),
             ]
@@ -164,10 +179,16 @@ def run_explain(args) -> int:
     except ExplainError as error:
         print(f"kubeknobs explain: {printable(str(error))}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if args.output == "json":
-        settings = [setting.to_json() for _, group in results for setting in group]
-        json.dump({"settings": settings}, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    else:
-        render_table(results)
+    try:
+        if args.output == "json":
+            settings = [setting.to_json() for _, group in results for setting in group]
+            json.dump({"settings": settings}, sys.stdout, indent=2)
+            sys.stdout.write("\n")
+        else:
+            render_table(results)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader (`| head`) left: point stdout at devnull so the exit flush does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     return 0

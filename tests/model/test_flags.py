@@ -33,10 +33,66 @@ def flags_of(args, command=("/app",), env=None, known=None):
         (["--empty="], [("--empty", "", False)]),
         (["--eq=a=b"], [("--eq", "a=b", False)]),
         (["-", "--x"], [("--x", None, False)]),
+        (["--requirepass $(REDIS_PASSWORD)"], [("--requirepass", "$(REDIS_PASSWORD)", False)]),
+        (
+            ["--requirepass $(REDIS_PASSWORD)", "--save", ""],
+            [("--requirepass", "$(REDIS_PASSWORD)", False), ("--save", "", True)],
+        ),
+        (["--eq=a b"], [("--eq", "a b", False)]),
     ],
 )
 def test_flag_forms(args, expected):
     assert flags_of(args) == expected
+
+
+def test_a_flag_and_its_value_in_one_argument_say_who_reads_them_so():
+    (flag,) = parse_flags(["redis-server"], ["--requirepass $(REDIS_PASSWORD)"], {})
+    assert "given as one argument" in flag.note
+
+
+def test_a_substituted_value_is_a_value_whatever_it_expands_to():
+    assert flags_of(["--offset", "$(SHIFT)", "--b=1"], env={"SHIFT": "-x"}) == [
+        ("--offset", "-x", True),
+        ("--b", "1", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("command", "args"),
+    [
+        # ingress-nginx: the image's entrypoint is dumb-init, the args start with the program
+        ((), ["/nginx-ingress-controller", "--configmap=$(POD_NAMESPACE)/cfg", "--v=2"]),
+        (["/usr/bin/dumb-init", "--"], ["/manager", "--configmap=ns/cfg", "--v=2"]),
+        (["tini", "-s", "--", "/manager"], ["--configmap=ns/cfg", "--v=2"]),
+        (["/sbin/tini", "--", "/bin/sh", "-c", "exec /manager --configmap=ns/cfg --v=2"], []),
+        (["/bin/sh", "-c", "exec /manager --configmap=ns/cfg --v=2"], []),
+    ],
+)
+def test_wrapper_entrypoints_run_the_program_whose_flags_follow(command, args):
+    line = parse_command_line(command, args, {"POD_NAMESPACE": "ns"})
+    assert line.program.endswith(("/nginx-ingress-controller", "/manager"))
+    assert [(f.name, f.value) for f in line.flags] == [("--configmap", "ns/cfg"), ("--v", "2")]
+    assert not any(f.note for f in line.flags)
+
+
+def test_a_subcommand_still_gets_the_go_flag_warning():
+    (flag,) = parse_flags(["/app"], ["serve", "--port=80"], {})
+    assert "Go's flag package stops at the first argument" in flag.note
+
+
+@pytest.mark.parametrize(
+    ("command", "args"),
+    [
+        (["chown", "-R", "65534:65534", "/data"], []),  # the Prometheus addon's init-chown-data
+        (["/bin/cp", "-n", "/usr/local/bin/argocd", "/shared/argocd-dex"], []),  # Argo CD's copyutil
+        (["sh", "-c"], ["/bin/cp /usr/local/bin/tool /run/tool && /bin/ln -sf /run/tool /run/tool-server"]),
+        (["busybox", "cp", "-R", "/src", "/dst"], []),
+    ],
+)
+def test_file_utilities_have_no_flags_to_turn(command, args):
+    line = parse_command_line(command, args, {})
+    assert line.flags == []
+    assert "its options are how it runs, not settings" in line.notes[0]
 
 
 def test_a_declared_boolean_flag_does_not_take_the_next_argument():
@@ -183,7 +239,24 @@ def test_value_types_are_inferred(value, kind):
 tokens = st.lists(
     st.one_of(
         st.text(max_size=12),
-        st.sampled_from(["--", "-", "--a", "-b", "--c=1", "$(V)", "$$(V)", "-1", "--=x", "---x", "-=", "$("]),
+        st.sampled_from(
+            [
+                "--",
+                "-",
+                "--a",
+                "-b",
+                "--c=1",
+                "$(V)",
+                "$$(V)",
+                "-1",
+                "--=x",
+                "---x",
+                "-=",
+                "$(",
+                "--d $(W)",
+                "-e f",
+            ]
+        ),
     ),
     max_size=12,
 )
@@ -197,7 +270,9 @@ def test_parser_never_crashes_and_prints_back_what_it_parsed(args, env):
     for flag in line.flags:
         assert "".join(flag.tokens).startswith(flag.name)
         if len(flag.tokens) == 1 and flag.value is not None:
-            assert flag.tokens[0] == f"{flag.name}={flag.value}"
+            separator = flag.tokens[0][len(flag.name)]
+            assert separator == "=" or separator.isspace()
+            assert flag.tokens[0] == f"{flag.name}{separator}{flag.value}"
         if len(flag.tokens) == 2:
             assert flag.tokens == (flag.name, flag.value)
 

@@ -389,6 +389,7 @@ def test_helm_checksum_only_for_configmap_settings():
     obj = deployment(
         [container(args=["--a=1"], env_from=[{"configMapRef": {"name": "cfg"}}])],
         template_annotations={"checksum/config": "abc"},
+        labels={"helm.sh/chart": "app-1.0.0"},
     )
     found = settings_for(obj)
     assert found["KEY"].auto_restart == "helm-checksum"
@@ -400,6 +401,7 @@ def test_helm_checksum_only_for_configmap_settings():
     [
         ({"app.kubernetes.io/managed-by": "Helm"}, {}, "helm"),
         ({}, {"meta.helm.sh/release-name": "r"}, "helm"),
+        ({"helm.sh/chart": "web-1.4.0"}, {}, "helm"),
         (
             {"app.kubernetes.io/managed-by": "Helm"},
             {"argocd.argoproj.io/tracking-id": "a:/ConfigMap:x/y"},

@@ -75,6 +75,8 @@ def route_of(setting: Setting) -> tuple[Route, str | None]:
         return Route.KEY_PATH, None
     if setting.configmap and setting.key:
         return Route.KEY, None
+    if setting.source == Source.FLAG and "\n" in (setting.value or ""):  # given several times
+        return Route.REFUSED, "This flag is given several times; edit its values in the pod template."
     if setting.source in (Source.FLAG, Source.ENV) and not setting.configmap:
         return Route.TEMPLATE, None
     return Route.REFUSED, "This setting has no single value to edit; follow the plan by hand."

@@ -135,7 +135,7 @@ def _link(value: str | None, files_by_path: Mapping[str, MountedFile], mounts: l
 def _flag_source(context, flag: Flag, env_by_name: Mapping[str, EnvVar]):
     """(evidence lines, the ConfigMap/Secret variable the whole value comes from) for `$(VAR)` in a flag."""
     evidence, whole = [], None
-    written_value = flag.written[-1].split("=", 1)[-1] if flag.written else ""
+    written_value = flag.written_value
     for name in _REFERENCE.findall(" ".join(flag.written)):
         var = env_by_name.get(name)
         if var is None:
@@ -160,7 +160,8 @@ def _flag_settings(
     for name, occurrences in grouped.items():
         flag = occurrences[-1]
         spec = profile.flags.get(flag.bare_name) if profile else None
-        value = flag.value if flag.value is not None else "true"
+        values = [f.value if f.value is not None else "true" for f in occurrences]
+        value = "\n".join(values)  # a repeated flag (Gatekeeper's --operation) has each value on a line
         value_type = spec.type if spec else flag.value_type
         evidence = [f"command-line flag: {AT_START}"]
         if container.init:
@@ -169,8 +170,10 @@ def _flag_settings(
         if flag.note:
             evidence.append(flag.note)
         if len(occurrences) > 1:
-            given = ", ".join(repr(f.value if f.value is not None else "true") for f in occurrences)
-            evidence.append(f"given {len(occurrences)} times ({given}); a single-value flag keeps the last")
+            evidence.append(
+                f"given {len(occurrences)} times ({', '.join(map(repr, values))}): a repeatable flag takes"
+                " every value, a single-value flag keeps the last"
+            )
         if profile_reason:
             evidence.append(profile_reason)
         if spec is not None:
@@ -180,11 +183,12 @@ def _flag_settings(
                 + (f" (one of {', '.join(spec.choices)})" if spec.choices else "")
                 + (" naming the config file" if spec.config_file else "")
             )
-            problem = validate_value(
-                spec.type, value, positive=spec.positive, choices=spec.choices, any_case=spec.any_case
-            )
-            if problem:
-                evidence.append(f"invalid value, the app fails at start: {problem}")
+            for one in values:
+                problem = validate_value(
+                    spec.type, one, positive=spec.positive, choices=spec.choices, any_case=spec.any_case
+                )
+                if problem:
+                    evidence.append(f"invalid value, the app fails at start: {problem}")
         linked, link_evidence = _link(flag.value, files_by_path, mounts)
         if link_evidence:
             evidence.append(link_evidence)

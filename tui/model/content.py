@@ -32,6 +32,10 @@ def _unique_mapping(loader, node, deep=False):
 
 
 UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+# YAML 1.1 resolves a bare `=` to the "value" type, which the safe loader cannot build; kubectl reads "=".
+UniqueKeyLoader.add_constructor(
+    "tag:yaml.org,2002:value", yaml.constructor.SafeConstructor.construct_yaml_str
+)
 
 
 def unique_pairs(pairs: list[tuple]) -> dict:

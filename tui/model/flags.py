@@ -14,6 +14,15 @@ SHELL_SEPARATORS = frozenset({";", "&&", "||", "|", "&", ";;"})
 SHELL_BUILTINS = frozenset(
     {"set", "export", "echo", "cd", "test", "[", "true", ":", "trap", "ulimit", "umask", "sleep"}
 )
+# Init processes that run the command after their own options (up to `--`): the flags are the command's.
+WRAPPERS = frozenset({"tini", "tini-static", "dumb-init", "catatonit"})
+# File and shell utilities (coreutils, busybox applets): their options are how they run, not settings.
+UTILITIES = frozenset(
+    {
+        *("cp", "ln", "mv", "rm", "mkdir", "rmdir", "touch", "chown", "chmod", "chgrp", "install"),
+        *("cat", "ls", "tar", "sed", "find", "echo", "sleep", "true", "false", "test", "tee", "env"),
+    }
+)
 GO_BOOL_TRUE = frozenset({"1", "t", "T", "true", "TRUE", "True"})
 GO_BOOL_FALSE = frozenset({"0", "f", "F", "false", "FALSE", "False"})
 VALUE_TYPES = ("duration", "int", "bool", "path", "string")
@@ -37,6 +46,17 @@ class Flag:
     @property
     def bare_name(self) -> str:
         return self.name.lstrip("-")
+
+    @property
+    def written_value(self) -> str | None:
+        """The value as the manifest writes it, before `$(VAR)` expansion."""
+        if len(self.written) == 2:
+            return self.written[1]
+        if not self.written or self.value is None:
+            return None
+        dashes = len(self.name) - len(self.bare_name)
+        inline = _inline_value(self.written[0][dashes:])
+        return inline[2] if inline else None
 
 
 @dataclass(frozen=True)
@@ -159,6 +179,14 @@ def _is_flag_token(token: str) -> bool:
     return bool(body) and body[0] not in "=-"
 
 
+def _inline_value(body: str) -> tuple[str, str, str] | None:
+    """(name, separator, value) of `name=value`, or of `name value` given as one argument."""
+    cut = next((i for i, char in enumerate(body) if char == "=" or char.isspace()), None)
+    if cut is None:
+        return None
+    return body[:cut], body[cut], body[cut + 1 :]
+
+
 def _split_flags(
     tokens: Sequence[str], known_types: Mapping[str, str], written: Sequence[str] | None = None
 ) -> tuple[Flag | str, ...]:
@@ -185,16 +213,24 @@ def _split_flags(
         )
         dashes = 2 if token.startswith("--") else 1
         body = token[dashes:]
-        if "=" in body:
-            bare, value = body.split("=", 1)
+        inline = _inline_value(body)
+        if inline is not None:
+            bare, separator, value = inline
             kind = known_types.get(bare) or infer_value_type(value)
+            note = stop_note
+            if separator != "=":
+                spaced = (
+                    f"{token[:dashes]}{bare} and its value are given as one argument, which programs that"
+                    " split their arguments at spaces (redis-server) read as the flag and its value"
+                )
+                note = "; ".join(n for n in (spaced, stop_note) if n)
             parts.append(
                 Flag(
                     token[:dashes] + bare,
                     value,
                     kind,
                     token,
-                    note=stop_note,
+                    note=note,
                     tokens=(token,),
                     written=(written[index],),
                 )
@@ -203,7 +239,14 @@ def _split_flags(
             continue
         kind = known_types.get(body)
         following = tokens[index + 1] if index + 1 < count else None
-        takes_no_value = kind == "bool" or following is None or following == "--" or _is_flag_token(following)
+        # `$(VAR)` is written as a value: whatever the kubelet puts there, the program gets it as one
+        substituted = index + 1 < count and written[index + 1].startswith("$(")
+        takes_no_value = (
+            kind == "bool"
+            or following is None
+            or following == "--"
+            or (_is_flag_token(following) and not substituted)
+        )
         if takes_no_value:
             note = stop_note
             if kind not in (None, "bool"):
@@ -291,21 +334,54 @@ def parse_command_line(
     known_types: Mapping[str, str] | None = None,
 ) -> CommandLine:
     known = known_types or {}
-    written_command = [str(token) for token in command]
-    written_args = [str(token) for token in args]
-    expanded_command = [expand_vars(str(token), env) for token in command]
-    expanded_args = [expand_vars(str(token), env) for token in args]
-    if not expanded_command:
-        return CommandLine(None, _split_flags(expanded_args, known, written_args))
-    program, rest = expanded_command[0], expanded_command[1:] + expanded_args
-    if program.rsplit("/", 1)[-1] in SHELLS:
-        found = _shell_script(rest)
-        if found is not None:
-            words, note = _script_command(found[0], env, found[1])
-            if words is None:
-                return CommandLine(program, (), via_shell=True, notes=(note,))
-            return CommandLine(words[0], _split_flags(words[1:], known), via_shell=True, notes=(note,))
-    return CommandLine(program, _split_flags(rest, known, written_command[1:] + written_args))
+    written = [str(token) for token in (*command, *args)]
+    tokens = [expand_vars(token, env) for token in written]
+    if not command:
+        if tokens and _runs_a_program(tokens[0]):
+            return CommandLine(tokens[0], _split_flags(tokens[1:], known, written[1:]))
+        return CommandLine(None, _split_flags(tokens, known, written))
+    via_shell, notes = False, ()
+    for _ in range(4):  # a wrapper may run a shell that execs a wrapper: a few levels, never a loop
+        base = tokens[0].rsplit("/", 1)[-1]
+        if base in WRAPPERS:
+            rest = tokens[1:]
+            start = (
+                rest.index("--") + 1
+                if "--" in rest
+                else next((i for i, token in enumerate(rest) if not token.startswith("-")), len(rest))
+            )
+            if start >= len(rest):
+                break
+            tokens, written = rest[start:], written[1 + start :]
+            continue
+        if base == "busybox" and len(tokens) > 1 and not tokens[1].startswith("-"):
+            tokens, written = tokens[1:], written[1:]  # `busybox cp …` runs the applet
+            continue
+        found = _shell_script(tokens[1:]) if base in SHELLS else None
+        if found is None:
+            break
+        words, note = _script_command(found[0], env, found[1])
+        via_shell, notes = True, (note,)
+        if words is None:
+            return CommandLine(tokens[0], (), via_shell=True, notes=notes)
+        tokens, written = words, words
+    program = tokens[0]
+    if program.rsplit("/", 1)[-1] in UTILITIES:
+        note = f"{program} is a file or shell utility: its options are how it runs, not settings"
+        return CommandLine(program, (), via_shell=via_shell, notes=(note,))
+    return CommandLine(
+        program, _split_flags(tokens[1:], known, written[1:]), via_shell=via_shell, notes=notes
+    )
+
+
+_CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".ini", ".conf", ".cfg", ".properties", ".xml", ".txt")
+
+
+def _runs_a_program(first_arg: str) -> bool:
+    """Args that start with an absolute program path are run by the image's entrypoint (dumb-init, tini)."""
+    return (
+        first_arg.startswith("/") and not first_arg.endswith("/") and not first_arg.endswith(_CONFIG_SUFFIXES)
+    )
 
 
 def parse_flags(

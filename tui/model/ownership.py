@@ -47,7 +47,12 @@ def reloader_reason(workload: Workload, kind: str, name: str, source_obj: Mappin
 
 
 def helm_checksum(workload: Workload) -> str | None:
-    """The first `checksum/*` pod-template annotation: `helm upgrade` rolls the pods when it changes."""
+    """The first `checksum/*` pod-template annotation of a Helm release: `helm upgrade` rolls the pods.
+
+    Other renderers (kube-prometheus's jsonnet) write such annotations too; only Helm's markers make it Helm's.
+    """
+    if not helm_marked({**workload.template_labels, **workload.labels}, workload.annotations):
+        return None
     for key in sorted(workload.template_annotations):
         if key.startswith("checksum/"):
             return key
@@ -82,11 +87,18 @@ def managed_by_meta(labels: Mapping[str, str], annotations: Mapping[str, str]) -
         return "argocd"
     if any(key.startswith(("kustomize.toolkit.fluxcd.io/", "helm.toolkit.fluxcd.io/")) for key in labels):
         return "flux"
-    if str(labels.get("app.kubernetes.io/managed-by", "")).lower() == "helm" or any(
-        key.startswith("meta.helm.sh/") for key in annotations
-    ):
+    if helm_marked(labels, annotations):
         return "helm"
     return None
+
+
+def helm_marked(labels: Mapping[str, str], annotations: Mapping[str, str]) -> bool:
+    """Does the object carry a marker Helm writes: the release annotations, managed-by Helm, or the chart label?"""
+    return (
+        str(labels.get("app.kubernetes.io/managed-by", "")).lower() == "helm"
+        or "helm.sh/chart" in labels
+        or any(key.startswith("meta.helm.sh/") for key in annotations)
+    )
 
 
 def managed_warning(manager: str | None, what: str) -> str | None:
