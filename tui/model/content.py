@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import yaml
 
-try:
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
+if TYPE_CHECKING:  # the two loaders construct alike; a type checker cannot follow a base chosen at run time
     _Loader = yaml.SafeLoader
+else:  # SafeLoader when PyYAML is built without libyaml
+    _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class UniqueKeyLoader(_Loader):

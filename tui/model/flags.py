@@ -200,12 +200,11 @@ def _split_flags(
         body = token[dashes:]
         if "=" in body:
             bare, value = body.split("=", 1)
-            kind = known_types.get(bare) or infer_value_type(value)
             parts.append(
                 Flag(
                     token[:dashes] + bare,
                     value,
-                    kind,
+                    known_types.get(bare) or infer_value_type(value),
                     token,
                     note=stop_note,
                     tokens=(token,),
@@ -216,8 +215,7 @@ def _split_flags(
             continue
         kind = known_types.get(body)
         following = tokens[index + 1] if index + 1 < count else None
-        takes_no_value = kind == "bool" or following is None or following == "--" or _is_flag_token(following)
-        if takes_no_value:
+        if kind == "bool" or following is None or following == "--" or _is_flag_token(following):
             note = stop_note
             if kind not in (None, "bool"):
                 note = f"{token} is declared as {kind} but no value follows it"
