@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
@@ -57,7 +58,7 @@ def check_value(setting: Setting, route: Route, value: str) -> str | None:
     """Why `value` cannot be written, or None; shown inline, and it blocks the next step."""
     if route == Route.KEY:
         return validate_format(setting.key or "", value)
-    spec = {
+    spec: dict[str, Any] = {  # the keywords of value_problem
         "value_type": setting.value_type,
         "positive": setting.positive,
         "choices": setting.choices,

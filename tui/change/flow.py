@@ -56,7 +56,8 @@ class ChangeFlow:
         window: float | None = None,
     ):
         self.setting = setting
-        self.key = tuple(workload_key)
+        kind, namespace, name = workload_key  # a list from a caller becomes the tuple the cluster keys by
+        self.key = (kind, namespace, name)
         self.session = session
         self.history = history
         correlator = getattr(session, "correlator", None)

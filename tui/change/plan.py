@@ -123,6 +123,8 @@ def _where(setting: Setting) -> str:
 
 
 def _how(follow: Follow | None, pods: int, setting: Setting) -> str:
+    if follow is None:  # nothing follows the edit: no sentence about it
+        return ""
     n = pods_phrase(pods)
     return {
         Follow.HOT: f"The app reloads it live: edit the ConfigMap and wait for the reload event on {n}.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 FAILING_WAIT_REASONS = (
     "CrashLoopBackOff",
@@ -42,103 +43,99 @@ def rollout_status(obj: dict) -> RolloutStatus:
         desired = int(spec.get("replicas", 1) if spec.get("replicas") is not None else 1)
         updated, replicas = int(status.get("updatedReplicas") or 0), int(status.get("replicas") or 0)
         ready, available = int(status.get("readyReplicas") or 0), int(status.get("availableReplicas") or 0)
-        counts = {"updated": updated, "ready": ready, "available": available, "desired": desired}
+        status_with = partial(
+            RolloutStatus, updated=updated, ready=ready, available=available, desired=desired
+        )
         if generation > observed:
-            return RolloutStatus(False, "Waiting for deployment spec update to be observed...", **counts)
+            return status_with(False, "Waiting for deployment spec update to be observed...")
         progressing = _condition(obj, "Progressing")
         if progressing and progressing.get("reason") == "ProgressDeadlineExceeded":
-            return RolloutStatus(
+            return status_with(
                 False,
                 f'deployment "{name}" exceeded its progress deadline',
-                **counts,
                 failed_reason="ProgressDeadlineExceeded",
             )
         if updated < desired:
-            return RolloutStatus(
+            return status_with(
                 False,
                 f'Waiting for deployment "{name}" rollout to finish: {updated} out of '
                 f"{desired} new replicas have been updated...",
-                **counts,
             )
         if replicas > updated:
-            return RolloutStatus(
+            return status_with(
                 False,
                 f'Waiting for deployment "{name}" rollout to finish: {replicas - updated} '
                 "old replicas are pending termination...",
-                **counts,
             )
         if available < updated:
-            return RolloutStatus(
+            return status_with(
                 False,
                 f'Waiting for deployment "{name}" rollout to finish: {available} of '
                 f"{updated} updated replicas are available...",
-                **counts,
             )
-        return RolloutStatus(True, f'deployment "{name}" successfully rolled out', **counts)
+        return status_with(True, f'deployment "{name}" successfully rolled out')
     if kind == "StatefulSet":
         desired = int(spec.get("replicas", 1) if spec.get("replicas") is not None else 1)
         ready, updated = int(status.get("readyReplicas") or 0), int(status.get("updatedReplicas") or 0)
         available = int(status.get("availableReplicas") or ready)
-        counts = {"updated": updated, "ready": ready, "available": available, "desired": desired}
+        status_with = partial(
+            RolloutStatus, updated=updated, ready=ready, available=available, desired=desired
+        )
         strategy = (spec.get("updateStrategy") or {}).get("type", "RollingUpdate")
         if strategy != "RollingUpdate":
-            return RolloutStatus(
+            return status_with(
                 True,
                 f"rollout status is only available for RollingUpdate strategy type (this one is {strategy})",
-                **counts,
             )
         if observed == 0 or generation > observed:
-            return RolloutStatus(False, "Waiting for statefulset spec update to be observed...", **counts)
+            return status_with(False, "Waiting for statefulset spec update to be observed...")
         if ready < desired:
-            return RolloutStatus(False, f"Waiting for {desired - ready} pods to be ready...", **counts)
+            return status_with(False, f"Waiting for {desired - ready} pods to be ready...")
         partition = int(((spec.get("updateStrategy") or {}).get("rollingUpdate") or {}).get("partition") or 0)
         if partition > 0:
             if updated < desired - partition:
-                return RolloutStatus(
+                return status_with(
                     False,
                     f"Waiting for partitioned roll out to finish: {updated} out of "
                     f"{desired - partition} new pods have been updated...",
-                    **counts,
                 )
-            return RolloutStatus(
-                True, f"partitioned roll out complete: {updated} new pods have been updated...", **counts
+            return status_with(
+                True, f"partitioned roll out complete: {updated} new pods have been updated..."
             )
         if status.get("updateRevision") != status.get("currentRevision"):
-            return RolloutStatus(
+            return status_with(
                 False,
                 f"waiting for statefulset rolling update to complete {updated} pods at "
                 f"revision {status.get('updateRevision')}...",
-                **counts,
             )
-        return RolloutStatus(
+        return status_with(
             True,
             f"statefulset rolling update complete {ready} pods at revision "
             f"{status.get('currentRevision')}...",
-            **counts,
         )
     if kind == "DaemonSet":
         desired = int(status.get("desiredNumberScheduled") or 0)
         updated = int(status.get("updatedNumberScheduled") or 0)
         available = int(status.get("numberAvailable") or 0)
         ready = int(status.get("numberReady") or 0)
-        counts = {"updated": updated, "ready": ready, "available": available, "desired": desired}
+        status_with = partial(
+            RolloutStatus, updated=updated, ready=ready, available=available, desired=desired
+        )
         if generation > observed:
-            return RolloutStatus(False, "Waiting for daemon set spec update to be observed...", **counts)
+            return status_with(False, "Waiting for daemon set spec update to be observed...")
         if updated < desired:
-            return RolloutStatus(
+            return status_with(
                 False,
                 f'Waiting for daemon set "{name}" rollout to finish: {updated} out of '
                 f"{desired} new pods have been updated...",
-                **counts,
             )
         if available < desired:
-            return RolloutStatus(
+            return status_with(
                 False,
                 f'Waiting for daemon set "{name}" rollout to finish: {available} of '
                 f"{desired} updated pods are available...",
-                **counts,
             )
-        return RolloutStatus(True, f'daemon set "{name}" successfully rolled out', **counts)
+        return status_with(True, f'daemon set "{name}" successfully rolled out')
     return RolloutStatus(True, f"{kind} has no rollout")
 
 

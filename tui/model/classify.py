@@ -250,6 +250,7 @@ def _env_settings(context, container, env_vars: list[EnvVar], files_by_path) -> 
             mechanism, auto, manager = Mechanism.ENV, None, context.workload_manager
             plan = pod_template_plan(workload, manager)
         else:
+            assert var.source is not None  # a ConfigMap or Secret variable always names its source
             obj = context.source_obj(var.kind, var.source)
             how = (
                 f"via envFrom{f' (prefix {var.prefix})' if var.prefix else ''}"

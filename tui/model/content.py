@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import yaml
 
-try:
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
+if TYPE_CHECKING:  # the two loaders construct alike; a type checker cannot follow a base chosen at run time
     _Loader = yaml.SafeLoader
+else:  # SafeLoader when PyYAML is built without libyaml
+    _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class UniqueKeyLoader(_Loader):
@@ -31,11 +32,13 @@ def _unique_mapping(loader, node, deep=False):
     return loader.construct_mapping(node, deep=deep)
 
 
+def _plain_string(loader, node: yaml.Node) -> str:
+    return loader.construct_yaml_str(node)
+
+
 UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
 # YAML 1.1 resolves a bare `=` to the "value" type, which the safe loader cannot build; kubectl reads "=".
-UniqueKeyLoader.add_constructor(
-    "tag:yaml.org,2002:value", yaml.constructor.SafeConstructor.construct_yaml_str
-)
+UniqueKeyLoader.add_constructor("tag:yaml.org,2002:value", _plain_string)
 
 
 def unique_pairs(pairs: list[tuple]) -> dict:

@@ -29,7 +29,7 @@ class EnvVar:
         return self.kind == "Secret"
 
 
-def _lookup(objects: ClusterObjects, namespace: str, kind: str, name: str):
+def _lookup(objects: ClusterObjects, namespace: str, kind: str, name: str) -> dict | None:
     return objects.configmap(namespace, name) if kind == "ConfigMap" else objects.secret(namespace, name)
 
 
@@ -58,24 +58,24 @@ def resolve_env(
         else:
             values[var.name] = var.value
 
-    for source in container.env_from:
-        prefix = str(source.get("prefix") or "")
-        found = env_from_ref(source)
+    for entry in container.env_from:
+        prefix = str(entry.get("prefix") or "")
+        found = env_from_ref(entry)
         if found is None:
             continue
         kind, ref = found
-        name = str(ref["name"])
-        obj = _lookup(objects, namespace, kind, name)
+        source = str(ref["name"])
+        obj = _lookup(objects, namespace, kind, source)
         keys = configmap_keys(obj)
         optional = bool(ref.get("optional"))
         if keys is None:
             define(
                 EnvVar(
-                    f"{prefix}* ({kind} {name})",
+                    f"{prefix}* ({kind} {source})",
                     None,
                     "envFrom",
                     kind,
-                    name,
+                    source,
                     None,
                     prefix,
                     optional,
@@ -85,7 +85,7 @@ def resolve_env(
             continue
         for key in keys:
             value = None if kind == "Secret" else configmap_value(obj, key)
-            define(EnvVar(prefix + key, value, "envFrom", kind, name, key, prefix, optional))
+            define(EnvVar(prefix + key, value, "envFrom", kind, source, key, prefix, optional))
 
     for entry in container.env:
         name = entry.get("name")

@@ -216,7 +216,6 @@ def _split_flags(
         inline = _inline_value(body)
         if inline is not None:
             bare, separator, value = inline
-            kind = known_types.get(bare) or infer_value_type(value)
             note = stop_note
             if separator != "=":
                 spaced = (
@@ -228,7 +227,7 @@ def _split_flags(
                 Flag(
                     token[:dashes] + bare,
                     value,
-                    kind,
+                    known_types.get(bare) or infer_value_type(value),
                     token,
                     note=note,
                     tokens=(token,),
@@ -247,7 +246,7 @@ def _split_flags(
             or following == "--"
             or (_is_flag_token(following) and not substituted)
         )
-        if takes_no_value:
+        if takes_no_value or following is None:
             note = stop_note
             if kind not in (None, "bool"):
                 note = f"{token} is declared as {kind} but no value follows it"
@@ -340,7 +339,8 @@ def parse_command_line(
         if tokens and _runs_a_program(tokens[0]):
             return CommandLine(tokens[0], _split_flags(tokens[1:], known, written[1:]))
         return CommandLine(None, _split_flags(tokens, known, written))
-    via_shell, notes = False, ()
+    via_shell = False
+    notes: tuple[str, ...] = ()
     for _ in range(4):  # a wrapper may run a shell that execs a wrapper: a few levels, never a loop
         base = tokens[0].rsplit("/", 1)[-1]
         if base in WRAPPERS:

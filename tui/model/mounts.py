@@ -64,7 +64,7 @@ ENV_KEY_REFS = (("ConfigMap", "configMapKeyRef"), ("Secret", "secretKeyRef"))
 def volume_sources(volume: Mapping) -> list[tuple[str, Mapping, bool, int | None, str]]:
     """(kind, source spec with "name", projected, defaultMode, JSON pointer of the name inside the volume)
     for each ConfigMap/Secret a volume carries."""
-    found = []
+    found: list[tuple[str, Mapping, bool, int | None, str]] = []
     for kind, field_name, name_field in _VOLUME_SOURCES:
         spec = volume.get(field_name)
         if isinstance(spec, dict) and spec.get(name_field):

@@ -28,6 +28,7 @@ __all__ = [
     "ValueSpec",
 ]
 
+_Loader: type[yaml.SafeLoader | yaml.CSafeLoader]
 try:
     _Loader = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml

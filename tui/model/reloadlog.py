@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from tui.model.events import OUTCOMES
 
@@ -144,39 +145,32 @@ def _reload_match(rule: ReloadRule, record: Mapping, line: str) -> ReloadMatch:
 def _family() -> tuple[ReloadRule, ...]:
     """The reload lines of the FileWatcher family (JSON, key=value, plain text), for apps no profile describes."""
     msg = ("msg", "message")
-    json_rule = dict(kind="json", file_field="path")
+    json_rule = partial(ReloadRule, kind="json", file_field="path")
     rules = [
-        ReloadRule("applied", contains=((msg, text),), hash_field="hash", **json_rule)
+        json_rule("applied", contains=((msg, text),), hash_field="hash")
         for text in ("reloaded successfully", "hot-reloaded")
     ]
     rules += [
-        ReloadRule(
-            "rejected",
-            contains=((msg, text),),
-            hash_field=("newHash", "hash"),
-            message_field="error",
-            **json_rule,
-        )
+        json_rule("rejected", contains=((msg, text),), hash_field=("newHash", "hash"), message_field="error")
         for text in ("rejected new content", "keeping previous")
     ]
-    logfmt = dict(kind="logfmt", requires="reload", hash_field="hash", file_field=("path", "file"))
+    logfmt = partial(
+        ReloadRule, kind="logfmt", requires="reload", hash_field="hash", file_field=("path", "file")
+    )
     rules += [
-        ReloadRule("applied", fields=(("status", status),), line_message=True, **logfmt)
+        logfmt("applied", fields=(("status", status),), line_message=True)
         for status in ("success", "applied")
     ]
     for status in ("rejected", "failed", "error"):
         rules += [
-            ReloadRule(
+            logfmt(
                 "needs-restart",
                 fields=(("status", status),),
                 contains=((("reason",), "restart"),),
                 message_field="reason",
                 line_message=True,
-                **logfmt,
             ),
-            ReloadRule(
-                "rejected", fields=(("status", status),), message_field="reason", line_message=True, **logfmt
-            ),
+            logfmt("rejected", fields=(("status", status),), message_field="reason", line_message=True),
         ]
     not_json = r"^(?!\s*\{)\s*"  # a JSON line is decided by the JSON rules alone
     rules += [

@@ -76,7 +76,7 @@ def declared_rule(facts: FileFacts) -> Verdict | None:
     if declaration is None:
         return None
     rule = declaration.rule
-    params = {"origin": declaration.origin, "name": facts.key}
+    params: dict[str, object] = {"origin": declaration.origin, "name": facts.key}
     if rule.watched_when is not None and facts.content is not None:
         found = rule.watched_when.search(facts.content) is not None
         params = {**params, "found": found, "note": rule.note, "pattern": rule.watched_when.pattern}
