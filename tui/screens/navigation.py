@@ -117,6 +117,12 @@ class Navigation(_App):
         if (key := self._need("restart it")) is not None:
             self.push_screen(RestartScreen(key))
 
+    def action_rollback(self) -> None:
+        from tui.screens.rollback import RollbackScreen
+
+        if (key := self._need("roll it back")) is not None:
+            self.push_screen(RollbackScreen(key))
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 

@@ -48,6 +48,11 @@ def dashboard_commands(app: Navigation, screen: Screen) -> Iterable[SystemComman
         yield SystemCommand(f"YAML of {label}", "Show its YAML", app.action_yaml)
         yield SystemCommand(f"Events of {label}", "Live events of this controller", app.action_events)
         yield SystemCommand(f"Restart {label}", "Rollout restart, after a confirmation", app.action_restart)
+        yield SystemCommand(
+            f"Rollback {label}",
+            "Back to the previous revision, after showing what it holds",
+            app.action_rollback,
+        )
         setting = getattr(screen, "focused_setting", None)
         if setting is not None:
             yield SystemCommand(
