@@ -93,3 +93,16 @@ async def test_a_crash_looping_controller_is_marked_and_offers_its_rollback_ever
         await eventually_async(
             pilot, lambda: table.row(LEGACY).crash == "", timeout=90, message="the crash mark gone"
         )
+
+
+async def test_the_palette_finds_change_setting_from_the_controllers(kubernaut, make_app):
+    app = make_app(kubernaut)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await synced(app, pilot)
+        table.move_to(LEGACY)
+        await run_from_palette(pilot, "change", f"Change setting of Deployment {NS}/{LEGACY[2]}")
+        await eventually_async(
+            pilot,
+            lambda: isinstance(app.screen, DetailScreen) and app.screen.workload_key == LEGACY,
+            message="the detail to pick the setting in",
+        )

@@ -60,6 +60,12 @@ def dashboard_commands(app: Navigation, screen: Screen) -> Iterable[SystemComman
                 "Change the focused setting the way its layer needs",
                 app.action_change_setting,
             )
+        else:  # from the controllers: the detail opens to pick the setting
+            yield SystemCommand(
+                f"Change setting of {label}",
+                "Open its settings and pick the one to change",
+                app.action_change_setting,
+            )
     yield SystemCommand(
         "Events of all controllers", "Live events of every controller", lambda: app.push_events_screen(None)
     )
