@@ -106,3 +106,20 @@ async def test_the_palette_finds_change_setting_from_the_controllers(kubernaut, 
             lambda: isinstance(app.screen, DetailScreen) and app.screen.workload_key == LEGACY,
             message="the detail to pick the setting in",
         )
+
+
+async def test_the_theme_picked_is_saved_with_the_config_files_other_keys_and_comments(tmp_path, make_app):
+    from tui.config import load_config
+
+    path = tmp_path / "config.yaml"
+    path.write_text("# my settings\nnamespaces: [kubernaut-system]  # the team's\nreadonly: false\n")
+    config, _ = load_config(path)
+    app = make_app(config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await run_from_palette(pilot, "Theme: kubeknobs-light")
+        await eventually_async(
+            pilot, lambda: "theme: kubeknobs-light" in path.read_text(), message="the theme saved"
+        )
+    text = path.read_text()
+    assert "# my settings" in text and "# the team's" in text and "readonly: false" in text
+    assert load_config(path)[0].theme == "kubeknobs-light"
