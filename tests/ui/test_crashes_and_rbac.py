@@ -123,3 +123,19 @@ async def test_the_theme_picked_is_saved_with_the_config_files_other_keys_and_co
     text = path.read_text()
     assert "# my settings" in text and "# the team's" in text and "readonly: false" in text
     assert load_config(path)[0].theme == "kubeknobs-light"
+
+
+async def test_a_read_only_context_shows_the_read_only_marker(kubernaut, make_app):
+    app = make_app(kubernaut, context="kubeknobs-demo-readonly")
+    async with app.run_test(size=SIZE) as pilot:
+        await synced(app, pilot)
+        await eventually_async(pilot, lambda: app.status_info.readonly, message="the READ-ONLY marker")
+        assert "READ-ONLY" in app.screen.query_one("#status").render().plain
+
+
+async def test_an_admin_context_shows_no_read_only_marker(kubernaut, make_app):
+    app = make_app(kubernaut)
+    async with app.run_test(size=SIZE) as pilot:
+        await synced(app, pilot)
+        await app.workers.wait_for_complete()
+        assert not app.status_info.readonly

@@ -45,6 +45,8 @@ class DashboardApp(Protocol):
 
     def reconnect(self, *, namespaces: list[str] | None = None, context: str | None = None) -> None: ...
 
+    def set_status(self, **changes) -> None: ...
+
 
 # For the type checker the mixin is a Textual App with those members; at run time the App supplies them.
 if TYPE_CHECKING:
@@ -122,6 +124,14 @@ class Navigation(_App):
 
         if (key := self._need("roll it back")) is not None:
             self.push_screen(RollbackScreen(key))
+
+    @work(thread=True, exclusive=True, group="write-access")
+    def check_write_access(self, session) -> None:
+        """A context RBAC allows no change in is shown READ-ONLY, the same as --readonly."""
+        from tui.cluster.access import may_write
+
+        if not session.readonly and not may_write(session.can, self.namespaces):
+            self.call_from_thread(self.set_status, readonly=True)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
