@@ -139,3 +139,16 @@ async def test_an_admin_context_shows_no_read_only_marker(kubernaut, make_app):
         await synced(app, pilot)
         await app.workers.wait_for_complete()
         assert not app.status_info.readonly
+
+
+async def test_restart_is_refused_with_the_reason_where_rbac_forbids_it(kubernaut, make_app):
+    from tui.screens.restart import RestartScreen
+
+    app = make_app(kubernaut, context="kubeknobs-demo-readonly")
+    async with app.run_test(size=SIZE) as pilot:
+        await synced(app, pilot)
+        await eventually_async(pilot, lambda: app.status_info.readonly, message="the READ-ONLY marker")
+        await pilot.press("r")
+        await pilot.pause()
+        assert not isinstance(app.screen, RestartScreen)
+        assert any("RBAC" in str(n.message) for n in app._notifications)

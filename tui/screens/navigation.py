@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from tui.cluster.connect import Connection
     from tui.cluster.port import ClusterPort, WorkloadRow
     from tui.screens.controllers import ControllersScreen
+    from tui.widgets.status_bar import StatusInfo
 
 
 class DashboardApp(Protocol):
@@ -44,6 +45,9 @@ class DashboardApp(Protocol):
     def controllers_screen(self) -> ControllersScreen | None: ...
 
     def reconnect(self, *, namespaces: list[str] | None = None, context: str | None = None) -> None: ...
+
+    readonly: bool
+    status_info: StatusInfo
 
     def set_status(self, **changes) -> None: ...
 
@@ -116,8 +120,16 @@ class Navigation(_App):
     def action_restart(self) -> None:
         from tui.screens.restart import RestartScreen
 
-        if (key := self._need("restart it")) is not None:
-            self.push_screen(RestartScreen(key))
+        if (key := self._need("restart it")) is None:
+            return
+        if self.status_info.readonly and not self.readonly:  # RBAC, not --readonly: say so before the dialog
+            self.notify(
+                "Not offered: this context may not patch deployments or configmaps here (RBAC).",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.push_screen(RestartScreen(key))
 
     def action_rollback(self) -> None:
         from tui.screens.rollback import RollbackScreen
