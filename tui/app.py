@@ -23,7 +23,7 @@ from textual.signal import Signal
 
 from tui.backends import BackendOptions, Backends
 from tui.bridge import EVENT_HISTORY, ClusterUpdate, SessionBridge
-from tui.config import Config, load_config, user_themes_dir
+from tui.config import Config, load_config, save_theme, user_themes_dir
 from tui.screens.controllers import ControllersScreen
 from tui.screens.navigation import Navigation
 from tui.themes import ThemeManager
@@ -189,6 +189,10 @@ class KubeknobsApp(Navigation, App):
     # -- themes ------------------------------------------------------------------------------
     def _on_theme_changed(self, theme) -> None:
         self.set_status(theme=theme.name)
+        if self.config.path is not None and theme.name != self.config.theme:  # the operator's pick is kept
+            self.config.theme = theme.name
+            if problem := save_theme(self.config.path, theme.name):
+                self.notify(problem, severity="warning", markup=False)
         for screen in self.screen_stack:
             screen.refresh(repaint=True)
             for widget in screen.query("*"):
@@ -208,6 +212,7 @@ class KubeknobsApp(Navigation, App):
         if synced:
             self.synced = True
             self.set_status(state="connected", reason=None)
+            self.check_write_access(self.session)
             self.backends.first_lists.synced(len(self.rows))
 
     def apply_workloads(self, upserts: list, deletes: list) -> None:

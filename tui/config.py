@@ -81,3 +81,23 @@ def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
 
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def save_theme(path: Path, theme: str) -> str | None:
+    """Write `theme:` into the config file, keeping its other keys and comments; the problem, if any."""
+    from ruamel.yaml import YAML, YAMLError
+
+    yaml = YAML()  # round-trip: comments, order and quoting stay as the operator wrote them
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8")) if path.is_file() else None
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            return f"{path}: not a mapping of settings; the theme was not saved"
+        data["theme"] = theme
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8") as out:
+            yaml.dump(data, out)
+    except (OSError, UnicodeDecodeError, YAMLError) as exc:
+        return f"{path}: the theme was not saved ({_first_line(exc)})"
+    return None

@@ -134,12 +134,16 @@ def test_restart_works_for_statefulsets_and_daemonsets(cluster, actions, kind):
     assert RESTARTED_AT in got["spec"]["template"]["metadata"]["annotations"]
 
 
-def test_rollback_goes_to_the_previous_replicaset_template(cluster, actions, we):
+def replicaset_history(cluster, we, older_container: dict | None = None) -> None:
+    """Revisions 1 and 2 of the Deployment as ReplicaSets; revision 1 runs image v0 (and `older_container`)."""
+
     def history():
         for rev, image in ((1, "v0"), (2, "v1")):
             template = copy.deepcopy(we["spec"]["template"])
             template["metadata"]["labels"]["pod-template-hash"] = f"h{rev}"
             template["spec"]["containers"][0]["image"] = f"quay.io/kubernaut-ai/workflowexecution:{image}"
+            if rev == 1 and older_container:
+                template["spec"]["containers"][0].update(older_container)
             cluster.store.create(
                 "replicasets",
                 {
@@ -168,12 +172,39 @@ def test_rollback_goes_to_the_previous_replicaset_template(cluster, actions, we)
             )
 
     cluster.call(history)
+
+
+def test_rollback_goes_to_the_previous_replicaset_template(cluster, actions, we):
+    replicaset_history(cluster, we)
     result = actions.rollback(WE)
     assert result.ok, result.message
     assert "revision 1" in result.message
     found, obj = containers(cluster)
     assert found["controller"]["image"].endswith(":v0")
     assert "pod-template-hash" not in obj["spec"]["template"]["metadata"]["labels"]
+
+
+def test_the_previous_revision_says_its_images_and_the_args_and_env_that_differ(cluster, actions, we):
+    from tui.cluster.revisions import template_differences
+
+    older = {"args": ["--cooldown-period", "1m"], "env": [{"name": "LOG_LEVEL", "value": "debug"}]}
+    replicaset_history(cluster, we, older)
+    previous = actions.previous_revision(WE)
+    assert previous.number == 1
+    lines = template_differences(we["spec"]["template"], previous.template)
+    assert lines == [
+        "controller: image quay.io/kubernaut-ai/workflowexecution:v0"
+        " (now quay.io/kubernaut-ai/workflowexecution:v1)",
+        "  args --cooldown-period 1m",
+        "    now --cooldown-period 5m --execution-namespace=wf",
+        "  env LOG_LEVEL=debug (now info)",
+        "sidecar: image busybox",
+    ]
+
+
+def test_no_previous_revision_is_refused_with_the_reason(cluster, actions, we):
+    result = actions.previous_revision(WE)
+    assert result.status == "refused" and "no rollout history" in result.message
 
 
 def test_rollback_without_history_is_refused(cluster, actions, we):

@@ -63,3 +63,13 @@ class AccessReview:
             return None
         status = answer.get("status") or {}
         return bool(status.get("allowed")) and not status.get("denied")
+
+
+def may_write(can, namespaces: list[str] | None) -> bool:
+    """Whether the user may change anything kubeknobs changes: patch configmaps or deployments somewhere shown."""
+    return any(
+        can("patch", resource, namespace) for namespace in (namespaces or [None]) for resource in WRITES
+    )
+
+
+WRITES = ("configmaps", "deployments")  # a context allowed neither is read-only, as --readonly is

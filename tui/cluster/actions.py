@@ -18,6 +18,7 @@ from tui.cluster.backups import Backups
 from tui.cluster.errors import ApiError, Denied, TransportError, describe
 from tui.cluster.repoint import immutable_copy, reference_ops
 from tui.cluster.resources import BY_KIND, RESOURCES, selector_string
+from tui.cluster.revisions import Revision, previous_controller_revision, previous_replicaset
 from tui.cluster.rollout import last_log_lines
 
 __all__ = ["Actions", "ActionResult"]
@@ -511,20 +512,28 @@ class Actions:
             )
         ]
 
+    def previous_revision(self, workload: tuple[str, str, str]) -> Revision | ActionResult:
+        """The revision a rollback would go back to, read from the ReplicaSets or ControllerRevisions."""
+        kind, ns, name = workload
+        try:
+            obj = self.api.request("GET", BY_KIND[kind].item(ns, name))
+            if kind == "Deployment":
+                found = previous_replicaset(obj, self._owned("replicasets", obj))
+            else:
+                found = previous_controller_revision(self._owned("controllerrevisions", obj))
+        except (ApiError, TransportError) as exc:
+            return self._failure(exc, "get", BY_KIND[kind].plural, ns)
+        if found is None:
+            return ActionResult.refused(f'no rollout history found for {kind.lower()} "{name}"')
+        return found
+
     def _undo_deployment(self, obj: dict) -> ActionResult:
         meta = obj["metadata"]
         name, ns = meta["name"], meta["namespace"]
-        by_rev = {}
-        for rs in self._owned("replicasets", obj):
-            rev = (rs["metadata"].get("annotations") or {}).get("deployment.kubernetes.io/revision", "")
-            if rev.isdigit():
-                by_rev[int(rev)] = rs
-        current = (meta.get("annotations") or {}).get("deployment.kubernetes.io/revision", "")
-        current_rev = int(current) if current.isdigit() else max(by_rev, default=0)
-        older = [r for r in by_rev if r < current_rev]
-        if not older:
+        previous = previous_replicaset(obj, self._owned("replicasets", obj))
+        if previous is None:
             return ActionResult.refused(f'no rollout history found for deployment "{name}"')
-        target = by_rev[max(older)]
+        target = previous.source
         template = copy.deepcopy(target["spec"]["template"])
         (template.get("metadata") or {}).get("labels", {}).pop("pod-template-hash", None)
         annotations = {k: v for k, v in (meta.get("annotations") or {}).items() if k in SKIP_UNDO_ANNOTATIONS}
@@ -546,16 +555,16 @@ class Actions:
             name,
             patch,
             JSON_PATCH,
-            done=f"deployment.apps/{name} rolled back to revision {max(older)}",
+            done=f"deployment.apps/{name} rolled back to revision {previous.number}",
         )
 
     def _undo_from_revisions(self, obj: dict, kind: str) -> ActionResult:
         meta = obj["metadata"]
         name, ns = meta["name"], meta["namespace"]
-        revisions = sorted(self._owned("controllerrevisions", obj), key=lambda r: int(r.get("revision") or 0))
-        if len(revisions) < 2:
+        previous = previous_controller_revision(self._owned("controllerrevisions", obj))
+        if previous is None:
             return ActionResult.refused(f'no rollout history found for {kind.lower()} "{name}"')
-        target = revisions[-2]
+        target = previous.source
         patch = copy.deepcopy(target.get("data") or {})
         if not patch:
             return ActionResult.error(f"revision {target.get('revision')} of {kind} {name} holds no template")

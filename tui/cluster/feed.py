@@ -20,8 +20,35 @@ def configmaps_of(obj: dict) -> tuple[str, ...]:
     return tuple(dict.fromkeys(use.name for use in ordered if use.kind == "ConfigMap"))
 
 
+def pod_crash(pod: dict | None) -> str:
+    """Why the pod's containers fail ("" when none does): a failing wait, or restarts after a crash.
+
+    Between two back-offs a crash-looping container runs for a moment; not ready with restarts behind
+    it, it still counts as crash-looping, so the mark does not flicker.
+    """
+    for cs in _statuses(pod).values():
+        waiting = ((cs.get("state") or {}).get("waiting") or {}).get("reason")
+        if waiting in FAILING_WAIT_REASONS:
+            return waiting
+        crashed = (cs.get("lastState") or {}).get("terminated")
+        if crashed and not cs.get("ready") and int(cs.get("restartCount") or 0) > 0:
+            return "CrashLoopBackOff"
+    return ""
+
+
+def workload_crash(pods: list[dict]) -> str:
+    """The first reason any of the workload's pods fails for, "" when none does."""
+    return next((reason for reason in map(pod_crash, pods) if reason), "")
+
+
 def workload_row(
-    kind: str, obj: dict, *, summary: str = "", auto_restart: str | None = None, managed_by: str | None = None
+    kind: str,
+    obj: dict,
+    *,
+    summary: str = "",
+    auto_restart: str | None = None,
+    managed_by: str | None = None,
+    crash: str = "",
 ) -> WorkloadRow:
     meta, spec, status = obj.get("metadata") or {}, obj.get("spec") or {}, obj.get("status") or {}
     if kind == "DaemonSet":
@@ -55,6 +82,7 @@ def workload_row(
         resource_version=str(meta.get("resourceVersion") or ""),
         paused=bool(spec.get("paused")),
         images=tuple(c.get("image", "") for c in containers),
+        crash=crash,
     )
 
 

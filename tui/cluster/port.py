@@ -47,6 +47,7 @@ class WorkloadRow:
     resource_version: str = ""
     paused: bool = False
     images: tuple[str, ...] = ()
+    crash: str = ""  # why its pods fail, e.g. CrashLoopBackOff; "" while none does
 
 
 @dataclass(frozen=True)

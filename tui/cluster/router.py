@@ -10,7 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tui.cluster.cache import ClusterCache
-from tui.cluster.feed import WORKLOAD_PLURALS, kube_event, owner_workload, pod_events, rollout_event
+from tui.cluster.feed import (
+    WORKLOAD_PLURALS,
+    kube_event,
+    owner_workload,
+    pod_crash,
+    pod_events,
+    rollout_event,
+)
 from tui.cluster.informer import Delta
 from tui.cluster.port import WorkloadKey
 from tui.cluster.reload import ReloadCorrelator
@@ -84,6 +91,9 @@ class DeltaRouter:
             out.events.extend(pod_events(d.old, d.obj, owner_workload(d.obj)))
         if owner is not None:
             out.pods_moved.add(owner)
+            # the row's crash mark follows its pods: built anew when a pod starts or stops failing
+            if pod_crash(d.obj) if d.type == "deleted" else pod_crash(d.old) != pod_crash(d.obj):
+                out.dirty.add(owner)
 
     def event(self, d: Delta, out: Routed) -> None:
         if d.type == "deleted":

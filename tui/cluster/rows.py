@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from tui.cluster.cache import ClusterCache
-from tui.cluster.feed import configmaps_of, workload_row
+from tui.cluster.feed import configmaps_of, workload_crash, workload_row
 from tui.cluster.port import WorkloadKey, WorkloadRow
 
 if TYPE_CHECKING:
@@ -61,7 +61,12 @@ class RowBuilder:
             known = SummaryEntry(version, layer_summary(settings) if settings else "", auto)
             self._summaries[key] = known
         return workload_row(
-            key.kind, obj, summary=known.summary, auto_restart=known.auto_restart, managed_by=managed_by(obj)
+            key.kind,
+            obj,
+            summary=known.summary,
+            auto_restart=known.auto_restart,
+            managed_by=managed_by(obj),
+            crash=workload_crash(self._cache.pods_of(key)),
         )
 
     def put(self, key: tuple, row: WorkloadRow) -> None:

@@ -49,6 +49,14 @@ class ControllersScreen(Screen):
             tooltip="Rollout restart, after a confirmation",
         ),
         Binding(
+            "b",
+            "app.rollback",
+            "Rollback",
+            show=False,  # listed in help and the palette; the footer keeps its keys for every row
+            id="controllers.rollback",
+            tooltip="Back to the previous revision, after showing what it holds",
+        ),
+        Binding(
             "v", "app.events", "Events", id="controllers.events", tooltip="Live events of every controller"
         ),
     ]

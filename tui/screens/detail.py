@@ -17,6 +17,7 @@ from tui.widgets.setting_panel import SettingPanel, warning_lines
 from tui.widgets.settings_table import SettingsTable
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.theme_styles import style
+from tui.widgets.workload_columns import ready_text
 
 
 class DetailScreen(Screen):
@@ -35,6 +36,14 @@ class DetailScreen(Screen):
             "Restart",
             id="detail.restart",
             tooltip="Rollout restart, after a confirmation",
+        ),
+        Binding(
+            "b",
+            "app.rollback",
+            "Rollback",
+            show=False,  # listed in help and the palette; the footer keeps its keys for every row
+            id="detail.rollback",
+            tooltip="Back to the previous revision, after showing what it holds",
         ),
         Binding(
             "v", "app.events", "Events", id="detail.events", tooltip="Full-screen events of this controller"
@@ -90,9 +99,9 @@ class DetailScreen(Screen):
         text.append(f"{kind} ", style(app, "accent", bold=True))
         text.append(clean(f"{namespace}/{name}"), style(app, "foreground", bold=True))
         if row is not None:
-            ready_style = "success" if row.ready >= row.desired else "warning"
+            ready_style = "error" if row.crash else "success" if row.ready >= row.desired else "warning"
             text.append("  ready ", style(app, "foreground-muted"))
-            text.append(f"{row.ready}/{row.desired}", style(app, ready_style, bold=True))
+            text.append(ready_text(row), style(app, ready_style, bold=True))
             text.append("  configmaps ", style(app, "foreground-muted"))
             text.append(clean(", ".join(row.configmaps) or "-"))
             text.append("  layers ", style(app, "foreground-muted"))

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from tui.cluster.connect import Connection
     from tui.cluster.port import ClusterPort, WorkloadRow
     from tui.screens.controllers import ControllersScreen
+    from tui.widgets.status_bar import StatusInfo
 
 
 class DashboardApp(Protocol):
@@ -44,6 +45,11 @@ class DashboardApp(Protocol):
     def controllers_screen(self) -> ControllersScreen | None: ...
 
     def reconnect(self, *, namespaces: list[str] | None = None, context: str | None = None) -> None: ...
+
+    readonly: bool
+    status_info: StatusInfo
+
+    def set_status(self, **changes) -> None: ...
 
 
 # For the type checker the mixin is a Textual App with those members; at run time the App supplies them.
@@ -114,8 +120,30 @@ class Navigation(_App):
     def action_restart(self) -> None:
         from tui.screens.restart import RestartScreen
 
-        if (key := self._need("restart it")) is not None:
-            self.push_screen(RestartScreen(key))
+        if (key := self._need("restart it")) is None:
+            return
+        if self.status_info.readonly and not self.readonly:  # RBAC, not --readonly: say so before the dialog
+            self.notify(
+                "Not offered: this context may not patch deployments or configmaps here (RBAC).",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.push_screen(RestartScreen(key))
+
+    def action_rollback(self) -> None:
+        from tui.screens.rollback import RollbackScreen
+
+        if (key := self._need("roll it back")) is not None:
+            self.push_screen(RollbackScreen(key))
+
+    @work(thread=True, exclusive=True, group="write-access")
+    def check_write_access(self, session) -> None:
+        """A context RBAC allows no change in is shown READ-ONLY, the same as --readonly."""
+        from tui.cluster.access import may_write
+
+        if not session.readonly and not may_write(session.can, self.namespaces):
+            self.call_from_thread(self.set_status, readonly=True)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

@@ -48,11 +48,22 @@ def dashboard_commands(app: Navigation, screen: Screen) -> Iterable[SystemComman
         yield SystemCommand(f"YAML of {label}", "Show its YAML", app.action_yaml)
         yield SystemCommand(f"Events of {label}", "Live events of this controller", app.action_events)
         yield SystemCommand(f"Restart {label}", "Rollout restart, after a confirmation", app.action_restart)
+        yield SystemCommand(
+            f"Rollback {label}",
+            "Back to the previous revision, after showing what it holds",
+            app.action_rollback,
+        )
         setting = getattr(screen, "focused_setting", None)
         if setting is not None:
             yield SystemCommand(
                 f"Change setting {setting.name}",
                 "Change the focused setting the way its layer needs",
+                app.action_change_setting,
+            )
+        else:  # from the controllers: the detail opens to pick the setting
+            yield SystemCommand(
+                f"Change setting of {label}",
+                "Open its settings and pick the one to change",
                 app.action_change_setting,
             )
     yield SystemCommand(

@@ -32,6 +32,7 @@ SHRINK = (
     ("configmaps", 12),
     ("namespace", 12),
     ("name", 20),
+    ("ready", 9),  # "0/1 Cras…": the error colour still marks it
     ("configmaps", 0),
     ("kind", 6),
     ("age", 0),
@@ -68,7 +69,7 @@ def _strictness(row) -> tuple:
 
 def sort_key(column: str) -> Callable:
     if column == "ready":
-        return lambda r: (r.ready - r.desired, r.namespace, r.name)
+        return lambda r: (not getattr(r, "crash", ""), r.ready - r.desired, r.namespace, r.name)
     if column == "age":
         return lambda r: ((r.created or ""), r.namespace, r.name)
     if column == "kind":
@@ -80,13 +81,19 @@ def sort_key(column: str) -> Callable:
     return lambda r: (r.namespace, r.kind, r.name)
 
 
+def ready_text(row) -> str:
+    """`1/1`, or `0/1 CrashLoopBackOff` while its pods fail."""
+    crash = getattr(row, "crash", "")
+    return f"{row.ready}/{row.desired} {crash}" if crash else f"{row.ready}/{row.desired}"
+
+
 def natural_widths(row) -> dict[str, int]:
     """How wide each column's value of this row is, uncut."""
     return {
         "namespace": len(row.namespace),
         "kind": len(row.kind),
         "name": len(row.name),
-        "ready": len(f"{row.ready}/{row.desired}"),
+        "ready": len(ready_text(row)),
         "configmaps": len(",".join(row.configmaps)) or 1,
         "summary": len(row.summary or "") or 1,
     }

@@ -28,6 +28,7 @@ from tui.widgets.workload_columns import (
     SORTS,
     column_widths,
     natural_widths,
+    ready_text,
     sort_key,
 )
 
@@ -44,9 +45,16 @@ class WorkloadTable(ScrollView, can_focus=True):
         "workload-table--cursor",
         "workload-table--muted",
         "workload-table--warning",
+        "workload-table--error",
         "workload-table--hot",
         "workload-table--restart",
     }
+    DEFAULT_CSS = """
+    WorkloadTable > .workload-table--error {
+        color: $error;
+        text-style: bold;
+    }
+    """
     BINDINGS = [
         Binding("j,down", "cursor(1)", "Down", show=False, id="table.down"),
         Binding("k,up", "cursor(-1)", "Up", show=False, id="table.up"),
@@ -312,7 +320,7 @@ class WorkloadTable(ScrollView, can_focus=True):
             "namespace": cut_middle(clean(row.namespace), widths["namespace"]),
             "kind": kind,
             "name": cut_middle(clean(row.name), widths["name"]),
-            "ready": f"{row.ready}/{row.desired}",
+            "ready": ready_text(row),
             "age": age(row.created, self._clock()),
             "configmaps": cut_middle(clean(",".join(row.configmaps)) or "-", widths["configmaps"]),
             "summary": summary,
@@ -324,7 +332,9 @@ class WorkloadTable(ScrollView, can_focus=True):
                 continue
             cell_style = ""
             if not is_cursor:
-                if column.key == "ready" and row.ready < row.desired:
+                if column.key == "ready" and row.crash:
+                    cell_style = self.get_component_rich_style("workload-table--error")
+                elif column.key == "ready" and row.ready < row.desired:
                     cell_style = self.get_component_rich_style("workload-table--warning")
                 elif column.key in ("namespace", "age", "configmaps"):
                     cell_style = self.get_component_rich_style("workload-table--muted")
