@@ -23,16 +23,17 @@ def configmaps_of(obj: dict) -> tuple[str, ...]:
 def pod_crash(pod: dict | None) -> str:
     """Why the pod's containers fail ("" when none does): a failing wait, or restarts after a crash.
 
-    Between two back-offs a crash-looping container runs for a moment; not ready with restarts behind
-    it, it still counts as crash-looping, so the mark does not flicker.
+    Between two back-offs a crash-looping container runs for a moment; not ready, with a failed run
+    behind it, it is still marked (by how that run ended), so the mark does not flicker.
     """
     for cs in _statuses(pod).values():
         waiting = ((cs.get("state") or {}).get("waiting") or {}).get("reason")
         if waiting in FAILING_WAIT_REASONS:
             return waiting
-        crashed = (cs.get("lastState") or {}).get("terminated")
-        if crashed and not cs.get("ready") and int(cs.get("restartCount") or 0) > 0:
-            return "CrashLoopBackOff"
+        crashed = (cs.get("lastState") or {}).get("terminated") or {}
+        if crashed.get("exitCode") and not cs.get("ready") and int(cs.get("restartCount") or 0) > 0:
+            # what its last run ended with, as kubectl shows it: a clean exit or a start-up is no crash
+            return str(crashed.get("reason") or f"exit {crashed['exitCode']}")
     return ""
 
 

@@ -120,7 +120,7 @@ class WorkloadTable(ScrollView, can_focus=True):
         changed) keeps the order and repaints just those of its rows that are on screen.
         """
         by = sort_key(self.sort_column)
-        reorder = False
+        reorder = remeasure = False
         changed: list[tuple] = []
         for key in deletes:
             key = tuple(key)
@@ -133,12 +133,18 @@ class WorkloadTable(ScrollView, can_focus=True):
             search = _search_text(row)
             if old is None or by(old) != by(row) or (self._filter and search != self._search.get(key)):
                 reorder = True
+            elif not remeasure:
+                remeasure = self._narrowed_widest(old, row)
             self._rows[key] = row
             self._search[key] = search
             changed.append(key)
         if reorder:
             self._measure()
             self._rebuild()
+            return
+        if remeasure:
+            self._measure()  # the widest value of a column got narrower (a crash mark cleared)
+            self.refresh()
             return
         if self._measure(self._rows[key] for key in changed):
             self.refresh()  # a column grew: every line is laid out again
@@ -180,6 +186,14 @@ class WorkloadTable(ScrollView, can_focus=True):
                     natural[key] = width
                     grew = True
         return grew
+
+    def _narrowed_widest(self, old, new) -> bool:
+        """True when `old` held the widest value of a column and `new` is narrower there."""
+        now = natural_widths(new)
+        return any(
+            width == self._natural.get(key) and now.get(key, 0) < width
+            for key, width in natural_widths(old).items()
+        )
 
     def sort_by(self, column: str, reverse: bool = False) -> None:
         self.sort_column, self.sort_reverse = column, reverse
