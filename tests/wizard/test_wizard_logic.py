@@ -303,3 +303,132 @@ def test_repointing_reaches_every_use_of_the_configmap_in_the_pod_template():
         "/spec/template/spec/containers/0/env/1/valueFrom/configMapKeyRef/name",
     ]
     assert new_name("schema", {"v": "8"}) == new_name("schema", {"v": "8"}) != new_name("schema", {"v": "9"})
+
+
+class Actions:
+    """The writes a change makes, answered as the API server would for a ConfigMap that accepts them."""
+
+    def __init__(self, base: str, logs: dict[str, list[str]] | None = None):
+        self.base, self.logs, self.written = base, logs or {}, []
+
+    def read_object(self, kind, namespace, name):
+        return {
+            "kind": kind,
+            "metadata": {"name": name, "resourceVersion": "41"},
+            "data": {"we.yaml": self.base},
+        }
+
+    def edit_configmap_key(self, namespace, name, key, value, *, resource_version=None, dry_run=False):
+        from tui.change.results import ActionResult
+
+        if not dry_run:
+            self.written.append(value)
+        return ActionResult("ok", f"ConfigMap {name} key {key} updated", resource_version="42")
+
+    def last_log_lines(self, namespace, pod, container, count, *, previous=False):
+        return self.logs.get(pod, [])
+
+
+class Session:
+    """The port a ChangeFlow reads the cluster through: two pods of Deployment we, and what was seen of Reloader."""
+
+    readonly = False
+
+    def __init__(self, actions: Actions, *, reloader=None, pods=("we-a", "we-b")):
+        from tui.change.port import ReloaderSeen
+
+        self.actions, self.pods = actions, [pod_of(name) for name in pods]
+        self.seen = reloader or ReloaderSeen(
+            False, "no Deployment in any namespace runs Stakater Reloader's image"
+        )
+
+    def workloads(self):
+        return {}
+
+    def settings(self, key):
+        return [WATCHED_FILE, LEVEL, COOLDOWN]
+
+    def workload_object(self, key):
+        return {"kind": "Deployment", "metadata": {"name": "we", "generation": 3, "resourceVersion": "40"}}
+
+    def pods_of(self, key):
+        return self.pods
+
+    def can(self, verb, resource, namespace):
+        return True
+
+    def reloader(self):
+        return self.seen
+
+
+def pod_of(name: str, args: tuple[str, ...] = ()) -> dict:
+    return {"metadata": {"name": name}, "spec": {"containers": [{"name": "we", "args": list(args)}]}}
+
+
+def flow_on(setting: Setting, session: Session, tmp_path):
+    from tui.change.flow import ChangeFlow
+
+    flow = ChangeFlow(setting, WE, session, history=ChangeHistory(tmp_path / "history.jsonl"), window=5.0)
+    flow.prepare()
+    return flow
+
+
+def test_raising_the_log_level_hides_the_reload_line_and_never_advises_a_restart(tmp_path):
+    from tui.change.flow import Phase
+
+    flow = flow_on(LEVEL, Session(Actions(FILE)), tmp_path)
+    flow.edit("WARN")
+    assert flow.apply().ok and flow.phase == Phase.RELOADING
+    assert (
+        flow.reload.quiet == "logging.level is now WARN, so the app no longer logs its info-level reload line"
+    )
+    stale = ReloadStale(
+        namespace="demo",
+        workload=WE,
+        pod="we-a",
+        configmap="we-config",
+        key="we.yaml",
+        since=reload("x", "x").time,
+    )
+    assert flow.feed([stale]) and flow.reload.pods[0].state == "applied, not provable from logs"
+    assert flow.tick(flow.applied_at + 6)  # past the window: no pod owes a line it cannot log
+    assert flow.phase == Phase.UNPROVEN and flow.step == "Summary"
+    assert [p.state for p in flow.reload.pods] == ["applied, not provable from logs"] * 2
+    assert "sha256sum /etc/config/we.yaml" in flow.what_would_tell()
+    assert flow.recorded.outcome == "applied-unproven" and flow.in_force_after is None
+
+
+def test_lowering_the_log_level_still_waits_for_the_reload_line(tmp_path):
+    from tui.change.flow import Phase
+
+    flow = flow_on(LEVEL, Session(Actions(FILE)), tmp_path)
+    flow.edit("DEBUG")
+    flow.apply()
+    assert flow.reload.quiet == ""
+    flow.tick(flow.applied_at + 6)
+    assert flow.phase == Phase.STALE
+
+
+def test_a_reloader_annotation_without_reloader_running_follows_the_apps_own_reload(tmp_path):
+    from tui.change.flow import Phase
+    from tui.change.port import ReloaderSeen
+
+    annotated = file_key("logging.level", Layer.HOT_RELOAD, "INFO", auto_restart="reloader")
+    flow = flow_on(annotated, Session(Actions(FILE)), tmp_path)
+    assert flow.plan.follow == Follow.HOT
+    assert flow.plan.cautions[0].text == (
+        "The workload is annotated for Stakater Reloader, but no Deployment in any namespace runs Stakater "
+        "Reloader's image: nothing rolls the pods; the app's own reload is followed."
+    )
+    flow.edit("DEBUG")
+    flow.apply()
+    assert flow.phase == Phase.RELOADING and flow.rollout is None and flow.awaiting_generation is None
+    flow.feed([reload("we-a", "applied"), reload("we-b", "applied")])
+    assert flow.phase == Phase.IN_FORCE
+    unseen = ReloaderSeen(
+        None, "Deployments cannot be listed in every namespace, so whether it runs cannot be seen"
+    )
+    blind = flow_on(annotated, Session(Actions(FILE), reloader=unseen), tmp_path)
+    assert blind.plan.follow == Follow.HOT and "cannot be seen" in blind.plan.cautions[0].text
+    running = flow_on(annotated, Session(Actions(FILE), reloader=ReloaderSeen(True, "runs")), tmp_path)
+    assert running.plan.follow == Follow.ROLLOUT and "rolls every pod" in running.plan.cautions[0].text

@@ -6,20 +6,22 @@ Events reach the flow through `feed`; the window for reload events through `tick
 
 from __future__ import annotations
 
+import hashlib
 import time
 from datetime import UTC, datetime
 from enum import StrEnum
 
 from tui.change.draft import Base, Draft, base_from_configmap, base_from_workload, make_draft, rebase
-from tui.change.edits import EditError
+from tui.change.edits import EditError, value_format
 from tui.change.follow import PodCheck, ReloadChecklist, RolloutWatch
 from tui.change.plan import ChangePlan, Follow, Route, display_name, plan_change
-from tui.change.port import ClusterPort
+from tui.change.port import ClusterPort, ReloaderSeen
 from tui.change.record import ChangeLog, ChangeRecord
 from tui.change.results import ActionResult
 from tui.model.events import ClusterEvent
 from tui.model.layers import Layer, Setting
 from tui.model.mechanisms import reload_window
+from tui.model.reloadlog import hidden_reload_line
 
 
 class Step(StrEnum):
@@ -39,10 +41,11 @@ class Phase(StrEnum):
     REJECTED = "rejected"  # a pod's app refused the new content and kept the old one
     FAILED = "failed"  # the rollout crash-loops or stalled
     IN_FORCE = "in-force"
+    UNPROVEN = "applied-unproven"  # the file reached the pods; the change hides the proof of its reload
     UNDONE = "undone"
 
 
-TERMINAL = (Phase.IN_FORCE, Phase.UNDONE)
+TERMINAL = (Phase.IN_FORCE, Phase.UNPROVEN, Phase.UNDONE)
 
 
 class ChangeFlow:
@@ -82,6 +85,7 @@ class ChangeFlow:
             None  # Reloader's rollout counts once the generation passes this
         )
         self.auto_missing = False  # Reloader did not roll the pods within the window
+        self.reloader: ReloaderSeen | None = None  # asked when the workload is annotated for Reloader
         self.undo_done: list[str] = []
         self.recorded: ChangeRecord | None = None
 
@@ -107,10 +111,25 @@ class ChangeFlow:
         pods = row.desired if row is not None else len(self.pod_names())
         siblings = self.session.settings(self.key)
         readonly = bool(getattr(self.session, "readonly", False))
-        self.plan = plan_change(self.setting, pods=pods, siblings=siblings, readonly=readonly, can=self._can)
+        if self.setting.auto_restart == "reloader":
+            self.reloader = self._reloader()
+        self.plan = plan_change(
+            self.setting,
+            pods=pods,
+            siblings=siblings,
+            readonly=readonly,
+            can=self._can,
+            reloader=self.reloader,
+        )
         if self.plan.route != Route.REFUSED:
             self.base = self.read_base()
         return self.plan
+
+    def _reloader(self) -> ReloaderSeen:
+        try:
+            return self.session.reloader()
+        except Exception as exc:  # noqa: BLE001 - an unanswered question is "cannot see", never "runs"
+            return ReloaderSeen(None, f"whether Stakater Reloader runs could not be asked: {exc}")
 
     def _can(self, verb: str, resource: str, namespace: str) -> bool:
         try:
@@ -219,6 +238,9 @@ class ChangeFlow:
                 self.setting.key,
                 str(result.resource_version or ""),
                 [PodCheck(p) for p in self.pod_names()],
+                quiet=hidden_reload_line(
+                    self.draft.old_text, self.draft.new_text, value_format(self.setting.key or "") or "yaml"
+                ),
             )
             self.phase = Phase.RELOADING
         elif follow == Follow.RESTART:
@@ -281,6 +303,8 @@ class ChangeFlow:
                 self.phase = Phase.REJECTED
             elif watch.all_applied and self.plan.follow != Follow.RELOAD_THEN_RESTART:
                 self._in_force(watch.slowest)
+            elif watch.unproven and self.plan.follow != Follow.RELOAD_THEN_RESTART:
+                self._finish(Phase.UNPROVEN)
             elif watch.answered:
                 self.phase = Phase.CONFIRM_RESTART
             elif any(p.state == "no event yet" for p in watch.pods):
@@ -303,6 +327,15 @@ class ChangeFlow:
         self.phase = phase
         self.step = Step.SUMMARY
         self.record()
+
+    def what_would_tell(self) -> str:
+        """The check that proves an unproven reload: the file's hash inside each pod."""
+        digest = hashlib.sha256((self.draft.new_text if self.draft else "").encode()).hexdigest()
+        path = f"{(self.setting.mount_path or '').rstrip('/')}/{self.setting.key}"
+        return (
+            f"the file's hash in each pod (pods/exec): kubectl exec -n {self.namespace} POD -c "
+            f"{self.setting.container} -- sha256sum {path} prints {digest[:12]}…"
+        )
 
     # -- undo -------------------------------------------------------------------------------
     @property

@@ -14,6 +14,7 @@ class PodState(StrEnum):
     NEEDS_RESTART = "reloaded, needs restart"
     REJECTED = "rejected"
     STALE = "no event yet"
+    UNPROVEN = "applied, not provable from logs"  # the change hides the app's reload line
 
 
 @dataclass
@@ -33,6 +34,7 @@ class ReloadChecklist:
     key: str
     version: str
     pods: list[PodCheck]
+    quiet: str = ""  # why no pod will log its reload line for this change (empty: they will)
 
     def feed(self, event) -> bool:
         check = next((p for p in self.pods if p.pod == getattr(event, "pod", None)), None)
@@ -50,7 +52,7 @@ class ReloadChecklist:
             return True
         mine = getattr(event, "configmap", None) == self.configmap and getattr(event, "key", None) == self.key
         if isinstance(event, ReloadStale) and mine and check.state == PodState.WAITING:
-            check.state = PodState.STALE
+            check.state = PodState.UNPROVEN if self.quiet else PodState.STALE
             return True
         if isinstance(event, ReloadPending) and mine and check.state == PodState.STALE:
             check.state = PodState.WAITING
@@ -58,11 +60,11 @@ class ReloadChecklist:
         return False
 
     def expire(self) -> bool:
-        """The window passed: every pod still waiting has sent no event."""
+        """The window passed: every pod still waiting has sent no event (none was to come when quiet)."""
         changed = False
         for check in self.pods:
-            if check.state == PodState.WAITING:
-                check.state, changed = PodState.STALE, True
+            if check.state == PodState.WAITING or (self.quiet and check.state == PodState.STALE):
+                check.state, changed = PodState.UNPROVEN if self.quiet else PodState.STALE, True
         return changed
 
     def count(self, state: PodState) -> int:
@@ -75,6 +77,12 @@ class ReloadChecklist:
     @property
     def all_applied(self) -> bool:
         return bool(self.pods) and all(p.state == PodState.APPLIED for p in self.pods)
+
+    @property
+    def unproven(self) -> bool:
+        """Every pod has the file, as far as anything tells, and some could not prove their reload."""
+        settled = (PodState.APPLIED, PodState.UNPROVEN)
+        return bool(self.pods) and all(p.state in settled for p in self.pods) and not self.all_applied
 
     @property
     def rejected(self) -> list[PodCheck]:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tui.change.port import ReloaderSeen
 from tui.model.layers import Layer, Setting, Source
 from tui.model.mechanisms import Follow, expects_reload, mechanism_spec
 
@@ -93,15 +94,40 @@ def _watched(setting: Setting, siblings: Iterable[Setting]) -> bool:
     )
 
 
-def follow_of(setting: Setting, route: Route, siblings: Iterable[Setting]) -> Follow | None:
+def follow_of(
+    setting: Setting, route: Route, siblings: Iterable[Setting], reloader: ReloaderSeen | None = None
+) -> Follow | None:
+    """`reloader` is what the session saw of Stakater Reloader; None when it was not asked."""
     if route == Route.REFUSED:
         return None
     follow = mechanism_spec(setting.mechanism).follow  # an unregistered mechanism raises here
-    if route == Route.TEMPLATE or setting.auto_restart == "reloader":
+    if route == Route.TEMPLATE:
         return Follow.ROLLOUT
+    if setting.auto_restart == "reloader":
+        running = True if reloader is None else reloader.running
+        # the app's own reload is followed unless a running Reloader replaces the pods first
+        if running or (running is None and follow != Follow.HOT):
+            return Follow.ROLLOUT
     if follow == Follow.RESTART and setting.consumed == "volume" and _watched(setting, list(siblings)):
         return Follow.RELOAD_THEN_RESTART
     return follow
+
+
+def _no_reloader(reloader: ReloaderSeen, follow: Follow | None) -> str:
+    """The workload asks Reloader to roll it, but Reloader is not seen running."""
+    then = (
+        "the app's own reload is followed"
+        if follow in (Follow.HOT, Follow.FILE)
+        else "if it does not roll the pods, restart them"
+        if follow == Follow.ROLLOUT
+        else "restart the pods to put the change in force"
+    )
+    if reloader.running is None:
+        return f"The workload is annotated for Stakater Reloader, but {reloader.detail}: {then}."
+    return (
+        f"The workload is annotated for Stakater Reloader, but {reloader.detail}: "
+        f"nothing rolls the pods; {then}."
+    )
 
 
 def _where(setting: Setting) -> str:
@@ -122,7 +148,7 @@ def _where(setting: Setting) -> str:
     return text + "."
 
 
-def _how(follow: Follow | None, pods: int, setting: Setting) -> str:
+def _how(follow: Follow | None, pods: int, setting: Setting, reloader: ReloaderSeen | None = None) -> str:
     if follow is None:  # nothing follows the edit: no sentence about it
         return ""
     n = pods_phrase(pods)
@@ -140,6 +166,8 @@ def _how(follow: Follow | None, pods: int, setting: Setting) -> str:
             f"repointed to it, which rolls {n}."
             if setting.layer == Layer.IMMUTABLE
             else f"Reloader rolls {n} after the ConfigMap edit."
+            if reloader is None or reloader.running
+            else f"Reloader, if it runs, rolls {n} after the ConfigMap edit."
         ),
     }.get(follow, "")
 
@@ -151,16 +179,19 @@ def plan_change(
     siblings: Iterable[Setting] = (),
     readonly: bool = False,
     can: Callable[[str, str, str], bool] | None = None,
+    reloader: ReloaderSeen | None = None,
 ) -> ChangePlan:
     route, refusal = route_of(setting)
-    follow = follow_of(setting, route, siblings)
+    follow = follow_of(setting, route, siblings, reloader)
     workloads = setting.workload.split("/", 1)[0].lower() + "s"
     resource = workloads if route == Route.TEMPLATE else "configmaps"
     verb = {Route.TEMPLATE: "patch"}.get(route, "create" if setting.layer == Layer.IMMUTABLE else "update")
     cautions: list[Caution] = []
     if setting.managed_by in MANAGED:
         cautions.append(Caution(str(setting.managed_by), MANAGED[setting.managed_by]))
-    if setting.auto_restart in AUTO:
+    if setting.auto_restart == "reloader" and reloader is not None and not reloader.running:
+        cautions.append(Caution("reloader", _no_reloader(reloader, follow)))
+    elif setting.auto_restart in AUTO:
         cautions.append(Caution(str(setting.auto_restart), AUTO[setting.auto_restart]))
     if setting.layer == Layer.IMMUTABLE:
         cautions.append(
@@ -199,7 +230,9 @@ def plan_change(
                 )
             )
     summary = (
-        _where(setting) + " " + (_how(follow, pods, setting) if route != Route.REFUSED else (refusal or ""))
+        _where(setting)
+        + " "
+        + (_how(follow, pods, setting, reloader) if route != Route.REFUSED else (refusal or ""))
     )
     return ChangePlan(
         route,

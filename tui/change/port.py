@@ -7,6 +7,7 @@ The change package reaches the cluster only through these, so it imports neither
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from tui.change.results import ActionResult
@@ -14,6 +15,14 @@ from tui.model.events import ClusterEvent
 from tui.model.layers import Setting
 
 WorkloadKey = tuple[str, str, str]  # (kind, namespace, name)
+
+
+@dataclass(frozen=True)
+class ReloaderSeen:
+    """Whether Stakater Reloader runs in the cluster, as far as the session can see, and why it says so."""
+
+    running: bool | None  # None: the session cannot see (it may not list Deployments everywhere)
+    detail: str
 
 
 class ChangeActions(Protocol):
@@ -84,6 +93,10 @@ class ClusterPort(Protocol):
     def pods_of(self, key: WorkloadKey) -> list[dict]: ...
 
     def can(self, verb: str, resource: str, namespace: str | None) -> bool: ...
+
+    def reloader(self) -> ReloaderSeen:
+        """Does a Deployment run Stakater Reloader's image, in any namespace?"""
+        ...
 
 
 class ChangeHost(Protocol):

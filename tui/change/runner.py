@@ -80,7 +80,10 @@ class ChangeRun:
         if self._announced or self.listeners:
             return
         self._announced = True
-        word = "is in force" if self.flow.phase == Phase.IN_FORCE else "was undone"
+        word = {
+            Phase.IN_FORCE: "is in force",
+            Phase.UNPROVEN: "was applied; its reload is not provable from logs",
+        }.get(self.flow.phase, "was undone")
         self.app.notify(f"{self.flow.name} of {self.flow.key[2]} {word}.", title="Change", markup=False)
 
     def _follow_rollout(self) -> bool:

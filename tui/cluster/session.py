@@ -332,6 +332,11 @@ class ClusterSession:
     def can(self, verb: str, resource: str, namespace: str | None) -> bool:
         return self.access.can(verb, resource, namespace)
 
+    def reloader(self):
+        from tui.cluster.reloader import reloader_seen
+
+        return reloader_seen(self._ensure_api())
+
     @property
     def actions(self):
         from tui.cluster.actions import Actions

@@ -8,11 +8,32 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from tui.model.content import key_paths
 from tui.model.events import OUTCOMES
 
 Fields = str | tuple[str, ...] | None  # one field, or the first of several that is present
 _LOG_KEYS = {"outcome", "json", "logfmt", "regex", "hash", "file", "message"}
 _LOGFMT_PAIR = re.compile(r'([\w.\-]+)=("(?:[^"\\]|\\.)*"|\S*)')
+
+
+# Apps log their reload line at info: a logger level above it hides the line (zap, logrus, slog names).
+LEVELS_ABOVE_INFO = ("WARN", "WARNING", "ERROR", "FATAL", "DPANIC", "PANIC", "CRITICAL")
+LEVEL_KEYS = ("level", "loglevel", "log_level")
+
+
+def hidden_reload_line(old_text: str | None, new_text: str | None, fmt: str = "yaml") -> str:
+    """Why the change hides its own proof: it raises the logger level above the info-level reload line."""
+    old, new = key_paths(fmt, old_text or ""), key_paths(fmt, new_text or "")
+    if new.error:
+        return ""
+    before, after = dict(old.leaves), dict(new.leaves)
+    for path in sorted(after):
+        value = after[path]
+        if path.rsplit(".", 1)[-1].lower() not in LEVEL_KEYS or before.get(path) == value:
+            continue
+        if value.upper() in LEVELS_ABOVE_INFO:
+            return f"{path} is now {value}, so the app no longer logs its info-level reload line"
+    return ""
 
 
 class ProfileError(ValueError):

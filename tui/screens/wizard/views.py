@@ -144,7 +144,14 @@ def follow_text(app, flow: ChangeFlow) -> Text:
         text.append("✔ " + clean(flow.applied.message) + "\n", style(app, "success"))
     for line in flow.undo_done:
         text.append("↶ " + clean(line) + "\n", style(app, "warning"))
-    if phase == Phase.RELOADING:
+    if phase == Phase.RELOADING and watch.quiet:
+        text.append(
+            f"{clean(watch.quiet)}: no pod can prove its reload from its logs. Waiting {flow.window:.0f}s "
+            f"for the kubelet to bring ConfigMap version {clean(watch.version)} to every pod.",
+            style(app, "foreground", bold=True),
+        )
+        text.append("\nWhat would tell: " + clean(flow.what_would_tell()), style(app, "foreground-muted"))
+    elif phase == Phase.RELOADING:
         done = watch.count("applied") + watch.count("reloaded, needs restart")
         text.append(
             f"Waiting for each pod to load ConfigMap version {clean(watch.version)}: "
@@ -159,9 +166,11 @@ def follow_text(app, flow: ChangeFlow) -> Text:
         )
     elif phase == Phase.CONFIRM_RESTART:
         if flow.auto_missing:
+            unseen = flow.reloader is not None and flow.reloader.running is None
+            why = f" ({clean(flow.reloader.detail)})" if unseen else ""
             text.append(
-                f"Reloader did not roll the pods within {flow.window:.0f}s: restart {n} (r) to put the "
-                "change in force.",
+                f"Reloader did not roll the pods within {flow.window:.0f}s{why}: restart {n} (r) to put "
+                "the change in force.",
                 style(app, "warning", bold=True),
             )
         elif watch is not None:
@@ -229,7 +238,9 @@ def rollout_text(app, flow: ChangeFlow) -> Text:
 def summary_text(app, flow: ChangeFlow) -> Text:
     record = flow.recorded
     text = Text(end="")
-    heading = "In force" if flow.phase == Phase.IN_FORCE else "Undone"
+    heading = {Phase.IN_FORCE: "In force", Phase.UNPROVEN: "Applied, not provable from logs"}.get(
+        flow.phase, "Undone"
+    )
     text.append(
         heading + "\n\n", style(app, "success" if flow.phase == Phase.IN_FORCE else "warning", bold=True)
     )
@@ -246,6 +257,10 @@ def summary_text(app, flow: ChangeFlow) -> Text:
         rows.append(("Undo", record.undo))
     for line in flow.undo_done:
         rows.append(("Undone", line))
+    if flow.phase == Phase.UNPROVEN:
+        rows.append(("Why", flow.reload.quiet))
+        rows += [("Pod", f"{check.pod}: {check.state}") for check in flow.reload.pods]
+        rows.append(("What would tell", flow.what_would_tell()))
     for label, value in rows:
         text.append(f"{label:<15}", style(app, "foreground-muted"))
         text.append(clean(value) + "\n")
