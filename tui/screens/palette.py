@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from textual.app import SystemCommand
 from textual.screen import Screen
 
+from tui.screens.navigation import focused_setting
+
 if TYPE_CHECKING:
     from tui.screens.navigation import Navigation
 
@@ -48,7 +50,7 @@ def dashboard_commands(app: Navigation, screen: Screen) -> Iterable[SystemComman
         yield SystemCommand(f"YAML of {label}", "Show its YAML", app.action_yaml)
         yield SystemCommand(f"Events of {label}", "Live events of this controller", app.action_events)
         yield SystemCommand(f"Restart {label}", "Rollout restart, after a confirmation", app.action_restart)
-        setting = getattr(screen, "focused_setting", None)
+        setting = focused_setting(screen)
         if setting is not None:
             yield SystemCommand(
                 f"Change setting {setting.name}",
