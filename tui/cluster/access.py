@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 
 from tui.cluster.errors import ApiError, Denied, TransportError
 from tui.cluster.resources import RESOURCES
@@ -65,10 +66,10 @@ class AccessReview:
         return bool(status.get("allowed")) and not status.get("denied")
 
 
-def may_write(can, namespaces: list[str] | None) -> bool:
+def may_write(can, namespaces: Sequence[str | None] | None) -> bool:
     """Whether the user may change anything kubeknobs changes: patch configmaps or deployments somewhere shown."""
     return any(
-        can("patch", resource, namespace) for namespace in (namespaces or [None]) for resource in WRITES
+        can("patch", resource, namespace) for namespace in (namespaces or (None,)) for resource in WRITES
     )
 
 

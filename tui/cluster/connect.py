@@ -194,11 +194,12 @@ def _run_exec_plugin(connection: Connection, timeout: float | None = None) -> di
 
     timeout = EXEC_PLUGIN_TIMEOUT if timeout is None else timeout
     cwd = _user_file_dir(connection)
-    command = connection.exec_plugin.get("command", "?")
+    plugin = connection.exec_plugin or {}  # only called for a user with a plugin
+    command = plugin.get("command", "?")
     title = f"The credential plugin `{command}` of user {connection.user} failed"
     hint = "Run the plugin by hand to see why (login expired? not installed?)."
     try:
-        provider = ExecProvider(ConfigNode("exec", connection.exec_plugin), cwd)
+        provider = ExecProvider(ConfigNode("exec", plugin), cwd)
         env = {
             **provider.env,
             "KUBERNETES_EXEC_INFO": json.dumps(

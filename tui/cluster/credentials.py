@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from tui.cluster.errors import ConnectError
 from tui.cluster.kubeconfig import Entry, existing, kubeconfig_paths, merge_kubeconfigs
@@ -78,7 +79,7 @@ class PlainCredentials:
     def pool_manager(self):
         import urllib3
 
-        kwargs = {"ssl_context": self.ssl_context} if self.ssl_context is not None else {}
+        kwargs: dict[str, Any] = {"ssl_context": self.ssl_context} if self.ssl_context is not None else {}
         if self.server_hostname:
             kwargs["server_hostname"] = self.server_hostname
         return urllib3.PoolManager(num_pools=4, maxsize=max(10, (os.cpu_count() or 2) * 5), **kwargs)

@@ -110,7 +110,7 @@ _REASONS = {
 def transport_error(exc: BaseException) -> TransportError:
     """Classify a low-level network exception (urllib3/ssl/socket) without importing urllib3 here."""
     chain: list[BaseException] = []
-    seen = exc
+    seen: BaseException | None = exc
     while seen is not None and len(chain) < 8:
         chain.append(seen)
         seen = getattr(seen, "reason", None) if not isinstance(getattr(seen, "reason", None), str) else None

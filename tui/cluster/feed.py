@@ -115,7 +115,8 @@ def pod_events(old: dict | None, new: dict, workload) -> list:
     """Restarts and newly failing containers between two versions of a pod."""
     meta = new.get("metadata") or {}
     ns, pod = meta.get("namespace") or "", meta.get("name") or ""
-    before, events = _statuses(old), []
+    before = _statuses(old)
+    events: list[ContainerRestarted | CrashLoop] = []
     for name, cs in _statuses(new).items():
         prev = before.get(name) or {}
         count = int(cs.get("restartCount") or 0)

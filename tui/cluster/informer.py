@@ -403,7 +403,7 @@ class Informer:
                 if old is None:
                     self._store[key] = self._held(obj)
                     delta = Delta("added", self.resource.plural, key, obj)
-                elif rv_newer(rv, _version(held)):
+                elif held is not None and rv_newer(rv, _version(held)):
                     self._store[key] = self._held(obj)
                     delta = Delta("updated", self.resource.plural, key, obj, old)
             if rv:

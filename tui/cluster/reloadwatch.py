@@ -18,14 +18,15 @@ from tui.model.times import parse_time
 
 if TYPE_CHECKING:
     from tui.cluster.api import KubeApi
+    from tui.cluster.logs import LogFollower
     from tui.cluster.reload import ReloadCorrelator
     from tui.model.profiles import ProfileSet
 
 
 def written_at(obj: dict) -> datetime | None:
     """When the API server stored the latest write (managedFields; whole seconds)."""
-    times = [parse_time(m.get("time")) for m in (obj.get("metadata") or {}).get("managedFields") or []]
-    times = [t for t in times if t is not None]
+    parsed = [parse_time(m.get("time")) for m in (obj.get("metadata") or {}).get("managedFields") or []]
+    times = [t for t in parsed if t is not None]
     return max(times) if times else None
 
 
@@ -67,16 +68,16 @@ class WatchedSession(Protocol):
 class ReloadWatch:
     def __init__(self, session: WatchedSession):
         self.session = session
-        self._followers: dict[tuple, object] = {}  # workload key -> LogFollower
+        self._followers: dict[tuple, LogFollower] = {}  # by workload key
         self._lock = threading.Lock()
         self._seen: set[tuple] = set()
         self._seen_order: deque[tuple] = deque()
 
-    def follower(self, key: tuple):
+    def follower(self, key: tuple) -> LogFollower | None:
         with self._lock:
             return self._followers.get(key)
 
-    def take_all(self) -> list:
+    def take_all(self) -> list[LogFollower]:
         with self._lock:
             followers = list(self._followers.values())
             self._followers.clear()
@@ -156,7 +157,9 @@ class ReloadWatch:
                 (c for c in (workload.all_containers if workload else ()) if c.name == line.container), None
             )
             profile = (
-                self.session.profiles.for_container(workload, container) if container is not None else None
+                self.session.profiles.for_container(workload, container)
+                if workload is not None and container is not None
+                else None
             )
             match = match_reload_line(line.text, profile.reload_rules if profile is not None else ())
             if match is not None and self._first_time(line):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from tui.cluster.cache import ClusterCache
@@ -28,6 +28,8 @@ from tui.cluster.rows import RowBuilder
 from tui.cluster.slim import HANDED_ON, SLIM
 
 if TYPE_CHECKING:
+    from tui.cluster.access import AccessReview
+    from tui.cluster.actions import Actions
     from tui.cluster.logs import LogFollower
 
 __all__ = ["ClusterSession", "ConnectionState", "LogLine", "SessionSink", "WorkloadRow"]
@@ -83,8 +85,8 @@ class ClusterSession:
         self.crash_logs = CrashLogs(lambda: self._api, self.emit)
         self._batcher = Batcher(self._on_items, interval=0.05, name="kubeknobs-session-deltas")
         self._thread: threading.Thread | None = None
-        self._access = None
-        self._actions = None
+        self._access: AccessReview | None = None
+        self._actions: Actions | None = None
 
     # -- life cycle ------------------------------------------------------------------------
     def start(self, sink: SessionSink) -> None:
@@ -116,7 +118,8 @@ class ClusterSession:
             if self._stop.is_set():
                 return
             self._batcher.start()
-            for ns in self.namespace_filter or [None]:
+            scopes: Sequence[str | None] = self.namespace_filter or [None]  # None: every namespace
+            for ns in scopes:
                 for plural in self.kinds:
                     informer = Informer(
                         api,
@@ -335,7 +338,7 @@ class ClusterSession:
     def reloader(self):
         from tui.cluster.reloader import reloader_seen
 
-        return reloader_seen(self._ensure_api())
+        return reloader_seen(self.open_api())
 
     @property
     def actions(self):

@@ -118,7 +118,7 @@ def slim_configmap(cm: dict) -> dict:
     meta = cm.get("metadata") or {}
     if not meta.get("managedFields"):
         return cm
-    times = [m.get("time") for m in meta["managedFields"] if isinstance(m, dict) and m.get("time")]
+    times: list[str] = [m["time"] for m in meta["managedFields"] if isinstance(m, dict) and m.get("time")]
     kept = {k: v for k, v in meta.items() if k != "managedFields"}
     if times:
         kept["managedFields"] = [{"time": max(times)}]

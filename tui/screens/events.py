@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -11,8 +14,14 @@ from tui.widgets.event_log import EventLog
 from tui.widgets.safe_text import cluster_text
 from tui.widgets.status_bar import StatusBar
 
+if TYPE_CHECKING:
+    from tui.app import KubeknobsApp
+
 
 class EventsScreen(Screen):
+    if TYPE_CHECKING:
+        app = getters.app(KubeknobsApp)
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="events.back", tooltip="Back"),
         Binding(

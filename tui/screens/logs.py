@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from tui.cluster.port import WorkloadKey
+from tui.cluster.port import FollowHandle, LogLine, WorkloadKey
 from tui.widgets.log_view import LogView
 from tui.widgets.safe_text import cluster_text
 from tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from tui.app import KubeknobsApp
 
 
 class LogLines(Message):
@@ -21,6 +27,9 @@ class LogLines(Message):
 
 
 class LogsScreen(Screen):
+    if TYPE_CHECKING:
+        app = getters.app(KubeknobsApp)
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="logs.back", tooltip="Back"),
         Binding("y", "app.yaml", "YAML", id="logs.yaml", tooltip="Show this controller's YAML"),
@@ -30,7 +39,7 @@ class LogsScreen(Screen):
         super().__init__()
         self.workload_key = WorkloadKey(*workload_key)
         self.tail = tail
-        self._handle = None
+        self._handle: FollowHandle | None = None
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -48,10 +57,12 @@ class LogsScreen(Screen):
         if session is None:
             return
         post = self.post_message
+
+        def deliver(lines: list[LogLine]) -> None:  # from the follow's thread
+            post(LogLines(list(lines)))
+
         try:
-            self._handle = session.follow_logs(
-                self.workload_key, lambda lines: post(LogLines(list(lines))), tail=self.tail
-            )
+            self._handle = session.follow_logs(self.workload_key, deliver, tail=self.tail)
         except Exception as exc:  # e.g. no pods yet or no permission: say it, keep the screen
             self.app.notify(f"Cannot follow the logs: {exc}", severity="error", markup=False)
 

@@ -7,7 +7,7 @@ controller the operator is looking at.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -16,6 +16,7 @@ from textual.screen import Screen
 if TYPE_CHECKING:
     from tui.cluster.connect import Connection
     from tui.cluster.port import ClusterPort, WorkloadRow
+    from tui.model.layers import Setting
     from tui.screens.controllers import ControllersScreen
     from tui.widgets.status_bar import StatusInfo
 
@@ -52,6 +53,29 @@ class DashboardApp(Protocol):
     def set_status(self, **changes) -> None: ...
 
 
+@runtime_checkable
+class AboutController(Protocol):
+    """A screen about one controller, or about none (`None`): the shared keys act on it."""
+
+    workload_key: tuple | None
+
+
+@runtime_checkable
+class FocusesSetting(Protocol):
+    """A screen with a setting in focus: the wizard changes that one."""
+
+    @property
+    def focused_setting(self) -> Setting | None: ...
+
+
+def shown_controller(screen: Screen) -> tuple | None:
+    return screen.workload_key if isinstance(screen, AboutController) else None
+
+
+def focused_setting(screen: Screen) -> Setting | None:
+    return screen.focused_setting if isinstance(screen, FocusesSetting) else None
+
+
 # For the type checker the mixin is a Textual App with those members; at run time the App supplies them.
 if TYPE_CHECKING:
 
@@ -64,7 +88,7 @@ else:
 
 class Navigation(_App):
     def selected_workload(self) -> tuple | None:
-        key = getattr(self.screen, "workload_key", None)
+        key = shown_controller(self.screen)
         if key is not None:
             return key
         screen = self.controllers_screen
@@ -98,7 +122,7 @@ class Navigation(_App):
             self.push_screen(YamlScreen(key))
 
     def action_events(self) -> None:
-        self.push_events_screen(getattr(self.screen, "workload_key", None))
+        self.push_events_screen(shown_controller(self.screen))
 
     def push_events_screen(self, key: tuple | None) -> None:
         from tui.screens.events import EventsScreen
@@ -110,7 +134,7 @@ class Navigation(_App):
 
         if (key := self._need("change a setting")) is None:
             return
-        setting = getattr(self.screen, "focused_setting", None)
+        setting = focused_setting(self.screen)
         if setting is None:
             self.open_detail(key)
             self.notify("Pick the setting to change, then press e.", markup=False)
@@ -158,16 +182,17 @@ class Navigation(_App):
         self._open_namespace_picker(self.session)
 
     @work(thread=True, exclusive=True, group="namespaces")
-    def _open_namespace_picker(self, session) -> None:
+    def _open_namespace_picker(self, session: ClusterPort) -> None:
         from tui.screens.pickers import NamespacePicker
 
         namespaces = session.namespaces()  # off the UI loop: a slow API must not freeze the keys
         self.known_namespaces = namespaces
-        self.call_from_thread(
-            self.push_screen,
-            NamespacePicker(namespaces, self.namespaces),
-            lambda chosen: chosen is not None and self.reconnect(namespaces=chosen or None),
-        )
+
+        def picked(chosen: list[str] | None) -> None:
+            if chosen is not None:  # None: the picker was closed without a choice
+                self.reconnect(namespaces=chosen or None)
+
+        self.call_from_thread(self.push_screen, NamespacePicker(namespaces, self.namespaces), picked)
 
     def action_pick_context(self) -> None:
         from tui.screens.pickers import ContextPicker
@@ -176,10 +201,12 @@ class Navigation(_App):
         if not contexts:
             self.notify("No kubeconfig contexts to choose from.", severity="warning")
             return
-        self.push_screen(
-            ContextPicker(contexts, self.context_name),
-            lambda chosen: chosen and self.reconnect(namespaces=self.namespaces, context=chosen),
-        )
+
+        def picked(chosen: str | None) -> None:
+            if chosen:
+                self.reconnect(namespaces=self.namespaces, context=chosen)
+
+        self.push_screen(ContextPicker(contexts, self.context_name), picked)
 
     def action_pick_theme(self) -> None:
         self.search_themes()

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from textual.app import SystemCommand
 from textual.screen import Screen
 
+from tui.screens.navigation import focused_setting
+
 if TYPE_CHECKING:
     from tui.screens.navigation import Navigation
 
@@ -53,7 +55,7 @@ def dashboard_commands(app: Navigation, screen: Screen) -> Iterable[SystemComman
             "Back to the previous revision, after showing what it holds",
             app.action_rollback,
         )
-        setting = getattr(screen, "focused_setting", None)
+        setting = focused_setting(screen)
         if setting is not None:
             yield SystemCommand(
                 f"Change setting {setting.name}",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
@@ -12,7 +14,7 @@ from textual.widgets.option_list import Option
 from tui.widgets.safe_text import cluster_text
 
 ALL = "\x00all"
-PICKER_KEYS = [
+PICKER_KEYS: list[BindingType] = [
     Binding("escape", "cancel", "Cancel", id="picker.cancel"),
     Binding("j", "move(1)", "Down", show=False, id="picker.down"),  # as in every list of the app
     Binding("k", "move(-1)", "Up", show=False, id="picker.up"),
@@ -21,7 +23,14 @@ PICKER_KEYS = [
 ]
 
 
-class PickerKeys:
+# For the type checker the mixin is a modal screen; at run time the picker supplies it.
+if TYPE_CHECKING:
+    _Screen = ModalScreen
+else:
+    _Screen = object
+
+
+class PickerKeys(_Screen):
     """j, k, g and G move through the choices, as they do in the tables."""
 
     def action_move(self, step: int) -> None:
@@ -56,7 +65,8 @@ class NamespacePicker(PickerKeys, ModalScreen[list[str] | None]):
         options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss([] if event.option.id == ALL else [event.option.id])
+        # the first option is every namespace, then one per namespace in their order
+        self.dismiss([] if event.option.id == ALL else [self.namespaces[event.option_index - 1]])
 
     def action_cancel(self) -> None:
         self.dismiss(None)

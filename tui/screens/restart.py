@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -13,8 +15,14 @@ from textual.widgets import Button, Static
 from tui.cluster.port import WorkloadKey
 from tui.widgets.safe_text import clean
 
+if TYPE_CHECKING:
+    from tui.app import KubeknobsApp
+
 
 class RestartScreen(ModalScreen[bool]):
+    if TYPE_CHECKING:
+        app = getters.app(KubeknobsApp)
+
     BINDINGS = [
         Binding("escape,n", "cancel", "Cancel", id="restart.cancel"),
         Binding("y", "confirm", "Restart", id="restart.confirm"),
@@ -71,8 +79,11 @@ class RestartScreen(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True)
     def restart(self) -> None:
+        session = self.app.session
         try:
-            result = self.app.session.actions.rollout_restart(self.workload_key)
+            if session is None:
+                raise RuntimeError("not connected to a cluster")
+            result = session.actions.rollout_restart(self.workload_key)
         except Exception as exc:  # the action layer maps API errors; anything else is still shown, not raised
             self.app.call_from_thread(self._failed, str(exc))
             return

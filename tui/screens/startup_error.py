@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -12,8 +15,14 @@ from textual.widgets import Button, Footer, Static
 from tui.widgets.safe_text import clean
 from tui.widgets.status_bar import StatusBar
 
+if TYPE_CHECKING:
+    from tui.app import KubeknobsApp
+
 
 class StartupErrorScreen(Screen):
+    if TYPE_CHECKING:
+        app = getters.app(KubeknobsApp)
+
     AUTO_FOCUS = "#demo"
     BINDINGS = [
         Binding("d", "demo", "Demo cluster", id="startup.demo", tooltip="Start the embedded demo cluster"),
@@ -51,7 +60,7 @@ class StartupErrorScreen(Screen):
         yield Footer()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        {"demo": self.action_demo, "retry": self.action_retry, "quit": self.app.exit}[event.button.id]()
+        {"demo": self.action_demo, "retry": self.action_retry, "quit": self.app.exit}[str(event.button.id)]()
 
     def action_demo(self) -> None:
         self.app.pop_screen()

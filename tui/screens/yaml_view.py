@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import work
+from typing import TYPE_CHECKING
+
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -12,8 +14,14 @@ from tui.cluster.port import WorkloadKey
 from tui.widgets.safe_text import clean, cluster_text
 from tui.widgets.status_bar import StatusBar
 
+if TYPE_CHECKING:
+    from tui.app import KubeknobsApp
+
 
 class YamlScreen(Screen):
+    if TYPE_CHECKING:
+        app = getters.app(KubeknobsApp)
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="yaml.back", tooltip="Back"),
         Binding("l", "app.logs", "Logs", id="yaml.logs", tooltip="Follow the logs of this controller's pods"),
@@ -41,8 +49,11 @@ class YamlScreen(Screen):
     @work(thread=True, exclusive=True)
     def load(self) -> None:
         kind, namespace, name = self.workload_key
+        session = self.app.session
         try:
-            text = self.app.session.object_yaml(kind, namespace, name)
+            if session is None:
+                raise RuntimeError("not connected to a cluster")
+            text = session.object_yaml(kind, namespace, name)
         except Exception as exc:  # gone, forbidden or unreachable: the message says which
             self.app.call_from_thread(
                 self.app.notify, f"Cannot read the YAML: {exc}", severity="error", markup=False
