@@ -212,7 +212,7 @@ class KubeknobsApp(Navigation, App):
         if synced:
             self.synced = True
             self.set_status(state="connected", reason=None)
-            self.check_write_access(self.session)
+            self.check_write_access()
             self.backends.first_lists.synced(len(self.rows))
 
     def apply_workloads(self, upserts: list, deletes: list) -> None:

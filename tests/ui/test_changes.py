@@ -189,8 +189,13 @@ async def test_context_picker_switches_to_the_read_only_user(fresh_kubernaut, ma
             message="the read-only context",
         )
         table.move_to(WE)
-        await pilot.press("r", "y")
-        result = app.screen.query_one("#restart-result")
-        await eventually_async(pilot, lambda: "Not restarted" in str(result.content), message="the refusal")
-        assert "forbidden" in str(result.content)
+        await eventually_async(pilot, lambda: app.status_info.readonly, message="READ-ONLY from RBAC")
+        await pilot.press("r")
+        # RBAC forbids it: refused with the reason before any dialog, and nothing restarts
+        await eventually_async(
+            pilot,
+            lambda: any("may not patch" in str(n.message) for n in app._notifications),
+            message="the refusal",
+        )
+        assert not isinstance(app.screen, RestartScreen)
         assert restarted_at(deployment(fresh_kubernaut, WE[2])) is None

@@ -125,32 +125,22 @@ async def test_cluster_text_in_the_review_is_data_not_markup(demo, make_app, sta
         await pilot.press("escape")
 
 
-async def test_reloader_workload_waits_for_its_rollout_and_offers_a_restart_when_none_comes(
-    demo, make_app, state_dir
-):
+async def test_reloader_annotation_with_no_reloader_running_follows_the_hot_reload(demo, make_app, state_dir):
     ro = ("Deployment", NS, "remediationorchestrator-controller")
     app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_wizard(app, pilot, ro, lambda s: s.key_path == "logging.level")
-        where = str(screen.query_one("#where-text").content)
-        assert "Reloader" in where and "rolls every pod automatically" in where
         await type_value(pilot, screen, "DEBUG")
         await review(pilot, screen)
-        screen.flow.window = 2.0  # no Reloader runs in the demo: shorten the wait for it
         await click_button(pilot, "#apply")
-        await confirm(app, pilot)  # a Reloader-watched edit restarts pods: asked first
+        if not isinstance(app.screen, WizardScreen):  # a dialog asks first where pods may restart
+            await confirm(app, pilot)
+        # no Reloader runs in the demo: the app's own reload is followed, and it is in force
         await eventually_async(
-            pilot,
-            lambda: screen.flow.phase == Phase.CONFIRM_RESTART,
-            timeout=30,
-            message="the wait for Reloader to end",
+            pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=90, message="the hot reload in force"
         )
-        assert "Reloader did not roll the pods" in str(screen.query_one("#follow-text").content)
-        await pilot.press("r")
-        await confirm(app, pilot)
-        await eventually_async(
-            pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=90, message="the rollout"
-        )
+        follow = str(screen.query_one("#follow-text").content)
+        assert "Reloader did not roll the pods" not in follow
 
 
 async def test_immutable_configmap_is_copied_with_the_change_and_the_workload_repointed(

@@ -162,11 +162,14 @@ class Navigation(_App):
             self.push_screen(RollbackScreen(key))
 
     @work(thread=True, exclusive=True, group="write-access")
-    def check_write_access(self, session) -> None:
+    def check_write_access(self) -> None:
         """A context RBAC allows no change in is shown READ-ONLY, the same as --readonly."""
         from tui.cluster.access import may_write
 
-        if not session.readonly and not may_write(session.can, self.namespaces):
+        # the session is read here, not passed in: a worker keeps its arguments, and a replaced
+        # session must be freed
+        session = self.session
+        if session is not None and not session.readonly and not may_write(session.can, self.namespaces):
             self.call_from_thread(self.set_status, readonly=True)
 
     def action_help(self) -> None:
