@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
+from tui.model.events import RolloutProgress
+
 FAILING_WAIT_REASONS = (
     "CrashLoopBackOff",
     "ImagePullBackOff",
@@ -24,6 +26,21 @@ class RolloutStatus:
     available: int = 0
     desired: int = 0
     failed_reason: str | None = None
+
+
+def progress_event(key: tuple, status: RolloutStatus) -> RolloutProgress:
+    """The event the stream and the wizard show for a workload's rollout status."""
+    return RolloutProgress(
+        namespace=key[1],
+        workload=key,
+        updated=status.updated,
+        ready=status.ready,
+        available=status.available,
+        desired=status.desired,
+        done=status.done,
+        failed_reason=status.failed_reason,
+        message=status.message,
+    )
 
 
 def _condition(obj: dict, kind: str) -> dict | None:

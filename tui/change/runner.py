@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from tui.change.flow import TERMINAL, ChangeFlow, Phase
 from tui.change.port import ChangeHost
-from tui.change.rollout import failing_containers, rollout_status
+from tui.change.rollout import failing_containers, progress_event, rollout_status
 from tui.model.events import CrashLoop, RolloutProgress
 
 POLL = 0.2
@@ -102,17 +102,7 @@ class ChangeRun:
                 return False  # Reloader has not changed the pod template yet
             flow.awaiting_generation = None
         status = rollout_status(obj)
-        event = RolloutProgress(
-            namespace=flow.key[1],
-            workload=flow.key,
-            updated=status.updated,
-            ready=status.ready,
-            available=status.available,
-            desired=status.desired,
-            done=status.done,
-            failed_reason=status.failed_reason,
-            message=status.message,
-        )
+        event = progress_event(flow.key, status)
         events = []
         if self._last_progress is None or _counts(self._last_progress) != _counts(event):
             self._last_progress = event

@@ -174,7 +174,7 @@ def kube_event(obj: dict, workload) -> KubeEvent:
 
 def rollout_event(key: tuple[str, str, str], old: dict | None, new: dict) -> RolloutProgress | None:
     """Progress of a rollout between two versions of a workload; None when nothing is rolling."""
-    from tui.change.rollout import rollout_status
+    from tui.change.rollout import progress_event, rollout_status
 
     if old is None:
         return None
@@ -182,14 +182,4 @@ def rollout_event(key: tuple[str, str, str], old: dict | None, new: dict) -> Rol
     after = rollout_status({**new, "kind": key[0]})
     if before.done and after.done or before == after:
         return None
-    return RolloutProgress(
-        namespace=key[1],
-        workload=key,
-        updated=after.updated,
-        ready=after.ready,
-        available=after.available,
-        desired=after.desired,
-        done=after.done,
-        failed_reason=after.failed_reason,
-        message=after.message,
-    )
+    return progress_event(key, after)
