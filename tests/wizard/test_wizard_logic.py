@@ -312,11 +312,23 @@ class Actions:
         self.base, self.logs, self.written = base, logs or {}, []
 
     def read_object(self, kind, namespace, name):
+        template = {"spec": {"containers": [{"name": "we", "args": ["--cooldown-period=5m"]}]}}
         return {
             "kind": kind,
             "metadata": {"name": name, "resourceVersion": "41"},
             "data": {"we.yaml": self.base},
+            "spec": {"template": template},
         }
+
+    def edit_container_value(self, workload, container, source, name, value, **kw):
+        from tui.change.results import ActionResult
+
+        return ActionResult("ok", f"{name} set to {value}", resource_version="43")
+
+    def rollout_restart(self, workload):
+        from tui.change.results import ActionResult
+
+        return ActionResult("ok", "restarted", resource_version="44")
 
     def edit_configmap_key(self, namespace, name, key, value, *, resource_version=None, dry_run=False):
         from tui.change.results import ActionResult
@@ -432,3 +444,78 @@ def test_a_reloader_annotation_without_reloader_running_follows_the_apps_own_rel
     assert blind.plan.follow == Follow.HOT and "cannot be seen" in blind.plan.cautions[0].text
     running = flow_on(annotated, Session(Actions(FILE), reloader=ReloaderSeen(True, "runs")), tmp_path)
     assert running.plan.follow == Follow.ROLLOUT and "rolls every pod" in running.plan.cautions[0].text
+
+
+def rolled_out() -> RolloutProgress:
+    return RolloutProgress(
+        namespace="demo", workload=WE, updated=2, ready=2, available=2, desired=2, done=True
+    )
+
+
+def initial_load(digest: str) -> str:
+    return (
+        '{"level":"info","logger":"workflowexecution.file-watcher","msg":"Initial content loaded",'
+        f'"path":"/etc/config/we.yaml","hash":"{digest}","size":80}}'
+    )
+
+
+def test_a_restart_is_in_force_only_when_each_new_pod_logged_the_new_contents_hash(tmp_path):
+    import hashlib
+
+    from tui.change.flow import Phase
+
+    actions = Actions(FILE)
+    session = Session(actions)
+    flow = flow_on(COOLDOWN, session, tmp_path)
+    flow.edit("7m")
+    flow.apply()
+    flow.feed([reload("we-a", "needs-restart"), reload("we-b", "needs-restart")])
+    assert flow.phase == Phase.CONFIRM_RESTART and flow.restart().ok
+    flow.feed([rolled_out()])
+    assert flow.phase == Phase.PROVING  # rolled out is not yet in force
+    digest = hashlib.sha256(actions.written[-1].encode()).hexdigest()
+    session.pods = [pod_of("we-c"), pod_of("we-d")]
+    actions.logs = {"we-c": ["starting", initial_load(digest)], "we-d": [initial_load("ab" * 32)]}
+    proofs = flow.prove()
+    assert [(p.pod, p.proven) for p in proofs] == [("we-c", True), ("we-d", False)]
+    assert proofs[0].detail == f"started with the new content (hash {digest[:12]})"
+    assert flow.phase == Phase.UNPROVEN and "other than the new value" in flow.unproven_reason
+    again = flow_on(COOLDOWN, Session(actions), tmp_path)
+    again.edit("7m")
+    again.apply()
+    again.feed([reload("we-a", "needs-restart"), reload("we-b", "needs-restart")])
+    again.restart()
+    again.feed([rolled_out()])
+    again.session.pods = [pod_of("we-c"), pod_of("we-e")]
+    actions.logs = {"we-c": [initial_load(digest)], "we-e": [initial_load(digest[:12])]}
+    assert all(p.proven for p in again.prove()) and again.phase == Phase.IN_FORCE
+
+
+def test_a_flag_change_is_in_force_when_each_new_pod_runs_it_on_its_command_line(tmp_path):
+    from tui.change.flow import Phase
+
+    session = Session(Actions(FILE))
+    flow = flow_on(FLAG, session, tmp_path)
+    flow.edit("10m")
+    assert flow.apply().ok and flow.phase == Phase.ROLLING
+    flow.feed([rolled_out()])
+    session.pods = [pod_of("we-x", ("--cooldown-period=10m",)), pod_of("we-y", ("--cooldown-period", "5m"))]
+    proofs = flow.prove()
+    assert [p.detail for p in proofs] == [
+        "started with --cooldown-period=10m on its command line",
+        "started with '5m' for --cooldown-period on its command line",
+    ]
+    assert flow.phase == Phase.UNPROVEN
+    session.pods = session.pods[:1]
+    flow.phase = Phase.PROVING
+    assert flow.prove()[0].proven is True
+
+
+def test_a_blank_value_for_a_typed_flag_is_refused_with_the_reason():
+    namespace = Setting(
+        **{**FLAG.__dict__, "name": "--execution-namespace", "value_type": "string", "positive": False}
+    )
+    for blank in ("", "   ", "\t"):
+        problem = check_value(namespace, Route.TEMPLATE, blank)
+        assert problem and problem.startswith("--execution-namespace needs a value"), (blank, problem)
+    assert check_value(namespace, Route.TEMPLATE, "kubernaut-workflows") is None

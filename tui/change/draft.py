@@ -9,8 +9,14 @@ import yaml
 
 from tui.change.edits import EditError, set_key_path, validate_format, value_format
 from tui.change.plan import Route
-from tui.change.template import container_spec, container_value_problem, edit_container, value_problem
-from tui.model.layers import Setting
+from tui.change.template import (
+    blank_flag_problem,
+    container_spec,
+    container_value_problem,
+    edit_container,
+    value_problem,
+)
+from tui.model.layers import Setting, Source
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,12 @@ def check_value(setting: Setting, route: Route, value: str) -> str | None:
         "any_case": setting.any_case,
     }
     if route == Route.TEMPLATE:
-        return container_value_problem(setting.name, value, **spec)
+        blank = (
+            blank_flag_problem(setting.name, value, setting.value_type)
+            if setting.source == Source.FLAG
+            else None
+        )
+        return blank or container_value_problem(setting.name, value, **spec)
     return value_problem(value, **spec)
 
 

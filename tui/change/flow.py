@@ -6,7 +6,6 @@ Events reach the flow through `feed`; the window for reload events through `tick
 
 from __future__ import annotations
 
-import hashlib
 import time
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -16,6 +15,7 @@ from tui.change.edits import EditError, value_format
 from tui.change.follow import PodCheck, ReloadChecklist, RolloutWatch
 from tui.change.plan import ChangePlan, Follow, Route, display_name, plan_change
 from tui.change.port import ClusterPort, ReloaderSeen
+from tui.change.proof import StartProof, file_hash_check, start_proofs
 from tui.change.record import ChangeLog, ChangeRecord
 from tui.change.results import ActionResult
 from tui.model.events import ClusterEvent
@@ -38,6 +38,7 @@ class Phase(StrEnum):
     STALE = "stale"  # the window passed without a reload on every pod
     CONFIRM_RESTART = "confirm-restart"  # written; the pods must restart to use it
     ROLLING = "rolling"
+    PROVING = "proving"  # rolled out: reading what each new pod started with
     REJECTED = "rejected"  # a pod's app refused the new content and kept the old one
     FAILED = "failed"  # the rollout crash-loops or stalled
     IN_FORCE = "in-force"
@@ -77,6 +78,7 @@ class ChangeFlow:
         self.applied = None  # the ActionResult of the apply
         self.applied_at: float | None = None
         self.applied_wall: datetime | None = None
+        self.pods_before: frozenset[str] = frozenset()  # UIDs of the pods that ran before the apply
         self.in_force_after: float | None = None
         self.reload: ReloadChecklist | None = None
         self.rollout: RolloutWatch | None = None
@@ -85,6 +87,7 @@ class ChangeFlow:
             None  # Reloader's rollout counts once the generation passes this
         )
         self.auto_missing = False  # Reloader did not roll the pods within the window
+        self.proofs: list[StartProof] = []  # after a rollout: what each new pod started with
         self.reloader: ReloaderSeen | None = None  # asked when the workload is annotated for Reloader
         self.undo_done: list[str] = []
         self.recorded: ChangeRecord | None = None
@@ -222,6 +225,9 @@ class ChangeFlow:
     def apply(self):
         """Step 4: write it; a conflict or refusal leaves everything as it was."""
         before = (self.session.workload_object(self.key) or {}).get("metadata") or {}
+        self.pods_before = frozenset(
+            uid for pod in self.session.pods_of(self.key) if (uid := (pod.get("metadata") or {}).get("uid"))
+        )
         result = self._write(dry_run=False)
         if result.status == "conflict":
             self.conflict = result
@@ -316,7 +322,29 @@ class ChangeFlow:
                 if self.undo_done:
                     self._finish(Phase.UNDONE)
                 else:
-                    self._in_force(None)
+                    self.phase = Phase.PROVING  # the runner reads the new pods, then calls prove()
+
+    def prove(self) -> list[StartProof]:
+        """Blocking: each new pod's start, against the new value; in force only when every pod proves it."""
+        template = self.plan.route == Route.TEMPLATE
+        self.proofs = start_proofs(
+            self.session, self.key, self.setting, self.draft, template=template, existing=self.pods_before
+        )
+        if self.proofs and all(p.proven for p in self.proofs):
+            self._in_force(None)
+        else:
+            self._finish(Phase.UNPROVEN)
+        return self.proofs
+
+    @property
+    def unproven_reason(self) -> str:
+        if self.reload is not None and self.reload.quiet:
+            return self.reload.quiet
+        if not self.proofs:
+            return "no new pod was found to read its start from"
+        if any(p.proven is False for p in self.proofs):
+            return "a new pod started with something other than the new value"
+        return "not every new pod shows what it started with"
 
     def _in_force(self, delay: float | None) -> None:
         elapsed = time.monotonic() - self.applied_at if self.applied_at is not None else None
@@ -330,12 +358,7 @@ class ChangeFlow:
 
     def what_would_tell(self) -> str:
         """The check that proves an unproven reload: the file's hash inside each pod."""
-        digest = hashlib.sha256((self.draft.new_text if self.draft else "").encode()).hexdigest()
-        path = f"{(self.setting.mount_path or '').rstrip('/')}/{self.setting.key}"
-        return (
-            f"the file's hash in each pod (pods/exec): kubectl exec -n {self.namespace} POD -c "
-            f"{self.setting.container} -- sha256sum {path} prints {digest[:12]}…"
-        )
+        return file_hash_check(self.setting, self.draft.new_text if self.draft else "")
 
     # -- undo -------------------------------------------------------------------------------
     @property

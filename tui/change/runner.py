@@ -32,6 +32,7 @@ class ChangeRun:
         self._last_progress: RolloutProgress | None = None
         self._crash_seen: set[tuple[str, str]] = set()
         self._announced = False
+        self._proving = False
 
     def mark(self) -> None:
         """Events from now on concern this change (called just before the apply)."""
@@ -65,6 +66,9 @@ class ChangeRun:
         changed |= flow.tick()
         if flow.phase == Phase.ROLLING:
             changed |= self._follow_rollout()
+        if flow.phase == Phase.PROVING and not self._proving:
+            self._proving = True
+            self._prove()
         if changed:
             self._changed()
         if flow.phase in TERMINAL:
@@ -114,6 +118,18 @@ class ChangeRun:
                     self._crash_seen.add((name, container))
                     self._fetch_crash(name, container, reason)
         return flow.feed(events) if events else False
+
+    def _prove(self) -> None:
+        """The new pods' logs are read on a thread; the outcome reaches the listeners on the loop."""
+
+        def prove() -> None:
+            try:
+                self.flow.prove()
+            except Exception as exc:  # noqa: BLE001 - the change stays followed, with the reason
+                self.flow.problem = f"What the new pods started with could not be read: {exc}"
+            self.app.call_from_thread(self._changed)
+
+        self.app.run_worker(prove, thread=True, group="kubeknobs-change-proof", exit_on_error=False)
 
     def _fetch_crash(self, pod: str, container: str, reason: str) -> None:
         flow = self.flow

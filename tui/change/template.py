@@ -26,6 +26,18 @@ def value_problem(
     return f"{value_type} expected: {problem}" if problem else None
 
 
+def blank_flag_problem(name: str, value: str, value_type: str = "string") -> str | None:
+    """A flag given a blank value starts the app with it empty: refused, with what to do instead."""
+    if value.strip():
+        return None
+    flag = f"--{name.lstrip('-')}"
+    what = "only whitespace" if value else "an empty value"
+    return (
+        f"{flag} needs a value: {what} would start the app with an empty {value_type}; "
+        "to use the app's default, remove the flag from the pod template"
+    )
+
+
 def container_value_problem(name: str, value: str, **spec) -> str | None:
     """`value_problem`, and text the API cannot store or the kubelet would rewrite in args and env."""
     return value_problem(value, **spec) or text_problem(name, value) or kubelet_expansion_problem(value)

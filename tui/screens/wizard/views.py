@@ -190,6 +190,11 @@ def follow_text(app, flow: ChangeFlow) -> Text:
         )
     elif phase == Phase.ROLLING:
         text.append(f"Rolling out {kind} {clean(name)}", style(app, "foreground", bold=True))
+    elif phase == Phase.PROVING:
+        text.append(
+            f"Rolled out; reading what each new pod of {kind} {clean(name)} started with…",
+            style(app, "foreground", bold=True),
+        )
     elif phase == Phase.REJECTED:
         reasons = {clean(p.message) for p in watch.rejected}
         text.append(
@@ -238,9 +243,9 @@ def rollout_text(app, flow: ChangeFlow) -> Text:
 def summary_text(app, flow: ChangeFlow) -> Text:
     record = flow.recorded
     text = Text(end="")
-    heading = {Phase.IN_FORCE: "In force", Phase.UNPROVEN: "Applied, not provable from logs"}.get(
-        flow.phase, "Undone"
-    )
+    hidden = bool(flow.reload is not None and flow.reload.quiet and not flow.proofs)
+    unproven = "Applied, not provable from logs" if hidden else "Applied, not proven in force"
+    heading = {Phase.IN_FORCE: "In force", Phase.UNPROVEN: unproven}.get(flow.phase, "Undone")
     text.append(
         heading + "\n\n", style(app, "success" if flow.phase == Phase.IN_FORCE else "warning", bold=True)
     )
@@ -258,9 +263,11 @@ def summary_text(app, flow: ChangeFlow) -> Text:
     for line in flow.undo_done:
         rows.append(("Undone", line))
     if flow.phase == Phase.UNPROVEN:
-        rows.append(("Why", flow.reload.quiet))
+        rows.append(("Why", flow.unproven_reason))
+    if flow.phase == Phase.UNPROVEN and hidden:
         rows += [("Pod", f"{check.pod}: {check.state}") for check in flow.reload.pods]
         rows.append(("What would tell", flow.what_would_tell()))
+    rows += [("Pod", f"{proof.pod} {proof.detail}") for proof in flow.proofs]
     for label, value in rows:
         text.append(f"{label:<15}", style(app, "foreground-muted"))
         text.append(clean(value) + "\n")
