@@ -34,7 +34,7 @@ def file_key(path: str, layer: Layer, value: str, **kw) -> Setting:
         configmap="we-config",
         key="we.yaml",
         key_path=path,
-        mount_path="/etc/config",
+        mount_path="/etc/config/we.yaml",  # a Setting names the file itself, as tui/model/files.py does
         consumed="volume",
     )
     return Setting(**{**base, **kw})
@@ -68,7 +68,7 @@ def test_restart_only_key_in_a_watched_file_says_so_in_plain_words():
     assert plan.route == Route.KEY_PATH and plan.follow == Follow.RELOAD_THEN_RESTART
     assert plan.summary == (
         "`execution.cooldownPeriod` is in ConfigMap `we-config`, file `we.yaml`, mounted at "
-        "`/etc/config`. The app watches this file but reads this key only at start: edit the "
+        "`/etc/config/we.yaml`. The app watches this file but reads this key only at start: edit the "
         "ConfigMap, then restart 2 pods."
     )
 

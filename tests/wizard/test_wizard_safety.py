@@ -47,7 +47,10 @@ async def test_cooldown_flag_rolls_out_invalid_is_blocked_and_a_forced_crash_loo
         question = await confirm(app, pilot)
         assert "workflowexecution-legacy" in question and "1 pod" in question
         await eventually_async(
-            pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=90, message="the rollout"
+            pilot,
+            lambda: screen.flow.phase == Phase.IN_FORCE,
+            timeout=90,
+            message=lambda: f"the rollout: {screen.flow.phase} {screen.flow.proofs}",
         )
         assert cooldown_arg(demo) == "--cooldown-period=10m"
         await pilot.press("escape")

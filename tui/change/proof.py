@@ -115,8 +115,17 @@ def start_proofs(
     name nor the creation time tells)."""
     value, new_text = (draft.value, draft.new_text) if draft is not None else ("", "")
     pods = [p for p in session.pods_of(key) if not (p.get("metadata") or {}).get("deletionTimestamp")]
-    if template:
-        return [spec_proof(pod, setting, value) for pod in pods]
+    if template:  # the cache keeps no container args: read each pod whole
+        proofs = []
+        for pod in pods:
+            name = pod["metadata"]["name"]
+            try:
+                whole = session.actions.read_object("Pod", key[1], name)
+            except Exception as exc:  # noqa: BLE001 - an unread pod proves nothing either way
+                proofs.append(StartProof(name, None, f"its spec could not be read: {exc}"))
+                continue
+            proofs.append(spec_proof(whole, setting, value))
+        return proofs
     digest = hashlib.sha256(new_text.encode()).hexdigest()
     proofs = []
     for pod in pods:
@@ -126,6 +135,7 @@ def start_proofs(
         except Exception as exc:  # noqa: BLE001 - an unread log proves nothing either way
             proofs.append(StartProof(name, None, f"its log could not be read: {exc}"))
             continue
-        new_pod = (pod.get("metadata") or {}).get("uid") not in existing
+        uid = (pod.get("metadata") or {}).get("uid")
+        new_pod = uid is not None and uid not in existing
         proofs.append(load_proof(name, lines, _file_path(setting), digest, new_pod=new_pod))
     return proofs

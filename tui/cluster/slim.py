@@ -11,7 +11,12 @@ import sys
 _s = sys.intern
 
 _OWN = ("name", "resourceVersion")  # one object's own strings: nothing to share
-_POD_META = ("namespace", "creationTimestamp", "deletionTimestamp")
+_POD_META = (
+    "namespace",
+    "uid",
+    "creationTimestamp",
+    "deletionTimestamp",
+)  # uid: a pod re-created under its name
 _POD_STATUS = ("phase", "reason", "message")
 _CONTAINER_STATUS = ("name", "ready", "started", "restartCount")
 _EVENT_META = ("namespace", "creationTimestamp")
