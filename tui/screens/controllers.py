@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,8 +15,14 @@ from tui.widgets.event_log import EventLog
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.workload_table import WorkloadTable
 
+if TYPE_CHECKING:
+    from tui.app import KubeknobsApp
+
 
 class ControllersScreen(Screen):
+    if TYPE_CHECKING:
+        app = getters.app(KubeknobsApp)
+
     BINDINGS = [
         # priority: handled as the key arrives, before the keys typed after it are routed to the table
         Binding(

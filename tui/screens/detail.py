@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -19,8 +21,14 @@ from tui.widgets.status_bar import StatusBar
 from tui.widgets.theme_styles import style
 from tui.widgets.workload_columns import ready_text
 
+if TYPE_CHECKING:
+    from tui.app import KubeknobsApp
+
 
 class DetailScreen(Screen):
+    if TYPE_CHECKING:
+        app = getters.app(KubeknobsApp)
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="detail.back", tooltip="Back to the controllers"),
         Binding(
