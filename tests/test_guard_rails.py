@@ -53,6 +53,7 @@ MYPY_TARGETS = [
     "tui/widgets/workload_columns.py",
     "tui/widgets/workload_table.py",
     "tui/screens/confirm.py",
+    "tui/screens/change_keys.py",
     "tui/screens/rollback.py",
     "tui/screens/controllers.py",
     "tui/screens/detail.py",

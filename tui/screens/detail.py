@@ -9,10 +9,10 @@ from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tui.cluster.port import WorkloadKey
+from tui.screens.change_keys import ChangeKeysScreen
 from tui.widgets.event_log import EventLog
 from tui.widgets.safe_text import clean, cluster_text
 from tui.widgets.setting_panel import SettingPanel, warning_lines
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from tui.app import KubeknobsApp
 
 
-class DetailScreen(Screen):
+class DetailScreen(ChangeKeysScreen):
     if TYPE_CHECKING:
         app = getters.app(KubeknobsApp)
 
@@ -35,12 +35,10 @@ class DetailScreen(Screen):
             "l", "app.logs", "Logs", id="detail.logs", tooltip="Follow the logs of this controller's pods"
         ),
         Binding("y", "app.yaml", "YAML", id="detail.yaml", tooltip="Show this controller's YAML"),
-        Binding(
-            "e", "app.change_setting", "Change", id="detail.change", tooltip="Change the focused setting"
-        ),
+        Binding("e", "change_setting", "Change", id="detail.change", tooltip="Change the focused setting"),
         Binding(
             "r",
-            "app.restart",
+            "restart",
             "Restart",
             id="detail.restart",
             tooltip="Rollout restart, after a confirmation",
