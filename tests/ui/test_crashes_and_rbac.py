@@ -141,14 +141,52 @@ async def test_an_admin_context_shows_no_read_only_marker(kubernaut, make_app):
         assert not app.status_info.readonly
 
 
-async def test_restart_is_refused_with_the_reason_where_rbac_forbids_it(kubernaut, make_app):
+def offered(screen, key: str) -> bool:
+    """Whether the footer offers the key: shown, and not dimmed."""
+    from textual.widgets._footer import FooterKey
+
+    return any(k.key == key and not k.has_class("-disabled") for k in screen.query(FooterKey))
+
+
+def dimmed(screen, key: str) -> bool:
+    from textual.widgets._footer import FooterKey
+
+    return any(k.key == key and k.has_class("-disabled") for k in screen.query(FooterKey))
+
+
+async def test_change_and_restart_are_not_offered_where_rbac_forbids_them_and_say_why(kubernaut, make_app):
     from tui.screens.restart import RestartScreen
+    from tui.screens.wizard.screen import WizardScreen
 
     app = make_app(kubernaut, context="kubeknobs-demo-readonly")
     async with app.run_test(size=SIZE) as pilot:
-        await synced(app, pilot)
+        table = await synced(app, pilot)
         await eventually_async(pilot, lambda: app.status_info.readonly, message="the READ-ONLY marker")
-        await pilot.press("r")
-        await pilot.pause()
-        assert not isinstance(app.screen, RestartScreen)
-        assert any("RBAC" in str(n.message) for n in app._notifications)
+        table.move_to(LEGACY)
+        screen = app.screen
+        await eventually_async(
+            pilot, lambda: dimmed(screen, "e") and dimmed(screen, "r"), message="change and restart dimmed"
+        )
+        assert offered(screen, "l") and offered(screen, "y")
+        assert not offered(screen, "e") and not offered(screen, "r")
+        for key in ("r", "e"):
+            app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            assert not isinstance(app.screen, (RestartScreen, WizardScreen, DetailScreen))
+            assert any("RBAC" in str(n.message) for n in app._notifications), key
+
+        await pilot.press("enter")
+        await eventually_async(pilot, lambda: isinstance(app.screen, DetailScreen), message="the detail")
+        screen = app.screen
+        await eventually_async(pilot, lambda: screen.focused_setting is not None, message="a setting")
+        await eventually_async(
+            pilot, lambda: dimmed(screen, "e") and dimmed(screen, "r"), message="dimmed on the detail"
+        )
+        assert offered(screen, "l") and not offered(screen, "e") and not offered(screen, "r")
+        for key in ("r", "e"):
+            app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is screen
+            assert any("RBAC" in str(n.message) for n in app._notifications), key

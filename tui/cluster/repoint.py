@@ -1,6 +1,6 @@
 """Pure parts of changing an immutable ConfigMap: the copy's name and body, and the JSON patch that repoints the pod template.
 
-Actions.copy_and_repoint (tui/cluster/actions.py) makes the change with them.
+Actions.copy_and_repoint (tui/cluster/configmap_edits.py) makes the change with them.
 """
 
 from __future__ import annotations

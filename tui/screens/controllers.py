@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Input
 
+from tui.screens.change_keys import ChangeKeysScreen
 from tui.widgets.event_log import EventLog
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.workload_table import WorkloadTable
 
+if TYPE_CHECKING:
+    from tui.app import KubeknobsApp
 
-class ControllersScreen(Screen):
+
+class ControllersScreen(ChangeKeysScreen):
+    if TYPE_CHECKING:
+        app = getters.app(KubeknobsApp)
+
     BINDINGS = [
         # priority: handled as the key arrives, before the keys typed after it are routed to the table
         Binding(
@@ -40,10 +49,10 @@ class ControllersScreen(Screen):
             tooltip="Follow the logs of this controller's pods",
         ),
         Binding("y", "app.yaml", "YAML", id="controllers.yaml", tooltip="Show this controller's YAML"),
-        Binding("e", "app.change_setting", "Change", id="controllers.change", tooltip="Change a setting"),
+        Binding("e", "change_setting", "Change", id="controllers.change", tooltip="Change a setting"),
         Binding(
             "r",
-            "app.restart",
+            "restart",
             "Restart",
             id="controllers.restart",
             tooltip="Rollout restart, after a confirmation",

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tui.cluster.port import WorkloadKey
+from tui.screens.change_keys import ChangeKeysScreen
 from tui.widgets.event_log import EventLog
 from tui.widgets.safe_text import clean, cluster_text
 from tui.widgets.setting_panel import SettingPanel, warning_lines
@@ -19,20 +21,24 @@ from tui.widgets.status_bar import StatusBar
 from tui.widgets.theme_styles import style
 from tui.widgets.workload_columns import ready_text
 
+if TYPE_CHECKING:
+    from tui.app import KubeknobsApp
 
-class DetailScreen(Screen):
+
+class DetailScreen(ChangeKeysScreen):
+    if TYPE_CHECKING:
+        app = getters.app(KubeknobsApp)
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="detail.back", tooltip="Back to the controllers"),
         Binding(
             "l", "app.logs", "Logs", id="detail.logs", tooltip="Follow the logs of this controller's pods"
         ),
         Binding("y", "app.yaml", "YAML", id="detail.yaml", tooltip="Show this controller's YAML"),
-        Binding(
-            "e", "app.change_setting", "Change", id="detail.change", tooltip="Change the focused setting"
-        ),
+        Binding("e", "change_setting", "Change", id="detail.change", tooltip="Change the focused setting"),
         Binding(
             "r",
-            "app.restart",
+            "restart",
             "Restart",
             id="detail.restart",
             tooltip="Rollout restart, after a confirmation",

@@ -129,10 +129,19 @@ class Navigation(_App):
 
         self.push_screen(EventsScreen(key))
 
+    def write_refusal(self) -> str | None:
+        """Why this context may change nothing, when RBAC says so; under --readonly each dialog says it."""
+        if self.status_info.readonly and not self.readonly:
+            return "Not offered: this context may not patch deployments or configmaps here (RBAC)."
+        return None
+
     def action_change_setting(self) -> None:
         from tui.screens.wizard.screen import WizardScreen
 
         if (key := self._need("change a setting")) is None:
+            return
+        if (refusal := self.write_refusal()) is not None:
+            self.notify(refusal, severity="warning", markup=False)
             return
         setting = focused_setting(self.screen)
         if setting is None:
@@ -146,12 +155,8 @@ class Navigation(_App):
 
         if (key := self._need("restart it")) is None:
             return
-        if self.status_info.readonly and not self.readonly:  # RBAC, not --readonly: say so before the dialog
-            self.notify(
-                "Not offered: this context may not patch deployments or configmaps here (RBAC).",
-                severity="warning",
-                markup=False,
-            )
+        if (refusal := self.write_refusal()) is not None:  # said before the dialog
+            self.notify(refusal, severity="warning", markup=False)
             return
         self.push_screen(RestartScreen(key))
 

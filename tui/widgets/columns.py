@@ -44,10 +44,10 @@ def shrink(
                 widths[key] = 0
             continue
         while over() > 0:
-            key = max(keys, key=lambda k: widths[k], default=None)
-            if key is None or widths[key] <= floor:
+            widest = max(keys, key=lambda k: widths[k], default=None)
+            if widest is None or widths[widest] <= floor:
                 break
-            widths[key] -= 1
+            widths[widest] -= 1
     spare = -over()
     while spare > 0:  # the narrowest of the columns still cut gets the next cell
         cut = [key for key in widths if 0 < widths[key] < natural[key]]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable
 
+from tui.model.layers import Setting
 from tui.widgets.columns import cut_end, cut_middle, shrink
 from tui.widgets.safe_text import clean
 from tui.widgets.theme_styles import layer_badge, style
@@ -81,15 +83,15 @@ class SettingsTable(DataTable):
     ]
 
     class Focused(Message):
-        def __init__(self, setting) -> None:
+        def __init__(self, setting: Setting | None) -> None:
             super().__init__()
             self.setting = setting
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
-        self._settings: dict[str, object] = {}
+        self._settings: dict[str, Setting] = {}
         self.containers: list[str] = []
-        self._laid_out_for = (0, 0)  # the size the cells were cut for
+        self._laid_out_for: tuple[int, ...] = (0, 0)  # the size the cells were cut for
         self.natural_widths: dict[str, int] = {}  # each column's widest cell, uncut
         self.column_widths: dict[str, int] = {}  # the widths the cells were cut to; 0 left the column out
 
@@ -108,20 +110,20 @@ class SettingsTable(DataTable):
             self.add_column(key.upper(), key=key)
 
     @property
-    def settings(self) -> list:
+    def settings(self) -> list[Setting]:
         return list(self._settings.values())
 
     @property
-    def focused_setting(self):
+    def focused_setting(self) -> Setting | None:
         if not self._settings or self.cursor_row < 0:
             return None
         try:
-            key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
+            key = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0)).row_key.value
         except Exception:
             return None
-        return self._settings.get(key)
+        return self._settings.get(key) if key is not None else None
 
-    def show(self, settings: list) -> None:
+    def show(self, settings: list[Setting]) -> None:
         """Replace the rows, keeping the cursor on the same setting when it still exists."""
         current = self.focused_setting
         current_id = setting_id(current) if current is not None else None
@@ -194,4 +196,5 @@ class SettingsTable(DataTable):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
-        self.post_message(self.Focused(self._settings.get(event.row_key.value)))
+        key = event.row_key.value
+        self.post_message(self.Focused(self._settings.get(key) if key is not None else None))

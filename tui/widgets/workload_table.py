@@ -344,7 +344,7 @@ class WorkloadTable(ScrollView, can_focus=True):
             cell = widths[column.key]
             if not cell:
                 continue
-            cell_style = ""
+            cell_style: Style | str = ""
             if not is_cursor:
                 if column.key == "ready" and row.crash:
                     cell_style = self.get_component_rich_style("workload-table--error")
