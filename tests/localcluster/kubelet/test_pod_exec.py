@@ -1,0 +1,220 @@
+"""pods/exec: the real kubectl (WebSocket v5.channel.k8s.io) and the Python client (v5 and v4) run commands
+in a pod's container, with its env and files, stdin, exit codes, and PID 1 as the container's main process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+from kubernetes import client
+from kubernetes.stream import stream
+
+from tests.kube import KUBECTL, api_client, kubectl, kubectl_stdout, raw_request, requires_kubectl
+from tests.waiting import eventually
+from tui.localcluster import LocalCluster
+
+from .conftest import processes_under
+
+pytestmark = [pytest.mark.slow, requires_kubectl]
+
+
+def pod(name: str) -> dict:
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {
+            "terminationGracePeriodSeconds": 5,
+            "containers": [
+                {
+                    "name": "app",
+                    "image": "busybox:1.36",
+                    "env": [{"name": "GREETING", "value": "hello from the pod"}],
+                    "volumeMounts": [{"name": "config", "mountPath": "/etc/app"}],
+                },
+                {"name": "sidecar", "image": "busybox:1.36"},
+            ],
+            "volumes": [{"name": "config", "configMap": {"name": "app"}}],
+        },
+    }
+
+
+CONFIGMAP = {
+    "apiVersion": "v1",
+    "kind": "ConfigMap",
+    "metadata": {"name": "app", "namespace": "default"},
+    "data": {"config.yaml": "level: info\n"},
+}
+
+
+def running(cluster, name: str) -> bool:
+    status = json.loads(kubectl_stdout(cluster, "get", "pod", name, "-o", "json"))["status"]
+    return all("running" in c["state"] for c in status.get("containerStatuses") or [{"state": {}}])
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    workdir = str(tmp_path_factory.mktemp("exec") / "cluster")
+    cluster = LocalCluster("empty", sync_delay=2, time_scale=0.1, workdir=workdir, seed=7)
+    cluster.start()
+    try:
+        for manifest in (CONFIGMAP, pod("web")):
+            kubectl_stdout(cluster, "apply", "--validate=false", "-f", "-", input=json.dumps(manifest))
+        eventually(lambda: running(cluster, "web"), timeout=30)
+        yield cluster
+    finally:
+        cluster.stop()
+    assert processes_under(workdir) == []
+
+
+def exec_(cluster, *command: str, user: str = "admin", input: str | None = None, flags=()):
+    return kubectl(cluster, "exec", *flags, "web", "-c", "app", "--", *command, user=user, input=input)
+
+
+def test_stdout_stderr_and_env_of_the_container(cluster):
+    result = exec_(cluster, "sh", "-c", 'echo "$GREETING in $HOSTNAME"; echo to stderr >&2')
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        "hello from the pod in web\n",
+        "to stderr\n",
+    )
+
+
+def test_a_non_zero_exit_code_is_kubectls_exit_code(cluster):
+    result = exec_(cluster, "sh", "-c", "exit 3")
+    assert result.returncode == 3 and "command terminated with exit code 3" in result.stderr
+
+
+def test_stdin_reaches_the_command_and_its_end_ends_it(cluster):
+    result = exec_(cluster, "cat", input="first line\nsecond line\n", flags=("-i",))
+    assert (result.returncode, result.stdout) == (0, "first line\nsecond line\n")
+
+
+def test_a_path_in_a_volume_mount_is_the_pods_file(cluster):
+    assert exec_(cluster, "cat", "/etc/app/config.yaml").stdout == "level: info\n"
+
+
+def test_a_missing_executable_is_an_error_not_an_exit_code(cluster):
+    result = exec_(cluster, "no-such-program")
+    assert result.returncode == 1
+    assert 'exec: "no-such-program": executable file not found in $PATH' in result.stderr
+
+
+def test_kill_of_a_pid_other_than_1_is_refused(cluster):
+    result = exec_(cluster, "kill", "-HUP", "4242")
+    assert result.returncode == 1 and "only PID 1" in result.stderr
+
+
+def test_the_read_only_user_may_not_exec(cluster):
+    """The `view` role, as a ServiceAccount bound to it has, lacks create on pods/exec."""
+    result = exec_(cluster, "true", user="readonly")
+    assert result.returncode != 0
+    assert 'cannot create resource "pods/exec" in API group "" in the namespace "default"' in result.stderr
+    status, _, body = raw_request(
+        cluster,
+        "/api/v1/namespaces/default/pods/web/exec?command=true&stdout=true",
+        method="POST",
+        token=cluster.readonly_token,
+    )
+    assert status == 403 and json.loads(body)["reason"] == "Forbidden"
+
+
+def test_a_request_that_is_not_a_websocket_is_told_what_the_server_speaks(cluster):
+    status, _, body = raw_request(
+        cluster,
+        "/api/v1/namespaces/default/pods/web/exec?container=app&command=true&stdout=true",
+        method="POST",
+        headers={"Upgrade": "SPDY/3.1", "Connection": "Upgrade"},
+    )
+    message = json.loads(body)["message"]
+    assert status == 400 and "v5.channel.k8s.io" in message and "not SPDY/3.1" in message
+
+
+def test_a_signal_to_pid_1_reaches_the_containers_main_process(cluster):
+    kubectl_stdout(cluster, "apply", "--validate=false", "-f", "-", input=json.dumps(pod("signalled")))
+    eventually(lambda: running(cluster, "signalled"), timeout=30)
+    result = kubectl(cluster, "exec", "signalled", "-c", "app", "--", "kill", "-HUP", "1")
+    assert (result.returncode, result.stderr) == (0, "")
+
+    def app_status():
+        statuses = json.loads(kubectl_stdout(cluster, "get", "pod", "signalled", "-o", "json"))["status"]
+        return next(s for s in statuses["containerStatuses"] if s["name"] == "app")
+
+    # The demo program does not handle SIGHUP: it dies of it (128 + 1) and the kubelet restarts it.
+    app = eventually(lambda: (s := app_status())["restartCount"] == 1 and s, timeout=30)
+    assert app["lastState"]["terminated"]["exitCode"] == 129
+    sidecar = next(
+        s
+        for s in json.loads(kubectl_stdout(cluster, "get", "pod", "signalled", "-o", "json"))["status"][
+            "containerStatuses"
+        ]
+        if s["name"] == "sidecar"
+    )
+    assert sidecar["restartCount"] == 0
+    kubectl_stdout(cluster, "exec", "signalled", "-c", "app", "--", "kill", "-s", "TERM", "1")
+    eventually(
+        lambda: "Shutdown signal received" in kubectl_stdout(cluster, "logs", "signalled", "-c", "app")
+    )
+    kubectl_stdout(cluster, "delete", "pod", "signalled", "--wait=false")
+
+
+def test_a_command_ends_when_kubectl_goes_away(cluster):
+    before = set(processes_under(cluster.options.workdir))
+    command = [KUBECTL, "--kubeconfig", cluster.kubeconfig, "exec", "web", "-c", "app", "--", "sleep", "300"]
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as client_process:
+        started = eventually(lambda: set(processes_under(cluster.options.workdir)) - before, timeout=30)
+        client_process.kill()
+    eventually(lambda: not started & set(processes_under(cluster.options.workdir)), timeout=30)
+
+
+@pytest.mark.parametrize("protocol", ["v5.channel.k8s.io", "v4.channel.k8s.io"])
+def test_the_python_clients_stream(cluster, protocol):
+    headers = {"sec-websocket-protocol": protocol}
+    with api_client(cluster) as api:
+        core = client.CoreV1Api(api)
+        output = stream(
+            core.connect_get_namespaced_pod_exec,
+            "web",
+            "default",
+            container="app",
+            command=["sh", "-c", "echo $GREETING"],
+            stdout=True,
+            stderr=True,
+            stdin=False,
+            tty=False,
+            _headers=headers,
+        )
+        assert output == "hello from the pod\n"
+        failing = stream(
+            core.connect_get_namespaced_pod_exec,
+            "web",
+            "default",
+            container="app",
+            command=["sh", "-c", "echo bad >&2; exit 7"],
+            stdout=True,
+            stderr=True,
+            stdin=False,
+            tty=False,
+            _preload_content=False,
+            _headers=headers,
+        )
+        failing.run_forever(timeout=30)
+        assert failing.subprotocol == protocol
+        assert (failing.returncode, failing.read_stderr()) == (7, "bad\n")
+        interactive = stream(
+            core.connect_get_namespaced_pod_exec,
+            "web",
+            "default",
+            container="app",
+            command=["head", "-n", "1"],
+            stdout=True,
+            stderr=True,
+            stdin=True,
+            tty=False,
+            _preload_content=False,
+            _headers=headers,
+        )
+        interactive.write_stdin("typed\n")
+        interactive.run_forever(timeout=30)
+        assert (interactive.returncode, interactive.read_stdout()) == (0, "typed\n")
