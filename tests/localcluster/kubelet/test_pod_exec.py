@@ -1,10 +1,14 @@
 """pods/exec: the real kubectl (WebSocket v5.channel.k8s.io) and the Python client (v5 and v4) run commands
-in a pod's container, with its env and files, stdin, exit codes, and PID 1 as the container's main process."""
+in a pod's container, with its env and files, stdin, a TTY, exit codes, and PID 1 as its main process."""
 
 from __future__ import annotations
 
 import json
+import os
+import pty
+import select
 import subprocess
+import time
 
 import pytest
 from kubernetes import client
@@ -118,6 +122,9 @@ def test_the_read_only_user_may_not_exec(cluster):
         token=cluster.readonly_token,
     )
     assert status == 403 and json.loads(body)["reason"] == "Forbidden"
+    can_i = ("auth", "can-i", "create", "pods", "--subresource=exec")
+    assert kubectl(cluster, *can_i, user="readonly").stdout == "no\n"
+    assert kubectl(cluster, *can_i).stdout == "yes\n"
 
 
 def test_a_request_that_is_not_a_websocket_is_told_what_the_server_speaks(cluster):
@@ -218,3 +225,54 @@ def test_the_python_clients_stream(cluster, protocol):
         interactive.write_stdin("typed\n")
         interactive.run_forever(timeout=30)
         assert (interactive.returncode, interactive.read_stdout()) == (0, "typed\n")
+
+
+def test_a_tty_with_its_window_size_through_the_python_client(cluster):
+    with api_client(cluster) as api:
+        session = stream(
+            client.CoreV1Api(api).connect_get_namespaced_pod_exec,
+            "web",
+            "default",
+            container="app",
+            command=["sh", "-c", "[ -t 0 ] && echo on a terminal; read line; stty size; echo read $line"],
+            stdout=True,
+            stderr=True,
+            stdin=True,
+            tty=True,
+            _preload_content=False,
+        )
+        session.write_channel(4, json.dumps({"Width": 100, "Height": 40}))
+        session.write_stdin("go\n")
+        session.run_forever(timeout=30)
+        # The terminal echoes what was typed and ends lines with CR LF.
+        assert session.read_stdout() == "go\r\non a terminal\r\n40 100\r\nread go\r\n"
+        assert session.returncode == 0
+
+
+def test_kubectl_exec_it_gives_an_interactive_shell(cluster):
+    """kubectl -t needs a terminal of its own: it runs on one here, as it would in the operator's."""
+    user_side, kubectl_side = pty.openpty()
+    command = [KUBECTL, "--kubeconfig", cluster.kubeconfig, "exec", "-it", "web", "-c", "app", "--", "sh"]
+    seen = b""
+
+    def read_until(text: bytes) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 30
+        while text not in seen and time.monotonic() < deadline:
+            if select.select([user_side], [], [], 0.2)[0]:
+                try:
+                    seen += os.read(user_side, 4096)
+                except OSError:
+                    break
+        assert text in seen, seen
+
+    try:
+        with subprocess.Popen(command, stdin=kubectl_side, stdout=kubectl_side, stderr=kubectl_side) as shell:
+            os.close(kubectl_side)
+            os.write(user_side, b"echo $((6 * 7)); tty\n")
+            read_until(b"42\r\n/dev/pts/")
+            os.write(user_side, b"exit 5\n")
+            read_until(b"command terminated with exit code 5")
+            assert shell.wait(30) == 5
+    finally:
+        os.close(user_side)

@@ -81,6 +81,9 @@ def test_the_read_only_user_may_not_proxy(cluster):
     """The `view` role, as a ServiceAccount bound to it has, lacks pods/proxy."""
     result = kubectl(cluster, "get", "--raw", f"{BASE}/web:8080/proxy/healthz", user="readonly")
     assert 'cannot get resource "pods/proxy"' in result.stderr
+    can_i = ("auth", "can-i", "get", "pods", "--subresource=proxy")
+    assert kubectl(cluster, *can_i, user="readonly").stdout == "no\n"
+    assert kubectl(cluster, *can_i).stdout == "yes\n"
     with api_client(cluster, "readonly") as api, pytest.raises(ApiException) as raised:
         client.CoreV1Api(api).connect_post_namespaced_pod_proxy_with_path("web:8080", "default", "healthz")
     assert raised.value.status == 403

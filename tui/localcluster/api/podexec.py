@@ -1,8 +1,8 @@
 """pods/{name}/exec over WebSocket, the remote command protocols v5.channel.k8s.io and v4.channel.k8s.io.
 
 Each message is binary: one channel byte, then data. 0 stdin (client to server), 1 stdout, 2 stderr,
-3 the error channel (one JSON metav1.Status when the command ends), 4 resize (a TTY's; TTYs are not
-served). v5 adds 255, a half-close: `[255, 0]` closes the command's stdin. As the apiserver does, the
+3 the error channel (one JSON metav1.Status when the command ends), 4 resize (a TTY's window size,
+`{"Width": 80, "Height": 24}`). With a TTY, stderr is the terminal too, as the kubelet has it. v5 adds 255, a half-close: `[255, 0]` closes the command's stdin. As the apiserver does, the
 server first sends an empty message on the lowest output channel asked for, and after the status a
 close frame. SPDY/3.1 (what kubectl falls back to) and the unversioned and base64 subprotocols are not
 served: kubectl 1.30+ speaks v5 and the Python client v5 or v4.
@@ -23,7 +23,7 @@ from tui.localcluster.api.podlog import container_name
 V5 = "v5.channel.k8s.io"
 V4 = "v4.channel.k8s.io"
 PROTOCOLS = (V5, V4)
-STDIN, STDOUT, STDERR, ERROR, CLOSE = 0, 1, 2, 3, 255
+STDIN, STDOUT, STDERR, ERROR, RESIZE, CLOSE = 0, 1, 2, 3, 4, 255
 
 
 def container_runner(cluster, namespace: str, pod: str, name: str):
@@ -73,11 +73,10 @@ async def serve_exec(cluster, request: web.Request, route) -> web.StreamResponse
     command = request.query.getall("command", [])
     if not command:
         raise errors.bad_request("you must specify at least one command for the container")
-    stdin, stdout, stderr = (_flag(request, n) for n in ("stdin", "stdout", "stderr"))
+    stdin, stdout, stderr, tty = (_flag(request, n) for n in ("stdin", "stdout", "stderr", "tty"))
     if not (stdin or stdout or stderr):
         raise errors.bad_request("you must specify at least 1 of stdin, stdout, stderr")
-    if _flag(request, "tty"):
-        raise errors.bad_request("the embedded cluster's kubelet gives exec no TTY: run it without -t")
+    stderr = stderr and not tty
     runner = container_runner(cluster, route.namespace, route.name, container)
     if runner is None or runner.process is None or not runner.running:
         raise ApiError(500, "InternalError", f'container not found ("{container}")')
@@ -96,7 +95,7 @@ async def serve_exec(cluster, request: web.Request, route) -> web.StreamResponse
     from tui.localcluster.kubelet.execute import ExecError, ExecSession
 
     await send(STDOUT if stdout else STDERR if stderr else ERROR, b"")
-    session = ExecSession(runner, command, stdin=stdin)
+    session = ExecSession(runner, command, stdin=stdin, tty=tty)
     try:
         await session.start(stdout, stderr)
     except ExecError as exc:
@@ -133,5 +132,9 @@ async def _read(ws: web.WebSocketResponse, session, stdin: bool) -> None:
                 session.close_stdin()
         elif data[0] == STDIN and stdin:
             await session.feed(data[1:])
+        elif data[0] == RESIZE:
+            with contextlib.suppress(ValueError, TypeError, KeyError):
+                size = json.loads(data[1:])
+                session.resize(int(size["Width"]), int(size["Height"]))
     session.close_stdin()
     session.kill()

@@ -6,6 +6,7 @@ is resolved under the pod's root, as the demo programs resolve their own paths. 
 namespace here, so `kill [-SIGNAL | -s SIGNAL | -n NUMBER] 1` is done by the kubelet itself: PID 1
 is the container's main process, and the signal goes to it alone. `kill` of any other PID is
 refused; a `kill` inside a shell (`sh -c 'kill -HUP 1'`) is the host's own and is not mapped.
+With a TTY (`kubectl exec -it`) the command gets a pseudo-terminal as its controlling terminal.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
 from collections.abc import Awaitable, Callable
 
 from .process import end_group, remember_group
+from .terminal import EOT, Terminal
 
 Writer = Callable[[bytes], Awaitable[None]]
 MAIN_PID = "1"
@@ -65,10 +68,12 @@ def parse_kill(args: list[str]) -> tuple[int, list[str]] | str | None:
 class ExecSession:
     """One exec'd command; `run` streams its output and returns its exit code."""
 
-    def __init__(self, runner, argv: list[str], *, stdin: bool):
+    def __init__(self, runner, argv: list[str], *, stdin: bool, tty: bool = False):
         self.runner = runner
         self.argv = argv
         self.stdin = stdin
+        self.tty = tty
+        self.terminal: Terminal | None = None
         self.proc: asyncio.subprocess.Process | None = None
         self.builtin: tuple[int, list[str]] | str | None = None
 
@@ -78,23 +83,32 @@ class ExecSession:
             self.builtin = parse_kill(self.argv[1:])
             if self.builtin is not None:
                 return
-        root = self.runner.pod.root
+        root, env = self.runner.pod.root, self.runner.env
         argv = [self.argv[0], *(in_pod_path(root, arg) for arg in self.argv[1:])]
+        if "/" not in argv[0] and shutil.which(argv[0], path=env.get("PATH")) is None:
+            raise ExecError(f'exec: "{argv[0]}": executable file not found in $PATH')
         pipe, devnull = asyncio.subprocess.PIPE, asyncio.subprocess.DEVNULL
+        streams: dict = {
+            "stdin": pipe if self.stdin else devnull,
+            "stdout": pipe if out else devnull,
+            "stderr": pipe if err else devnull,
+        }
+        if self.tty:
+            self.terminal = Terminal()
+            streams = dict.fromkeys(("stdin", "stdout", "stderr"), self.terminal.follower)
+            argv = Terminal.argv(argv)
         try:
             self.proc = await asyncio.create_subprocess_exec(
-                *argv,
-                cwd=root,
-                env=self.runner.env,
-                start_new_session=True,
-                stdin=pipe if self.stdin else devnull,
-                stdout=pipe if out else devnull,
-                stderr=pipe if err else devnull,
+                *argv, cwd=root, env=env, start_new_session=True, **streams
             )
-        except FileNotFoundError:
-            raise ExecError(f'exec: "{argv[0]}": executable file not found in $PATH') from None
         except OSError as exc:
+            if self.terminal is not None:
+                self.terminal.close()
+            if isinstance(exc, FileNotFoundError):
+                raise ExecError(f'exec: "{argv[0]}": executable file not found in $PATH') from None
             raise ExecError(f'exec: "{argv[0]}": {exc.strerror}') from None
+        if self.terminal is not None:
+            self.terminal.started()
         remember_group(self.proc.pid)
         self.runner.sessions.add(self)
 
@@ -103,12 +117,19 @@ class ExecSession:
         if self.proc is None:
             return await self._kill(self.builtin, err) if self.builtin is not None else 0
         try:
-            pumps = [self._pump(s, w) for s, w in ((self.proc.stdout, out), (self.proc.stderr, err)) if w]
-            await asyncio.gather(*pumps)
+            if self.terminal is not None:
+                while chunk := await self.terminal.read():
+                    if out:
+                        await out(chunk)
+            else:
+                pumps = [self._pump(s, w) for s, w in ((self.proc.stdout, out), (self.proc.stderr, err)) if w]
+                await asyncio.gather(*pumps)
             code = await self.proc.wait()
         finally:
             self.runner.sessions.discard(self)
             end_group(self.proc.pid)
+            if self.terminal is not None:
+                self.terminal.close()
             transport = getattr(self.proc, "_transport", None)
             if transport is not None:
                 transport.close()
@@ -138,6 +159,9 @@ class ExecSession:
             await write(chunk)
 
     async def feed(self, data: bytes) -> None:
+        if self.terminal is not None:
+            self.terminal.write(data)
+            return
         stdin = self.proc.stdin if self.proc is not None else None
         if stdin is None or stdin.is_closing():
             return
@@ -145,7 +169,14 @@ class ExecSession:
         with contextlib.suppress(ConnectionError):
             await stdin.drain()
 
+    def resize(self, width: int, height: int) -> None:
+        if self.terminal is not None:
+            self.terminal.resize(width, height)
+
     def close_stdin(self) -> None:
+        if self.terminal is not None:
+            self.terminal.write(EOT)
+            return
         if self.proc is not None and self.proc.stdin is not None:
             self.proc.stdin.close()
 
