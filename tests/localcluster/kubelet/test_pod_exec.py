@@ -159,9 +159,28 @@ def test_a_signal_to_pid_1_reaches_the_containers_main_process(cluster):
         if s["name"] == "sidecar"
     )
     assert sidecar["restartCount"] == 0
-    kubectl_stdout(cluster, "exec", "signalled", "-c", "app", "--", "kill", "-s", "TERM", "1")
+    eventually(lambda: running(cluster, "signalled"), timeout=30)
+    # A command still running in the container ends with its main process, as in its PID namespace.
+    before = set(processes_under(cluster.options.workdir))
+    command = [
+        KUBECTL,
+        "--kubeconfig",
+        cluster.kubeconfig,
+        "exec",
+        "signalled",
+        "-c",
+        "app",
+        "--",
+        "sleep",
+        "300",
+    ]
+    with subprocess.Popen(command, stderr=subprocess.PIPE, text=True) as sleeper:
+        eventually(lambda: set(processes_under(cluster.options.workdir)) - before, timeout=30)
+        kubectl_stdout(cluster, "exec", "signalled", "-c", "app", "--", "kill", "-s", "TERM", "1")
+        assert sleeper.wait(30) == 137
+        assert sleeper.stderr is not None and "command terminated with exit code 137" in sleeper.stderr.read()
     eventually(
-        lambda: "Shutdown signal received" in kubectl_stdout(cluster, "logs", "signalled", "-c", "app")
+        lambda: "Shutdown signal received" in kubectl_stdout(cluster, "logs", "signalled", "-c", "app", "-p")
     )
     kubectl_stdout(cluster, "delete", "pod", "signalled", "--wait=false")
 
