@@ -99,7 +99,15 @@ async def serve_exec(cluster, request: web.Request, route) -> web.StreamResponse
     try:
         await session.start(stdout, stderr)
     except ExecError as exc:
-        status = {"metadata": {}, "status": "Failure", "message": str(exc), "reason": "InternalError"}
+        why = f"error executing command in container: {exc}"
+        status = {
+            "metadata": {},
+            "status": "Failure",
+            "message": f"Internal error occurred: {why}",
+            "reason": "InternalError",
+            "details": {"causes": [{"message": why}]},
+            "code": 500,
+        }
         await send(ERROR, json.dumps(status).encode())
         await ws.close()
         return ws
