@@ -3,6 +3,7 @@ in a pod's container, with its env and files, stdin, a TTY, exit codes, and PID 
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import pty
@@ -21,6 +22,9 @@ from tui.localcluster import LocalCluster
 from .conftest import processes_under
 
 pytestmark = [pytest.mark.slow, requires_kubectl]
+VERSIONED = sorted(
+    glob.glob("/usr/lib/google-cloud-sdk/bin/kubectl.1.*"), key=lambda p: int(p.rsplit(".", 1)[1])
+)
 
 
 def pod(name: str) -> dict:
@@ -295,3 +299,36 @@ def test_kubectl_exec_it_gives_an_interactive_shell(cluster):
             assert shell.wait(30) == 5
     finally:
         os.close(user_side)
+
+
+@pytest.mark.skipif(not VERSIONED, reason="no versioned kubectl binaries (kubectl.1.NN) on this machine")
+@pytest.mark.parametrize("binary", VERSIONED, ids=lambda p: p.rsplit("kubectl.", 1)[1])
+def test_each_kubectl_minor_execs_or_says_the_server_wants_websocket(cluster, binary):
+    """kubectl 1.30+ speaks WebSocket; 1.27-1.29 speak only SPDY, which this server does not serve."""
+    result = subprocess.run(
+        [
+            binary,
+            "--kubeconfig",
+            cluster.kubeconfig,
+            "exec",
+            "-i",
+            "web",
+            "-c",
+            "app",
+            "--",
+            "sh",
+            "-c",
+            "cat; exit 4",
+        ],
+        input="typed\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if int(binary.rsplit(".", 1)[1]) >= 30:
+        assert (result.returncode, result.stdout) == (4, "typed\n"), result.stderr
+    else:
+        assert result.returncode == 1
+        assert (
+            "serves exec over WebSocket (v5.channel.k8s.io, v4.channel.k8s.io), not SPDY/3.1" in result.stderr
+        )
