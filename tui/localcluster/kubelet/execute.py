@@ -1,8 +1,9 @@
 """A command exec'd in a running container (pods/exec): the container's env, root and main process.
 
 The command runs as a local process with the env the container's main process got, in the pod's
-root directory. An argument that is an absolute path inside a volume mount (`/etc/config/app.yaml`)
-is resolved under the pod's root, as the demo programs resolve their own paths. A pod has no PID
+root directory. An argument that is an absolute path under a top-level directory of the pod's root
+(`/etc/config/app.yaml`, where the volumes are) is resolved under that root, as the demo programs
+resolve their own paths. A pod has no PID
 namespace here, so `kill [-SIGNAL | -s SIGNAL | -n NUMBER] 1` is done by the kubelet itself: PID 1
 is the container's main process, and the signal goes to it alone. `kill` of any other PID is
 refused; a `kill` inside a shell (`sh -c 'kill -HUP 1'`) is the host's own and is not mapped.
@@ -148,8 +149,12 @@ class ExecSession:
             elif main is None or main.proc is None or main.proc.returncode is not None:
                 code = await _say(err, f"kill: ({pid}) - No such process\n", 1)
             else:
-                with contextlib.suppress(ProcessLookupError):
+                try:
                     os.kill(main.proc.pid, sig)
+                except ProcessLookupError:
+                    code = await _say(err, f"kill: ({pid}) - No such process\n", 1)
+                except OSError as exc:
+                    code = await _say(err, f"kill: ({pid}) - {exc.strerror}\n", 1)
         return code
 
     @staticmethod
