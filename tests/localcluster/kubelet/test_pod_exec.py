@@ -198,9 +198,14 @@ def test_a_command_ends_when_kubectl_goes_away(cluster):
     eventually(lambda: not started & set(processes_under(cluster.options.workdir)), timeout=30)
 
 
-@pytest.mark.parametrize("protocol", ["v5.channel.k8s.io", "v4.channel.k8s.io"])
-def test_the_python_clients_stream(cluster, protocol):
-    headers = {"sec-websocket-protocol": protocol}
+@pytest.mark.parametrize(
+    ("asked", "protocol"),
+    [(None, "v5.channel.k8s.io"), ("v4.channel.k8s.io", "v4.channel.k8s.io")],
+    ids=["as-the-client-asks", "v4-only"],
+)
+def test_the_python_clients_stream(cluster, asked, protocol):
+    """The client offers v5 then v4 and gets v5; one asking for v4 alone (no half-close) gets v4."""
+    headers = {"sec-websocket-protocol": asked} if asked else None
     with api_client(cluster) as api:
         core = client.CoreV1Api(api)
         output = stream(
