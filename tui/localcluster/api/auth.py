@@ -13,6 +13,8 @@ READONLY_USER = "kubeknobs-demo-readonly"
 READ_VERBS = frozenset({"get", "list", "watch"})
 REVIEWS = frozenset({"selfsubjectaccessreviews", "selfsubjectrulesreviews", "selfsubjectreviews"})
 PUBLIC_PATHS = frozenset({"/version", "/healthz", "/livez", "/readyz"})
+# What the `view` role leaves out: running commands in pods and reaching their ports.
+UNVIEWABLE_SUBRESOURCES = frozenset({"exec", "proxy"})
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class Access:
             return True
         if resource in REVIEWS and verb == "create":
             return True
-        if resource == "secrets":
+        if resource == "secrets" or subresource in UNVIEWABLE_SUBRESOURCES:
             return False
         return verb in READ_VERBS
 
@@ -119,7 +121,12 @@ class Access:
             ]
             for group, plurals in GROUPS.items():
                 readable = [p for p in plurals if p != "secrets" and "get" in RESOURCES[p].verbs]
-                readable += [f"{p}/{sub}" for p in readable for sub in RESOURCES[p].subresources]
+                readable += [
+                    f"{p}/{sub}"
+                    for p in readable
+                    for sub in RESOURCES[p].subresources
+                    if sub not in UNVIEWABLE_SUBRESOURCES
+                ]
                 if readable:
                     rules.append({"verbs": sorted(READ_VERBS), "apiGroups": [group], "resources": readable})
         return {

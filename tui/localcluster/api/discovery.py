@@ -20,6 +20,8 @@ SUBRESOURCE_VERBS = {
     "status": ["get", "patch", "update"],
     "scale": ["get", "patch", "update"],
     "log": ["get"],
+    "exec": ["create", "get"],
+    "proxy": ["create", "delete", "get", "patch", "update"],
 }
 
 

@@ -1,4 +1,4 @@
-"""The verbs on resources: get, list, watch, create, update, patch, delete, deletecollection, scale, log."""
+"""The verbs on resources: get, list, watch, create, update, patch, delete, scale; log, exec, proxy."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from tui.localcluster.api.store import dumps
 from tui.localcluster.api.watch import WatchStream
 
 VERB_OF = {"POST": "create", "PUT": "update", "PATCH": "patch"}
+PROXY_VERB_OF = {**VERB_OF, "GET": "get", "HEAD": "get", "OPTIONS": "get", "DELETE": "delete"}
 
 
 def _flag(request: web.Request, name: str) -> bool:
@@ -57,6 +58,22 @@ class ResourceHandlers:
             from tui.localcluster.api.podlog import serve_log
 
             return await serve_log(self.cluster, request, route)
+        if route.subresource == "exec":
+            if method not in ("GET", "POST"):
+                raise errors.method_not_allowed()
+            # As the apiserver since 1.31: exec needs `create` whether it came as GET (WebSocket) or POST.
+            self.cluster.access.check(user, "create", res, route.namespace, route.name, "exec")
+            from tui.localcluster.api.podexec import serve_exec
+
+            return await serve_exec(self.cluster, request, route)
+        if route.subresource == "proxy":
+            verb = PROXY_VERB_OF.get(method)
+            if verb is None:
+                raise errors.method_not_allowed()
+            self.cluster.access.check(user, verb, res, route.namespace, route.name, "proxy")
+            from tui.localcluster.api.podproxy import serve_proxy
+
+            return await serve_proxy(self.cluster, request, route)
         if method == "GET":
             verb = "get" if route.name else ("watch" if _flag(request, "watch") else "list")
         elif method == "DELETE":

@@ -17,7 +17,7 @@ def _line(item: tuple[datetime, str], timestamps: bool) -> bytes:
     return (prefix + text + "\n").encode("utf-8", errors="replace")
 
 
-def _container(pod: dict, name: str, wanted: str | None) -> str:
+def container_name(pod: dict, name: str, wanted: str | None) -> str:
     spec = pod.get("spec") or {}
     containers = [c.get("name") for c in spec.get("containers") or []]
     others = [c.get("name") for c in spec.get("initContainers") or []]
@@ -42,7 +42,7 @@ async def serve_log(cluster, request: web.Request, route) -> web.StreamResponse:
     pod = store.get("pods", route.namespace, route.name)
     if pod is None:
         raise errors.not_found(route.res, route.name)
-    container = _container(pod, route.name, request.query.get("container"))
+    container = container_name(pod, route.name, request.query.get("container"))
     previous = request.query.get("previous", "").lower() == "true"
     follow = request.query.get("follow", "").lower() == "true" and not previous
     timestamps = request.query.get("timestamps", "").lower() == "true"

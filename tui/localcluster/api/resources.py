@@ -66,7 +66,7 @@ RESOURCES: dict[str, Resource] = {
             verbs=("create", "delete", "get", "list", "patch", "update", "watch"),
         ),
         _r("nodes", "Node", "", False, ("no",), ("status",)),
-        _r("pods", "Pod", "", True, ("po",), ("status", "log"), ("all",)),
+        _r("pods", "Pod", "", True, ("po",), ("status", "log", "exec", "proxy"), ("all",)),
         _r("configmaps", "ConfigMap", "", True, ("cm",)),
         _r("secrets", "Secret", "", True),
         _r("events", "Event", "", True, ("ev",)),

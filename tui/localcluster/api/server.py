@@ -23,6 +23,7 @@ class Route:
     namespace: str | None
     name: str | None
     subresource: str | None
+    proxy_path: str = ""  # pods/{name}/proxy/{path}: the path sent on to the pod
 
 
 def parse_route(path: str) -> Route | None:
@@ -36,6 +37,10 @@ def parse_route(path: str) -> Route | None:
     namespace = None
     if len(rest) >= 3 and rest[0] == "namespaces" and rest[2] not in ("status", "finalize"):
         namespace, rest = rest[1], rest[2:]
+    proxy_path = ""
+    if len(rest) >= 3 and rest[2] == "proxy":
+        proxy_path = "/" + "/".join(rest[3:]) + ("/" if path.endswith("/") and len(rest) > 3 else "")
+        rest = rest[:3]
     if not rest or len(rest) > 3:
         return None
     res = resource_for(group, rest[0])
@@ -49,7 +54,7 @@ def parse_route(path: str) -> Route | None:
         return None
     if name is not None and res.namespaced and namespace is None:
         return None
-    return Route(res, namespace, name, sub)
+    return Route(res, namespace, name, sub, proxy_path)
 
 
 def query_int(request: web.Request, name: str) -> int | None:

@@ -85,6 +85,13 @@ class Kubelet:
 
     # helpers for pods
 
+    def container(self, namespace: str, pod: str, name: str):
+        """The runner of a container that runs here as a process, or None (phantom pods have none)."""
+        worker = self.workers.get((namespace, pod))
+        if worker is None:
+            return None
+        return next((r for r in worker.containers + worker.init_containers if r.name == name), None)
+
     def addresses(self, pod: dict) -> tuple[str, str]:
         """(hostIP, podIP) for a pod: its node's InternalIP and the next address of the node's pod CIDR."""
         node_name = (pod.get("spec") or {}).get("nodeName") or ""

@@ -40,6 +40,9 @@ class ContainerRunner:
         self.started = False
         self.container_id = ""
         self.process: ContainerProcess | None = None
+        self.env: dict[str, str] = {}  # the main process's env, which exec'd commands get too
+        self.ports: dict[int, int] = {}  # container port -> the local port it listens on
+        self.sessions: set = set()  # the ExecSessions running in this container
         self.stopping = False
         self._backoff = 0.0
         self._probe_task: asyncio.Task | None = None
@@ -118,8 +121,8 @@ class ContainerRunner:
             self.restart_count += 1
             self.pod.logs.rotate(self.pod.namespace, self.pod.name, self.name)
         self.pod.event("Pulled", f'Container image "{self.image}" already present on machine')
-        mapping = probes.port_map(self.spec)
-        process_env = {
+        mapping = self.ports = probes.port_map(self.spec)
+        process_env = self.env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "LANG": "C.UTF-8",
             "HOME": self.pod.root,
@@ -157,6 +160,8 @@ class ContainerRunner:
         self._probe_task = asyncio.create_task(self._probe(mapping))
         code = await self.process.wait()
         self._probe_task.cancel()
+        for session in list(self.sessions):
+            session.kill()  # exec'd commands end with the container, as in its PID namespace
         self.ready = False
         self.started = False
         code = 128 - code if code < 0 else code

@@ -32,6 +32,17 @@ def _signal_group(pgid: int, sig: int) -> bool:
         return False
 
 
+def remember_group(pgid: int) -> None:
+    """A process group the kubelet started besides a container's own (an exec'd command)."""
+    _LIVE_GROUPS.add(pgid)
+
+
+def end_group(pgid: int) -> None:
+    """Kill what is left of a reaped process's group and forget it."""
+    _signal_group(pgid, signal.SIGKILL)
+    _LIVE_GROUPS.discard(pgid)
+
+
 def live_groups() -> frozenset[int]:
     """Process groups started and not yet reaped (for tests and shutdown checks)."""
     return frozenset(_LIVE_GROUPS)
@@ -94,8 +105,7 @@ class ContainerProcess:
         assert self.proc is not None
         code = await self.proc.wait()
         # Children it left in its group go with it.
-        _signal_group(self.proc.pid, signal.SIGKILL)
-        _LIVE_GROUPS.discard(self.proc.pid)
+        end_group(self.proc.pid)
         try:
             await asyncio.wait_for(asyncio.gather(*self._readers, return_exceptions=True), 5)
         except TimeoutError:
