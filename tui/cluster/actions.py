@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from tui.change.results import ActionResult
 from tui.cluster.configmap_edits import CONFIGMAP_LIMIT, ConfigMapEdits
+from tui.cluster.podexec import ExecResult, run_in_pod
 from tui.cluster.resources import BY_KIND
 from tui.cluster.rollout import last_log_lines
 from tui.cluster.rollout_actions import RESTARTED_AT, RolloutActions
@@ -25,3 +26,9 @@ class Actions(ConfigMapEdits, TemplateEdits, RolloutActions):
         self, namespace: str, pod: str, container: str, count: int, *, previous: bool = False
     ) -> list[str]:
         return last_log_lines(self.api, namespace, pod, container, count, previous=previous)
+
+    def run_in_pod(self, namespace: str, pod: str, container: str, argv: list[str]) -> ExecResult:
+        """Blocking: a command in a pod (pods/exec), to read what it has; never in read-only mode."""
+        if self.readonly:
+            return ExecResult(None, "", "", "read-only mode: no command is run in a pod")
+        return run_in_pod(self.api, namespace, pod, container, argv)

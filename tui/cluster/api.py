@@ -65,6 +65,10 @@ class KubeApi:
             headers["Content-Type"] = content_type
         return headers
 
+    def auth_headers(self) -> dict:
+        """The headers that say who asks: for a connection the client opens itself (a WebSocket)."""
+        return {k: v for k, v in self._headers().items() if k in ("Authorization", "User-Agent")}
+
     def url(self, path: str, query: dict | None = None) -> str:
         query = {k: v for k, v in (query or {}).items() if v is not None}
         q = urlencode({k: ("true" if v is True else "false" if v is False else v) for k, v in query.items()})
