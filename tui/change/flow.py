@@ -7,6 +7,7 @@ Events reach the flow through `feed`; the window for reload events through `tick
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -64,18 +65,16 @@ class ChangeFlow:
         self.key = (kind, namespace, name)
         self.session = session
         self.history = history
-        correlator = getattr(session, "correlator", None)
-        sync_window = float(getattr(correlator, "window", 90.0))
-        self.window = window if window is not None else reload_window(setting, sync_window)
+        self.window = window if window is not None else reload_window(setting, session.correlator.window)
         self.plan: ChangePlan | None = None
         self.base: Base | None = None
         self.draft: Draft | None = None
         self.step = Step.WHERE
         self.phase = Phase.EDITING
         self.problem: str | None = None  # the last operator-facing reason something did not happen
-        self.dry_run_result = None
-        self.conflict = None  # the ActionResult of a conflict, with the server's current value
-        self.applied = None  # the ActionResult of the apply
+        self.dry_run_result: ActionResult | None = None
+        self.conflict: ActionResult | None = None  # a conflict's result, with the server's current value
+        self.applied: ActionResult | None = None  # the result of the apply
         self.applied_at: float | None = None
         self.applied_wall: datetime | None = None
         self.pods_before: frozenset[str] = frozenset()  # UIDs of the pods that ran before the apply
@@ -108,12 +107,40 @@ class ChangeFlow:
             if not (p.get("metadata") or {}).get("deletionTimestamp")
         ]
 
+    # The steps run in order; each helper names the step that must have come first.
+    @property
+    def planned(self) -> ChangePlan:
+        if self.plan is None:
+            raise RuntimeError("the change has no plan yet: prepare() comes first")
+        return self.plan
+
+    @property
+    def route(self) -> Route:
+        return self.planned.route
+
+    def _base(self) -> Base:
+        if self.base is None:
+            raise RuntimeError("nothing was read from the server yet: prepare() comes first")
+        return self.base
+
+    @property
+    def drafted(self) -> Draft:
+        if self.draft is None:
+            raise RuntimeError("there is no edit yet: edit() comes first")
+        return self.draft
+
+    def _configmap_key(self) -> tuple[str, str]:
+        s = self.setting
+        if not s.configmap or not s.key:
+            raise RuntimeError(f"{self.name} is not read from a ConfigMap key")
+        return s.configmap, s.key
+
     def prepare(self) -> ChangePlan:
         """Step 1: the plan, with RBAC asked of the server; then what the server holds now."""
         row = self.session.workloads().get(self.key)
         pods = row.desired if row is not None else len(self.pod_names())
         siblings = self.session.settings(self.key)
-        readonly = bool(getattr(self.session, "readonly", False))
+        readonly = self.session.readonly
         if self.setting.auto_restart == "reloader":
             self.reloader = self._reloader()
         self.plan = plan_change(
@@ -142,35 +169,34 @@ class ChangeFlow:
 
     def read_base(self) -> Base:
         read = self.session.actions.read_object
-        if self.plan.route == Route.TEMPLATE:
+        if self.route == Route.TEMPLATE:
             return base_from_workload(read(*self.key), self.setting.container)
-        return base_from_configmap(
-            read("ConfigMap", self.namespace, self.setting.configmap), self.setting.key or ""
-        )
+        configmap, key = self._configmap_key()
+        return base_from_configmap(read("ConfigMap", self.namespace, configmap), key)
 
     def initial_input(self) -> str:
-        if self.plan.route == Route.KEY:
+        if self.route == Route.KEY:
             return self.base.text if self.base else ""
         return "" if self.setting.value is None else self.setting.value
 
     # -- edit and review ----------------------------------------------------------------------------
     def edit(self, value: str) -> Draft:
         """Step 2: EditError with the reason when the value cannot be written."""
-        self.draft = make_draft(self.setting, self.plan.route, self.base, value)
+        self.draft = make_draft(self.setting, self.route, self._base(), value)
         self.conflict = None
         self.dry_run_result = None
         return self.draft
 
-    def dry_run(self):
+    def dry_run(self) -> ActionResult:
         """Step 3: the server's verdict, nothing stored."""
-        self.dry_run_result = self._write(dry_run=True)
-        if self.dry_run_result.status == "conflict":
-            self.conflict = self.dry_run_result
-        return self.dry_run_result
+        result = self.dry_run_result = self._write(dry_run=True)
+        if result.status == "conflict":
+            self.conflict = result
+        return result
 
-    def _write(self, *, dry_run: bool):
-        actions, s, route = self.session.actions, self.setting, self.plan.route
-        if route == Route.TEMPLATE:
+    def _write(self, *, dry_run: bool) -> ActionResult:
+        actions, s, draft = self.session.actions, self.setting, self.drafted
+        if self.route == Route.TEMPLATE:
             changed = self._template_changed()
             if changed is not None:
                 return changed
@@ -179,31 +205,30 @@ class ChangeFlow:
                 s.container,
                 str(s.source),
                 s.name,
-                self.draft.value,
+                draft.value,
                 value_type=s.value_type,
                 positive=s.positive,
                 choices=s.choices,
                 any_case=s.any_case,
                 dry_run=dry_run,
-                resource_version=self.base.resource_version,
+                resource_version=self._base().resource_version,
             )
+        configmap, key = self._configmap_key()
         if self.immutable:
-            return actions.copy_and_repoint(
-                self.key, s.configmap, s.key, self.draft.new_text, dry_run=dry_run
-            )
+            return actions.copy_and_repoint(self.key, configmap, key, draft.new_text, dry_run=dry_run)
         return actions.edit_configmap_key(
             self.namespace,
-            s.configmap,
-            s.key,
-            self.draft.new_text,
-            resource_version=self.base.resource_version,
+            configmap,
+            key,
+            draft.new_text,
+            resource_version=self._base().resource_version,
             dry_run=dry_run,
         )
 
-    def _template_changed(self):
+    def _template_changed(self) -> ActionResult | None:
         """A workload's resourceVersion moves with every status update: compare the container itself."""
         fresh = self.read_base()
-        if fresh.text == self.base.text:
+        if fresh.text == self._base().text:
             self.base = fresh
             return None
         return ActionResult(
@@ -217,12 +242,12 @@ class ChangeFlow:
     def rebase(self) -> Draft:
         """After a conflict: the same edit on what the server holds now; review it again."""
         fresh = self.read_base()
-        self.draft = rebase(self.setting, self.plan.route, self.draft, fresh)
+        self.draft = rebase(self.setting, self.route, self.drafted, fresh)
         self.base, self.conflict, self.dry_run_result = fresh, None, None
         return self.draft
 
     # -- apply and follow ---------------------------------------------------------------------
-    def apply(self):
+    def apply(self) -> ActionResult:
         """Step 4: write it; a conflict or refusal leaves everything as it was."""
         before = (self.session.workload_object(self.key) or {}).get("metadata") or {}
         self.pods_before = frozenset(
@@ -237,21 +262,20 @@ class ChangeFlow:
         self.applied, self.applied_at, self.applied_wall = result, time.monotonic(), datetime.now(UTC)
         self._append(self._history_record("applied"))  # on disk now: the app may die before the outcome
         self.step = Step.FOLLOW
-        follow = self.plan.follow
+        follow, draft = self.planned.follow, self.drafted
         if follow in (Follow.HOT, Follow.FILE, Follow.RELOAD_THEN_RESTART):
+            configmap, key = self._configmap_key()
             self.reload = ReloadChecklist(
-                self.setting.configmap,
-                self.setting.key,
+                configmap,
+                key,
                 str(result.resource_version or ""),
                 [PodCheck(p) for p in self.pod_names()],
-                quiet=hidden_reload_line(
-                    self.draft.old_text, self.draft.new_text, value_format(self.setting.key or "") or "yaml"
-                ),
+                quiet=hidden_reload_line(draft.old_text, draft.new_text, value_format(key) or "yaml"),
             )
             self.phase = Phase.RELOADING
         elif follow == Follow.RESTART:
             self.phase = Phase.CONFIRM_RESTART
-        elif self.plan.route == Route.TEMPLATE or self.immutable:
+        elif self.route == Route.TEMPLATE or self.immutable:
             self._start_rollout(result.resource_version)
         else:
             self._start_rollout(None)
@@ -263,7 +287,7 @@ class ChangeFlow:
         self.rollout_target = target_version
         self.phase = Phase.ROLLING
 
-    def restart(self):
+    def restart(self) -> ActionResult:
         """The confirmed rollout restart."""
         result = self.session.actions.rollout_restart(self.key)
         if result.ok:
@@ -273,7 +297,7 @@ class ChangeFlow:
             self.problem = result.message
         return result
 
-    def feed(self, events: list[ClusterEvent]) -> bool:
+    def feed(self, events: Sequence[ClusterEvent]) -> bool:
         changed = False
         for event in events:
             if self.reload is not None and self.phase in (Phase.RELOADING, Phase.STALE):
@@ -292,11 +316,7 @@ class ChangeFlow:
             self.awaiting_generation, self.auto_missing = None, True
             self.phase = Phase.CONFIRM_RESTART
             return True
-        if (
-            self.phase == Phase.RELOADING
-            and self.applied_at is not None
-            and now - self.applied_at > self.window
-        ):
+        if self.phase == Phase.RELOADING and self.reload is not None and late:
             self.reload.expire()
             self._advance()
             return True
@@ -307,9 +327,9 @@ class ChangeFlow:
             watch = self.reload
             if watch.rejected and watch.answered:
                 self.phase = Phase.REJECTED
-            elif watch.all_applied and self.plan.follow != Follow.RELOAD_THEN_RESTART:
+            elif watch.all_applied and self.planned.follow != Follow.RELOAD_THEN_RESTART:
                 self._in_force(watch.slowest)
-            elif watch.unproven and self.plan.follow != Follow.RELOAD_THEN_RESTART:
+            elif watch.unproven and self.planned.follow != Follow.RELOAD_THEN_RESTART:
                 self._finish(Phase.UNPROVEN)
             elif watch.answered:
                 self.phase = Phase.CONFIRM_RESTART
@@ -326,9 +346,9 @@ class ChangeFlow:
 
     def prove(self) -> list[StartProof]:
         """Blocking: each new pod's start, against the new value; in force only when every pod proves it."""
-        template = self.plan.route == Route.TEMPLATE
+        template = self.route == Route.TEMPLATE
         self.proofs = start_proofs(
-            self.session, self.key, self.setting, self.draft, template=template, existing=self.pods_before
+            self.session, self.key, self.setting, self.drafted, template=template, existing=self.pods_before
         )
         if self.proofs and all(p.proven for p in self.proofs):
             self._in_force(None)
@@ -368,14 +388,11 @@ class ChangeFlow:
     @property
     def configmap_changed(self) -> bool:
         """An edit in place (an immutable ConfigMap is copied, never changed)."""
-        return (
-            self.applied is not None and self.plan.route in (Route.KEY, Route.KEY_PATH) and not self.immutable
-        )
+        return self.applied is not None and self.route in (Route.KEY, Route.KEY_PATH) and not self.immutable
 
-    def revert(self, *, finish: bool = True):
+    def revert(self, *, finish: bool = True) -> ActionResult:
         """Put back the ConfigMap value saved before the edit."""
-        s = self.setting
-        result = self.session.actions.revert(self.namespace, s.configmap, s.key)
+        result = self.session.actions.revert(self.namespace, *self._configmap_key())
         if result.ok:
             self.undo_done.append(result.message)
             if finish and self.phase != Phase.ROLLING:
@@ -384,7 +401,7 @@ class ChangeFlow:
             self.problem = result.message
         return result
 
-    def rollback(self) -> list:
+    def rollback(self) -> list[ActionResult]:
         """The previous revision of the workload, and the ConfigMap's old value when it was changed too."""
         results = []
         if self.configmap_changed:
@@ -407,7 +424,7 @@ class ChangeFlow:
     # -- summary ------------------------------------------------------------------------------
     def undo_hint(self) -> str:
         kind, ns, name = self.key
-        if self.plan.route == Route.TEMPLATE:
+        if self.route == Route.TEMPLATE:
             return f"kubectl rollout undo {kind.lower()}/{name} -n {ns} (or b in the wizard while it follows)"
         if self.immutable:
             return (
@@ -434,7 +451,7 @@ class ChangeFlow:
 
     def _history_record(self, outcome: str) -> ChangeRecord:
         s, conn = self.setting, getattr(self.session, "connection", None)
-        old = s.value if self.plan.route != Route.KEY else (self.draft.old_text if self.draft else None)
+        old = s.value if self.route != Route.KEY else (self.draft.old_text if self.draft else None)
         record = ChangeRecord(
             started=(self.applied_wall or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
             context=getattr(conn, "context", "") or "",

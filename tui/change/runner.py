@@ -136,7 +136,10 @@ class ChangeRun:
 
         def fetch() -> None:
             try:
-                actions = self.app.session.actions
+                session = self.app.session
+                if session is None:
+                    raise RuntimeError("the session is gone")
+                actions = session.actions
                 previous = reason == "CrashLoopBackOff"
                 lines = tuple(actions.last_log_lines(flow.key[1], pod, container, 10, previous=previous))
             except Exception:  # noqa: BLE001 - the crash is reported without its lines

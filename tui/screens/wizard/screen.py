@@ -5,7 +5,10 @@ Leaving before the apply changes nothing; after it, the run keeps following in t
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -23,6 +26,9 @@ from tui.screens.wizard.confirm import ConfirmRestart
 from tui.widgets.checklist import PodChecklist
 from tui.widgets.file_editor import FileEditor
 from tui.widgets.safe_text import clean
+
+if TYPE_CHECKING:
+    from tui.app import KubeknobsApp
 
 BODY = {
     Step.WHERE: "step-where",
@@ -52,6 +58,9 @@ def value_editor(setting) -> FileEditor:
 
 
 class WizardScreen(Screen):
+    if TYPE_CHECKING:
+        app = getters.app(KubeknobsApp)
+
     BINDINGS = [
         Binding(
             "escape", "leave", "Leave", id="wizard.leave", tooltip="Leave; after the apply, following goes on"
@@ -98,7 +107,11 @@ class WizardScreen(Screen):
         self.workload_key = tuple(workload_key)
         self.setting = setting
         self.route, _ = route_of(setting)
-        self.flow = ChangeFlow(setting, self.workload_key, None, history=history or ChangeHistory())
+        session = self.app.session  # opened from the app, which opens it only when connected
+        if session is None:
+            raise RuntimeError("The change wizard needs a connected session")
+        # built on the session, so its reload window is the session's kubelet window
+        self.flow = ChangeFlow(setting, self.workload_key, session, history=history or ChangeHistory())
         self.run: ChangeRun | None = None
         self._busy = False  # a follow action is on its way to the server
         self.checked_input: str | None = None  # the last input the editor's check has judged
@@ -149,7 +162,6 @@ class WizardScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.flow.session = self.app.session
         self.query_one("#wizard-title", Static).update(Text(f"Change {clean(self.setting.name)}", end=""))
         self.query_one("#wizard-steps", Static).update(views.steps_text(self.app, Step.WHERE))
         self._background(self.flow.prepare, self._prepared)
@@ -189,7 +201,7 @@ class WizardScreen(Screen):
             return
         self.query_one("#wizard-title", Static).update(views.title_text(self.app, self.flow))
         self._say("#where-text", views.where_text(self.app, self.flow))
-        self.query_one("#to-edit", Button).disabled = self.flow.plan.route == Route.REFUSED
+        self.query_one("#to-edit", Button).disabled = self.flow.route == Route.REFUSED
         self._steps(Step.WHERE)
         self.query_one("#to-edit", Button).focus()
 
@@ -206,7 +218,7 @@ class WizardScreen(Screen):
             Route.KEY_PATH: f"New value of {flow.name} in {where} ({flow.setting.value_type}); the rest of "
             "the file and its comments are kept",
             Route.TEMPLATE: f"New value of {flow.name} ({flow.setting.value_type})",
-        }[flow.plan.route]
+        }[flow.route]
         self._say("#edit-label", label)
         editor = self._editor()
         if isinstance(editor, TextArea):
@@ -295,24 +307,19 @@ class WizardScreen(Screen):
 
     def _apply(self) -> None:
         flow = self.flow
-        if flow.plan.follow == Follow.ROLLOUT:
+        if flow.planned.follow == Follow.ROLLOUT:
             kind, ns, name = flow.key
             question = (
                 f"Apply this change? It restarts every pod of {kind} {ns}/{name} "
-                f"({pods_phrase(flow.plan.pods)}) in a rolling update."
+                f"({pods_phrase(flow.planned.pods)}) in a rolling update."
             )
-            self.app.push_screen(
-                ConfirmRestart("Apply and roll the pods", question), lambda yes: yes and self._apply_now()
-            )
+            self._confirm("Apply and roll the pods", question, self._apply_now)
         else:
             self._apply_now()
 
     def _apply_now(self) -> None:
         self.query_one("#apply", Button).disabled = True
-        if self.run is None:
-            self.run = ChangeRun(self.app, self.flow)
-            self.run.listeners.append(self._refresh)
-        self.run.mark()
+        self._follower().mark()
         self._background(self.flow.apply, self._applied)
 
     def _applied(self, outcome) -> None:
@@ -320,7 +327,7 @@ class WizardScreen(Screen):
         if isinstance(outcome, Exception):
             flow.problem = str(outcome)
         if flow.applied is not None:
-            self.run.start()  # also when the wizard was left meanwhile
+            self._follower().start()  # also when the wizard was left meanwhile
         if not self.is_attached:
             return
         if flow.applied is None:
@@ -339,6 +346,12 @@ class WizardScreen(Screen):
         self._refresh()
 
     # -- step 4 --------------------------------------------------------------------------------
+    def _follower(self) -> ChangeRun:
+        if self.run is None:
+            self.run = ChangeRun(self.app, self.flow)
+            self.run.listeners.append(self._refresh)
+        return self.run
+
     def _refresh(self) -> None:
         flow = self.flow
         if not self.is_attached:
@@ -420,7 +433,7 @@ class WizardScreen(Screen):
             self._confirm(
                 "Rollout restart",
                 f"Restart every pod of {kind} {ns}/{name} "
-                f"({pods_phrase(self.flow.plan.pods)})? New pods start with the new value.",
+                f"({pods_phrase(self.flow.planned.pods)})? New pods start with the new value.",
                 lambda: self._act(self.flow.restart, "Restart failed"),
             )
 
@@ -435,7 +448,7 @@ class WizardScreen(Screen):
             self._confirm(
                 "Rollback",
                 f"Roll {kind} {ns}/{name} back to its previous revision? Every pod "
-                f"({pods_phrase(self.flow.plan.pods)}) is replaced.{extra}",
+                f"({pods_phrase(self.flow.planned.pods)}) is replaced.{extra}",
                 lambda: self._act(self.flow.rollback, "Rollback failed"),
             )
 
