@@ -1,7 +1,8 @@
 """The change wizard as a state machine, without any UI: read, edit, review, apply, follow, summarise.
 
 Methods that talk to the cluster block; the screen calls them from worker threads.
-Events reach the flow through `feed`; the window for reload events through `tick`.
+Events reach the flow through `feed`; the window for reload events through `tick`. How it moves
+on is in tui/change/advance.py, how it is taken back in undo.py, its phases in phases.py.
 """
 
 from __future__ import annotations
@@ -9,45 +10,21 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from enum import StrEnum
 
+from tui.change import advance, undo
 from tui.change.draft import Base, Draft, base_from_configmap, base_from_workload, make_draft, rebase
 from tui.change.edits import EditError, value_format
 from tui.change.follow import PodCheck, ReloadChecklist, RolloutWatch
+from tui.change.phases import TERMINAL, Phase, Step
 from tui.change.plan import ChangePlan, Follow, Route, display_name, plan_change
 from tui.change.port import ClusterPort, ReloaderSeen
 from tui.change.proof import StartProof, file_hash_check, start_proofs
-from tui.change.record import ChangeLog, ChangeRecord
+from tui.change.record import ChangeLog, ChangeRecord, record_of
 from tui.change.results import ActionResult
 from tui.model.events import ClusterEvent
 from tui.model.layers import Layer, Setting
 from tui.model.mechanisms import reload_window
 from tui.model.reloadlog import hidden_reload_line
-
-
-class Step(StrEnum):
-    WHERE = "Where it lives"
-    EDIT = "Edit"
-    REVIEW = "Review"
-    FOLLOW = "Apply and follow"
-    SUMMARY = "Summary"
-
-
-class Phase(StrEnum):
-    EDITING = "editing"  # nothing written yet
-    RELOADING = "reloading"  # waiting for each pod's reload event
-    STALE = "stale"  # the window passed without a reload on every pod
-    CONFIRM_RESTART = "confirm-restart"  # written; the pods must restart to use it
-    ROLLING = "rolling"
-    PROVING = "proving"  # rolled out: reading what each new pod started with
-    REJECTED = "rejected"  # a pod's app refused the new content and kept the old one
-    FAILED = "failed"  # the rollout crash-loops or stalled
-    IN_FORCE = "in-force"
-    UNPROVEN = "applied-unproven"  # the file reached the pods; the change hides the proof of its reload
-    UNDONE = "undone"
-
-
-TERMINAL = (Phase.IN_FORCE, Phase.UNPROVEN, Phase.UNDONE)
 
 
 class ChangeFlow:
@@ -129,7 +106,7 @@ class ChangeFlow:
             raise RuntimeError("there is no edit yet: edit() comes first")
         return self.draft
 
-    def _configmap_key(self) -> tuple[str, str]:
+    def configmap_key(self) -> tuple[str, str]:
         s = self.setting
         if not s.configmap or not s.key:
             raise RuntimeError(f"{self.name} is not read from a ConfigMap key")
@@ -171,7 +148,7 @@ class ChangeFlow:
         read = self.session.actions.read_object
         if self.route == Route.TEMPLATE:
             return base_from_workload(read(*self.key), self.setting.container)
-        configmap, key = self._configmap_key()
+        configmap, key = self.configmap_key()
         return base_from_configmap(read("ConfigMap", self.namespace, configmap), key)
 
     def initial_input(self) -> str:
@@ -213,7 +190,7 @@ class ChangeFlow:
                 dry_run=dry_run,
                 resource_version=self._base().resource_version,
             )
-        configmap, key = self._configmap_key()
+        configmap, key = self.configmap_key()
         if self.immutable:
             return actions.copy_and_repoint(self.key, configmap, key, draft.new_text, dry_run=dry_run)
         return actions.edit_configmap_key(
@@ -260,11 +237,11 @@ class ChangeFlow:
             self.problem = result.message
             return result
         self.applied, self.applied_at, self.applied_wall = result, time.monotonic(), datetime.now(UTC)
-        self._append(self._history_record("applied"))  # on disk now: the app may die before the outcome
+        self._append(record_of(self, "applied"))  # on disk now: the app may die before the outcome
         self.step = Step.FOLLOW
         follow, draft = self.planned.follow, self.drafted
         if follow in (Follow.HOT, Follow.FILE, Follow.RELOAD_THEN_RESTART):
-            configmap, key = self._configmap_key()
+            configmap, key = self.configmap_key()
             self.reload = ReloadChecklist(
                 configmap,
                 key,
@@ -305,44 +282,12 @@ class ChangeFlow:
             if self.rollout is not None and self.phase in (Phase.ROLLING, Phase.FAILED):
                 changed |= self.rollout.feed(event)
         if changed:
-            self._advance()
+            advance.advance(self)
         return changed
 
     def tick(self, now: float | None = None) -> bool:
         """The reload window: pods silent past it are flagged, and a restart is offered."""
-        now = time.monotonic() if now is None else now
-        late = self.applied_at is not None and now - self.applied_at > self.window
-        if self.phase == Phase.ROLLING and self.awaiting_generation is not None and late:
-            self.awaiting_generation, self.auto_missing = None, True
-            self.phase = Phase.CONFIRM_RESTART
-            return True
-        if self.phase == Phase.RELOADING and self.reload is not None and late:
-            self.reload.expire()
-            self._advance()
-            return True
-        return False
-
-    def _advance(self) -> None:
-        if self.phase in (Phase.RELOADING, Phase.STALE) and self.reload is not None:
-            watch = self.reload
-            if watch.rejected and watch.answered:
-                self.phase = Phase.REJECTED
-            elif watch.all_applied and self.planned.follow != Follow.RELOAD_THEN_RESTART:
-                self._in_force(watch.slowest)
-            elif watch.unproven and self.planned.follow != Follow.RELOAD_THEN_RESTART:
-                self._finish(Phase.UNPROVEN)
-            elif watch.answered:
-                self.phase = Phase.CONFIRM_RESTART
-            elif any(p.state == "no event yet" for p in watch.pods):
-                self.phase = Phase.STALE
-        elif self.phase == Phase.ROLLING and self.rollout is not None:
-            if self.rollout.failed:
-                self.phase = Phase.FAILED
-            elif self.rollout.done:
-                if self.undo_done:
-                    self._finish(Phase.UNDONE)
-                else:
-                    self.phase = Phase.PROVING  # the runner reads the new pods, then calls prove()
+        return advance.window_passed(self, time.monotonic() if now is None else now)
 
     def prove(self) -> list[StartProof]:
         """Blocking: each new pod's start, against the new value; in force only when every pod proves it."""
@@ -351,9 +296,9 @@ class ChangeFlow:
             self.session, self.key, self.setting, self.drafted, template=template, existing=self.pods_before
         )
         if self.proofs and all(p.proven for p in self.proofs):
-            self._in_force(None)
+            self.put_in_force(None)
         else:
-            self._finish(Phase.UNPROVEN)
+            self.finish(Phase.UNPROVEN)
         return self.proofs
 
     @property
@@ -366,12 +311,14 @@ class ChangeFlow:
             return "a new pod started with something other than the new value"
         return "not every new pod shows what it started with"
 
-    def _in_force(self, delay: float | None) -> None:
+    def put_in_force(self, delay: float | None) -> None:
+        """Every pod runs the new value: timed from the apply, or by the slowest pod's reload."""
         elapsed = time.monotonic() - self.applied_at if self.applied_at is not None else None
         self.in_force_after = elapsed if elapsed is not None else delay
-        self._finish(Phase.IN_FORCE)
+        self.finish(Phase.IN_FORCE)
 
-    def _finish(self, phase: Phase) -> None:
+    def finish(self, phase: Phase) -> None:
+        """The change ends here: the summary shows it and the history keeps it."""
         self.phase = phase
         self.step = Step.SUMMARY
         self.record()
@@ -392,54 +339,21 @@ class ChangeFlow:
 
     def revert(self, *, finish: bool = True) -> ActionResult:
         """Put back the ConfigMap value saved before the edit."""
-        result = self.session.actions.revert(self.namespace, *self._configmap_key())
-        if result.ok:
-            self.undo_done.append(result.message)
-            if finish and self.phase != Phase.ROLLING:
-                self._finish(Phase.UNDONE)
-        else:
-            self.problem = result.message
-        return result
+        return undo.revert(self, finish=finish)
 
     def rollback(self) -> list[ActionResult]:
         """The previous revision of the workload, and the ConfigMap's old value when it was changed too."""
-        results = []
-        if self.configmap_changed:
-            reverted = self.revert(finish=False)
-            results.append(reverted)
-            if not reverted.ok:
-                return results
-        result = self.session.actions.rollback(self.key)
-        results.append(result)
-        if result.ok:
-            self.undo_done.append(result.message)
-            self.rollout = RolloutWatch(self.key, crashes_fail=False)
-            self.rollout_target = result.resource_version
-            self.phase = Phase.ROLLING
-            self.step = Step.FOLLOW
-        else:
-            self.problem = result.message
-        return results
+        return undo.rollback(self)
 
     # -- summary ------------------------------------------------------------------------------
     def undo_hint(self) -> str:
-        kind, ns, name = self.key
-        if self.route == Route.TEMPLATE:
-            return f"kubectl rollout undo {kind.lower()}/{name} -n {ns} (or b in the wizard while it follows)"
-        if self.immutable:
-            return (
-                f"kubectl rollout undo {kind.lower()}/{name} -n {ns}: the pods use ConfigMap "
-                f"{self.setting.configmap} again, which was never changed"
-            )
-        backup = getattr(self.applied, "backup", None)
-        where = f" saved in {backup}" if backup else ""
-        return f"revert ConfigMap {self.setting.configmap} key {self.setting.key} to the value{where}"
+        return undo.undo_hint(self)
 
     def record(self, outcome: str | None = None) -> ChangeRecord | None:
         """Once per change, when it ends: appended to the change history."""
         if self.applied is None or self.recorded is not None:
             return self.recorded
-        self.recorded = self._append(self._history_record(outcome or str(self.phase)))
+        self.recorded = self._append(record_of(self, outcome or str(self.phase)))
         return self.recorded
 
     def _append(self, record: ChangeRecord) -> ChangeRecord:
@@ -447,32 +361,6 @@ class ChangeFlow:
             self.history.append(record)
         except OSError as exc:
             self.problem = f"The change history could not be written: {exc}"
-        return record
-
-    def _history_record(self, outcome: str) -> ChangeRecord:
-        s, conn = self.setting, getattr(self.session, "connection", None)
-        old = s.value if self.route != Route.KEY else (self.draft.old_text if self.draft else None)
-        record = ChangeRecord(
-            started=(self.applied_wall or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            context=getattr(conn, "context", "") or "",
-            user=getattr(conn, "user", "") or "",
-            namespace=self.namespace,
-            workload=f"{self.key[0]}/{self.key[2]}",
-            container=s.container,
-            setting=self.name,
-            source=str(s.source),
-            layer=str(s.layer),
-            old_value=old,
-            new_value=self.draft.value if self.draft else None,
-            outcome=outcome,
-            in_force_after=None if self.in_force_after is None else round(self.in_force_after, 1),
-            configmap=s.configmap,
-            key=s.key,
-            key_path=s.key_path,
-            undo=self.undo_hint(),
-            backup=getattr(self.applied, "backup", None),
-            message="; ".join(self.undo_done),
-        )
         return record
 
 
