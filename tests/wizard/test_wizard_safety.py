@@ -104,6 +104,8 @@ async def test_cooldown_flag_rolls_out_invalid_is_blocked_and_a_forced_crash_loo
         crash = screen.flow.rollout.crashes[0]
         assert any("cooldown-period" in line for line in crash.last_lines)
         assert "cooldown-period" in str(screen.query_one("#rollout-text").content)
+        bar = screen.query_one("#rollout-bar")
+        assert bar.total and bar.progress < bar.total  # the crash-looping pod is never counted rolled out
         await pilot.press("b")
         question = await confirm(app, pilot)
         assert "workflowexecution-legacy" in question

@@ -368,9 +368,9 @@ class WizardScreen(Screen):
             checklist.show(flow.reload.pods)
         bar = self.query_one("#rollout-bar", ProgressBar)
         bar.display = flow.rollout is not None
-        progress = flow.rollout.progress if flow.rollout is not None else None
-        if progress is not None:
-            bar.update(total=max(progress.desired, 1), progress=min(progress.updated, progress.available))
+        if flow.rollout is not None and flow.rollout.progress is not None:
+            done, total = flow.rollout.bar
+            bar.update(total=total, progress=done)
         self._say("#rollout-text", views.rollout_text(self.app, flow))
         for action in ("propagate", "restart", "rollback", "revert"):
             self.query_one(f"#{action}", Button).display = bool(self.check_action(action, ()))
