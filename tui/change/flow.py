@@ -164,6 +164,17 @@ class ChangeFlow:
         self.dry_run_result = None
         return self.draft
 
+    @property
+    def apply_refused(self) -> str | None:
+        """Why Apply is not offered: read-only, a missing permission, or the server's refusal of the dry run."""
+        blocked = self.plan.blocked if self.plan is not None else None
+        if blocked is not None:
+            return blocked.text
+        result = self.dry_run_result
+        if result is not None and result.status in ("forbidden", "refused"):
+            return result.message + (f" (missing permission: {result.denied})" if result.denied else "")
+        return None
+
     def dry_run(self) -> ActionResult:
         """Step 3: the server's verdict, nothing stored."""
         result = self.dry_run_result = self._write(dry_run=True)
@@ -221,6 +232,7 @@ class ChangeFlow:
         fresh = self.read_base()
         self.draft = rebase(self.setting, self.route, self.drafted, fresh)
         self.base, self.conflict, self.dry_run_result = fresh, None, None
+        self.problem = None  # the conflict's sentence is over with it
         return self.draft
 
     # -- apply and follow ---------------------------------------------------------------------
@@ -236,6 +248,7 @@ class ChangeFlow:
         if not result.ok:
             self.problem = result.message
             return result
+        self.problem = None  # whatever stopped an earlier attempt did not stop this one
         self.applied, self.applied_at, self.applied_wall = result, time.monotonic(), datetime.now(UTC)
         self._append(record_of(self, "applied"))  # on disk now: the app may die before the outcome
         self.step = Step.FOLLOW

@@ -100,6 +100,7 @@ class WizardScreen(Screen):
     WizardScreen #edit-text { height: 1fr; }
     WizardScreen #edit-problem { color: $error; height: auto; }
     WizardScreen #rollout-bar { margin: 1 0; }
+    WizardScreen #apply-reason { width: 1fr; height: auto; color: $error; }
     """
 
     def __init__(self, workload_key: tuple, setting, *, history=None) -> None:
@@ -144,6 +145,7 @@ class WizardScreen(Screen):
                     yield Button("← Back", id="review-back")
                     yield Button("Rebase (ctrl+r)", id="rebase", classes="hidden")
                     yield Button("Apply", id="apply", variant="warning", disabled=True)
+                    yield Static("", id="apply-reason", markup=False, classes="hidden")
             with Vertical(id="step-follow", classes="step"):
                 with VerticalScroll():
                     yield Static("", id="follow-text", markup=False)
@@ -285,10 +287,12 @@ class WizardScreen(Screen):
         if not self.is_attached:
             return
         self._show_review()
-        result = self.flow.dry_run_result
+        result, refused = self.flow.dry_run_result, self.flow.apply_refused
         apply = self.query_one("#apply", Button)
-        # A refusal stays visible at apply too: the server is asked again there.
-        apply.disabled = result is None or result.status not in ("ok", "forbidden", "refused")
+        apply.disabled = result is None or not result.ok or refused is not None
+        reason = self.query_one("#apply-reason", Static)
+        reason.update(Text("✘ " + clean(refused), end="") if refused else "")
+        reason.set_class(refused is None, "hidden")
         (apply if not apply.disabled else self.query_one("#review-back", Button)).focus()
         self.refresh_bindings()
 
