@@ -57,6 +57,8 @@ MYPY_TARGETS = [
     "tui/screens/rollback.py",
     "tui/screens/controllers.py",
     "tui/screens/detail.py",
+    "tui/change",
+    "tui/screens/wizard",
 ]
 
 # How each tool runs under the interpreter running pytest, so that its environment's tools are used.

@@ -92,3 +92,17 @@ def test_selector_string_and_failing_containers():
         }
     }
     assert failing_containers(pod) == [("c", "CrashLoopBackOff", "back-off")]
+
+
+def test_a_rollout_whose_new_pod_crash_loops_is_never_done_nor_counted_full():
+    from tui.change.rollout import progress_event, rolled_out
+
+    # between two crashes the container runs, so the Deployment counts the pod available
+    status = rollout_status(dep(replicas=1, updated=1, total=1, available=1, ready=1))
+    assert status.done
+    healthy = progress_event(("Deployment", "demo", "we"), status)
+    assert healthy.done and rolled_out(healthy) == 1
+    crashing = progress_event(("Deployment", "demo", "we"), status, crashing=1)
+    assert not crashing.done and crashing.failed_reason is None
+    assert rolled_out(crashing) == 0 and crashing.available == 0
+    assert "crash-loops" in crashing.message and "successfully" not in crashing.summary

@@ -6,12 +6,15 @@ from tests.ui.harness import SIZE, run_from_palette
 from tests.waiting import eventually_async
 from tests.wizard.steps import WE
 from tui.history import ChangeHistory, ChangeRecord
+from tui.model.mechanisms import reload_window
 from tui.screens.detail import DetailScreen
 from tui.screens.wizard.history_screen import ChangeHistoryScreen
 from tui.screens.wizard.screen import WizardScreen
 
 
-async def test_e_on_a_focused_setting_opens_the_wizard_for_it(demo, make_app, state_dir):
+async def test_e_on_a_focused_setting_opens_the_wizard_for_it_with_the_sessions_reload_window(
+    demo, make_app, state_dir
+):
     app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         await eventually_async(pilot, lambda: app.synced, message="the session", timeout=60)
@@ -22,6 +25,7 @@ async def test_e_on_a_focused_setting_opens_the_wizard_for_it(demo, make_app, st
             message="the settings",
         )
         detail = app.screen
+        app.session.correlator.window = 12.0  # as the demo's kubelet, which syncs within seconds
         for _ in range(60):
             if detail.focused_setting is not None and detail.focused_setting.key_path == "logging.level":
                 break
@@ -30,6 +34,8 @@ async def test_e_on_a_focused_setting_opens_the_wizard_for_it(demo, make_app, st
         assert isinstance(app.screen, WizardScreen)
         assert app.screen.setting.key_path == "logging.level"
         await eventually_async(pilot, lambda: app.screen.flow.plan is not None, message="step 1")
+        # the wizard waits as long as the session's kubelet window (seconds in the demo), not a fixed 90 s
+        assert app.screen.flow.window == reload_window(app.screen.setting, 12.0)
         await pilot.press("escape")
         assert app.screen is detail
 

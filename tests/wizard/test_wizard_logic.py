@@ -192,6 +192,19 @@ def test_rollout_watch_fails_on_a_crash_loop_except_while_rolling_back():
     assert back.failed is None
 
 
+def test_the_rollout_bar_stays_short_of_full_while_a_new_pod_crash_loops():
+    # the stream's count from the Deployment's status: its one pod is available between two crashes
+    full = RolloutProgress(
+        namespace="demo", workload=WE, updated=1, ready=1, available=1, desired=1, done=True
+    )
+    crash = CrashLoop(namespace="demo", workload=WE, pod="we-x", container="we")
+    watch = RolloutWatch(WE, crashes_fail=False)
+    watch.feed(full)
+    assert watch.bar == (1, 1)
+    watch.feed(crash)
+    assert watch.bar == (0, 1)
+
+
 def test_history_is_json_lines_in_the_state_dir_newest_first(tmp_path, monkeypatch):
     monkeypatch.setenv("KUBEKNOBS_STATE_DIR", str(tmp_path / "state"))
     assert history_path() == tmp_path / "state" / "history.jsonl"

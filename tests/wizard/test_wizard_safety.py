@@ -107,6 +107,8 @@ async def test_cooldown_flag_rolls_out_invalid_is_blocked_and_a_forced_crash_loo
         crash = screen.flow.rollout.crashes[0]
         assert any("cooldown-period" in line for line in crash.last_lines)
         assert "cooldown-period" in str(screen.query_one("#rollout-text").content)
+        bar = screen.query_one("#rollout-bar")
+        assert bar.total and bar.progress < bar.total  # the crash-looping pod is never counted rolled out
         await pilot.press("b")
         question = await confirm(app, pilot)
         assert "workflowexecution-legacy" in question
@@ -149,6 +151,7 @@ async def test_concurrent_edit_is_a_conflict_and_nothing_is_overwritten(demo, ma
         shown = str(screen.query_one("#conflict-text").content)
         assert "leaderElection: false" in shown and ":9191" in shown
         assert configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml") == theirs
+        said = screen.flow.conflict.message
         await pilot.press("ctrl+r")
         await eventually_async(
             pilot,
@@ -156,7 +159,10 @@ async def test_concurrent_edit_is_a_conflict_and_nothing_is_overwritten(demo, ma
             message="the rebased review",
         )
         await click_button(pilot, "#apply")
-        await eventually_async(pilot, lambda: screen.flow.applied is not None, message="the apply")
+        await eventually_async(pilot, lambda: screen.flow.step == Step.FOLLOW, message="the apply")
+        # the conflict is over: the follow does not repeat that it changed since it was read
+        assert screen.flow.problem is None
+        assert said not in str(screen.query_one("#follow-text").content)
     final = configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml")
     assert "leaderElection: false" in final and ":9191" in final
 
@@ -180,18 +186,30 @@ async def test_read_only_user_is_refused_every_apply_with_the_missing_permission
             await type_value(pilot, screen, value)
             await review(pilot, screen)
             assert screen.flow.dry_run_result.status == "forbidden"
-            await click_button(pilot, "#apply")
-            if screen.flow.plan.follow == "rollout":
-                await confirm(app, pilot)
-            await eventually_async(
-                pilot,
-                lambda s=screen, p=permission: p in str(s.query_one("#conflict-text").content),
-                message="the refusal",
-            )
-            assert screen.flow.applied is None
+            # Apply is not offered, and the reason stands next to it
+            assert screen.query_one("#apply").disabled
+            assert permission in str(screen.query_one("#apply-reason").content)
+            await pilot.click("#apply")
+            await pilot.pause()
+            assert screen.flow.applied is None and app.screen is screen
             await pilot.press("escape")
     assert configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml") == before
     assert deployment(demo, LEGACY[2])["spec"]["template"]["spec"]["containers"][0]["args"] == args_before
+
+
+async def test_with_readonly_apply_is_disabled_with_the_reason_next_to_it(demo, make_app, state_dir):
+    before = configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml")
+    app = make_app(demo, readonly=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_wizard(app, pilot, WE, lambda s: s.key_path == "logging.level")
+        await type_value(pilot, screen, "WARN")
+        await review(pilot, screen)
+        assert screen.query_one("#apply").disabled
+        assert "read-only" in str(screen.query_one("#apply-reason").content)
+        await pilot.click("#apply")
+        await pilot.pause()
+        assert screen.flow.applied is None
+    assert configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml") == before
 
 
 async def test_subpath_config_restart_that_crash_loops_is_rolled_back_with_the_configmap(

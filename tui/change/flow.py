@@ -1,52 +1,30 @@
 """The change wizard as a state machine, without any UI: read, edit, review, apply, follow, summarise.
 
 Methods that talk to the cluster block; the screen calls them from worker threads.
-Events reach the flow through `feed`; the window for reload events through `tick`.
+Events reach the flow through `feed`; the window for reload events through `tick`. How it moves
+on is in tui/change/advance.py, how it is taken back in undo.py, its phases in phases.py.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from enum import StrEnum
 
+from tui.change import advance, undo
 from tui.change.draft import Base, Draft, base_from_configmap, base_from_workload, make_draft, rebase
 from tui.change.edits import EditError, value_format
 from tui.change.follow import PodCheck, ReloadChecklist, RolloutWatch
+from tui.change.phases import TERMINAL, Phase, Step
 from tui.change.plan import ChangePlan, Follow, Route, display_name, plan_change
 from tui.change.port import ClusterPort, ReloaderSeen
 from tui.change.proof import StartProof, file_hash_check, start_proofs
-from tui.change.record import ChangeLog, ChangeRecord
+from tui.change.record import ChangeLog, ChangeRecord, record_of
 from tui.change.results import ActionResult
 from tui.model.events import ClusterEvent
 from tui.model.layers import Layer, Setting
 from tui.model.mechanisms import reload_window
 from tui.model.reloadlog import hidden_reload_line
-
-
-class Step(StrEnum):
-    WHERE = "Where it lives"
-    EDIT = "Edit"
-    REVIEW = "Review"
-    FOLLOW = "Apply and follow"
-    SUMMARY = "Summary"
-
-
-class Phase(StrEnum):
-    EDITING = "editing"  # nothing written yet
-    RELOADING = "reloading"  # waiting for each pod's reload event
-    STALE = "stale"  # the window passed without a reload on every pod
-    CONFIRM_RESTART = "confirm-restart"  # written; the pods must restart to use it
-    ROLLING = "rolling"
-    PROVING = "proving"  # rolled out: reading what each new pod started with
-    REJECTED = "rejected"  # a pod's app refused the new content and kept the old one
-    FAILED = "failed"  # the rollout crash-loops or stalled
-    IN_FORCE = "in-force"
-    UNPROVEN = "applied-unproven"  # the file reached the pods; the change hides the proof of its reload
-    UNDONE = "undone"
-
-
-TERMINAL = (Phase.IN_FORCE, Phase.UNPROVEN, Phase.UNDONE)
 
 
 class ChangeFlow:
@@ -64,18 +42,16 @@ class ChangeFlow:
         self.key = (kind, namespace, name)
         self.session = session
         self.history = history
-        correlator = getattr(session, "correlator", None)
-        sync_window = float(getattr(correlator, "window", 90.0))
-        self.window = window if window is not None else reload_window(setting, sync_window)
+        self.window = window if window is not None else reload_window(setting, session.correlator.window)
         self.plan: ChangePlan | None = None
         self.base: Base | None = None
         self.draft: Draft | None = None
         self.step = Step.WHERE
         self.phase = Phase.EDITING
         self.problem: str | None = None  # the last operator-facing reason something did not happen
-        self.dry_run_result = None
-        self.conflict = None  # the ActionResult of a conflict, with the server's current value
-        self.applied = None  # the ActionResult of the apply
+        self.dry_run_result: ActionResult | None = None
+        self.conflict: ActionResult | None = None  # a conflict's result, with the server's current value
+        self.applied: ActionResult | None = None  # the result of the apply
         self.applied_at: float | None = None
         self.applied_wall: datetime | None = None
         self.pods_before: frozenset[str] = frozenset()  # UIDs of the pods that ran before the apply
@@ -108,12 +84,40 @@ class ChangeFlow:
             if not (p.get("metadata") or {}).get("deletionTimestamp")
         ]
 
+    # The steps run in order; each helper names the step that must have come first.
+    @property
+    def planned(self) -> ChangePlan:
+        if self.plan is None:
+            raise RuntimeError("the change has no plan yet: prepare() comes first")
+        return self.plan
+
+    @property
+    def route(self) -> Route:
+        return self.planned.route
+
+    def _base(self) -> Base:
+        if self.base is None:
+            raise RuntimeError("nothing was read from the server yet: prepare() comes first")
+        return self.base
+
+    @property
+    def drafted(self) -> Draft:
+        if self.draft is None:
+            raise RuntimeError("there is no edit yet: edit() comes first")
+        return self.draft
+
+    def configmap_key(self) -> tuple[str, str]:
+        s = self.setting
+        if not s.configmap or not s.key:
+            raise RuntimeError(f"{self.name} is not read from a ConfigMap key")
+        return s.configmap, s.key
+
     def prepare(self) -> ChangePlan:
         """Step 1: the plan, with RBAC asked of the server; then what the server holds now."""
         row = self.session.workloads().get(self.key)
         pods = row.desired if row is not None else len(self.pod_names())
         siblings = self.session.settings(self.key)
-        readonly = bool(getattr(self.session, "readonly", False))
+        readonly = self.session.readonly
         if self.setting.auto_restart == "reloader":
             self.reloader = self._reloader()
         self.plan = plan_change(
@@ -142,35 +146,45 @@ class ChangeFlow:
 
     def read_base(self) -> Base:
         read = self.session.actions.read_object
-        if self.plan.route == Route.TEMPLATE:
+        if self.route == Route.TEMPLATE:
             return base_from_workload(read(*self.key), self.setting.container)
-        return base_from_configmap(
-            read("ConfigMap", self.namespace, self.setting.configmap), self.setting.key or ""
-        )
+        configmap, key = self.configmap_key()
+        return base_from_configmap(read("ConfigMap", self.namespace, configmap), key)
 
     def initial_input(self) -> str:
-        if self.plan.route == Route.KEY:
+        if self.route == Route.KEY:
             return self.base.text if self.base else ""
         return "" if self.setting.value is None else self.setting.value
 
     # -- edit and review ----------------------------------------------------------------------------
     def edit(self, value: str) -> Draft:
         """Step 2: EditError with the reason when the value cannot be written."""
-        self.draft = make_draft(self.setting, self.plan.route, self.base, value)
+        self.draft = make_draft(self.setting, self.route, self._base(), value)
         self.conflict = None
         self.dry_run_result = None
         return self.draft
 
-    def dry_run(self):
-        """Step 3: the server's verdict, nothing stored."""
-        self.dry_run_result = self._write(dry_run=True)
-        if self.dry_run_result.status == "conflict":
-            self.conflict = self.dry_run_result
-        return self.dry_run_result
+    @property
+    def apply_refused(self) -> str | None:
+        """Why Apply is not offered: read-only, a missing permission, or the server's refusal of the dry run."""
+        blocked = self.plan.blocked if self.plan is not None else None
+        if blocked is not None:
+            return blocked.text
+        result = self.dry_run_result
+        if result is not None and result.status in ("forbidden", "refused"):
+            return result.message + (f" (missing permission: {result.denied})" if result.denied else "")
+        return None
 
-    def _write(self, *, dry_run: bool):
-        actions, s, route = self.session.actions, self.setting, self.plan.route
-        if route == Route.TEMPLATE:
+    def dry_run(self) -> ActionResult:
+        """Step 3: the server's verdict, nothing stored."""
+        result = self.dry_run_result = self._write(dry_run=True)
+        if result.status == "conflict":
+            self.conflict = result
+        return result
+
+    def _write(self, *, dry_run: bool) -> ActionResult:
+        actions, s, draft = self.session.actions, self.setting, self.drafted
+        if self.route == Route.TEMPLATE:
             changed = self._template_changed()
             if changed is not None:
                 return changed
@@ -179,31 +193,30 @@ class ChangeFlow:
                 s.container,
                 str(s.source),
                 s.name,
-                self.draft.value,
+                draft.value,
                 value_type=s.value_type,
                 positive=s.positive,
                 choices=s.choices,
                 any_case=s.any_case,
                 dry_run=dry_run,
-                resource_version=self.base.resource_version,
+                resource_version=self._base().resource_version,
             )
+        configmap, key = self.configmap_key()
         if self.immutable:
-            return actions.copy_and_repoint(
-                self.key, s.configmap, s.key, self.draft.new_text, dry_run=dry_run
-            )
+            return actions.copy_and_repoint(self.key, configmap, key, draft.new_text, dry_run=dry_run)
         return actions.edit_configmap_key(
             self.namespace,
-            s.configmap,
-            s.key,
-            self.draft.new_text,
-            resource_version=self.base.resource_version,
+            configmap,
+            key,
+            draft.new_text,
+            resource_version=self._base().resource_version,
             dry_run=dry_run,
         )
 
-    def _template_changed(self):
+    def _template_changed(self) -> ActionResult | None:
         """A workload's resourceVersion moves with every status update: compare the container itself."""
         fresh = self.read_base()
-        if fresh.text == self.base.text:
+        if fresh.text == self._base().text:
             self.base = fresh
             return None
         return ActionResult(
@@ -217,12 +230,13 @@ class ChangeFlow:
     def rebase(self) -> Draft:
         """After a conflict: the same edit on what the server holds now; review it again."""
         fresh = self.read_base()
-        self.draft = rebase(self.setting, self.plan.route, self.draft, fresh)
+        self.draft = rebase(self.setting, self.route, self.drafted, fresh)
         self.base, self.conflict, self.dry_run_result = fresh, None, None
+        self.problem = None  # the conflict's sentence is over with it
         return self.draft
 
     # -- apply and follow ---------------------------------------------------------------------
-    def apply(self):
+    def apply(self) -> ActionResult:
         """Step 4: write it; a conflict or refusal leaves everything as it was."""
         before = (self.session.workload_object(self.key) or {}).get("metadata") or {}
         self.pods_before = frozenset(
@@ -234,24 +248,24 @@ class ChangeFlow:
         if not result.ok:
             self.problem = result.message
             return result
+        self.problem = None  # whatever stopped an earlier attempt did not stop this one
         self.applied, self.applied_at, self.applied_wall = result, time.monotonic(), datetime.now(UTC)
-        self._append(self._history_record("applied"))  # on disk now: the app may die before the outcome
+        self._append(record_of(self, "applied"))  # on disk now: the app may die before the outcome
         self.step = Step.FOLLOW
-        follow = self.plan.follow
+        follow, draft = self.planned.follow, self.drafted
         if follow in (Follow.HOT, Follow.FILE, Follow.RELOAD_THEN_RESTART):
+            configmap, key = self.configmap_key()
             self.reload = ReloadChecklist(
-                self.setting.configmap,
-                self.setting.key,
+                configmap,
+                key,
                 str(result.resource_version or ""),
                 [PodCheck(p) for p in self.pod_names()],
-                quiet=hidden_reload_line(
-                    self.draft.old_text, self.draft.new_text, value_format(self.setting.key or "") or "yaml"
-                ),
+                quiet=hidden_reload_line(draft.old_text, draft.new_text, value_format(key) or "yaml"),
             )
             self.phase = Phase.RELOADING
         elif follow == Follow.RESTART:
             self.phase = Phase.CONFIRM_RESTART
-        elif self.plan.route == Route.TEMPLATE or self.immutable:
+        elif self.route == Route.TEMPLATE or self.immutable:
             self._start_rollout(result.resource_version)
         else:
             self._start_rollout(None)
@@ -263,7 +277,7 @@ class ChangeFlow:
         self.rollout_target = target_version
         self.phase = Phase.ROLLING
 
-    def restart(self):
+    def restart(self) -> ActionResult:
         """The confirmed rollout restart."""
         result = self.session.actions.rollout_restart(self.key)
         if result.ok:
@@ -273,7 +287,7 @@ class ChangeFlow:
             self.problem = result.message
         return result
 
-    def feed(self, events: list[ClusterEvent]) -> bool:
+    def feed(self, events: Sequence[ClusterEvent]) -> bool:
         changed = False
         for event in events:
             if self.reload is not None and self.phase in (Phase.RELOADING, Phase.STALE):
@@ -281,59 +295,23 @@ class ChangeFlow:
             if self.rollout is not None and self.phase in (Phase.ROLLING, Phase.FAILED):
                 changed |= self.rollout.feed(event)
         if changed:
-            self._advance()
+            advance.advance(self)
         return changed
 
     def tick(self, now: float | None = None) -> bool:
         """The reload window: pods silent past it are flagged, and a restart is offered."""
-        now = time.monotonic() if now is None else now
-        late = self.applied_at is not None and now - self.applied_at > self.window
-        if self.phase == Phase.ROLLING and self.awaiting_generation is not None and late:
-            self.awaiting_generation, self.auto_missing = None, True
-            self.phase = Phase.CONFIRM_RESTART
-            return True
-        if (
-            self.phase == Phase.RELOADING
-            and self.applied_at is not None
-            and now - self.applied_at > self.window
-        ):
-            self.reload.expire()
-            self._advance()
-            return True
-        return False
-
-    def _advance(self) -> None:
-        if self.phase in (Phase.RELOADING, Phase.STALE) and self.reload is not None:
-            watch = self.reload
-            if watch.rejected and watch.answered:
-                self.phase = Phase.REJECTED
-            elif watch.all_applied and self.plan.follow != Follow.RELOAD_THEN_RESTART:
-                self._in_force(watch.slowest)
-            elif watch.unproven and self.plan.follow != Follow.RELOAD_THEN_RESTART:
-                self._finish(Phase.UNPROVEN)
-            elif watch.answered:
-                self.phase = Phase.CONFIRM_RESTART
-            elif any(p.state == "no event yet" for p in watch.pods):
-                self.phase = Phase.STALE
-        elif self.phase == Phase.ROLLING and self.rollout is not None:
-            if self.rollout.failed:
-                self.phase = Phase.FAILED
-            elif self.rollout.done:
-                if self.undo_done:
-                    self._finish(Phase.UNDONE)
-                else:
-                    self.phase = Phase.PROVING  # the runner reads the new pods, then calls prove()
+        return advance.window_passed(self, time.monotonic() if now is None else now)
 
     def prove(self) -> list[StartProof]:
         """Blocking: each new pod's start, against the new value; in force only when every pod proves it."""
-        template = self.plan.route == Route.TEMPLATE
+        template = self.route == Route.TEMPLATE
         self.proofs = start_proofs(
-            self.session, self.key, self.setting, self.draft, template=template, existing=self.pods_before
+            self.session, self.key, self.setting, self.drafted, template=template, existing=self.pods_before
         )
         if self.proofs and all(p.proven for p in self.proofs):
-            self._in_force(None)
+            self.put_in_force(None)
         else:
-            self._finish(Phase.UNPROVEN)
+            self.finish(Phase.UNPROVEN)
         return self.proofs
 
     @property
@@ -346,12 +324,14 @@ class ChangeFlow:
             return "a new pod started with something other than the new value"
         return "not every new pod shows what it started with"
 
-    def _in_force(self, delay: float | None) -> None:
+    def put_in_force(self, delay: float | None) -> None:
+        """Every pod runs the new value: timed from the apply, or by the slowest pod's reload."""
         elapsed = time.monotonic() - self.applied_at if self.applied_at is not None else None
         self.in_force_after = elapsed if elapsed is not None else delay
-        self._finish(Phase.IN_FORCE)
+        self.finish(Phase.IN_FORCE)
 
-    def _finish(self, phase: Phase) -> None:
+    def finish(self, phase: Phase) -> None:
+        """The change ends here: the summary shows it and the history keeps it."""
         self.phase = phase
         self.step = Step.SUMMARY
         self.record()
@@ -368,61 +348,25 @@ class ChangeFlow:
     @property
     def configmap_changed(self) -> bool:
         """An edit in place (an immutable ConfigMap is copied, never changed)."""
-        return (
-            self.applied is not None and self.plan.route in (Route.KEY, Route.KEY_PATH) and not self.immutable
-        )
+        return self.applied is not None and self.route in (Route.KEY, Route.KEY_PATH) and not self.immutable
 
-    def revert(self, *, finish: bool = True):
+    def revert(self, *, finish: bool = True) -> ActionResult:
         """Put back the ConfigMap value saved before the edit."""
-        s = self.setting
-        result = self.session.actions.revert(self.namespace, s.configmap, s.key)
-        if result.ok:
-            self.undo_done.append(result.message)
-            if finish and self.phase != Phase.ROLLING:
-                self._finish(Phase.UNDONE)
-        else:
-            self.problem = result.message
-        return result
+        return undo.revert(self, finish=finish)
 
-    def rollback(self) -> list:
+    def rollback(self) -> list[ActionResult]:
         """The previous revision of the workload, and the ConfigMap's old value when it was changed too."""
-        results = []
-        if self.configmap_changed:
-            reverted = self.revert(finish=False)
-            results.append(reverted)
-            if not reverted.ok:
-                return results
-        result = self.session.actions.rollback(self.key)
-        results.append(result)
-        if result.ok:
-            self.undo_done.append(result.message)
-            self.rollout = RolloutWatch(self.key, crashes_fail=False)
-            self.rollout_target = result.resource_version
-            self.phase = Phase.ROLLING
-            self.step = Step.FOLLOW
-        else:
-            self.problem = result.message
-        return results
+        return undo.rollback(self)
 
     # -- summary ------------------------------------------------------------------------------
     def undo_hint(self) -> str:
-        kind, ns, name = self.key
-        if self.plan.route == Route.TEMPLATE:
-            return f"kubectl rollout undo {kind.lower()}/{name} -n {ns} (or b in the wizard while it follows)"
-        if self.immutable:
-            return (
-                f"kubectl rollout undo {kind.lower()}/{name} -n {ns}: the pods use ConfigMap "
-                f"{self.setting.configmap} again, which was never changed"
-            )
-        backup = getattr(self.applied, "backup", None)
-        where = f" saved in {backup}" if backup else ""
-        return f"revert ConfigMap {self.setting.configmap} key {self.setting.key} to the value{where}"
+        return undo.undo_hint(self)
 
     def record(self, outcome: str | None = None) -> ChangeRecord | None:
         """Once per change, when it ends: appended to the change history."""
         if self.applied is None or self.recorded is not None:
             return self.recorded
-        self.recorded = self._append(self._history_record(outcome or str(self.phase)))
+        self.recorded = self._append(record_of(self, outcome or str(self.phase)))
         return self.recorded
 
     def _append(self, record: ChangeRecord) -> ChangeRecord:
@@ -430,32 +374,6 @@ class ChangeFlow:
             self.history.append(record)
         except OSError as exc:
             self.problem = f"The change history could not be written: {exc}"
-        return record
-
-    def _history_record(self, outcome: str) -> ChangeRecord:
-        s, conn = self.setting, getattr(self.session, "connection", None)
-        old = s.value if self.plan.route != Route.KEY else (self.draft.old_text if self.draft else None)
-        record = ChangeRecord(
-            started=(self.applied_wall or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            context=getattr(conn, "context", "") or "",
-            user=getattr(conn, "user", "") or "",
-            namespace=self.namespace,
-            workload=f"{self.key[0]}/{self.key[2]}",
-            container=s.container,
-            setting=self.name,
-            source=str(s.source),
-            layer=str(s.layer),
-            old_value=old,
-            new_value=self.draft.value if self.draft else None,
-            outcome=outcome,
-            in_force_after=None if self.in_force_after is None else round(self.in_force_after, 1),
-            configmap=s.configmap,
-            key=s.key,
-            key_path=s.key_path,
-            undo=self.undo_hint(),
-            backup=getattr(self.applied, "backup", None),
-            message="; ".join(self.undo_done),
-        )
         return record
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from tui.change.rollout import rolled_out
 from tui.model.events import CrashLoop, KubeEvent, ReloadEvent, ReloadPending, ReloadStale, RolloutProgress
 
 
@@ -126,6 +127,14 @@ class RolloutWatch:
     @property
     def done(self) -> bool:
         return self.progress is not None and self.progress.done
+
+    @property
+    def bar(self) -> tuple[int, int]:
+        """(done, total) for the rollout bar: short of full while a pod of the workload crash-loops."""
+        if self.progress is None:
+            return 0, 1
+        crashing = len({crash.pod for crash in self.crashes})
+        return rolled_out(self.progress, crashing), max(self.progress.desired, 1)
 
     @property
     def failed(self) -> str | None:

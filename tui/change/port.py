@@ -76,6 +76,22 @@ class ChangeActions(Protocol):
     def propagate_now(self, workload: WorkloadKey) -> ActionResult: ...
 
 
+class WorkloadSize(Protocol):
+    """A workload's row, as far as a change reads it: how many pods it wants."""
+
+    @property
+    def desired(self) -> int: ...
+
+
+class SyncWindow(Protocol):
+    """The session's reload bookkeeping, as far as a change reads it."""
+
+    @property
+    def window(self) -> float:
+        """Seconds the kubelet may take to bring a changed ConfigMap into the pods, plus a margin."""
+        ...
+
+
 class ClusterPort(Protocol):
     """What the change reads of the session's cache, and its actions."""
 
@@ -84,7 +100,10 @@ class ClusterPort(Protocol):
     @property
     def actions(self) -> ChangeActions: ...
 
-    def workloads(self) -> Mapping[tuple, Any]: ...
+    @property
+    def correlator(self) -> SyncWindow: ...
+
+    def workloads(self) -> Mapping[Any, WorkloadSize]: ...
 
     def settings(self, key: WorkloadKey) -> list[Setting]: ...
 
@@ -102,8 +121,11 @@ class ClusterPort(Protocol):
 class ChangeHost(Protocol):
     """The app loop a followed change runs on: its timer, its worker threads, the event history."""
 
-    session: ClusterPort | None
-    event_history: Sequence[ClusterEvent]
+    @property
+    def session(self) -> ClusterPort | None: ...
+
+    @property
+    def event_history(self) -> Sequence[ClusterEvent]: ...
 
     def set_interval(
         self, interval: float, callback: Callable[[], None], *, name: str | None = None

@@ -93,7 +93,7 @@ def load_proof(pod: str, lines: list[str], path: str, digest: str, *, new_pod: b
 
 def _file_path(setting: Setting) -> str:
     """Where the pod reads the file: a Setting's mount path is already the file's own path."""
-    return setting.mount_path or setting.key
+    return setting.mount_path or setting.key or ""
 
 
 def file_hash_check(setting: Setting, new_text: str) -> str:

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
-from typing import Protocol
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Protocol
+
+from tui.change.plan import Route
+
+if TYPE_CHECKING:
+    from tui.change.flow import ChangeFlow
 
 
 @dataclass(frozen=True)
@@ -53,3 +59,31 @@ class ChangeLog(Protocol):
     """Where the flow appends a change's record (tui/history.py's ChangeHistory, on disk)."""
 
     def append(self, record: ChangeRecord) -> None: ...
+
+
+def record_of(flow: ChangeFlow, outcome: str) -> ChangeRecord:
+    """The change as the history keeps it, with who made it and how to undo it."""
+    s, conn = flow.setting, getattr(flow.session, "connection", None)
+    draft = flow.draft
+    old = s.value if flow.route != Route.KEY else (draft.old_text if draft else None)
+    return ChangeRecord(
+        started=(flow.applied_wall or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        context=getattr(conn, "context", "") or "",
+        user=getattr(conn, "user", "") or "",
+        namespace=flow.namespace,
+        workload=f"{flow.key[0]}/{flow.key[2]}",
+        container=s.container,
+        setting=flow.name,
+        source=str(s.source),
+        layer=str(s.layer),
+        old_value=old,
+        new_value=draft.value if draft else None,
+        outcome=outcome,
+        in_force_after=None if flow.in_force_after is None else round(flow.in_force_after, 1),
+        configmap=s.configmap,
+        key=s.key,
+        key_path=s.key_path,
+        undo=flow.undo_hint(),
+        backup=flow.applied.backup if flow.applied is not None else None,
+        message="; ".join(flow.undo_done),
+    )

@@ -28,19 +28,33 @@ class RolloutStatus:
     failed_reason: str | None = None
 
 
-def progress_event(key: tuple, status: RolloutStatus) -> RolloutProgress:
-    """The event the stream and the wizard show for a workload's rollout status."""
+def progress_event(key: tuple, status: RolloutStatus, *, crashing: int = 0) -> RolloutProgress:
+    """The event the stream and the wizard show for a workload's rollout status.
+
+    `crashing` pods of the workload crash-loop: a container is counted available between two crashes,
+    so they are taken off the ready and available counts, and the rollout is not done while any does.
+    """
+    ceiling = max(status.desired - crashing, 0) if crashing else status.desired
+    message = status.message
+    if crashing:
+        message = f"{crashing} pod{'s' if crashing != 1 else ''} crash-loops; " + message
     return RolloutProgress(
         namespace=key[1],
         workload=key,
         updated=status.updated,
-        ready=status.ready,
-        available=status.available,
+        ready=min(status.ready, ceiling) if crashing else status.ready,
+        available=min(status.available, ceiling) if crashing else status.available,
         desired=status.desired,
-        done=status.done,
+        done=status.done and not crashing,
         failed_reason=status.failed_reason,
-        message=status.message,
+        message=message,
     )
+
+
+def rolled_out(progress: RolloutProgress, crashing: int = 0) -> int:
+    """The pods a rollout bar counts as done: updated and available, never one of `crashing` pods."""
+    done = min(progress.updated, progress.available)
+    return min(done, max(progress.desired - crashing, 0)) if crashing else done
 
 
 def _condition(obj: dict, kind: str) -> dict | None:

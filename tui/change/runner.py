@@ -105,18 +105,20 @@ class ChangeRun:
             if int(meta.get("generation") or 0) <= flow.awaiting_generation:
                 return False  # Reloader has not changed the pod template yet
             flow.awaiting_generation = None
-        status = rollout_status(obj)
-        event = progress_event(flow.key, status)
-        events = []
-        if self._last_progress is None or _counts(self._last_progress) != _counts(event):
-            self._last_progress = event
-            events.append(event)
+        crashing = 0
         for pod in session.pods_of(flow.key):
-            for container, reason, _message in failing_containers(pod):
+            failing = failing_containers(pod)
+            crashing += bool(failing)
+            for container, reason, _message in failing:
                 name = pod["metadata"]["name"]
                 if (name, container) not in self._crash_seen:
                     self._crash_seen.add((name, container))
                     self._fetch_crash(name, container, reason)
+        event = progress_event(flow.key, rollout_status(obj), crashing=crashing)
+        events = []
+        if self._last_progress is None or _counts(self._last_progress) != _counts(event):
+            self._last_progress = event
+            events.append(event)
         return flow.feed(events) if events else False
 
     def _prove(self) -> None:
@@ -136,7 +138,10 @@ class ChangeRun:
 
         def fetch() -> None:
             try:
-                actions = self.app.session.actions
+                session = self.app.session
+                if session is None:
+                    raise RuntimeError("the session is gone")
+                actions = session.actions
                 previous = reason == "CrashLoopBackOff"
                 lines = tuple(actions.last_log_lines(flow.key[1], pod, container, 10, previous=previous))
             except Exception:  # noqa: BLE001 - the crash is reported without its lines

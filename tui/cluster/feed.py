@@ -172,8 +172,10 @@ def kube_event(obj: dict, workload) -> KubeEvent:
     )
 
 
-def rollout_event(key: tuple[str, str, str], old: dict | None, new: dict) -> RolloutProgress | None:
-    """Progress of a rollout between two versions of a workload; None when nothing is rolling."""
+def rollout_event(
+    key: tuple[str, str, str], old: dict | None, new: dict, *, crashing: int = 0
+) -> RolloutProgress | None:
+    """Progress of a rollout between two versions of a workload (`crashing` of its pods crash-loop)."""
     from tui.change.rollout import progress_event, rollout_status
 
     if old is None:
@@ -182,4 +184,4 @@ def rollout_event(key: tuple[str, str, str], old: dict | None, new: dict) -> Rol
     after = rollout_status({**new, "kind": key[0]})
     if before.done and after.done or before == after:
         return None
-    return progress_event(key, after)
+    return progress_event(key, after, crashing=crashing)

@@ -6,6 +6,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
+from tui.change.port import ClusterPort as ChangePort
+
 if TYPE_CHECKING:
     from tui.cluster.actions import Actions
     from tui.cluster.connect import Connection
@@ -75,7 +77,7 @@ class FollowHandle(Protocol):
     def stop(self) -> None: ...
 
 
-class ClusterPort(Protocol):
+class ClusterPort(ChangePort, Protocol):
     """The session as screens and the app use it: reads, permission checks, actions, log follows."""
 
     connection: Connection

@@ -68,7 +68,10 @@ class DeltaRouter:
             out.dirty.discard(key)
             return
         out.dirty.add(key)
-        progress = rollout_event(key, d.old, d.obj) if self._synced() else None
+        if not self._synced():
+            return
+        crashing = sum(bool(pod_crash(pod)) for pod in self._cache.pods_of(key))
+        progress = rollout_event(key, d.old, d.obj, crashing=crashing)
         if progress is not None:
             out.events.append(progress)
 

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from tui.change.record import ChangeRecord
 from tui.history import ChangeHistory
 from tui.widgets.safe_text import clean
 
@@ -30,7 +31,7 @@ class ChangeHistoryScreen(Screen):
     def __init__(self, history: ChangeHistory | None = None) -> None:
         super().__init__()
         self.history = history or ChangeHistory()
-        self.records = []
+        self.records: list[ChangeRecord] = []
 
     def compose(self) -> ComposeResult:
         yield Static("", id="history-title", markup=False)

@@ -5,7 +5,10 @@ Leaving before the apply changes nothing; after it, the run keeps following in t
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -23,6 +26,9 @@ from tui.screens.wizard.confirm import ConfirmRestart
 from tui.widgets.checklist import PodChecklist
 from tui.widgets.file_editor import FileEditor
 from tui.widgets.safe_text import clean
+
+if TYPE_CHECKING:
+    from tui.app import KubeknobsApp
 
 BODY = {
     Step.WHERE: "step-where",
@@ -52,6 +58,9 @@ def value_editor(setting) -> FileEditor:
 
 
 class WizardScreen(Screen):
+    if TYPE_CHECKING:
+        app = getters.app(KubeknobsApp)
+
     BINDINGS = [
         Binding(
             "escape", "leave", "Leave", id="wizard.leave", tooltip="Leave; after the apply, following goes on"
@@ -91,6 +100,7 @@ class WizardScreen(Screen):
     WizardScreen #edit-text { height: 1fr; }
     WizardScreen #edit-problem { color: $error; height: auto; }
     WizardScreen #rollout-bar { margin: 1 0; }
+    WizardScreen #apply-reason { width: 1fr; height: auto; color: $error; }
     """
 
     def __init__(self, workload_key: tuple, setting, *, history=None) -> None:
@@ -98,7 +108,11 @@ class WizardScreen(Screen):
         self.workload_key = tuple(workload_key)
         self.setting = setting
         self.route, _ = route_of(setting)
-        self.flow = ChangeFlow(setting, self.workload_key, None, history=history or ChangeHistory())
+        session = self.app.session  # opened from the app, which opens it only when connected
+        if session is None:
+            raise RuntimeError("The change wizard needs a connected session")
+        # built on the session, so its reload window is the session's kubelet window
+        self.flow = ChangeFlow(setting, self.workload_key, session, history=history or ChangeHistory())
         self.run: ChangeRun | None = None
         self._busy = False  # a follow action is on its way to the server
         self.checked_input: str | None = None  # the last input the editor's check has judged
@@ -131,6 +145,7 @@ class WizardScreen(Screen):
                     yield Button("← Back", id="review-back")
                     yield Button("Rebase (ctrl+r)", id="rebase", classes="hidden")
                     yield Button("Apply", id="apply", variant="warning", disabled=True)
+                    yield Static("", id="apply-reason", markup=False, classes="hidden")
             with Vertical(id="step-follow", classes="step"):
                 with VerticalScroll():
                     yield Static("", id="follow-text", markup=False)
@@ -149,7 +164,6 @@ class WizardScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.flow.session = self.app.session
         self.query_one("#wizard-title", Static).update(Text(f"Change {clean(self.setting.name)}", end=""))
         self.query_one("#wizard-steps", Static).update(views.steps_text(self.app, Step.WHERE))
         self._background(self.flow.prepare, self._prepared)
@@ -189,7 +203,7 @@ class WizardScreen(Screen):
             return
         self.query_one("#wizard-title", Static).update(views.title_text(self.app, self.flow))
         self._say("#where-text", views.where_text(self.app, self.flow))
-        self.query_one("#to-edit", Button).disabled = self.flow.plan.route == Route.REFUSED
+        self.query_one("#to-edit", Button).disabled = self.flow.route == Route.REFUSED
         self._steps(Step.WHERE)
         self.query_one("#to-edit", Button).focus()
 
@@ -206,7 +220,7 @@ class WizardScreen(Screen):
             Route.KEY_PATH: f"New value of {flow.name} in {where} ({flow.setting.value_type}); the rest of "
             "the file and its comments are kept",
             Route.TEMPLATE: f"New value of {flow.name} ({flow.setting.value_type})",
-        }[flow.plan.route]
+        }[flow.route]
         self._say("#edit-label", label)
         editor = self._editor()
         if isinstance(editor, TextArea):
@@ -273,10 +287,12 @@ class WizardScreen(Screen):
         if not self.is_attached:
             return
         self._show_review()
-        result = self.flow.dry_run_result
+        result, refused = self.flow.dry_run_result, self.flow.apply_refused
         apply = self.query_one("#apply", Button)
-        # A refusal stays visible at apply too: the server is asked again there.
-        apply.disabled = result is None or result.status not in ("ok", "forbidden", "refused")
+        apply.disabled = result is None or not result.ok or refused is not None
+        reason = self.query_one("#apply-reason", Static)
+        reason.update(Text("✘ " + clean(refused), end="") if refused else "")
+        reason.set_class(refused is None, "hidden")
         (apply if not apply.disabled else self.query_one("#review-back", Button)).focus()
         self.refresh_bindings()
 
@@ -295,24 +311,19 @@ class WizardScreen(Screen):
 
     def _apply(self) -> None:
         flow = self.flow
-        if flow.plan.follow == Follow.ROLLOUT:
+        if flow.planned.follow == Follow.ROLLOUT:
             kind, ns, name = flow.key
             question = (
                 f"Apply this change? It restarts every pod of {kind} {ns}/{name} "
-                f"({pods_phrase(flow.plan.pods)}) in a rolling update."
+                f"({pods_phrase(flow.planned.pods)}) in a rolling update."
             )
-            self.app.push_screen(
-                ConfirmRestart("Apply and roll the pods", question), lambda yes: yes and self._apply_now()
-            )
+            self._confirm("Apply and roll the pods", question, self._apply_now)
         else:
             self._apply_now()
 
     def _apply_now(self) -> None:
         self.query_one("#apply", Button).disabled = True
-        if self.run is None:
-            self.run = ChangeRun(self.app, self.flow)
-            self.run.listeners.append(self._refresh)
-        self.run.mark()
+        self._follower().mark()
         self._background(self.flow.apply, self._applied)
 
     def _applied(self, outcome) -> None:
@@ -320,7 +331,7 @@ class WizardScreen(Screen):
         if isinstance(outcome, Exception):
             flow.problem = str(outcome)
         if flow.applied is not None:
-            self.run.start()  # also when the wizard was left meanwhile
+            self._follower().start()  # also when the wizard was left meanwhile
         if not self.is_attached:
             return
         if flow.applied is None:
@@ -339,6 +350,12 @@ class WizardScreen(Screen):
         self._refresh()
 
     # -- step 4 --------------------------------------------------------------------------------
+    def _follower(self) -> ChangeRun:
+        if self.run is None:
+            self.run = ChangeRun(self.app, self.flow)
+            self.run.listeners.append(self._refresh)
+        return self.run
+
     def _refresh(self) -> None:
         flow = self.flow
         if not self.is_attached:
@@ -355,9 +372,9 @@ class WizardScreen(Screen):
             checklist.show(flow.reload.pods)
         bar = self.query_one("#rollout-bar", ProgressBar)
         bar.display = flow.rollout is not None
-        progress = flow.rollout.progress if flow.rollout is not None else None
-        if progress is not None:
-            bar.update(total=max(progress.desired, 1), progress=min(progress.updated, progress.available))
+        if flow.rollout is not None and flow.rollout.progress is not None:
+            done, total = flow.rollout.bar
+            bar.update(total=total, progress=done)
         self._say("#rollout-text", views.rollout_text(self.app, flow))
         for action in ("propagate", "restart", "rollback", "revert"):
             self.query_one(f"#{action}", Button).display = bool(self.check_action(action, ()))
@@ -420,7 +437,7 @@ class WizardScreen(Screen):
             self._confirm(
                 "Rollout restart",
                 f"Restart every pod of {kind} {ns}/{name} "
-                f"({pods_phrase(self.flow.plan.pods)})? New pods start with the new value.",
+                f"({pods_phrase(self.flow.planned.pods)})? New pods start with the new value.",
                 lambda: self._act(self.flow.restart, "Restart failed"),
             )
 
@@ -435,7 +452,7 @@ class WizardScreen(Screen):
             self._confirm(
                 "Rollback",
                 f"Roll {kind} {ns}/{name} back to its previous revision? Every pod "
-                f"({pods_phrase(self.flow.plan.pods)}) is replaced.{extra}",
+                f"({pods_phrase(self.flow.planned.pods)}) is replaced.{extra}",
                 lambda: self._act(self.flow.rollback, "Rollback failed"),
             )
 

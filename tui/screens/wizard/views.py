@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from tui.change.flow import ChangeFlow, Phase, Step
+from tui.change.follow import PodState
 from tui.change.plan import Follow, Route, pods_phrase
 from tui.widgets.diff import diff_text
 from tui.widgets.safe_text import clean
@@ -40,7 +41,7 @@ def title_text(app, flow: ChangeFlow) -> Text:
 
 
 def where_text(app, flow: ChangeFlow) -> Text:
-    plan = flow.plan
+    plan = flow.planned
     text = Text(end="")
     text.append(clean(plan.summary) + "\n", style(app, "foreground", bold=True))
     for caution in plan.cautions:
@@ -68,7 +69,7 @@ def where_text(app, flow: ChangeFlow) -> Text:
 
 
 def review_text(app, flow: ChangeFlow) -> Text:
-    draft, plan = flow.draft, flow.plan
+    draft, plan = flow.drafted, flow.planned
     text = Text(end="")
     what = "pod template" if plan.route == Route.TEMPLATE else "ConfigMap data"
     text.append(f"What will be written ({what})\n", style(app, "primary", bold=True))
@@ -81,15 +82,19 @@ def review_text(app, flow: ChangeFlow) -> Text:
     pods = flow.pod_names()
     kind, ns, name = flow.key
     one = len(pods) == 1
-    effect = {
-        Follow.HOT: "reloads the file" if one else "reload the file",
-        Follow.FILE: ("sees" if one else "see") + " the new file after the kubelet syncs",
-        Follow.RESTART: ("keeps" if one else "keep") + " the old value until restarted",
-        Follow.ROLLOUT: ("is" if one else "are") + " replaced by a rollout",
-        Follow.RELOAD_THEN_RESTART: "reloads the file, and must restart for this key"
-        if one
-        else "reload the file, and must restart for this key",
-    }.get(plan.follow, "")
+    effect = (
+        {
+            Follow.HOT: "reloads the file" if one else "reload the file",
+            Follow.FILE: ("sees" if one else "see") + " the new file after the kubelet syncs",
+            Follow.RESTART: ("keeps" if one else "keep") + " the old value until restarted",
+            Follow.ROLLOUT: ("is" if one else "are") + " replaced by a rollout",
+            Follow.RELOAD_THEN_RESTART: "reloads the file, and must restart for this key"
+            if one
+            else "reload the file, and must restart for this key",
+        }.get(plan.follow, "")
+        if plan.follow is not None
+        else ""
+    )
     text.append(f"  {pods_phrase(len(pods))} of {kind} {clean(name)} {effect}\n")
     for pod in pods:
         text.append(f"    {clean(pod)}\n", style(app, "foreground-muted"))
@@ -116,6 +121,8 @@ def conflict_text(app, flow: ChangeFlow) -> Text:
     """Both versions: the one this edit was based on, and the server's current one."""
     result, draft = flow.conflict, flow.draft
     text = Text(end="")
+    if result is None:
+        return text
     text.append(
         "Conflict: someone changed it after it was read. Nothing was overwritten.\n",
         style(app, "error", bold=True),
@@ -137,22 +144,22 @@ def conflict_text(app, flow: ChangeFlow) -> Text:
 
 def follow_text(app, flow: ChangeFlow) -> Text:
     text = Text(end="")
-    phase, n = flow.phase, pods_phrase(flow.plan.pods)
+    phase, n = flow.phase, pods_phrase(flow.planned.pods)
     kind, ns, name = flow.key
     watch = flow.reload
     if flow.applied is not None:
         text.append("✔ " + clean(flow.applied.message) + "\n", style(app, "success"))
     for line in flow.undo_done:
         text.append("↶ " + clean(line) + "\n", style(app, "warning"))
-    if phase == Phase.RELOADING and watch.quiet:
+    if phase == Phase.RELOADING and watch is not None and watch.quiet:
         text.append(
             f"{clean(watch.quiet)}: no pod can prove its reload from its logs. Waiting {flow.window:.0f}s "
             f"for the kubelet to bring ConfigMap version {clean(watch.version)} to every pod.",
             style(app, "foreground", bold=True),
         )
         text.append("\nWhat would tell: " + clean(flow.what_would_tell()), style(app, "foreground-muted"))
-    elif phase == Phase.RELOADING:
-        done = watch.count("applied") + watch.count("reloaded, needs restart")
+    elif phase == Phase.RELOADING and watch is not None:
+        done = watch.count(PodState.APPLIED) + watch.count(PodState.NEEDS_RESTART)
         text.append(
             f"Waiting for each pod to load ConfigMap version {clean(watch.version)}: "
             f"{done} of {len(watch.pods)} reported.",
@@ -166,8 +173,8 @@ def follow_text(app, flow: ChangeFlow) -> Text:
         )
     elif phase == Phase.CONFIRM_RESTART:
         if flow.auto_missing:
-            unseen = flow.reloader is not None and flow.reloader.running is None
-            why = f" ({clean(flow.reloader.detail)})" if unseen else ""
+            seen = flow.reloader
+            why = f" ({clean(seen.detail)})" if seen is not None and seen.running is None else ""
             text.append(
                 f"Reloader did not roll the pods within {flow.window:.0f}s{why}: restart {n} (r) to put "
                 "the change in force.",
@@ -195,7 +202,7 @@ def follow_text(app, flow: ChangeFlow) -> Text:
             f"Rolled out; reading what each new pod of {kind} {clean(name)} started with…",
             style(app, "foreground", bold=True),
         )
-    elif phase == Phase.REJECTED:
+    elif phase == Phase.REJECTED and watch is not None:
         reasons = {clean(p.message) for p in watch.rejected}
         text.append(
             f"Rejected by {pods_phrase(len(watch.rejected))}; the old content stays in force: "
@@ -204,8 +211,10 @@ def follow_text(app, flow: ChangeFlow) -> Text:
             "before the edit.",
             style(app, "error", bold=True),
         )
-    elif phase == Phase.FAILED:
-        text.append(f"The rollout failed ({clean(flow.rollout.failed)}).", style(app, "error", bold=True))
+    elif phase == Phase.FAILED and flow.rollout is not None:
+        text.append(
+            f"The rollout failed ({clean(flow.rollout.failed or '')}).", style(app, "error", bold=True)
+        )
         extra = " and revert the ConfigMap" if flow.configmap_changed else ""
         text.append(f" Roll back (b){extra}.", style(app, "error"))
     if flow.problem:
@@ -250,11 +259,11 @@ def summary_text(app, flow: ChangeFlow) -> Text:
         heading + "\n\n", style(app, "success" if flow.phase == Phase.IN_FORCE else "warning", bold=True)
     )
     rows = [("What", f"{flow.name} of {flow.key[0]}/{flow.key[2]} (container {flow.setting.container})")]
-    if flow.plan.route == Route.KEY:
+    if flow.route == Route.KEY:
         rows.append(("Change", f"{flow.setting.configmap}/{flow.setting.key} rewritten"))
     else:
         old = flow.setting.value if flow.setting.value is not None else "-"
-        rows.append(("Change", f"{old} → {flow.draft.value}"))
+        rows.append(("Change", f"{old} → {flow.drafted.value}"))
     if record is not None:
         rows += [("When", record.started), ("By", f"{record.user or '?'} (context {record.context})")]
         if record.in_force_after is not None:
@@ -264,7 +273,7 @@ def summary_text(app, flow: ChangeFlow) -> Text:
         rows.append(("Undone", line))
     if flow.phase == Phase.UNPROVEN:
         rows.append(("Why", flow.unproven_reason))
-    if flow.phase == Phase.UNPROVEN and hidden:
+    if flow.phase == Phase.UNPROVEN and hidden and flow.reload is not None:
         rows += [("Pod", f"{check.pod}: {check.state}") for check in flow.reload.pods]
         rows.append(("What would tell", flow.what_would_tell()))
     rows += [("Pod", f"{proof.pod} {proof.detail}") for proof in flow.proofs]
