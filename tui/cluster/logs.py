@@ -42,6 +42,11 @@ def restart_count(pod: dict, container: str) -> int:
     return 0
 
 
+def _stamp(moment: datetime) -> str:
+    """A moment as the API server writes log timestamps (RFC 3339, UTC)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 class _Stream:
     def __init__(self, follower: LogFollower, pod: dict, container: str):
         self.follower = follower
@@ -79,15 +84,17 @@ class _Stream:
             except (ApiError, TransportError):
                 pass
         first = True
+        # where a reconnect resumes when no line came yet: else it would read the container's whole log again
+        began = _stamp(f.since or datetime.now(UTC))
         while not self.stop.is_set() and not f.stopped.is_set():
-            query = {"container": self.container, "follow": True, "timestamps": True}
+            query: dict[str, object] = {"container": self.container, "follow": True, "timestamps": True}
             if first and f.since is not None:
                 query["sinceSeconds"] = max(1, int((datetime.now(UTC) - f.since).total_seconds()) + 1)
             elif first:
                 query["tailLines"] = f.tail
-            elif self.last_time:
-                query["sinceTime"] = self.last_time
-                seen = parse_time(self.last_time)
+            else:
+                query["sinceTime"] = self.last_time or began
+                seen = parse_time(self.last_time or began)
                 if seen is not None:  # servers without sinceTime still honour sinceSeconds
                     query["sinceSeconds"] = max(1, int((datetime.now(UTC) - seen).total_seconds()) + 1)
             try:
