@@ -37,6 +37,8 @@ MYPY_TARGETS = [
     "tui/screens/restart.py",
     "tui/screens/logs.py",
     "tui/screens/help.py",
+    "tui/widgets/event_log.py",
+    "tui/widgets/stream_view.py",
 ]
 
 # How each tool runs under the interpreter running pytest, so that its environment's tools are used.
