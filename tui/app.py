@@ -167,7 +167,11 @@ class KubeknobsApp(Navigation, App):
                 self.connect(self.kubeconfig, self.context_name)
 
     def _fatal_error(self) -> None:
-        """Textual's crash report, without the values of local variables: they may hold Secrets or tokens."""
+        """Textual's crash report, without the values of local variables: they may hold Secrets or tokens.
+
+        Textual (8.2) has no public hook for an unhandled exception (Textualize/textual#2818): its
+        `_handle_exception` calls this method, so it is overridden until such a hook exists.
+        """
         import rich
         from rich.segment import Segments
         from rich.traceback import Traceback
