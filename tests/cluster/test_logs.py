@@ -99,3 +99,27 @@ def test_a_follow_cut_before_its_first_line_resumes_where_it_began(cluster, admi
         assert got.texts() == ["config reloaded (this change)"]
     finally:
         follower.stop()
+
+
+def test_lines_of_one_moment_are_not_delivered_again_when_the_follow_reconnects(cluster, admin):
+    cluster.call(cluster.store.create, "pods", pod("burst"))
+    got = Lines()
+    follower = LogFollower(admin, "default", got, tail=10)
+    try:
+        follower.set_pods([pod("burst")])
+        eventually(
+            lambda: any(path.endswith("/burst/log") for _m, path, _k in cluster.faults.requests),
+            message="the follow to open",
+        )
+        moment = datetime.now(UTC)
+        burst = ["config file changed", "config reloaded", "config reloaded"]  # a line may repeat, too
+        for text in burst:
+            cluster.call(cluster.logs.append, "default", "burst", "app", text, moment)
+        eventually(lambda: len(got.texts()) == 3, message="the three lines")
+        cluster.faults.go_away()
+        cluster.faults.come_back()
+        cluster.call(cluster.logs.append, "default", "burst", "app", "after the reconnect")
+        eventually(lambda: "after the reconnect" in got.texts(), timeout=20)
+        assert got.texts() == [*burst, "after the reconnect"]
+    finally:
+        follower.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -56,7 +57,7 @@ class _Stream:
         self.stop = threading.Event()
         self.resp = None
         self.last_time: str | None = None
-        self.last_text = ""
+        self.at_last: list[str] = []  # the texts seen at last_time: lines read in one go share a time
         self.thread = threading.Thread(
             target=self._run, daemon=True, name=f"kubeknobs-log-{self.pod}-{container}"
         )
@@ -102,16 +103,18 @@ class _Stream:
                 first = False
                 if self.stop.is_set():  # closed while connecting
                     return
+                replay = Counter(self.at_last)  # what this connection reads again of the last moment seen
                 for raw in iter_lines(self.resp, self.stop):
                     stamp, text = split_timestamp(clean_line(raw))
-                    if (
-                        stamp
-                        and self.last_time
-                        and (stamp < self.last_time or (stamp == self.last_time and text == self.last_text))
-                    ):
+                    if stamp and self.last_time and stamp < self.last_time:
                         continue  # already seen before a reconnect
+                    if stamp and stamp == self.last_time and replay[text] > 0:
+                        replay[text] -= 1
+                        continue
                     if stamp:
-                        self.last_time, self.last_text = stamp, text
+                        if stamp != self.last_time:
+                            self.last_time, self.at_last = stamp, []
+                        self.at_last.append(text)
                     f.emit([LogLine(self.pod, self.container, text, stamp)])
             except ApiError as exc:
                 if exc.status in (401, 403, 404):
