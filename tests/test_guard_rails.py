@@ -59,6 +59,8 @@ MYPY_TARGETS = [
     "tui/screens/detail.py",
     "tui/change",
     "tui/screens/wizard",
+    "tui/widgets/event_log.py",
+    "tui/widgets/stream_view.py",
 ]
 
 # How each tool runs under the interpreter running pytest, so that its environment's tools are used.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -22,18 +21,18 @@ from textual.binding import Binding
 from textual.signal import Signal
 
 from tui.backends import BackendOptions, Backends
-from tui.bridge import EVENT_HISTORY, ClusterUpdate, SessionBridge
+from tui.bridge import ClusterUpdate, EventHistory, SessionBridge
 from tui.config import Config, load_config, save_theme, user_themes_dir
 from tui.screens.controllers import ControllersScreen
 from tui.screens.navigation import Navigation
 from tui.themes import ThemeManager
-from tui.widgets.event_log import EventLog
-from tui.widgets.status_bar import StatusBar, StatusInfo
+from tui.widgets.status_bar import StatusInfo
 
 if TYPE_CHECKING:
     from tui.cluster.connect import Connection
     from tui.cluster.port import ClusterPort, WorkloadRow
     from tui.localcluster import LocalCluster
+    from tui.model.events import ClusterEvent
 
 
 class WorkloadsChange(NamedTuple):
@@ -112,12 +111,15 @@ class KubeknobsApp(Navigation, App):
         )
         self.bridge = SessionBridge(self)
         self.synced = False
-        self.event_history: deque = deque(maxlen=EVENT_HISTORY)
+        self.event_history = EventHistory()
         self.status_info = StatusInfo()
         self.rows: dict[tuple, WorkloadRow] = {}  # every workload row the session has sent, by key
         self.known_namespaces: list[str] = []  # the last namespace list read from the API
         # Screens that show workloads subscribe; the app never needs to know which they are.
         self.workloads_signal: Signal[WorkloadsChange] = Signal(self, "workloads")
+        # Event panes take the events not seen before; status bars the whole status, each time it changes.
+        self.events_signal: Signal[list[ClusterEvent]] = Signal(self, "events")
+        self.status_signal: Signal[StatusInfo] = Signal(self, "status")
 
     # -- what screens read -------------------------------------------------------------------
     @property
@@ -165,7 +167,11 @@ class KubeknobsApp(Navigation, App):
                 self.connect(self.kubeconfig, self.context_name)
 
     def _fatal_error(self) -> None:
-        """Textual's crash report, without the values of local variables: they may hold Secrets or tokens."""
+        """Textual's crash report, without the values of local variables: they may hold Secrets or tokens.
+
+        Textual (8.2) has no public hook for an unhandled exception (Textualize/textual#2818): its
+        `_handle_exception` calls this method, so it is overridden until such a hook exists.
+        """
         import rich
         from rich.segment import Segments
         from rich.traceback import Traceback
@@ -223,10 +229,9 @@ class KubeknobsApp(Navigation, App):
         self.set_status(counts=f"{len(self.rows)} controller{'' if len(self.rows) == 1 else 's'}")
 
     def add_events(self, events: list) -> None:
-        self.event_history.extend(events)
-        for screen in self.screen_stack:
-            for log in screen.query(EventLog):
-                log.add_events(events)
+        fresh = self.event_history.add(events)
+        if fresh:
+            self.events_signal.publish(fresh)
 
     @property
     def controllers_screen(self) -> ControllersScreen | None:
@@ -241,9 +246,7 @@ class KubeknobsApp(Navigation, App):
 
     def set_status(self, **changes) -> None:
         self.status_info = replace(self.status_info, **changes)
-        for screen in self.screen_stack:
-            for bar in screen.query(StatusBar):
-                bar.info = self.status_info
+        self.status_signal.publish(self.status_info)
 
     # -- connecting ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="connect")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from typing import Protocol
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Protocol, overload
 
 from textual.message import Message
 
 from tui.cluster.port import ConnectionState, WorkloadRow
+from tui.model.events import ClusterEvent, KubeEvent
 
 EVENT_HISTORY = 10_000  # events the app keeps; older ones can never be shown
 
@@ -82,3 +84,52 @@ class SessionBridge:
             self._events.clear()
             self._state, self._synced, self._posted = None, False, False
         return batch
+
+
+class EventHistory(Sequence[ClusterEvent]):
+    """The events the app keeps, oldest first. A session started for other namespaces lists the
+    Kubernetes Events again: one already kept is not kept (nor shown) twice."""
+
+    def __init__(self, cap: int = EVENT_HISTORY) -> None:
+        self._events: deque[ClusterEvent] = deque(maxlen=cap)
+        self._listed: set[tuple] = set()  # the identities of the Kubernetes Events kept
+
+    def add(self, events: Iterable[ClusterEvent]) -> list[ClusterEvent]:
+        """Keep `events`; the ones not kept before, in their order."""
+        fresh = []
+        for event in events:
+            identity = _identity(event)
+            if identity is not None:
+                if identity in self._listed:
+                    continue
+                self._listed.add(identity)
+            if len(self._events) == self._events.maxlen:
+                self._listed.discard(_identity(self._events[0]))
+            self._events.append(event)
+            fresh.append(event)
+        return fresh
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    def __iter__(self) -> Iterator[ClusterEvent]:
+        return iter(self._events)
+
+    def __reversed__(self) -> Iterator[ClusterEvent]:
+        return reversed(self._events)
+
+    @overload
+    def __getitem__(self, index: int) -> ClusterEvent: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ClusterEvent]: ...
+    def __getitem__(self, index: int | slice) -> ClusterEvent | list[ClusterEvent]:
+        if isinstance(index, slice):
+            return list(self._events)[index]
+        return self._events[index]
+
+
+def _identity(event: ClusterEvent) -> tuple | None:
+    """What tells one Kubernetes Event from another; a count that went up is news."""
+    if type(event) is not KubeEvent:
+        return None
+    return (event.namespace, event.involved, event.type, event.reason, event.message, event.count, event.time)

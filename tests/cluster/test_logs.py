@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 
 from tests.waiting import eventually
 from tui.cluster.logs import LogFollower, clean_line
@@ -76,3 +77,49 @@ def test_escape_sequences_and_control_bytes_are_removed():
     assert clean_line(b"\x1b[2J\x1b]0;title\x07\x1b[31mok\x1b[0m\r") == "ok"
     assert clean_line("tab\there é".encode()) == "tab    here é"
     assert clean_line(b"\xff\xfebad") == "\ufffd\ufffdbad"
+
+
+def test_a_follow_cut_before_its_first_line_resumes_where_it_began(cluster, admin):
+    """A reload watch follows from the change on: a reconnect must not read the pod's whole log again."""
+    cluster.call(cluster.store.create, "pods", pod("reloader"))
+    cluster.call(cluster.logs.append, "default", "reloader", "app", "config reloaded (an earlier change)")
+    eventually(lambda: cluster.call(cluster.logs.read, "default", "reloader", "app", since_seconds=3) == [])
+    got = Lines()
+    follower = LogFollower(admin, "default", got, since=datetime.now(UTC), include_previous=False)
+    try:
+        follower.set_pods([pod("reloader")])
+        eventually(
+            lambda: any(path.endswith("/reloader/log") for _m, path, _k in cluster.faults.requests),
+            message="the follow to open",
+        )
+        cluster.faults.go_away()  # the stream is cut before any line came
+        cluster.faults.come_back()
+        cluster.call(cluster.logs.append, "default", "reloader", "app", "config reloaded (this change)")
+        eventually(lambda: "config reloaded (this change)" in got.texts(), timeout=20)
+        assert got.texts() == ["config reloaded (this change)"]
+    finally:
+        follower.stop()
+
+
+def test_lines_of_one_moment_are_not_delivered_again_when_the_follow_reconnects(cluster, admin):
+    cluster.call(cluster.store.create, "pods", pod("burst"))
+    got = Lines()
+    follower = LogFollower(admin, "default", got, tail=10)
+    try:
+        follower.set_pods([pod("burst")])
+        eventually(
+            lambda: any(path.endswith("/burst/log") for _m, path, _k in cluster.faults.requests),
+            message="the follow to open",
+        )
+        moment = datetime.now(UTC)
+        burst = ["config file changed", "config reloaded", "config reloaded"]  # a line may repeat, too
+        for text in burst:
+            cluster.call(cluster.logs.append, "default", "burst", "app", text, moment)
+        eventually(lambda: len(got.texts()) == 3, message="the three lines")
+        cluster.faults.go_away()
+        cluster.faults.come_back()
+        cluster.call(cluster.logs.append, "default", "burst", "app", "after the reconnect")
+        eventually(lambda: "after the reconnect" in got.texts(), timeout=20)
+        assert got.texts() == [*burst, "after the reconnect"]
+    finally:
+        follower.stop()

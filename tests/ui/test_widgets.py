@@ -182,7 +182,8 @@ async def test_a_repeated_kubernetes_event_counts_up_on_one_line():
         await pilot.pause()
         assert log.item_count == 1
         assert log.lines()[0].endswith("(x3)")
-        log.add_events(every_event_outcome()[:1] + [backoff(4)])
+        between = replace(every_event_outcome()[0], time=NOW + timedelta(minutes=3, seconds=30))
+        log.add_events([between, backoff(4)])  # another event in between: the repeat starts a new line
         assert log.item_count == 3
 
 

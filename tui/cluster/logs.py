@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -42,6 +43,11 @@ def restart_count(pod: dict, container: str) -> int:
     return 0
 
 
+def _stamp(moment: datetime) -> str:
+    """A moment as the API server writes log timestamps (RFC 3339, UTC)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 class _Stream:
     def __init__(self, follower: LogFollower, pod: dict, container: str):
         self.follower = follower
@@ -51,7 +57,7 @@ class _Stream:
         self.stop = threading.Event()
         self.resp = None
         self.last_time: str | None = None
-        self.last_text = ""
+        self.at_last: list[str] = []  # the texts seen at last_time: lines read in one go share a time
         self.thread = threading.Thread(
             target=self._run, daemon=True, name=f"kubeknobs-log-{self.pod}-{container}"
         )
@@ -79,15 +85,17 @@ class _Stream:
             except (ApiError, TransportError):
                 pass
         first = True
+        # where a reconnect resumes when no line came yet: else it would read the container's whole log again
+        began = _stamp(f.since or datetime.now(UTC))
         while not self.stop.is_set() and not f.stopped.is_set():
-            query = {"container": self.container, "follow": True, "timestamps": True}
+            query: dict[str, object] = {"container": self.container, "follow": True, "timestamps": True}
             if first and f.since is not None:
                 query["sinceSeconds"] = max(1, int((datetime.now(UTC) - f.since).total_seconds()) + 1)
             elif first:
                 query["tailLines"] = f.tail
-            elif self.last_time:
-                query["sinceTime"] = self.last_time
-                seen = parse_time(self.last_time)
+            else:
+                query["sinceTime"] = self.last_time or began
+                seen = parse_time(self.last_time or began)
                 if seen is not None:  # servers without sinceTime still honour sinceSeconds
                     query["sinceSeconds"] = max(1, int((datetime.now(UTC) - seen).total_seconds()) + 1)
             try:
@@ -95,16 +103,18 @@ class _Stream:
                 first = False
                 if self.stop.is_set():  # closed while connecting
                     return
+                replay = Counter(self.at_last)  # what this connection reads again of the last moment seen
                 for raw in iter_lines(self.resp, self.stop):
                     stamp, text = split_timestamp(clean_line(raw))
-                    if (
-                        stamp
-                        and self.last_time
-                        and (stamp < self.last_time or (stamp == self.last_time and text == self.last_text))
-                    ):
+                    if stamp and self.last_time and stamp < self.last_time:
                         continue  # already seen before a reconnect
+                    if stamp and stamp == self.last_time and replay[text] > 0:
+                        replay[text] -= 1
+                        continue
                     if stamp:
-                        self.last_time, self.last_text = stamp, text
+                        if stamp != self.last_time:
+                            self.last_time, self.at_last = stamp, []
+                        self.at_last.append(text)
                     f.emit([LogLine(self.pod, self.container, text, stamp)])
             except ApiError as exc:
                 if exc.status in (401, 403, 404):

@@ -46,13 +46,13 @@ class LogsScreen(Screen):
         view = LogView(id="logs")
         kind, namespace, name = self.workload_key
         view.border_title = cluster_text(f"Logs · {kind} {namespace}/{name}")
-        view.border_subtitle = "following · f toggles"
         yield view
         yield Footer()
 
     def on_mount(self) -> None:
         view = self.query_one(LogView)
         view.focus()
+        self.watch(view, "follow", self._show_follow)  # `f` on the view toggles it
         session = self.app.session
         if session is None:
             return
@@ -69,9 +69,23 @@ class LogsScreen(Screen):
     def on_log_lines(self, message: LogLines) -> None:
         view = self.query_one(LogView)
         view.multi_container = view.multi_container or len({line.container for line in message.lines}) > 1
-        view.write_items(message.lines)
+        # pods' backlogs and bursts arrive pod by pod: the view keeps them in time order
+        view.write_in_order(message.lines, when)
+
+    def _show_follow(self, following: bool) -> None:
+        view = self.query_one(LogView)
+        view.border_subtitle = "following · f toggles" if following else "not following · f toggles"
 
     def on_unmount(self) -> None:
         handle, self._handle = self._handle, None
         if handle is not None:
             handle.stop()
+
+
+def when(line: LogLine) -> str:
+    """A line's time as a key that sorts: RFC 3339 fractions padded (a kubelet drops trailing zeros).
+    A line with no time, from a crashed run, sorts before every live line."""
+    if not line.time:
+        return ""
+    seconds, _, fraction = line.time.rstrip("Z").partition(".")
+    return f"{seconds}.{fraction.ljust(9, '0')}"

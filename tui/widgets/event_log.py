@@ -28,6 +28,12 @@ class EventLog(StreamView):
         self._held: deque = deque(maxlen=DEFAULT_CAP)
         self._subtitle = ""
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        events = getattr(self.app, "events_signal", None)  # the dashboard's; a bare App has none
+        if events is not None:
+            events.subscribe(self, self.add_events, immediate=True)
+
     def wants(self, event) -> bool:
         if self.workload is None:
             return True
@@ -45,11 +51,13 @@ class EventLog(StreamView):
             self._held.extend(chosen)
             self._update_title()
             return
+        # one that happened before the newest shown (a watch delivers late) goes in its place, not at the end
+        chosen = sorted(self.take_after(_when(chosen[0]), _when) + chosen, key=_when)
         last = self._items[-1] if self._items else None
         while chosen and repeats(last, chosen[0]):
             last = chosen.pop(0)
             self.replace_last(last)
-        fresh = []
+        fresh: list = []
         for event in chosen:
             if fresh and repeats(fresh[-1], event):
                 fresh[-1] = event

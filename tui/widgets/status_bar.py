@@ -38,6 +38,11 @@ class StatusBar(Widget):
 
     def on_mount(self) -> None:
         self.info = getattr(self.app, "status_info", self.info)
+        if (status := getattr(self.app, "status_signal", None)) is not None:
+            status.subscribe(self, self._show, immediate=True)
+
+    def _show(self, info: StatusInfo) -> None:
+        self.info = info
 
     def update(self, **changes) -> None:
         self.info = replace(self.info, **changes)

@@ -7,7 +7,8 @@ An item may take several lines (wrapped events); only visible lines are turned i
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from rich.segment import Segment
 from rich.text import Text
@@ -19,6 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 DEFAULT_CAP = 10_000
+T = TypeVar("T")
 
 
 class StreamView(ScrollView, can_focus=True):
@@ -36,6 +38,7 @@ class StreamView(ScrollView, can_focus=True):
 
     def __init__(self, *, cap: int = DEFAULT_CAP, placeholder: str = "", **kwargs) -> None:
         super().__init__(**kwargs)
+        self._cap = cap
         self._items: deque = deque(maxlen=cap)
         self._counts: deque[int] = deque(maxlen=cap)  # display lines per item
         self._lines: deque[Text] = deque()
@@ -83,9 +86,9 @@ class StreamView(ScrollView, can_focus=True):
     def write_items(self, items: Iterable) -> None:
         width = self._layout_width()
         added = 0
-        items = list(items)[-self._items.maxlen :]  # what would fall off at once is never drawn
+        items = list(items)[-self._cap :]  # what would fall off at once is never drawn
         for item in items:
-            if len(self._items) == self._items.maxlen:
+            if len(self._items) == self._cap:
                 for _ in range(self._counts[0]):
                     self._lines.popleft()
             block = self.item_lines(item, width)
@@ -114,13 +117,43 @@ class StreamView(ScrollView, can_focus=True):
         self._lines.extend(block)
         self._settle()
 
+    def write_in_order(self, items: Iterable[T], key: Callable[[T], Any]) -> None:
+        """Append `items` keeping the view ordered by `key`: one older than the newest shown goes in its place."""
+        fresh = sorted(items, key=key)
+        if fresh:
+            self.write_items(sorted(self.take_after(key(fresh[0]), key) + fresh, key=key))
+
+    def take_after(self, bound: Any, key: Callable[[T], Any]) -> list[T]:
+        """Remove and return the newest items whose `key` is past `bound`, to be written again in order."""
+        count = 0
+        for item in reversed(self._items):
+            if key(item) <= bound:
+                break
+            count += 1
+        taken = []
+        for _ in range(count):
+            for _ in range(self._counts.pop()):
+                self._lines.pop()
+            taken.append(self._items.pop())
+        taken.reverse()
+        return taken
+
     def _settle(self) -> None:
         self._cache.clear()
         self.virtual_size = Size(self._width, len(self._lines))
         self.repaints += 1
         if self.follow:
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
+            # forced: until the next layout the scrollbar (and so the scroll) is not yet allowed; and
+            # again after it, when a horizontal scrollbar may have taken a line
+            self._to_end()
+            self.call_after_refresh(self._to_end)
         self.refresh()
+
+    def _to_end(self) -> None:
+        if self.follow:
+            self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
+            if self.show_vertical_scrollbar:  # shown since the first scroll: its thumb moves to the end too
+                self.vertical_scrollbar.position = self.scroll_y
 
     def relayout(self) -> None:
         """Draw every item again: after a theme change or a new width."""

@@ -17,8 +17,8 @@ class ContainerLog:
         self.changed = asyncio.Event()
         self.ended = False
 
-    def append(self, line: str) -> None:
-        self.lines.append((datetime.now(UTC), line))
+    def append(self, line: str, at: datetime | None = None) -> None:
+        self.lines.append((at or datetime.now(UTC), line))
         self.total += 1
         self.changed.set()
 
@@ -41,8 +41,9 @@ class PodLogs:
             log = self._current[key] = ContainerLog()
         return log
 
-    def append(self, namespace: str, pod: str, container: str, line: str) -> None:
-        self._log(namespace, pod, container).append(line.rstrip("\n"))
+    def append(self, namespace: str, pod: str, container: str, line: str, at: datetime | None = None) -> None:
+        """One line; `at` stamps it (a kubelet gives lines read in one go the same time)."""
+        self._log(namespace, pod, container).append(line.rstrip("\n"), at)
 
     def rotate(self, namespace: str, pod: str, container: str) -> None:
         """The container restarted: its current log becomes the previous one."""
