@@ -158,7 +158,10 @@ async def test_immutable_configmap_is_copied_with_the_change_and_the_workload_re
         question = await confirm(app, pilot)
         assert "StatefulSet kubernaut-system/datastorage" in question
         await eventually_async(
-            pilot, lambda: screen.flow.phase == Phase.IN_FORCE, timeout=120, message=lambda: f"the rollout {screen.flow.phase} {screen.flow.proofs} {screen.flow.rollout}"
+            pilot,
+            lambda: screen.flow.phase == Phase.IN_FORCE,
+            timeout=120,
+            message=lambda: f"the rollout {screen.flow.phase} {screen.flow.proofs} {screen.flow.rollout}",
         )
         created = screen.flow.applied.details["configmap"]
     assert configmap_value(demo, "datastorage-schema-v7", "schema-version") == "7"  # never changed

@@ -88,6 +88,7 @@ class ClusterSession:
         self._batcher = Batcher(self._on_items, interval=0.05, name="kubeknobs-session-deltas")
         self._thread: threading.Thread | None = None
         self._access: AccessReview | None = None
+        self._identity: str | None = None
         self._actions: Actions | None = None
 
     # -- life cycle ------------------------------------------------------------------------
@@ -115,6 +116,7 @@ class ClusterSession:
             self._set_state(ConnectionState("failed", describe(exc)))
             return
         self._note_forbidden_secrets()
+        self.cluster_identity()
         # Under the lock `stop` takes its list of informers with: a session stopped while it was still
         # connecting starts nothing, and one stopped later stops every informer it started.
         with self._lock:
@@ -150,6 +152,14 @@ class ClusterSession:
         while not self._stop.wait(0.5):
             self.emit(self.correlator.tick())
             self.reloads.retire()
+
+    def cluster_identity(self) -> str:
+        """The cluster the change history is kept for: the API server and its kube-system namespace's UID."""
+        from tui.cluster.identity import cluster_identity
+
+        if self._identity is None:
+            self._identity = cluster_identity(self.open_api(), self.connection.server)
+        return self._identity
 
     def _note_forbidden_secrets(self) -> None:
         """Where RBAC forbids listing Secrets, a Secret a workload names is described as unreadable."""
