@@ -163,7 +163,8 @@ class ClusterSession:
 
     def _note_forbidden_secrets(self) -> None:
         """Where RBAC forbids listing Secrets, a Secret a workload names is described as unreadable."""
-        for ns in self.namespace_filter or [None]:
+        scopes: Sequence[str | None] = self.namespace_filter or [None]  # None: every namespace
+        for ns in scopes:
             if self._stop.is_set():
                 return
             if not self.access.can("list", "secrets", ns):
