@@ -161,7 +161,7 @@ def render_table(results: list[tuple[str, list[Setting]]]) -> None:
             cells = [
                 Text(printable(setting.name)),
                 Text(_value_cell(setting)),
-                Text(str(setting.layer), style=layer_spec(setting.layer).plain_colour),
+                Text(layer_spec(setting.layer).summary_label, style=layer_spec(setting.layer).plain_colour),
                 Text(printable("\n".join(f"{i}. {step}" for i, step in enumerate(setting.plan, 1)))),
             ]
             if several:

@@ -199,6 +199,16 @@ def test_secret_values_are_redacted_in_yaml(session):
     assert "password" in text  # the keys stay visible
 
 
+def test_a_secrets_yaml_keeps_its_last_applied_copy_with_every_value_redacted(session):
+    import yaml
+
+    s, _sink = session
+    doc = yaml.safe_load(s.object_yaml("Secret", "default", "token"))
+    assert set(doc["data"].values()) == {"<redacted>"} and "password" in doc["data"]
+    applied = json.loads(doc["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"])
+    assert applied == {"data": {"password": "<redacted>"}, "kind": "Secret"}
+
+
 def test_deleting_a_workload_removes_its_row(cluster, session):
     _s, sink = session
     kubectl_stdout(cluster, "delete", "deployment", "workflowexecution")
@@ -459,5 +469,68 @@ def test_a_kind_the_user_may_not_list_still_lets_the_rest_sync(cluster):
         assert KEY in sink.rows
         failed = eventually(lambda: [st for st in sink.states if st.status == "failed"])
         assert "secrets" in failed[-1].reason
+    finally:
+        s.stop()
+
+
+def _secret_consumer(cluster):
+    def run():
+        cluster.store.create(
+            "deployments",
+            {
+                "apiVersion": "apps/v1",
+                "kind": "Deployment",
+                "metadata": {"name": "token-user", "namespace": "default"},
+                "spec": {
+                    "replicas": 0,
+                    "selector": {"matchLabels": {"app": "tu"}},
+                    "template": {
+                        "metadata": {"labels": {"app": "tu"}},
+                        "spec": {
+                            "containers": [
+                                {
+                                    "name": "app",
+                                    "image": "x",
+                                    "env": [
+                                        {
+                                            "name": "PASSWORD",
+                                            "valueFrom": {
+                                                "secretKeyRef": {"name": "token", "key": "password"}
+                                            },
+                                        }
+                                    ],
+                                }
+                            ]
+                        },
+                    },
+                },
+            },
+        )
+
+    cluster.call(run)
+
+
+@pytest.mark.parametrize(
+    ("context", "words"),
+    [
+        (
+            "kubeknobs-demo-readonly",
+            "Secret token is not readable here: RBAC forbids listing Secrets in default",
+        ),
+        ("kubeknobs-demo", "Secret token was not listed: kubeknobs does not read Secrets"),
+    ],
+)
+def test_a_secret_the_session_did_not_read_says_why(cluster, context, words):
+    seed(cluster)
+    _secret_consumer(cluster)
+    sink = Sink()
+    s = ClusterSession(load_connection(cluster.kubeconfig, context), namespaces=["default"])
+    s.start(sink)
+    try:
+        key = ("Deployment", "default", "token-user")
+        eventually(lambda: key in sink.rows)
+        evidence = [line for setting in s.settings(key) for line in setting.evidence]
+        assert any(words in line for line in evidence), evidence
+        assert not any("not known here" in line for line in evidence)
     finally:
         s.stop()

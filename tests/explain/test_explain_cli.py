@@ -316,7 +316,7 @@ def test_table_shows_one_titled_table_per_workload():
     result = explain("-f", str(FIXTURES / "kubernaut.yaml"))
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Deployment/workflowexecution-controller in kubernaut-system — 2 hot · 6 restart" in out
+    assert "Deployment/workflowexecution-controller in kubernaut-system — 1 hot · 6 restart" in out
     for column in ("setting", "value", "layer", "what to do"):
         assert column in out
     assert "2. Restart" in out and "1. Edit ConfigMap workflowexecution-config" in out
@@ -364,3 +364,14 @@ def test_kubernaut_agent_config_and_llm_runtime_files(everything):
         in agent["kubernaut-agent-llm-runtime/llm-runtime.yaml#llm.endpoint"]["evidence"]
     )
     assert agent["kubernaut-agent-llm-runtime/llm-runtime.yaml#llm.provider"]["layer"] == "restart"
+
+
+def test_the_table_names_each_layer_as_the_dashboard_does():
+    """A file-propagates setting is "file" here as in the controllers table and the detail."""
+    result = explain("-f", str(FIXTURES / "reloader.yaml"))
+    assert result.returncode == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if "api-static/banner.txt" in line)
+    assert " file " in row and "file-propagates" not in result.stdout
+    assert "file-propagates" in {
+        s["layer"] for s in settings_of("-f", str(FIXTURES / "reloader.yaml")).values()
+    }

@@ -114,13 +114,13 @@ def test_an_extra_mechanism_registered_in_one_place_reaches_every_consumer(signa
         Mechanism.READ_AT_START,
         layer=Layer.RESTART,
         source=Source.FILE_KEY,
-        name="web-config/app.yaml#cooldown",
+        name="web-config/startup.yaml#cooldown",
         key_path="cooldown",
     )
     # explain: the table and the JSON
     render_table([("Deployment/web in demo", [hup])])
     out = capsys.readouterr().out
-    assert "hot-reload" in out and "1 hot" in out
+    assert "hot-reload" not in out and " hot " in out and "1 hot" in out
     assert json.loads(json.dumps(hup.to_json()))["mechanism"] == SIGNAL
     # the layer summary and the badge
     assert layer_summary([hup, cooldown]) == "1 hot · 1 restart"

@@ -259,7 +259,7 @@ def test_restart_only_key_plan_and_evidence_for_workflowexecution():
     assert found["workflowexecution-config/workflowexecution.yaml"].layer == Layer.HOT_RELOAD
     flag = found["--config"]
     assert flag.linked_file == "workflowexecution-config/workflowexecution.yaml"
-    assert layer_summary(found.values()) == "2 hot · 2 restart"
+    assert layer_summary(found.values()) == "1 hot · 2 restart"  # the file counts through its keys
 
 
 def test_items_mapping_and_projected_volume_paths():
@@ -437,8 +437,26 @@ def test_layer_summary_counts_in_fixed_order():
         ],
         [cm_volume("c", "cfg")],
     )
-    assert layer_summary(classify(obj, ClusterObjects([CONFIG]), PROFILES)) == "2 hot · 1 file · 4 restart"
+    assert layer_summary(classify(obj, ClusterObjects([CONFIG]), PROFILES)) == "1 hot · 1 file · 4 restart"
     assert layer_summary([]) == ""
+
+
+def test_a_file_described_by_its_keys_is_counted_once_in_the_layer_summary():
+    obj = deployment(
+        [
+            container(
+                image="example.com/watcher:1",
+                args=["--config=/etc/c/app.yaml"],
+                mounts=[{"name": "c", "mountPath": "/etc/c"}],
+            )
+        ],
+        [cm_volume("c", "cfg")],
+    )
+    settings = classify(obj, ClusterObjects([CONFIG]), PROFILES)
+    keys = [s for s in settings if s.source == Source.FILE_KEY]
+    assert keys and all(s.name.startswith("cfg/app.yaml#") for s in keys)
+    counted = [s for s in settings if s.name != "cfg/app.yaml"]  # the file is counted through its keys
+    assert layer_summary(settings) == layer_summary(counted)
 
 
 def test_profile_annotation_can_turn_profiles_off():

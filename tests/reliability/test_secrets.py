@@ -171,9 +171,10 @@ def test_the_yaml_of_a_secret_redacts_data_string_data_and_the_last_applied_copy
     assert not leaks(text)
     doc = yaml.safe_load(text)
     assert doc["data"] == {"api-key": "<redacted>", "password": "<redacted>"}
-    assert "kubectl.kubernetes.io/last-applied-configuration" not in (
-        doc["metadata"].get("annotations") or {}
-    )
+    applied = json.loads(doc["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"])
+    assert set(applied["data"].values()) == {"<redacted>"} and applied["stringData"] == {
+        "password": "<redacted>"
+    }
 
 
 def test_explain_output_never_holds_a_secret_value(tmp_path):

@@ -37,7 +37,7 @@ def main(kubeconfig: str, context: str, value: str) -> None:
     if not sink.ready.wait(60):
         sys.exit("the session did not sync")
     setting = next(s for s in session.settings(WE) if s.key_path == "logging.level")
-    flow = ChangeFlow(setting, WE, session, history=ChangeHistory())
+    flow = ChangeFlow(setting, WE, session, history=ChangeHistory(cluster=session.cluster_identity()))
     flow.prepare()
     flow.edit(value)
     result = flow.apply()

@@ -148,14 +148,23 @@ class ConfigMapEdits(Writer):
             namespace, name, key, text, resource_version=version_of(cm), dry_run=dry_run
         )
 
-    def revert(self, namespace: str, name: str, key: str) -> ActionResult:
-        """Put back the value saved before the last edit of this key, if nobody changed it since."""
+    def revert(self, namespace: str, name: str, key: str, *, backup_path: str | None = None) -> ActionResult:
+        """Put back the value saved before the last edit of this key, if nobody changed it since.
+
+        `backup_path`: the backup of the edit to revert; a later edit with a backup of its own is a change since.
+        """
         blocked = self._guard("update", "configmaps", namespace)
         if blocked:
             return blocked
         backup = self.backups.latest(namespace, name, key)
         if backup is None:
             return ActionResult.refused(f"No saved value of {name}/{key} to go back to.")
+        if backup_path is not None and str(backup.path) != backup_path:
+            return ActionResult(
+                "conflict",
+                f"{name}/{key} changed since that edit; reverting would overwrite the later change, "
+                "so nothing was done.",
+            )
         try:
             cm = self._read_configmap(namespace, name)
         except (ApiError, TransportError) as exc:

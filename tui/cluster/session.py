@@ -26,6 +26,7 @@ from tui.cluster.resources import BY_KIND, RESOURCES
 from tui.cluster.router import DeltaRouter, Routed
 from tui.cluster.rows import RowBuilder
 from tui.cluster.slim import HANDED_ON, SLIM
+from tui.model.objects import SecretsRead
 
 if TYPE_CHECKING:
     from tui.cluster.access import AccessReview
@@ -69,6 +70,7 @@ class ClusterSession:
         self._api = api
         self._on_applied = on_applied  # an observer of every batch of deltas, once applied (the benchmark's)
         self.cache = ClusterCache()
+        self.cache.objects.set_secrets_read(SecretsRead.NOT_LISTED)  # the session never lists Secrets
         self.row_builder = RowBuilder(self.cache, lambda: self._profiles)
         self._user_follows: list[tuple[tuple, LogFollower]] = []
         self._lock = threading.RLock()
@@ -86,6 +88,7 @@ class ClusterSession:
         self._batcher = Batcher(self._on_items, interval=0.05, name="kubeknobs-session-deltas")
         self._thread: threading.Thread | None = None
         self._access: AccessReview | None = None
+        self._identity: str | None = None
         self._actions: Actions | None = None
 
     # -- life cycle ------------------------------------------------------------------------
@@ -112,6 +115,8 @@ class ClusterSession:
         except Exception as exc:  # noqa: BLE001 - any failure here is shown as the session's state
             self._set_state(ConnectionState("failed", describe(exc)))
             return
+        self._note_forbidden_secrets()
+        self.cluster_identity()
         # Under the lock `stop` takes its list of informers with: a session stopped while it was still
         # connecting starts nothing, and one stopped later stops every informer it started.
         with self._lock:
@@ -147,6 +152,23 @@ class ClusterSession:
         while not self._stop.wait(0.5):
             self.emit(self.correlator.tick())
             self.reloads.retire()
+
+    def cluster_identity(self) -> str:
+        """The cluster the change history is kept for: the API server and its kube-system namespace's UID."""
+        from tui.cluster.identity import cluster_identity
+
+        if self._identity is None:
+            self._identity = cluster_identity(self.open_api(), self.connection.server)
+        return self._identity
+
+    def _note_forbidden_secrets(self) -> None:
+        """Where RBAC forbids listing Secrets, a Secret a workload names is described as unreadable."""
+        scopes: Sequence[str | None] = self.namespace_filter or [None]  # None: every namespace
+        for ns in scopes:
+            if self._stop.is_set():
+                return
+            if not self.access.can("list", "secrets", ns):
+                self.cache.objects.set_secrets_read(SecretsRead.FORBIDDEN, ns)
 
     def _first_rows_out(self, first: list[Informer]) -> bool:
         if not all(i.synced.is_set() or i.state.status == "failed" for i in first):

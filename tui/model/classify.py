@@ -51,6 +51,9 @@ class _Context:
         ns = self.workload.namespace
         return self.objects.configmap(ns, name) if kind == "ConfigMap" else self.objects.secret(ns, name)
 
+    def absent(self, kind: str, name: str) -> str:
+        return self.objects.absent(kind, self.workload.namespace, name)
+
     def base(self, container: Container) -> dict:
         return {
             "namespace": self.workload.namespace,
@@ -261,7 +264,7 @@ def _env_settings(context, container, env_vars: list[EnvVar], files_by_path) -> 
             evidence.append(f"{what} {how}: {AT_START}")
             if var.missing:
                 absent = (
-                    f"{var.kind} {var.source} is not known here"
+                    context.absent(var.kind, var.source)
                     if obj is None
                     else f"{var.kind} {var.source} has no key {var.key}"
                 )

@@ -39,7 +39,7 @@ def file_settings(context, container, mounted: MountedFile, declarations, flag_v
         evidence.append(f"observed: {seen}")
     if obj is None:
         evidence.append(
-            f"{mount.kind} {mount.source} is not known here"
+            context.absent(mount.kind, mount.source)
             + (f"; key {mounted.key} inferred from {mounted.path}" if mounted.inferred_key else "")
             + ("; optional: the pod starts without it" if mount.optional else "")
         )
@@ -119,7 +119,8 @@ def unknown_mount_setting(context, container, mount: ConfigMapMount) -> Setting:
         evidence.append("subPathExpr refers to a variable that cannot be resolved here")
     if obj is None:
         evidence.append(
-            f"{mount.kind} {mount.source} is not known here: its keys are unknown"
+            context.absent(mount.kind, mount.source)
+            + "; its keys are unknown"
             + ("; optional: the pod starts without it" if mount.optional else "")
         )
     auto, auto_evidence = auto_restart(workload, mount.kind, mount.source, obj)

@@ -115,9 +115,16 @@ class Setting:
 
 
 def layer_summary(settings: Iterable[Setting]) -> str:
-    """Counts per layer in a fixed order, e.g. "2 hot · 1 file · 6 restart"."""
+    """Counts per layer in a fixed order, e.g. "2 hot · 1 file · 6 restart".
+
+    A file whose keys are listed is counted through its keys: the file and its keys are one setting's worth.
+    """
+    settings = list(settings)
+    described = {(s.container, s.name.partition("#")[0]) for s in settings if s.source == Source.FILE_KEY}
     counts: dict[str, int] = dict.fromkeys(LAYERS, 0)
     for setting in settings:
+        if setting.source == Source.FILE and (setting.container, setting.name) in described:
+            continue
         counts[setting.layer] += 1
     ordered = sorted(LAYERS.items(), key=lambda item: item[1].strictness)
     return " · ".join(f"{counts[layer]} {spec.summary_label}" for layer, spec in ordered if counts[layer])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from enum import StrEnum
 
 # Annotations and fields that can carry a copy of the Secret's data.
 _VALUE_CARRIERS = ("kubectl.kubernetes.io/last-applied-configuration",)
@@ -25,12 +26,37 @@ def secret_without_values(obj: Mapping) -> dict:
     }
 
 
+class SecretsRead(StrEnum):
+    """Whether the Secrets given are all there are, and if not, why they were not read."""
+
+    LISTED = "listed"  # every Secret is here (the files `explain` reads): one not here is not known
+    NOT_LISTED = "not listed"  # nobody asked for them: one not here may well exist
+    FORBIDDEN = "forbidden"  # RBAC forbids listing them
+
+
 class ClusterObjects:
     def __init__(self, objects: Iterable[Mapping] = ()) -> None:
         self._configmaps: dict[tuple[str, str], dict] = {}
         self._secrets: dict[tuple[str, str], dict] = {}
+        self._secrets_read: dict[str | None, SecretsRead] = {None: SecretsRead.LISTED}
         for obj in objects:
             self.add(obj)
+
+    def set_secrets_read(self, how: SecretsRead, namespace: str | None = None) -> None:
+        """How the Secrets of `namespace` were read; None: of every namespace not named."""
+        self._secrets_read[namespace] = how
+
+    def secrets_read(self, namespace: str) -> SecretsRead:
+        return self._secrets_read.get(namespace, self._secrets_read[None])
+
+    def absent(self, kind: str, namespace: str, name: str) -> str:
+        """Why a ConfigMap or Secret the workload names is not among the objects, in the operator's words."""
+        how = self.secrets_read(namespace) if kind == "Secret" else SecretsRead.LISTED
+        if how == SecretsRead.FORBIDDEN:
+            return f"Secret {name} is not readable here: RBAC forbids listing Secrets in {namespace}"
+        if how == SecretsRead.NOT_LISTED:
+            return f"Secret {name} was not listed: kubeknobs does not read Secrets, so it may well exist"
+        return f"{kind} {name} is not known here"
 
     @staticmethod
     def _key(obj: Mapping) -> tuple[str, str] | None:

@@ -166,7 +166,11 @@ REASONS: dict[str, Callable[[FileFacts, dict], str]] = {
     "declared-content": lambda f, p: _declared_content(p),
     "declared-content-unknown": lambda f, p: (
         f"inferred from mount semantics: {p['origin']} decides by the content of {p['name']},"
-        " which is not known here"
+        + (
+            " which kubeknobs never reads (a Secret's)"
+            if f.mount.kind == "Secret"
+            else " which is not known here"
+        )
     ),
     "declared-watched": lambda f, p: (
         f"declared by {p['origin']}: the app watches {p['name']} and applies changes"

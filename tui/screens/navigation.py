@@ -136,6 +136,7 @@ class Navigation(_App):
         return None
 
     def action_change_setting(self) -> None:
+        from tui.screens.wizard.history_screen import session_history
         from tui.screens.wizard.screen import WizardScreen
 
         if (key := self._need("change a setting")) is None:
@@ -148,7 +149,7 @@ class Navigation(_App):
             self.open_detail(key)
             self.notify("Pick the setting to change, then press e.", markup=False)
             return
-        self.push_screen(WizardScreen(key, setting))
+        self.push_screen(WizardScreen(key, setting, history=session_history(self.session)))
 
     def action_restart(self) -> None:
         from tui.screens.restart import RestartScreen
