@@ -183,7 +183,7 @@ def test_a_profile_says_how_the_app_re_reads_a_file(tmp_path):
     )
     assert (unread.reload, unread.watched) == ("none", False)
     for bad, message in (
-        ("{key: a, reload: sometimes}", "reload must be one of watch, poll, none"),
+        ("{key: a, reload: sometimes}", "reload must be one of watch, poll, request, none"),
         ("{key: a, reload: watch, poll_period: 3}", "poll_period and poll_jitter need reload: poll"),
         ("{key: a, reload: none, watched: true}", "watched: true contradicts reload: none"),
         ("{key: a, reload: poll, poll_period: soon}", "poll_period must be a number of seconds"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from tui.model.apiwatch import api_settings
 from tui.model.declarations import Declaration, annotation_declarations, declared_profile
 from tui.model.env import EnvVar, resolve_env
 from tui.model.files import file_settings, merge_duplicates, unknown_mount_setting
@@ -115,6 +116,7 @@ def _container_settings(context: _Context, container: Container) -> list[Setting
         context, container, command, profile, profile_reason, files_by_path, mounts, env_by_name
     )
     settings += _env_settings(context, container, env_vars, files_by_path)
+    settings += api_settings(context, container, profile, flag_values, env_values, env_vars)
     settings += merge_duplicates(found_files)
     return settings
 
