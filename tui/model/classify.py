@@ -18,6 +18,7 @@ from tui.model.ownership import auto_restart, managed_by, managed_by_meta
 from tui.model.plans import pod_template_plan
 from tui.model.profiles import Profile, ProfileSet
 from tui.model.rules import INIT_EVIDENCE
+from tui.model.sidecars import reload_sidecars
 from tui.model.workload import Container, Workload
 
 __all__ = ["classify", "layer_summary"]
@@ -38,6 +39,7 @@ class _Context:
         self.profile_name = declared_profile(annotations)
         self.workload_manager = managed_by_meta(workload.labels, workload.annotations)
         self.observed: Mapping[str, str] = {}
+        self.sidecars = reload_sidecars(workload)
 
     def profile_for(self, container: Container) -> tuple[Profile | None, str]:
         if self.profile_name == "none":

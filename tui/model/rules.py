@@ -13,6 +13,7 @@ from tui.model.declarations import Declaration
 from tui.model.layers import Layer
 from tui.model.mechanisms import Mechanism, mechanism_spec, poll_window
 from tui.model.mounts import ConfigMapMount
+from tui.model.sidecars import ReloadSidecar
 
 INIT_EVIDENCE = "init container: it runs once when the pod starts"
 
@@ -29,6 +30,8 @@ class FileFacts:
     declaration: Declaration | None = None
     content: str | None = None
     observed: str | None = None  # what the pods' logs showed, e.g. "pod web-1 logged a reload of …"
+    sidecar: ReloadSidecar | None = None  # another container that sees the file's volume change
+    watcher: ReloadSidecar | None = None  # this container is the sidecar that watches the file
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,19 @@ def sub_path_rule(facts: FileFacts) -> Verdict | None:
     return Verdict(Mechanism.SUBPATH_COPY, "subpath" if facts.key is not None else "subpath-unknown-keys")
 
 
+def watcher_rule(facts: FileFacts) -> Verdict | None:
+    if facts.watcher is None:
+        return None
+    return Verdict(Mechanism.FILE_WATCH, "watcher", {"sidecar": facts.watcher})
+
+
+def sidecar_rule(facts: FileFacts) -> Verdict | None:
+    sidecar = facts.sidecar
+    if sidecar is None:
+        return None
+    return Verdict(Mechanism.SIDECAR, "sidecar", {"sidecar": sidecar})
+
+
 def declared_rule(facts: FileFacts) -> Verdict | None:
     declaration = facts.declaration
     if declaration is None:
@@ -111,6 +127,8 @@ FILE_RULES: tuple[Callable[[FileFacts], Verdict | None], ...] = (
     immutable_rule,
     init_container_rule,
     sub_path_rule,
+    watcher_rule,
+    sidecar_rule,
     declared_rule,
     observed_rule,
     mount_default_rule,
@@ -163,6 +181,14 @@ REASONS: dict[str, Callable[[FileFacts, dict], str]] = {
         f"mounted with subPath at {f.path}: the kubelet copies the file once at start and never updates it"
     ),
     "subpath-unknown-keys": lambda f, p: f"mounted with subPath at {f.path}: copied once at start",
+    "sidecar": lambda f, p: (
+        f"reloaded by sidecar {p['sidecar'].container} ({p['sidecar'].tool}): it watches volume"
+        f" {f.mount.volume} and calls {p['sidecar'].target} once the kubelet has updated the files"
+    ),
+    "watcher": lambda f, p: (
+        f"this sidecar ({p['sidecar'].tool}) watches the files of volume {f.mount.volume} and calls"
+        f" {p['sidecar'].target} when the kubelet updates them"
+    ),
     "declared-content": lambda f, p: _declared_content(p),
     "declared-content-unknown": lambda f, p: (
         f"inferred from mount semantics: {p['origin']} decides by the content of {p['name']},"
