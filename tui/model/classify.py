@@ -91,7 +91,8 @@ def _container_settings(context: _Context, container: Container) -> list[Setting
     command = parse_command_line(
         container.command, container.args, env_values, profile.flag_types if profile else None
     )
-    flag_values = {flag.bare_name: flag.value for flag in command.flags if flag.value is not None}
+    # a bare boolean flag (`--web.enable-lifecycle`) is there as "true"
+    flag_values = {flag.bare_name: flag.value if flag.value is not None else "true" for flag in command.flags}
     referenced = frozenset(
         [v for v in flag_values.values() if v.startswith("/")]
         + [v.value for v in env_vars if v.value and v.value.startswith("/")]

@@ -44,6 +44,7 @@ def file_settings(context, container, mounted: MountedFile, declarations, flag_v
         seen,
         sidecar,
         watcher_of(context.sidecars, container, mount.volume),
+        flag_values,
     )
     verdict = file_verdict(facts)
     layer, evidence = verdict.layer, [rule_evidence(facts, verdict)]
@@ -73,9 +74,11 @@ def file_settings(context, container, mounted: MountedFile, declarations, flag_v
         sub_path=mount.sub_path,
         consumed=mount.consumed,
     )
-    trigger = _trigger(verdict)
-    if trigger is not None:
+    trigger = _trigger(verdict, container.name)
+    if trigger is not None and trigger.target:
         common.update(trigger=trigger.container, via=verdict.params["sidecar"].tool)
+    elif trigger is not None:
+        common.update(trigger=trigger.text)
     settings = []
     file_plan = source_plan(verdict.mechanism, workload, mount.kind, mount.source, auto, manager, trigger)
     key_settings: list[Setting] = []
@@ -88,9 +91,10 @@ def file_settings(context, container, mounted: MountedFile, declarations, flag_v
         for key_path, value in parsed.leaves:
             key = key_verdict(verdict, declaration, key_path)
             spec = declaration.rule.value_spec(key_path) or ValueSpec()
+            told = key.mechanism == verdict.mechanism  # a key read at start has no trigger of its own
             key_settings.append(
                 Setting(
-                    **common,
+                    **(common if told else {**common, "trigger": None, "via": None}),
                     source=Source.FILE_KEY,
                     name=f"{mounted.name}#{key_path}",
                     value=value,
@@ -99,7 +103,13 @@ def file_settings(context, container, mounted: MountedFile, declarations, flag_v
                     takes_effect_s=key.window,
                     evidence=tuple([key_evidence(key, evidence[0], mounted.key), *evidence[1:]]),
                     plan=source_plan(
-                        key.mechanism, workload, mount.kind, mount.source, auto, manager, trigger
+                        key.mechanism,
+                        workload,
+                        mount.kind,
+                        mount.source,
+                        auto,
+                        manager,
+                        trigger if told else None,
                     ),
                     value_type=spec.type or _value_type(value),
                     key_path=key_path,
@@ -127,9 +137,14 @@ def file_settings(context, container, mounted: MountedFile, declarations, flag_v
     return settings + key_settings
 
 
-def _trigger(verdict: Verdict) -> Trigger | None:
-    sidecar = verdict.params.get("sidecar")
-    return Trigger(sidecar.container, target=sidecar.target) if sidecar is not None else None
+def _trigger(verdict: Verdict, container: str) -> Trigger | None:
+    """What applies the change: the sidecar, or the signal or request the operator sends `container`."""
+    sidecar, ask = verdict.params.get("sidecar"), verdict.params.get("ask")
+    if sidecar is not None:
+        return Trigger(sidecar.container, target=sidecar.target)
+    if ask is not None:
+        return Trigger(container, signal=ask.signal, request=ask.request, port=ask.port)
+    return None
 
 
 def _sidecar_notes(context, container, mount: ConfigMapMount) -> list[str]:
@@ -163,7 +178,7 @@ def unknown_mount_setting(context, container, mount: ConfigMapMount) -> Setting:
     )
     verdict = file_verdict(facts)
     evidence = [rule_evidence(facts, verdict), *_sidecar_notes(context, container, mount)]
-    trigger = _trigger(verdict)
+    trigger = _trigger(verdict, container.name)
     if mount.unresolved_sub_path:
         evidence.append("subPathExpr refers to a variable that cannot be resolved here")
     if obj is None:

@@ -28,7 +28,8 @@ class Trigger:
         if self.signal:
             return self.signal
         if self.request:
-            return f"{self.request} on port {self.port}" if self.port else self.request
+            method, _, path = self.request.partition(" ")
+            return f"{method} :{self.port}{path}" if self.port else self.request
         return self.container
 
 
