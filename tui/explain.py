@@ -135,7 +135,8 @@ def _why(kind) -> str:
 
 
 def _skipped(obj: dict, why: str) -> dict[str, str]:
-    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    raw = obj.get("metadata")
+    metadata: dict = raw if isinstance(raw, dict) else {}
     return {
         "kind": str(obj.get("kind") or ""),
         "namespace": str(metadata.get("namespace") or ""),
