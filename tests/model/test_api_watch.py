@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tui.change.plan import Route, plan_change
 from tui.explain import collect
 from tui.model.apiwatch import watched_through_api
 from tui.model.layers import Layer, Source
@@ -41,8 +42,15 @@ def test_an_ingress_controller_watches_the_configmaps_its_flags_name():
         "Edit ConfigMap edge-controller",
         "Wait a few seconds for the app to apply it: it watches the ConfigMap through the API (2 pods)",
     )
+    summary = plan_change(body, pods=2).summary
+    assert summary == (
+        "`proxy-body-size` is in ConfigMap `edge-controller`, which container controller of"
+        " Deployment/edge-controller reads through the Kubernetes API (--configmap). The app watches the"
+        " ConfigMap through the API: edit it and wait a few seconds for 2 pods to apply it."
+    )
     tcp = found[("Deployment/edge-controller", Source.API_KEY, "edge-tcp/5432")]
     assert (tcp.via, tcp.configmap, tcp.key) == ("--tcp-services-configmap", "edge-tcp", "5432")
+    assert plan_change(tcp, pods=2).route == Route.KEY  # the wizard edits the key like any other
     assert tcp.to_json()["source"] == "api-key" and tcp.to_json()["configmap"] == "edge-tcp"
     # its flags are still read at start
     flag = found[("Deployment/edge-controller", Source.FLAG, "--configmap")]

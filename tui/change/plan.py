@@ -64,7 +64,7 @@ def pods_phrase(count: int) -> str:
 def display_name(setting: Setting) -> str:
     if setting.source == Source.FILE_KEY and setting.key_path:
         return setting.key_path
-    if setting.source == Source.FILE and setting.key:
+    if setting.source in (Source.FILE, Source.API_KEY) and setting.key:
         return setting.key
     return setting.name
 
@@ -138,6 +138,11 @@ def _where(setting: Setting) -> str:
         return f"`{name}` is an env value of container {setting.container} in {setting.workload}."
     if setting.source == Source.ENV:
         return f"`{name}` comes from ConfigMap `{setting.configmap}`, key `{setting.key}`, into the env of {setting.container}."
+    if setting.source in (Source.API, Source.API_KEY):
+        return (
+            f"`{name}` is in ConfigMap `{setting.configmap}`, which container {setting.container} of "
+            f"{setting.workload} reads through the Kubernetes API ({setting.via})."
+        )
     text = f"`{name}` is in ConfigMap `{setting.configmap}`"
     if setting.key_path:
         text += f", file `{setting.key}`"
