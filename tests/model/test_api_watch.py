@@ -123,3 +123,13 @@ def test_a_bad_watch_declaration_names_its_problem(tmp_path, entry, message):
     path.write_text(f"name: bad\nmatch: {{images: ['bad']}}\nwatches:\n  - {entry}\n")
     with pytest.raises(ProfileError, match=message):
         load_profile_file(path)
+
+
+def test_the_index_learns_the_configmaps_a_label_sidecar_selects():
+    import yaml
+
+    docs = list(yaml.safe_load_all((FIXTURES / "dashboard-sidecar.yaml").read_text()))
+    objects = ClusterObjects([d for d in docs if d["kind"] == "ConfigMap"])
+    workload = Workload.from_api(next(d for d in docs if d["kind"] == "Deployment"))
+    watched = watched_through_api(workload, objects, ProfileSet.builtin())
+    assert [(w.name, w.via) for w in watched] == [("dashboard-nodes", "k8s-sidecar grafana_dashboard")]

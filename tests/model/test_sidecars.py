@@ -94,3 +94,25 @@ def test_a_sidecar_that_mounts_the_volume_with_subpath_never_sees_a_change(tmp_p
         "sidecar reloader (configmap-reload) mounts volume conf with subPath: it reacts to the kubelet's swap of"
         " the volume's ..data link, which a subPath copy never has, so it never sees a change"
     )
+
+
+def test_k8s_sidecar_delivers_the_labelled_configmaps_through_the_api():
+    results = collect([str(FIXTURES / "dashboard-sidecar.yaml")], ProfileSet.builtin())
+    found = {s.name: s for _, group in results for s in group if s.source == Source.API_KEY}
+    assert sorted(found) == ["dashboard-nodes/nodes.json"]  # the unlabelled ConfigMap is not selected
+    nodes = found["dashboard-nodes/nodes.json"]
+    assert (nodes.container, nodes.mechanism, nodes.trigger, nodes.via, nodes.takes_effect_s) == (
+        "grafana",
+        Mechanism.SIDECAR,
+        "grafana-sc-dashboard",
+        "k8s-sidecar grafana_dashboard",
+        (0.0, 10.0),
+    )
+    assert nodes.evidence[0] == (
+        "reloaded by sidecar grafana-sc-dashboard (k8s-sidecar): it reads the ConfigMaps labelled"
+        " grafana_dashboard through the Kubernetes API, writes nodes.json into /tmp/dashboards and calls"
+        " http://localhost:3000/api/admin/provisioning/dashboards/reload"
+    )
+    assert nodes.plan[1] == (
+        "Wait a few seconds: sidecar grafana-sc-dashboard reads it through the API, writes the file and tells the app"
+    )

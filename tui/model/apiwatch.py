@@ -56,6 +56,16 @@ def watched_through_api(
         command = parse_command_line(container.command, container.args, env, profile.flag_types)
         flags = {flag.bare_name: flag.value for flag in command.flags if flag.value is not None}
         found.extend(watched_objects(workload, profile, flags, env))
+    for sidecar in label_sidecars(workload):
+        selector = f"k8s-sidecar {sidecar.label}"
+        for kind, obj in labelled_objects(workload, objects, sidecar):
+            meta = obj["metadata"]
+            how = f"selected by sidecar {sidecar.container}"
+            found.append(
+                WatchedObject(
+                    kind, meta.get("namespace") or "default", meta["name"], selector, how, ApiWatch(kind)
+                )
+            )
     return found
 
 
@@ -154,4 +164,127 @@ def api_settings(
                     plan=source_plan(mechanism, workload, kind, name, auto, manager),
                 )
             )
+    return settings
+
+
+@dataclass(frozen=True)
+class LabelSidecar:
+    """kiwigrid's k8s-sidecar: it lists the objects carrying a label, writes their keys into a folder, calls a URL."""
+
+    container: str
+    label: str
+    value: str | None  # LABEL_VALUE: only objects whose label has this value
+    folder: str
+    url: str
+    namespace: str | None  # NAMESPACE: None for the pod's own, ALL for every namespace
+    resources: tuple[str, ...]  # ConfigMap, Secret
+
+    def selects(self, obj: Mapping, namespace: str) -> bool:
+        meta = obj.get("metadata") or {}
+        labels = meta.get("labels") or {}
+        wanted = self.namespace or namespace
+        if wanted != "ALL" and meta.get("namespace") not in wanted.split(","):
+            return False
+        return self.label in labels and (self.value is None or labels[self.label] == self.value)
+
+
+def label_sidecars(workload: Workload) -> list[LabelSidecar]:
+    found = []
+    for container in workload.containers:
+        if not container.image_repository.endswith("k8s-sidecar"):
+            continue
+        env = {str(e.get("name")): str(e["value"]) for e in container.env if "value" in e}
+        # METHOD=LIST copies once and exits; without REQ_URL the app must look at the folder itself
+        if not env.get("LABEL") or not env.get("REQ_URL") or env.get("METHOD", "WATCH").upper() == "LIST":
+            continue
+        resource = env.get("RESOURCE", "configmap").lower()
+        kinds = {"configmap": ("ConfigMap",), "secret": ("Secret",), "both": ("ConfigMap", "Secret")}
+        found.append(
+            LabelSidecar(
+                container.name,
+                env["LABEL"],
+                env.get("LABEL_VALUE"),
+                env.get("FOLDER", ""),
+                env["REQ_URL"],
+                env.get("NAMESPACE"),
+                kinds.get(resource, ("ConfigMap",)),
+            )
+        )
+    return found
+
+
+def _reader(workload: Workload, sidecar: LabelSidecar, by_name: Mapping[str, Container]) -> Container:
+    """The container that reads the folder the sidecar writes: it mounts the same volume; else the sidecar."""
+    own = by_name[sidecar.container]
+    volumes = {
+        str(m.get("name"))
+        for m in own.volume_mounts
+        if str(m.get("mountPath", "")).rstrip("/") == sidecar.folder.rstrip("/")
+    }
+    for container in workload.containers:
+        if container.name != sidecar.container and any(
+            str(m.get("name")) in volumes for m in container.volume_mounts
+        ):
+            return container
+    return own
+
+
+def labelled_objects(
+    workload: Workload, objects: ClusterObjects, sidecar: LabelSidecar
+) -> list[tuple[str, dict]]:
+    everything = [("ConfigMap", obj) for obj in objects.configmaps()]
+    if "Secret" in sidecar.resources:
+        everything += [("Secret", obj) for obj in objects.secrets()]
+    return [
+        (kind, obj)
+        for kind, obj in everything
+        if kind in sidecar.resources and sidecar.selects(obj, workload.namespace)
+    ]
+
+
+def label_sidecar_settings(context) -> list[Setting]:
+    """Every key of every object a k8s-sidecar selects, as a setting of the container that reads the folder."""
+    from tui.model.mechanisms import API_WATCH_S
+    from tui.model.plans import Trigger
+
+    workload = context.workload
+    by_name = {c.name: c for c in workload.containers}
+    settings: list[Setting] = []
+    for sidecar in label_sidecars(workload):
+        reader = _reader(workload, sidecar, by_name)
+        selector = sidecar.label + (f"={sidecar.value}" if sidecar.value else "")
+        trigger = Trigger(sidecar.container, target=sidecar.url, through_api=True)
+        for kind, obj in labelled_objects(workload, context.objects, sidecar):
+            name = obj["metadata"]["name"]
+            auto, auto_evidence = auto_restart(workload, kind, name, obj)
+            manager = managed_by(obj)
+            for key in configmap_keys(obj) or []:
+                evidence = [
+                    f"reloaded by sidecar {sidecar.container} (k8s-sidecar): it reads the {kind}s labelled"
+                    f" {selector} through the Kubernetes API, writes {key} into {sidecar.folder} and calls"
+                    f" {sidecar.url}"
+                ]
+                if auto_evidence:
+                    evidence.append(auto_evidence)
+                settings.append(
+                    Setting(
+                        **{**context.base(reader), "init": False},
+                        source=Source.API_KEY,
+                        name=f"{name}/{key}",
+                        value=None if kind == "Secret" else configmap_value(obj, key),
+                        layer=mechanism_spec(Mechanism.SIDECAR).layer,
+                        mechanism=Mechanism.SIDECAR,
+                        takes_effect_s=API_WATCH_S,
+                        auto_restart=auto,
+                        managed_by=manager,
+                        evidence=tuple(evidence),
+                        plan=source_plan(Mechanism.SIDECAR, workload, kind, name, auto, manager, trigger),
+                        configmap=name,
+                        secret=kind == "Secret",
+                        key=key,
+                        consumed="api",
+                        trigger=sidecar.container,
+                        via=f"k8s-sidecar {selector}",
+                    )
+                )
     return settings

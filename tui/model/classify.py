@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from tui.model.apiwatch import api_settings
+from tui.model.apiwatch import api_settings, label_sidecar_settings
 from tui.model.declarations import Declaration, annotation_declarations, declared_profile
 from tui.model.env import EnvVar, resolve_env
 from tui.model.files import file_settings, merge_duplicates, unknown_mount_setting
@@ -81,6 +81,7 @@ def classify(
     settings: list[Setting] = []
     for container in workload.all_containers:
         settings.extend(_container_settings(context, container))
+    settings.extend(label_sidecar_settings(context))
     return settings
 
 

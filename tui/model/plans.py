@@ -22,6 +22,7 @@ class Trigger:
     request: str | None = None  # e.g. "POST /-/reload"
     port: int | None = None
     target: str | None = None  # a sidecar: what it calls or signals, e.g. http://127.0.0.1:9090/-/reload
+    through_api: bool = False  # a sidecar that reads the objects through the API and writes the files itself
 
     @property
     def text(self) -> str:
@@ -118,6 +119,12 @@ def sidecar_steps(
     if auto_restart == "reloader":
         return [edit_step(kind, name), restart_step(workload, auto_restart)]
     sidecar = f"sidecar {trigger.container}" if trigger else "the reload sidecar"
+    if trigger is not None and trigger.through_api:
+        return [
+            edit_step(kind, name),
+            f"Wait a few seconds: {sidecar} reads it through the API, writes the file and tells the app",
+            f"Wait for the reload event ({workload.pods_phrase()})",
+        ]
     return [
         edit_step(kind, name),
         f"Wait for the kubelet to update the file ({KUBELET_DELAY}): {sidecar} then tells the app",
