@@ -90,3 +90,24 @@ def test_a_bad_ask_names_its_problem(tmp_path, entry, message):
     path.write_text(f"name: bad\nmatch: {{images: ['bad']}}\nfiles:\n  - {entry}\n")
     with pytest.raises(ProfileError, match=message):
         load_profile_file(path)
+
+
+def test_in_a_pod_that_shares_its_process_namespace_pid_1_is_not_the_app(tmp_path):
+    text = (FIXTURES / "reload-requests.yaml").read_text()
+    shared = text.replace(
+        "    spec:\n      containers:\n        - name: nginx",
+        "    spec:\n      shareProcessNamespace: true\n      containers:\n        - name: nginx",
+    )
+    assert shared != text
+    (tmp_path / "shared.yaml").write_text(shared)
+    results = collect([str(tmp_path / "shared.yaml")], ProfileSet.builtin())
+    nginx = next(
+        s
+        for _, group in results
+        for s in group
+        if s.workload == "Deployment/frontend" and s.source == Source.FILE
+    )
+    assert nginx.plan[2] == (
+        "In each pod (1 pod), send SIGHUP to the app's process: kubectl exec -n observe <pod> -c nginx -- kill -HUP"
+        " <PID> (the pod shares one process namespace, so PID 1 is its pause process: `ps` shows the app's)"
+    )

@@ -153,6 +153,12 @@ def ask_step(workload: Workload, trigger: Trigger | None) -> str:
         return f"Ask the app to re-read its file ({pods})"
     if trigger.signal:
         short = SIGNAL_NUMBERS.get(trigger.signal, trigger.signal.removeprefix("SIG"))
+        if workload.shared_pids:
+            return (
+                f"In each pod ({pods}), send {trigger.signal} to the app's process:"
+                f" kubectl exec -n {ns} <pod> -c {trigger.container} -- kill -{short} <PID>"
+                " (the pod shares one process namespace, so PID 1 is its pause process: `ps` shows the app's)"
+            )
         return (
             f"In each pod ({pods}), send {trigger.signal} to the main process:"
             f" kubectl exec -n {ns} <pod> -c {trigger.container} -- kill -{short} 1"
