@@ -133,3 +133,20 @@ def test_the_index_learns_the_configmaps_a_label_sidecar_selects():
     workload = Workload.from_api(next(d for d in docs if d["kind"] == "Deployment"))
     watched = watched_through_api(workload, objects, ProfileSet.builtin())
     assert [(w.name, w.via) for w in watched] == [("dashboard-nodes", "k8s-sidecar grafana_dashboard")]
+
+
+def test_a_known_secret_read_through_the_api_lists_its_keys_never_its_values(tmp_path):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: argocd-secret, namespace: gitops,"
+        " labels: {app.kubernetes.io/part-of: argocd}}\ndata: {server.secretkey: c2VjcmV0}\n"
+    )
+    results = collect([str(FIXTURES / "gitops-settings.yaml"), str(secret)], ProfileSet.builtin())
+    key = next(s for _, group in results for s in group if s.name == "argocd-secret/server.secretkey")
+    assert (key.source, key.secret, key.value, key.mechanism) == (
+        Source.API_KEY,
+        True,
+        None,
+        Mechanism.API_WATCH,
+    )
+    assert key.to_json()["value"] is None and key.to_json()["secret"] == "argocd-secret"
