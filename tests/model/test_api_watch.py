@@ -150,3 +150,13 @@ def test_a_known_secret_read_through_the_api_lists_its_keys_never_its_values(tmp
         Mechanism.API_WATCH,
     )
     assert key.to_json()["value"] is None and key.to_json()["secret"] == "argocd-secret"
+
+
+def test_the_index_leaves_out_an_object_the_app_s_informer_does_not_select():
+    import yaml
+
+    docs = list(yaml.safe_load_all((FIXTURES / "gitops-settings.yaml").read_text()))
+    objects = ClusterObjects([d for d in docs if d["kind"] == "ConfigMap"])
+    server = Workload.from_api(next(d for d in docs if d["metadata"]["name"] == "argocd-server"))
+    names = [w.name for w in watched_through_api(server, objects, ProfileSet.builtin())]
+    assert names == ["argocd-cm", "argocd-secret"]  # argocd-rbac-cm lacks app.kubernetes.io/part-of=argocd

@@ -55,7 +55,11 @@ def watched_through_api(
         _, env = resolve_env(container, objects, workload.namespace)
         command = parse_command_line(container.command, container.args, env, profile.flag_types)
         flags = {flag.bare_name: flag.value for flag in command.flags if flag.value is not None}
-        found.extend(watched_objects(workload, profile, flags, env))
+        for watched in watched_objects(workload, profile, flags, env):
+            get = objects.configmap if watched.kind == "ConfigMap" else objects.secret
+            obj = get(watched.namespace, watched.name)
+            if obj is None or not _missing_labels(watched.watch, obj):  # the app's informer sees it
+                found.append(watched)
     for sidecar in label_sidecars(workload):
         selector = f"k8s-sidecar {sidecar.label}"
         for kind, obj in labelled_objects(workload, objects, sidecar):
