@@ -10,7 +10,7 @@ from tui.model.workload import Workload
 KUBELET_DELAY = "60–90 s"
 KUBELET_SYNC_S = (60.0, 90.0)  # when the kubelet has rewritten a projected file after an edit
 
-SIGNAL_NUMBERS = {"SIGHUP": "HUP", "SIGUSR1": "USR1", "SIGUSR2": "USR2", "SIGTERM": "TERM"}
+SIGNAL_NUMBERS = {"SIGHUP": "HUP", "SIGUSR1": "USR1", "SIGUSR2": "USR2"}
 
 
 @dataclass(frozen=True)
