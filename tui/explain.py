@@ -86,10 +86,21 @@ def _offset(text: str, line: int) -> int:
     return position
 
 
+POD_RUNNERS = ("Pod", "Job", "CronJob", "ReplicaSet", "ReplicationController")
+
+
 def collect(paths: list[str], profiles: ProfileSet) -> list[tuple[str, list[Setting]]]:
     """(workload title, settings) for every workload in the inputs, in input order."""
+    return explain_inputs(paths, profiles)[0]
+
+
+def explain_inputs(
+    paths: list[str], profiles: ProfileSet
+) -> tuple[list[tuple[str, list[Setting]]], list[dict[str, str]]]:
+    """The classified workloads, and every other object as {kind, namespace, name, why} it was skipped."""
     objects = ClusterObjects()
     workloads: list[tuple[str, int, dict]] = []
+    skipped: list[dict[str, str]] = []
     for name, text in _sources(paths):
         for number, obj in _documents(name, text):
             kind = obj.get("kind")
@@ -97,15 +108,41 @@ def collect(paths: list[str], profiles: ProfileSet) -> list[tuple[str, list[Sett
                 objects.add(_with_default_namespace(obj))
             elif kind in WORKLOAD_KINDS:
                 workloads.append((name, number, _with_default_namespace(obj)))
+            else:
+                skipped.append(_skipped(obj, _why(kind)))
     results = []
     for name, number, obj in workloads:
         try:
             settings = classify(obj, objects, profiles)
         except WorkloadError as error:
             raise ExplainError(f"{name}: document {number}: {error}") from None
+        if not settings:
+            skipped.append(
+                _skipped(obj, "no settings: no flags, env vars or ConfigMap/Secret in its pod template")
+            )
+            continue
         namespace = obj["metadata"]["namespace"]
         results.append((f"{obj['kind']}/{obj['metadata']['name']} in {namespace}", settings))
-    return results
+    return results, skipped
+
+
+def _why(kind) -> str:
+    if kind in POD_RUNNERS:
+        return f"a {kind} runs pods, but only Deployments, StatefulSets and DaemonSets are classified"
+    if not isinstance(kind, str) or not kind:
+        return "no kind"
+    return "not a workload: it has no containers to take settings"
+
+
+def _skipped(obj: dict, why: str) -> dict[str, str]:
+    raw = obj.get("metadata")
+    metadata: dict = raw if isinstance(raw, dict) else {}
+    return {
+        "kind": str(obj.get("kind") or ""),
+        "namespace": str(metadata.get("namespace") or ""),
+        "name": str(metadata.get("name") or ""),
+        "why": why,
+    }
 
 
 def _with_default_namespace(obj: dict) -> dict:
@@ -175,14 +212,14 @@ def run_explain(args) -> int:
     for error in errors:
         print(f"kubeknobs explain: profile skipped: {printable(str(error))}", file=sys.stderr)
     try:
-        results = collect(list(args.filename), profiles)
+        results, skipped = explain_inputs(list(args.filename), profiles)
     except ExplainError as error:
         print(f"kubeknobs explain: {printable(str(error))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         if args.output == "json":
             settings = [setting.to_json() for _, group in results for setting in group]
-            json.dump({"settings": settings}, sys.stdout, indent=2)
+            json.dump({"settings": settings, "skipped": skipped}, sys.stdout, indent=2)
             sys.stdout.write("\n")
         else:
             render_table(results)

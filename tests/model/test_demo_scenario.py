@@ -95,4 +95,9 @@ def test_declared_constraints_stay_out_of_the_explain_json():
         "evidence",
         "plan",
         "mechanism",
+        "takes_effect_s",
+        "trigger",
+        "via",
+        "configmap",
+        "key",
     }

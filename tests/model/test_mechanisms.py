@@ -22,7 +22,7 @@ from tui.model.mechanisms import (
     reload_window,
     source_plan,
 )
-from tui.model.plans import KUBELET_SYNC_S, live_steps
+from tui.model.plans import KUBELET_SYNC_S, Trigger, live_steps
 from tui.model.profiles import ProfileError, ProfileSet, load_profile_file
 from tui.model.workload import Workload
 from tui.widgets.theme_styles import layer_badge
@@ -30,16 +30,16 @@ from tui.widgets.theme_styles import layer_badge
 from .builders import container, deployment
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "manifests"
-SIGNAL = "signal"  # the app re-reads its file on SIGHUP, sent after the kubelet's sync
+EXTRA = "control-socket"  # the app is told of a new file over its control socket, after the kubelet's sync
 
 
 @pytest.fixture
-def signal_mechanism(monkeypatch):
+def extra_mechanism(monkeypatch):
     """One more mechanism, registered in the one registry for the length of a test."""
     spec = MechanismSpec(
-        SIGNAL, Layer.HOT_RELOAD, "re-read on SIGHUP", live_steps, (60.0, 95.0), Follow.HOT, True
+        EXTRA, Layer.HOT_RELOAD, "told over its control socket", live_steps, (60.0, 95.0), Follow.HOT, True
     )
-    monkeypatch.setitem(MECHANISMS, SIGNAL, spec)
+    monkeypatch.setitem(MECHANISMS, EXTRA, spec)
     return spec
 
 
@@ -71,6 +71,7 @@ def app():
         theme_variables={
             "background": "#000000",
             "success": "#00ff00",
+            "accent": "#00ffff",
             "secondary": "#ffff00",
             "warning": "#ff8800",
             "error": "#ff0000",
@@ -90,8 +91,8 @@ def test_every_layer_and_every_mechanism_is_declared():
 
 
 def test_an_unknown_layer_or_mechanism_is_an_error_not_a_fallback():
-    with pytest.raises(KeyError, match="no MechanismSpec registers mechanism 'signal'"):
-        setting(Mechanism.FILE_WATCH, mechanism=SIGNAL)
+    with pytest.raises(KeyError, match="no MechanismSpec registers mechanism 'control-socket'"):
+        setting(Mechanism.FILE_WATCH, mechanism=EXTRA)
     with pytest.raises(KeyError, match="no LayerSpec declares layer 'warm'"):
         layer_spec("warm")
     with pytest.raises(KeyError, match="no LayerSpec declares layer 'warm'"):
@@ -108,8 +109,8 @@ def test_a_setting_without_a_mechanism_takes_its_layers_default():
     assert setting(Mechanism.UNKNOWN, mechanism="", layer=Layer.RESTART).mechanism == Mechanism.READ_AT_START
 
 
-def test_an_extra_mechanism_registered_in_one_place_reaches_every_consumer(signal_mechanism, capsys):
-    hup = setting(SIGNAL, takes_effect_s=(60.0, 95.0))
+def test_an_extra_mechanism_registered_in_one_place_reaches_every_consumer(extra_mechanism, capsys):
+    hup = setting(EXTRA, takes_effect_s=(60.0, 95.0))
     cooldown = setting(
         Mechanism.READ_AT_START,
         layer=Layer.RESTART,
@@ -121,7 +122,7 @@ def test_an_extra_mechanism_registered_in_one_place_reaches_every_consumer(signa
     render_table([("Deployment/web in demo", [hup])])
     out = capsys.readouterr().out
     assert "hot-reload" not in out and " hot " in out and "1 hot" in out
-    assert json.loads(json.dumps(hup.to_json()))["mechanism"] == SIGNAL
+    assert json.loads(json.dumps(hup.to_json()))["mechanism"] == EXTRA
     # the layer summary and the badge
     assert layer_summary([hup, cooldown]) == "1 hot · 1 restart"
     assert layer_badge(app(), hup.layer).plain == "HOT"
@@ -129,7 +130,7 @@ def test_an_extra_mechanism_registered_in_one_place_reaches_every_consumer(signa
     assert plan_change(hup, pods=2).follow == Follow.HOT
     assert plan_change(cooldown, pods=2, siblings=[hup]).follow == Follow.RELOAD_THEN_RESTART
     workload = Workload.from_api(deployment([container("web", "web:1")]))
-    assert source_plan(SIGNAL, workload, "ConfigMap", "web-config", None, None)[1].startswith(
+    assert source_plan(EXTRA, workload, "ConfigMap", "web-config", None, None)[1].startswith(
         "Wait for the reload event"
     )
     # the reload watch expects a reload line, within the mechanism's own window
@@ -182,7 +183,7 @@ def test_a_profile_says_how_the_app_re_reads_a_file(tmp_path):
     )
     assert (unread.reload, unread.watched) == ("none", False)
     for bad, message in (
-        ("{key: a, reload: sometimes}", "reload must be one of watch, poll, none"),
+        ("{key: a, reload: sometimes}", "reload must be one of watch, poll, request, none"),
         ("{key: a, reload: watch, poll_period: 3}", "poll_period and poll_jitter need reload: poll"),
         ("{key: a, reload: none, watched: true}", "watched: true contradicts reload: none"),
         ("{key: a, reload: poll, poll_period: soon}", "poll_period must be a number of seconds"),
@@ -190,3 +191,46 @@ def test_a_profile_says_how_the_app_re_reads_a_file(tmp_path):
         path.write_text(f"name: bad\nmatch: {{images: ['bad']}}\nfiles:\n  - {bad}\n")
         with pytest.raises(ProfileError, match=message):
             load_profile_file(path)
+
+
+def test_the_new_mechanisms_reach_every_consumer(capsys):
+    workload = Workload.from_api(deployment([container("web", "web:1")], namespace="demo", replicas=2))
+    hup = Trigger("web", signal="SIGHUP")
+    plan = source_plan(Mechanism.SIGNAL, workload, "ConfigMap", "web-config", None, None, hup)
+    assert plan[2] == (
+        "In each pod (2 pods), send SIGHUP to the main process: kubectl exec -n demo <pod> -c web -- kill -HUP 1"
+    )
+    signalled = setting(Mechanism.SIGNAL, trigger="SIGHUP", plan=plan)
+    post = Trigger("web", request="POST /-/reload", port=9090)
+    posted = source_plan(Mechanism.HTTP_ENDPOINT, workload, "ConfigMap", "web-config", None, None, post)
+    assert posted[2].endswith(
+        "kubectl create --raw /api/v1/namespaces/demo/pods/<pod>:9090/proxy/-/reload -f /dev/null"
+    )
+    watched = setting(
+        Mechanism.API_WATCH, source=Source.API_KEY, mount_path=None, consumed="api", via="--configmap"
+    )
+    told = setting(Mechanism.SIDECAR, trigger="config-reloader", via="config-reloader")
+    render_table([("Deployment/web in demo", [signalled, watched, told])])
+    out = capsys.readouterr().out
+    assert "reload-on-request" in out and "2 hot · 1 on request" in out
+    assert layer_badge(app(), signalled.layer).plain == "ASK"
+    # the wizard's plan says what to run and that nothing sends it
+    asked = plan_change(signalled, pods=2)
+    assert asked.follow == Follow.FILE and "kill -HUP 1" in asked.summary
+    assert "kubeknobs does not send it" in asked.summary
+    assert "through the API" in plan_change(watched, pods=2).summary
+    assert "Sidecar config-reloader" in plan_change(told, pods=2).summary
+    # the JSON carries where the value comes from and what applies it
+    data = signalled.to_json()
+    assert (data["layer"], data["mechanism"], data["trigger"], data["takes_effect_s"]) == (
+        "reload-on-request",
+        "signal",
+        "SIGHUP",
+        None,
+    )
+    assert (data["configmap"], data["key"]) == ("web-config", "app.yaml")
+    assert watched.to_json()["source"] == "api-key" and watched.to_json()["takes_effect_s"] == [0.0, 10.0]
+    assert told.to_json()["via"] == "config-reloader"
+    # the reload watch follows each: the reload line comes after the ask, the sidecar or the API event
+    for one in (signalled, watched, told):
+        assert expected_reload([one], "web-config", "app.yaml") is not None

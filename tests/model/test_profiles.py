@@ -46,7 +46,10 @@ def test_every_kubernaut_service_has_a_profile_in_both_registry_layouts(service)
         ("quay.io/kubernaut-ai/workflowexecution:v1.2.0", "kubernaut-workflowexecution"),
         ("registry.k8s.io/coredns/coredns:v1.11.1", "coredns"),
         ("coredns/coredns:1.11.1", "coredns"),
-        ("nginx:1.27", None),
+        ("nginx:1.27", "nginx"),
+        ("registry.k8s.io/ingress-nginx/controller:v1.12.0", "ingress-nginx"),
+        ("quay.io/prometheus/prometheus:v2.53.0", "prometheus"),
+        ("example.com/shop/web:1.27", None),
         ("quay.io/kubernaut-ai/unknown:v1", None),
     ],
 )

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from tui.change.port import ReloaderSeen
 from tui.model.layers import Layer, Setting, Source
-from tui.model.mechanisms import Follow, expects_reload, mechanism_spec
+from tui.model.mechanisms import Follow, Mechanism, expects_reload, mechanism_spec
 
 
 class Route(StrEnum):
@@ -64,7 +64,7 @@ def pods_phrase(count: int) -> str:
 def display_name(setting: Setting) -> str:
     if setting.source == Source.FILE_KEY and setting.key_path:
         return setting.key_path
-    if setting.source == Source.FILE and setting.key:
+    if setting.source in (Source.FILE, Source.API_KEY) and setting.key:
         return setting.key
     return setting.name
 
@@ -138,6 +138,11 @@ def _where(setting: Setting) -> str:
         return f"`{name}` is an env value of container {setting.container} in {setting.workload}."
     if setting.source == Source.ENV:
         return f"`{name}` comes from ConfigMap `{setting.configmap}`, key `{setting.key}`, into the env of {setting.container}."
+    if setting.source in (Source.API, Source.API_KEY):
+        return (
+            f"`{name}` is in ConfigMap `{setting.configmap}`, which container {setting.container} of "
+            f"{setting.workload} reads through the Kubernetes API ({setting.via})."
+        )
     text = f"`{name}` is in ConfigMap `{setting.configmap}`"
     if setting.key_path:
         text += f", file `{setting.key}`"
@@ -148,10 +153,34 @@ def _where(setting: Setting) -> str:
     return text + "."
 
 
+def _told(follow: Follow, n: str, setting: Setting) -> str:
+    """The sentence for an app told of the change through the API, by a sidecar, or by the operator."""
+    what = "Secret" if setting.secret else "ConfigMap"
+    if follow == Follow.HOT and setting.mechanism == Mechanism.API_WATCH:
+        return (
+            f"The app watches the {what} through the API: edit it and wait a few seconds for {n} to apply it."
+        )
+    if follow == Follow.HOT and setting.mechanism == Mechanism.SIDECAR:
+        return (
+            f"Sidecar {setting.trigger} tells the app when the file changes: edit the {what} and wait for the "
+            f"reload event on {n} after the kubelet syncs."
+        )
+    if follow == Follow.FILE and mechanism_spec(setting.mechanism).layer == Layer.RELOAD_ON_REQUEST:
+        ask = next((step for step in setting.plan if step.startswith("In each pod")), "ask the app to reload")
+        return (
+            f"The app re-reads the file only when asked: edit the {what}, wait for the file to reach {n}, "
+            f"then {ask[0].lower()}{ask[1:]}. kubeknobs does not send it for you."
+        )
+    return ""
+
+
 def _how(follow: Follow | None, pods: int, setting: Setting, reloader: ReloaderSeen | None = None) -> str:
     if follow is None:  # nothing follows the edit: no sentence about it
         return ""
     n = pods_phrase(pods)
+    told = _told(follow, n, setting)
+    if told:
+        return told
     return {
         Follow.HOT: f"The app reloads it live: edit the ConfigMap and wait for the reload event on {n}.",
         Follow.FILE: f"The kubelet updates the file, but no reload is known: edit the ConfigMap, wait for the file to "

@@ -50,7 +50,9 @@ def workload_row(
     auto_restart: str | None = None,
     managed_by: str | None = None,
     crash: str = "",
+    watched: tuple[str, ...] = (),
 ) -> WorkloadRow:
+    """`watched`: ConfigMaps the app reads through the API, which the pod template does not name."""
     meta, spec, status = obj.get("metadata") or {}, obj.get("spec") or {}, obj.get("status") or {}
     if kind == "DaemonSet":
         desired, ready = int(status.get("desiredNumberScheduled") or 0), int(status.get("numberReady") or 0)
@@ -72,7 +74,7 @@ def workload_row(
         ready=ready,
         desired=desired,
         created=meta.get("creationTimestamp"),
-        configmaps=configmaps_of(obj),
+        configmaps=tuple(dict.fromkeys((*configmaps_of(obj), *watched))),
         summary=summary,
         auto_restart=auto_restart,
         managed_by=managed_by,

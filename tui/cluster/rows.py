@@ -44,6 +44,7 @@ class RowBuilder:
         self.rows: dict[WorkloadKey, WorkloadRow] = {}
         self._summaries: dict[WorkloadKey, SummaryEntry] = {}
         self._classified = lru_cache(maxsize=SETTINGS_KEPT)(self._classify)
+        self._watched: dict[WorkloadKey, tuple[str, tuple[str, ...]]] = {}  # resourceVersion, names
 
     def row(self, key: tuple, obj: dict, *, cheap: bool = False) -> WorkloadRow | None:
         """The row with its layer summary; with `cheap`, None unless the summary is already known."""
@@ -67,6 +68,7 @@ class RowBuilder:
             auto_restart=known.auto_restart,
             managed_by=managed_by(obj),
             crash=workload_crash(self._cache.pods_of(key)),
+            watched=self.watched(key, obj),
         )
 
     def put(self, key: tuple, row: WorkloadRow) -> None:
@@ -78,6 +80,25 @@ class RowBuilder:
         key = WorkloadKey(*key)
         self._cache.row_changed(key, self.rows.pop(key, None), None)
         self._summaries.pop(key, None)
+        self._watched.pop(key, None)
+
+    def watched(self, key: WorkloadKey, obj: dict) -> tuple[str, ...]:
+        """ConfigMaps of the workload's namespace its app reads through the API; worked out once per version."""
+        from tui.model.apiwatch import watched_through_api
+        from tui.model.workload import Workload, WorkloadError
+
+        version = str(obj["metadata"].get("resourceVersion"))
+        known = self._watched.get(key)
+        if known is None or known[0] != version:
+            try:
+                found = watched_through_api(Workload.from_api(obj), self._cache.objects, self._profiles())
+            except WorkloadError:
+                found = []
+            names = tuple(
+                dict.fromkeys(w.name for w in found if w.kind == "ConfigMap" and w.namespace == key.namespace)
+            )
+            known = self._watched[key] = (version, names)
+        return known[1]
 
     def version(self, key: tuple, obj: dict) -> tuple:
         """What a workload's settings depend on: its own version and those of the ConfigMaps it reads."""
@@ -90,7 +111,7 @@ class RowBuilder:
                         "resourceVersion"
                     )
                 )
-                for n in configmaps_of(obj)
+                for n in dict.fromkeys((*configmaps_of(obj), *self.watched(WorkloadKey(*key), obj)))
             ),
         )
 

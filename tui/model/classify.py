@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from tui.model.apiwatch import api_settings, label_sidecar_settings
 from tui.model.declarations import Declaration, annotation_declarations, declared_profile
 from tui.model.env import EnvVar, resolve_env
 from tui.model.files import file_settings, merge_duplicates, unknown_mount_setting
@@ -17,6 +18,7 @@ from tui.model.ownership import auto_restart, managed_by, managed_by_meta
 from tui.model.plans import pod_template_plan
 from tui.model.profiles import Profile, ProfileSet
 from tui.model.rules import INIT_EVIDENCE
+from tui.model.sidecars import reload_sidecars
 from tui.model.workload import Container, Workload
 
 __all__ = ["classify", "layer_summary"]
@@ -37,6 +39,7 @@ class _Context:
         self.profile_name = declared_profile(annotations)
         self.workload_manager = managed_by_meta(workload.labels, workload.annotations)
         self.observed: Mapping[str, str] = {}
+        self.sidecars = reload_sidecars(workload)
 
     def profile_for(self, container: Container) -> tuple[Profile | None, str]:
         if self.profile_name == "none":
@@ -81,6 +84,7 @@ def classify(
     settings: list[Setting] = []
     for container in workload.all_containers:
         settings.extend(_container_settings(context, container))
+    settings.extend(label_sidecar_settings(context))
     return settings
 
 
@@ -91,7 +95,8 @@ def _container_settings(context: _Context, container: Container) -> list[Setting
     command = parse_command_line(
         container.command, container.args, env_values, profile.flag_types if profile else None
     )
-    flag_values = {flag.bare_name: flag.value for flag in command.flags if flag.value is not None}
+    # a bare boolean flag (`--web.enable-lifecycle`) is there as "true"
+    flag_values = {flag.bare_name: flag.value if flag.value is not None else "true" for flag in command.flags}
     referenced = frozenset(
         [v for v in flag_values.values() if v.startswith("/")]
         + [v.value for v in env_vars if v.value and v.value.startswith("/")]
@@ -118,6 +123,7 @@ def _container_settings(context: _Context, container: Container) -> list[Setting
         context, container, command, profile, profile_reason, files_by_path, mounts, env_by_name
     )
     settings += _env_settings(context, container, env_vars, files_by_path)
+    settings += api_settings(context, container, profile, flag_values, env_values, env_vars)
     settings += merge_duplicates(found_files)
     return settings
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 class Layer(StrEnum):
     HOT_RELOAD = "hot-reload"
+    RELOAD_ON_REQUEST = "reload-on-request"  # the app re-reads its file when asked (a signal, a request)
     FILE_PROPAGATES = "file-propagates"
     RESTART = "restart"
     IMMUTABLE = "immutable"
@@ -19,6 +20,8 @@ class Source(StrEnum):
     ENV = "env"
     FILE = "file"
     FILE_KEY = "file-key"
+    API = "api"  # a whole ConfigMap or Secret the app reads through the Kubernetes API
+    API_KEY = "api-key"  # one key of such an object
 
 
 @dataclass(frozen=True)
@@ -35,9 +38,10 @@ class LayerSpec:
 
 LAYERS: dict[str, LayerSpec] = {
     Layer.HOT_RELOAD: LayerSpec(0, "hot", "HOT", "success", "green", "file-watch"),
-    Layer.FILE_PROPAGATES: LayerSpec(1, "file", "FILE", "secondary", "yellow", "unknown"),
-    Layer.RESTART: LayerSpec(2, "restart", "RESTART", "warning", "red", "read-at-start"),
-    Layer.IMMUTABLE: LayerSpec(3, "immutable", "IMMUTABLE", "error", "magenta", "immutable"),
+    Layer.RELOAD_ON_REQUEST: LayerSpec(1, "on request", "ASK", "accent", "cyan", "signal"),
+    Layer.FILE_PROPAGATES: LayerSpec(2, "file", "FILE", "secondary", "yellow", "unknown"),
+    Layer.RESTART: LayerSpec(3, "restart", "RESTART", "warning", "red", "read-at-start"),
+    Layer.IMMUTABLE: LayerSpec(4, "immutable", "IMMUTABLE", "error", "magenta", "immutable"),
 }
 
 
@@ -77,11 +81,15 @@ class Setting:
     any_case: bool = False  # the app accepts the choices in any letter case
     mechanism: str = ""  # a registered Mechanism; empty: the layer's default
     takes_effect_s: tuple[float, float] | None = None  # seconds from the apply; None: never by itself
+    trigger: str | None = None  # reload-on-request: the signal or request to send; sidecar: its container
+    via: str | None = None  # what names an API-watched object (a flag, a fixed name), or the sidecar
 
     def __post_init__(self) -> None:
         mechanism_spec = _registry.mechanism_spec
         spec = _registry.MECHANISMS.get(self.mechanism) if self.mechanism else None
         if spec is not None and spec.layer == self.layer:
+            if self.takes_effect_s is None and spec.takes_effect_s is not None:
+                object.__setattr__(self, "takes_effect_s", spec.takes_effect_s)  # the mechanism's own
             return  # what classification builds: checked with two lookups
         if not self.mechanism:
             spec = mechanism_spec(layer_spec(self.layer).default_mechanism)
@@ -111,6 +119,11 @@ class Setting:
             "evidence": list(self.evidence),
             "plan": list(self.plan),
             "mechanism": str(self.mechanism),
+            "takes_effect_s": list(self.takes_effect_s) if self.takes_effect_s else None,
+            "trigger": self.trigger,
+            "via": self.via,
+            "secret" if self.secret else "configmap": self.configmap,
+            "key": self.key,
         }
 
 

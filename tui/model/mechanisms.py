@@ -10,10 +10,14 @@ from tui.model.layers import Layer, Setting
 from tui.model.ownership import managed_warning
 from tui.model.plans import (
     KUBELET_SYNC_S,
+    Trigger,
+    api_watch_steps,
     immutable_steps,
     live_steps,
     propagates_steps,
+    request_steps,
     restart_steps,
+    sidecar_steps,
 )
 from tui.model.workload import Workload
 
@@ -25,6 +29,10 @@ class Mechanism(StrEnum):
     SUBPATH_COPY = "subpath-copy"  # a subPath mount: the kubelet copies the file once
     FILE_WATCH = "file-watch"  # the app watches the file and applies changes
     FILE_POLL = "file-poll"  # the app re-reads the file every N s (CoreDNS's reload plugin)
+    API_WATCH = "api-watch"  # the app watches a ConfigMap or Secret through the Kubernetes API
+    SIDECAR = "sidecar"  # another container of the pod watches the file and tells the app
+    SIGNAL = "signal"  # the app re-reads its file when its main process gets a signal
+    HTTP_ENDPOINT = "http-endpoint"  # the app re-reads its file on an HTTP request (POST /-/reload)
     IMMUTABLE = "immutable"  # an immutable ConfigMap or Secret: its data cannot change
     UNKNOWN = "unknown"  # the file propagates; nothing says the app re-reads it
 
@@ -39,10 +47,12 @@ class Follow(StrEnum):
     RELOAD_THEN_RESTART = "reload-then-restart"  # the watched file reloads, but this key is read at start
 
 
-Steps = Callable[[Workload, str, str, str | None], list[str]]
+Steps = Callable[[Workload, str, str, str | None, Trigger | None], list[str]]
 
 # CoreDNS's reload plugin: every 30 s, ± 15 s of jitter.
 DEFAULT_POLL_S = (30.0, 15.0)
+API_WATCH_S = (0.0, 10.0)  # an informer sees the edit at once; the app applies it within seconds
+SIDECAR_S = (KUBELET_SYNC_S[0], KUBELET_SYNC_S[1] + 5.0)  # the kubelet's sync, then the sidecar's call
 
 
 def poll_window(period: float, jitter: float) -> tuple[float, float]:
@@ -95,6 +105,43 @@ MECHANISMS: dict[str, MechanismSpec] = {
             expects_reload=True,
         ),
         MechanismSpec(
+            Mechanism.API_WATCH,
+            Layer.HOT_RELOAD,
+            "watched through the API",
+            api_watch_steps,
+            API_WATCH_S,
+            Follow.HOT,
+            expects_reload=True,
+        ),
+        MechanismSpec(
+            Mechanism.SIDECAR,
+            Layer.HOT_RELOAD,
+            "reloaded by a sidecar",
+            sidecar_steps,
+            SIDECAR_S,
+            Follow.HOT,
+            expects_reload=True,
+        ),
+        # re-read only when asked: nothing happens by itself, so no window; the reload line follows the ask
+        MechanismSpec(
+            Mechanism.SIGNAL,
+            Layer.RELOAD_ON_REQUEST,
+            "re-read on a signal",
+            request_steps,
+            None,
+            Follow.FILE,
+            expects_reload=True,
+        ),
+        MechanismSpec(
+            Mechanism.HTTP_ENDPOINT,
+            Layer.RELOAD_ON_REQUEST,
+            "re-read on an HTTP request",
+            request_steps,
+            None,
+            Follow.FILE,
+            expects_reload=True,
+        ),
+        MechanismSpec(
             Mechanism.IMMUTABLE, Layer.IMMUTABLE, "immutable", immutable_steps, None, Follow.ROLLOUT
         ),
         MechanismSpec(
@@ -118,10 +165,16 @@ def mechanism_spec(mechanism: str) -> MechanismSpec:
 
 
 def source_plan(
-    mechanism: str, workload: Workload, kind: str, name: str, auto_restart: str | None, manager: str | None
+    mechanism: str,
+    workload: Workload,
+    kind: str,
+    name: str,
+    auto_restart: str | None,
+    manager: str | None,
+    trigger: Trigger | None = None,
 ) -> tuple[str, ...]:
     """A setting held in a ConfigMap or Secret: what to edit, then what makes the pods see it."""
-    steps = mechanism_spec(mechanism).plan(workload, kind, name, auto_restart)
+    steps = mechanism_spec(mechanism).plan(workload, kind, name, auto_restart, trigger)
     warning = managed_warning(manager, f"the {kind}")
     return tuple([*steps, warning] if warning else steps)
 

@@ -89,6 +89,9 @@ class ClusterObjects:
     def configmaps(self) -> list[dict]:
         return list(self._configmaps.values())
 
+    def secrets(self) -> list[dict]:
+        return list(self._secrets.values())
+
     def __len__(self) -> int:
         return len(self._configmaps) + len(self._secrets)
 

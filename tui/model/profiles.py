@@ -15,6 +15,7 @@ import yaml
 from tui.model.flags import VALUE_TYPES
 from tui.model.paths import config_dir
 from tui.model.reloadlog import ProfileError, ReloadMatch, ReloadRule, match_reload, parse_reload_rule
+from tui.model.reloads import ApiWatch, Ask, parse_asks, parse_watches
 from tui.model.workload import Container, Workload, split_image
 
 __all__ = [
@@ -36,7 +37,7 @@ except AttributeError:  # PyYAML built without libyaml
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "profiles"
 FORMATS = ("yaml", "json", "text")
-_TOP_KEYS = {"name", "description", "priority", "match", "flags", "files", "reload_logs"}
+_TOP_KEYS = {"name", "description", "priority", "match", "flags", "files", "reload_logs", "watches"}
 _MATCH_KEYS = {"images", "tags", "exclude_tags", "container_names", "labels"}
 _VALUE_KEYS = {"type", "positive", "choices", "any_case"}
 _FLAG_KEYS = {*_VALUE_KEYS, "config_file", "description"}
@@ -56,6 +57,7 @@ _FILE_KEYS = {
     "unlisted",
     "note",
     "values",
+    "asks",
 }
 
 
@@ -99,7 +101,7 @@ class FileRule:
     format: str = "text"
     watched: bool | None = None
     watched_when: re.Pattern | None = None
-    reload: str | None = None  # watch | poll | none; None: `watched` alone says it
+    reload: str | None = None  # watch | poll | request | none; None: `watched` alone says it
     poll_period: float = 30.0  # reload: poll — seconds between two reads of the file
     poll_jitter: float = 15.0  # ± seconds around the period
     live: tuple[str, ...] = ()
@@ -107,6 +109,7 @@ class FileRule:
     unlisted: str = "restart"
     note: str | None = None
     values: tuple[tuple[str, ValueSpec], ...] = ()  # (key path glob, what its values must be)
+    asks: tuple[Ask, ...] = ()  # reload: request — what makes the app re-read the file, first that applies
     _compiled: tuple = field(default=(), compare=False, repr=False)
     _verdicts: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -169,6 +172,7 @@ class Profile:
     flags: Mapping[str, FlagSpec] = field(default_factory=dict)
     files: tuple[FileRule, ...] = ()
     reload_rules: tuple[ReloadRule, ...] = ()
+    watches: tuple[ApiWatch, ...] = ()
 
     @property
     def flag_types(self) -> dict[str, str]:
@@ -334,6 +338,7 @@ def parse_profile(doc, where: str, origin: str = "built-in") -> Profile:
             parse_reload_rule(entry, f"{where}: reload_logs[{i}]")
             for i, entry in enumerate(doc.get("reload_logs") or [])
         ),
+        watches=parse_watches(doc.get("watches"), where),
     )
 
 
@@ -412,6 +417,9 @@ def _file_rule(entry, where: str) -> FileRule:
     if watched is not None and not isinstance(watched, bool):
         raise ProfileError(f"{where}: watched must be true or false")
     reload, poll_period, poll_jitter = _reload(entry, where)
+    asks = parse_asks(entry.get("asks"), where)
+    if (reload == "request") != bool(asks):
+        raise ProfileError(f"{where}: reload: request and asks go together")
     if reload is not None:
         if watched is not None and watched != (reload != "none"):
             raise ProfileError(f"{where}: watched: {str(watched).lower()} contradicts reload: {reload}")
@@ -446,10 +454,11 @@ def _file_rule(entry, where: str) -> FileRule:
         unlisted=unlisted,
         note=str(entry["note"]) if entry.get("note") else None,
         values=_value_specs(entry.get("values"), where),
+        asks=asks,
     )
 
 
-RELOADS = ("watch", "poll", "none")
+RELOADS = ("watch", "poll", "request", "none")
 
 
 def _reload(entry: Mapping, where: str) -> tuple[str | None, float, float]:

@@ -6,13 +6,14 @@ The first rule that decides wins; the verdict's reason is turned into evidence t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from tui.model.declarations import Declaration
 from tui.model.layers import Layer
 from tui.model.mechanisms import Mechanism, mechanism_spec, poll_window
 from tui.model.mounts import ConfigMapMount
+from tui.model.sidecars import ReloadSidecar
 
 INIT_EVIDENCE = "init container: it runs once when the pod starts"
 
@@ -29,6 +30,9 @@ class FileFacts:
     declaration: Declaration | None = None
     content: str | None = None
     observed: str | None = None  # what the pods' logs showed, e.g. "pod web-1 logged a reload of …"
+    sidecar: ReloadSidecar | None = None  # another container that sees the file's volume change
+    watcher: ReloadSidecar | None = None  # this container is the sidecar that watches the file
+    flags: Mapping[str, str] = field(default_factory=dict)  # the container's flags, by bare name
 
 
 @dataclass(frozen=True)
@@ -47,12 +51,17 @@ class Verdict:
         return self.takes_effect_s or mechanism_spec(self.mechanism).takes_effect_s
 
 
-def _live(declaration: Declaration) -> tuple[str, tuple[float, float] | None]:
-    """(mechanism, window) of a file the declaration says the app re-reads."""
+def _live(declaration: Declaration, flags: Mapping[str, str]) -> tuple[str, tuple[float, float] | None, dict]:
+    """(mechanism, window, params) of a file the declaration says the app re-reads."""
     rule = declaration.rule
     if rule.reload == "poll":
-        return Mechanism.FILE_POLL, poll_window(rule.poll_period, rule.poll_jitter)
-    return Mechanism.FILE_WATCH, None
+        return Mechanism.FILE_POLL, poll_window(rule.poll_period, rule.poll_jitter), {}
+    if rule.reload == "request":
+        ask = next((a for a in rule.asks if a.applies(flags)), None)
+        if ask is None:  # every ask needs a flag this container lacks: nothing makes it re-read the file
+            return Mechanism.READ_AT_START, None, {"no_ask": [a.when_flag for a in rule.asks]}
+        return (Mechanism.SIGNAL if ask.signal else Mechanism.HTTP_ENDPOINT), None, {"ask": ask}
+    return Mechanism.FILE_WATCH, None, {}
 
 
 def immutable_rule(facts: FileFacts) -> Verdict | None:
@@ -71,6 +80,19 @@ def sub_path_rule(facts: FileFacts) -> Verdict | None:
     return Verdict(Mechanism.SUBPATH_COPY, "subpath" if facts.key is not None else "subpath-unknown-keys")
 
 
+def watcher_rule(facts: FileFacts) -> Verdict | None:
+    if facts.watcher is None:
+        return None
+    return Verdict(Mechanism.FILE_WATCH, "watcher", {"sidecar": facts.watcher})
+
+
+def sidecar_rule(facts: FileFacts) -> Verdict | None:
+    sidecar = facts.sidecar
+    if sidecar is None:
+        return None
+    return Verdict(Mechanism.SIDECAR, "sidecar", {"sidecar": sidecar})
+
+
 def declared_rule(facts: FileFacts) -> Verdict | None:
     declaration = facts.declaration
     if declaration is None:
@@ -81,14 +103,16 @@ def declared_rule(facts: FileFacts) -> Verdict | None:
         found = rule.watched_when.search(facts.content) is not None
         params = {**params, "found": found, "note": rule.note, "pattern": rule.watched_when.pattern}
         if found:
-            mechanism, window = _live(declaration)
-            return Verdict(mechanism, "declared-content", params, window)
+            mechanism, window, how = _live(declaration, facts.flags)
+            return Verdict(mechanism, "declared-content", {**params, **how}, window)
         return Verdict(Mechanism.READ_AT_START, "declared-content", params)
     if rule.watched_when is not None:
         # the content decides, and it is not known: logs that showed a reload may still decide
         return None if facts.observed else Verdict(Mechanism.UNKNOWN, "declared-content-unknown", params)
     if rule.watched is True:
-        mechanism, window = _live(declaration)
+        mechanism, window, how = _live(declaration, facts.flags)
+        if how:
+            return Verdict(mechanism, "declared-ask", {**params, **how}, window)
         return Verdict(mechanism, "declared-watched", params, window)
     if rule.watched is False:
         return Verdict(Mechanism.READ_AT_START, "declared-unwatched", params)
@@ -111,6 +135,8 @@ FILE_RULES: tuple[Callable[[FileFacts], Verdict | None], ...] = (
     immutable_rule,
     init_container_rule,
     sub_path_rule,
+    watcher_rule,
+    sidecar_rule,
     declared_rule,
     observed_rule,
     mount_default_rule,
@@ -147,6 +173,20 @@ def _declared_content(p: dict) -> str:
     return f"declared by {p['origin']}: {_has(p)}, {reads}"
 
 
+def _declared_ask(p: dict) -> str:
+    ask = p.get("ask")
+    if ask is None:
+        needs = " or ".join(f"--{flag}" for flag in p["no_ask"] if flag)
+        return f"declared by {p['origin']}: the app re-reads {p['name']} only when asked, which needs {needs}"
+    what = (
+        f"when its main process gets {ask.signal}"
+        if ask.signal
+        else f"on {ask.request} to port {ask.port}"
+        + (f" (--{ask.when_flag} is set)" if ask.when_flag else "")
+    )
+    return f"declared by {p['origin']}: the app re-reads {p['name']} only {what}, not by itself"
+
+
 def _mount_default(facts: FileFacts) -> str:
     mount = facts.mount
     via = "projected volume" if mount.projected else f"{mount.kind} volume"
@@ -163,6 +203,14 @@ REASONS: dict[str, Callable[[FileFacts, dict], str]] = {
         f"mounted with subPath at {f.path}: the kubelet copies the file once at start and never updates it"
     ),
     "subpath-unknown-keys": lambda f, p: f"mounted with subPath at {f.path}: copied once at start",
+    "sidecar": lambda f, p: (
+        f"reloaded by sidecar {p['sidecar'].container} ({p['sidecar'].tool}): it watches volume"
+        f" {f.mount.volume} and calls {p['sidecar'].target} once the kubelet has updated the files"
+    ),
+    "watcher": lambda f, p: (
+        f"this sidecar ({p['sidecar'].tool}) watches the files of volume {f.mount.volume} and calls"
+        f" {p['sidecar'].target} when the kubelet updates them"
+    ),
     "declared-content": lambda f, p: _declared_content(p),
     "declared-content-unknown": lambda f, p: (
         f"inferred from mount semantics: {p['origin']} decides by the content of {p['name']},"
@@ -175,6 +223,7 @@ REASONS: dict[str, Callable[[FileFacts, dict], str]] = {
     "declared-watched": lambda f, p: (
         f"declared by {p['origin']}: the app watches {p['name']} and applies changes"
     ),
+    "declared-ask": lambda f, p: _declared_ask(p),
     "declared-unwatched": lambda f, p: f"declared by {p['origin']}: the app reads {p['name']} only at start",
     "observed": lambda f, p: f"observed: {p['seen']}",
     "mount-default": lambda f, p: _mount_default(f),

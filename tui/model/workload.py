@@ -58,6 +58,7 @@ class Workload:
     template_labels: Mapping[str, str] = field(default_factory=dict)
     update_strategy: str = "RollingUpdate"  # OnDelete: a template change waits for pods to be deleted
     paused: bool = False
+    shared_pids: bool = False  # shareProcessNamespace: PID 1 of every container is the pod's pause process
 
     @property
     def ref(self) -> str:
@@ -134,6 +135,7 @@ class Workload:
             template_labels=_str_map(pod_meta.get("labels")),
             update_strategy=str(strategy_type or "RollingUpdate"),
             paused=spec.get("paused") is True,
+            shared_pids=pod_spec.get("shareProcessNamespace") is True,
         )
 
 
