@@ -142,7 +142,7 @@ class _Workload:
             if (reason := reloader_restart(workload, kind, name, self._source_obj(new, kind, name)))
         ]
         causes = ([] if self.held else reasons) + reloads
-        self.rollout = f"{workload.pods_phrase()} roll out: {'; '.join(causes)}" if causes else None
+        self.rollout = f"a rollout restarts {workload.pods_phrase()}: {'; '.join(causes)}" if causes else None
         self.template_reasons = reasons
 
     def _source_obj(self, side: Side, kind: str, name: str) -> dict | None:

@@ -38,10 +38,38 @@ def template_reasons(old_obj: Mapping, new_obj: Mapping) -> list[str]:
             reasons.extend(_container_reasons(name, before, container))
         reasons.extend(f"container {name} removed" for name in old_containers if name not in new_containers)
     if old_spec.get("volumes") != new_spec.get("volumes"):
-        reasons.append("the pod's volumes changed")
+        reasons.append(_volume_reason(old_spec.get("volumes") or [], new_spec.get("volumes") or []))
     if not reasons:
         reasons.append("the pod template changed")
     return reasons
+
+
+def _volume_sources(volumes: list) -> set[str]:
+    """`ConfigMap name` / `Secret name` for each source the volumes mount, projected ones included."""
+    named = set()
+    for volume in volumes:
+        if not isinstance(volume, Mapping):
+            continue
+        parts = [volume, *((volume.get("projected") or {}).get("sources") or [])]
+        for part in parts:
+            if isinstance(part, Mapping) and isinstance(part.get("configMap"), Mapping):
+                named.add(f"ConfigMap {part['configMap'].get('name')}")
+            if isinstance(part, Mapping) and isinstance(part.get("secret"), Mapping):
+                secret = part["secret"]
+                named.add(f"Secret {secret.get('secretName') or secret.get('name')}")
+    return named
+
+
+def _volume_reason(old: list, new: list) -> str:
+    before, after = _volume_sources(old), _volume_sources(new)
+    if before == after:
+        return "the pod's volumes changed"
+    added, gone = sorted(after - before), sorted(before - after)
+    if added and gone:
+        return f"the pod now mounts {', '.join(added)} instead of {', '.join(gone)}"
+    return (
+        f"the pod now mounts {', '.join(added)}" if added else f"the pod no longer mounts {', '.join(gone)}"
+    )
 
 
 def _container_reasons(name: str, old: Mapping, new: Mapping) -> list[str]:
