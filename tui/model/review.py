@@ -209,7 +209,8 @@ class _Workload:
                 f"{kind} {after.configmap} becomes immutable: the kubelet stops following it; "
                 f"{self._nothing_restarts()}"
             )
-        return Outcome.RESTART_NEEDED_NOT_TRIGGERED, f"{spec.label}; {self._nothing_restarts()}"
+        what = after.name.partition("#")[2] or after.name
+        return Outcome.RESTART_NEEDED_NOT_TRIGGERED, f"{what}: {spec.label}; {self._nothing_restarts()}"
 
     def _nothing_restarts(self) -> str:
         if self.held:

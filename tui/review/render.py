@@ -40,19 +40,21 @@ def render_json(changes: list[Change], skipped: list[dict], out: TextIO) -> None
     out.write("\n")
 
 
-def render_table(changes: list[Change], skipped: list[dict]) -> None:
+def render_table(changes: list[Change], skipped: list[dict], console=None) -> None:
+    """On `console` (a recording one for screenshots), else on stdout."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else PIPED_WIDTH
-    console = Console(markup=False, emoji=False, highlight=False, width=width)
+    if console is None:
+        width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else PIPED_WIDTH
+        console = Console(markup=False, emoji=False, highlight=False, width=width)
     if not changes:
         console.print(Text("No setting changes between OLD and NEW."))
     else:
         table = Table(show_lines=True, expand=True)
         table.add_column("workload", overflow="fold", ratio=2)
-        table.add_column("container", overflow="fold", ratio=1)
+        table.add_column("container", overflow="fold", min_width=9)
         table.add_column("setting", overflow="fold", ratio=3)
         table.add_column("old → new", overflow="fold", ratio=3)
         table.add_column("outcome", no_wrap=True)
