@@ -120,9 +120,17 @@ def test_a_yaml_error_exits_2_naming_the_file(pair):
     assert f"{new}: document 1: not valid YAML" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_fail_on_without_against_is_refused():
-    result = explain("-f", "-", "--fail-on", "rolls-out", stdin="")
+@pytest.mark.parametrize("args", [["--fail-on", "rolls-out"], ["-o", "markdown"], ["-o", "github"]])
+def test_review_options_without_against_are_refused(args):
+    result = explain("-f", "-", *args, stdin="")
     assert result.returncode == 2 and "need --against" in result.stderr
+
+
+def test_unchanged_manifests_say_so_and_exit_0(pair):
+    old, new = pair(helm_store(), helm_store())
+    result = explain("--against", old, "-f", new, "--fail-on", "rolls-out")
+    assert result.returncode == 0, result.stderr
+    assert "No setting changes between OLD and NEW." in result.stdout
 
 
 def test_new_from_stdin_as_helm_template_pipes_it(pair):

@@ -148,3 +148,9 @@ def test_a_changed_configmap_no_workload_reads_is_skipped_with_the_reason():
 def test_each_change_names_the_new_file_that_holds_it():
     changes, _ = review(helm_store(), helm_store(connections=40))
     assert {c.file for c in changes} == {"new.yaml"}
+
+
+def test_a_file_nothing_says_the_app_re_reads_needs_a_reload():
+    [change] = review(kustomize_overlay("7g2m9k", '{"w": 1}'), kustomize_overlay("7g2m9k", '{"w": 3}'))[0]
+    assert change.outcome == Outcome.RELOAD_NEEDED and change.layer == "file-propagates"
+    assert "60–90 s" in change.why and "restart Deployment/prod-router" in change.why
