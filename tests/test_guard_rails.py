@@ -28,6 +28,7 @@ MYPY_TARGETS = [
     "tui/config.py",
     "tui/history.py",
     "tui/explain.py",
+    "tui/review",
     "tui/screens/navigation.py",
     "tui/screens/palette.py",
     "tui/screens/pickers.py",

@@ -38,7 +38,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="a YAML file, a directory of *.yaml/*.yml, or - for stdin (repeatable)",
     )
-    explain.add_argument("-o", "--output", choices=("table", "json"), default="table")
+    explain.add_argument("-o", "--output", choices=("table", "json", "markdown", "github"), default="table")
+    explain.add_argument(
+        "--against",
+        metavar="OLD",
+        help="review NEW (-f) against OLD: a file, a directory, - for stdin, or git:REF for -f's paths at REF",
+    )
+    explain.add_argument(
+        "--fail-on",
+        metavar="OUTCOME[,OUTCOME]",
+        help="with --against: exit 1 when a change has one of these outcomes",
+    )
     explain.add_argument("--profiles", metavar="DIR", help="extra directory of app profiles")
 
     cluster = sub.add_parser("demo-cluster", help="run the embedded Kubernetes API in the foreground")
@@ -65,8 +75,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "explain" and args.against:
+        from tui.review.run import run_review
+
+        return run_review(args)
     if args.command == "explain":
+        if args.fail_on or args.output in ("markdown", "github"):
+            parser.error("--fail-on, --output markdown and --output github need --against")
         from tui.explain import run_explain
 
         return run_explain(args)
