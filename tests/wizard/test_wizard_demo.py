@@ -53,7 +53,9 @@ async def confirm(app, pilot) -> str:
     return question
 
 
-async def test_logging_level_applies_live_on_every_replica_without_restart(fresh_demo, make_app, state_dir):
+async def test_logging_level_applies_live_on_every_replica_without_restart_and_u_takes_it_back(
+    fresh_demo, make_app, state_dir
+):
     demo = fresh_demo  # a cluster of its own: a rerun of this test starts from the scenario again
     wait_pods_ready(demo, NS, "app.kubernetes.io/instance=kubernaut")
     before = {
@@ -83,13 +85,22 @@ async def test_logging_level_applies_live_on_every_replica_without_restart(fresh
         )
         assert all(c.state == "applied" and digest.startswith(c.hash[:12]) for c in checks)
         assert screen.flow.step == Step.SUMMARY
-    assert "level: DEBUG" in configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml")
+        assert "level: DEBUG" in configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml")
+        assert screen.query_one("#summary-revert").display and screen.check_action("revert", ())
+        await pilot.press("u")
+        question = await confirm(app, pilot)
+        assert "workflowexecution-config key workflowexecution.yaml" in question
+        await eventually_async(pilot, lambda: screen.flow.phase == Phase.UNDONE, message="the revert")
+        summary = str(screen.query_one("#summary-text").content)
+        assert summary.startswith("Undone") and "rollout undo" not in summary
+        assert not screen.check_action("revert", ())  # once
+    assert "level: INFO" in configmap_value(demo, "workflowexecution-config", "workflowexecution.yaml")
     after = {
         p["metadata"]["name"]: p["status"]["containerStatuses"][0]["restartCount"]
         for p in pods(demo, "workflowexecution")
     }
     assert after == before  # the same pods, never restarted
-    record = ChangeHistory(state_dir / "history.jsonl").records()[0]
+    reverted, record = ChangeHistory(state_dir / "history.jsonl").records()[:2]  # newest first
     assert (record.setting, record.old_value, record.new_value, record.outcome) == (
         "logging.level",
         "INFO",
@@ -97,6 +108,7 @@ async def test_logging_level_applies_live_on_every_replica_without_restart(fresh
         "in-force",
     )
     assert record.user == "kubeknobs-demo-admin" and record.in_force_after is not None
+    assert (reverted.outcome, reverted.old_value, reverted.new_value) == ("reverted", "DEBUG", "INFO")
 
 
 async def test_cooldown_period_reloads_but_needs_restart_then_new_pods_use_it(demo, make_app, state_dir):

@@ -115,6 +115,9 @@ async def test_cooldown_flag_rolls_out_invalid_is_blocked_and_a_forced_crash_loo
         await eventually_async(
             pilot, lambda: screen.flow.phase == Phase.UNDONE, timeout=90, message="the rollback"
         )
+        summary = str(screen.query_one("#summary-text").content)
+        assert "rollout undo" not in summary  # it would bring the crash-looping revision back
+        assert "nothing left to undo" in screen.flow.recorded.undo
     assert cooldown_arg(demo) == "--cooldown-period=15m"
     status = deployment(demo, LEGACY[2])["status"]
     assert status.get("readyReplicas") == 1 and status.get("updatedReplicas") == 1

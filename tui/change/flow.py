@@ -250,7 +250,7 @@ class ChangeFlow:
             return result
         self.problem = None  # whatever stopped an earlier attempt did not stop this one
         self.applied, self.applied_at, self.applied_wall = result, time.monotonic(), datetime.now(UTC)
-        self._append(record_of(self, "applied"))  # on disk now: the app may die before the outcome
+        self.append_record(record_of(self, "applied"))  # on disk now: the app may die before the outcome
         self.step = Step.FOLLOW
         follow, draft = self.planned.follow, self.drafted
         if follow in (Follow.HOT, Follow.FILE, Follow.RELOAD_THEN_RESTART):
@@ -366,10 +366,10 @@ class ChangeFlow:
         """Once per change, when it ends: appended to the change history."""
         if self.applied is None or self.recorded is not None:
             return self.recorded
-        self.recorded = self._append(record_of(self, outcome or str(self.phase)))
+        self.recorded = self.append_record(record_of(self, outcome or str(self.phase)))
         return self.recorded
 
-    def _append(self, record: ChangeRecord) -> ChangeRecord:
+    def append_record(self, record: ChangeRecord) -> ChangeRecord:
         try:
             self.history.append(record)
         except OSError as exc:

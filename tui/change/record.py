@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -59,6 +59,21 @@ class ChangeLog(Protocol):
     """Where the flow appends a change's record (tui/history.py's ChangeHistory, on disk)."""
 
     def append(self, record: ChangeRecord) -> None: ...
+
+
+def reverted_record(record: ChangeRecord, message: str) -> ChangeRecord:
+    """The history line of a revert of `record`: now, the values swapped, nothing left to undo."""
+    return replace(
+        record,
+        started=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        old_value=record.new_value,
+        new_value=record.old_value,
+        outcome="reverted",
+        in_force_after=None,
+        backup=None,
+        undo="",
+        message=message,
+    )
 
 
 def record_of(flow: ChangeFlow, outcome: str) -> ChangeRecord:

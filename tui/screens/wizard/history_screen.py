@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -13,7 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from tui.change.record import ChangeRecord
+from tui.change.record import ChangeRecord, reverted_record
 from tui.history import ChangeHistory
 from tui.screens.wizard.confirm import ConfirmRestart
 from tui.widgets.safe_text import clean
@@ -164,19 +162,7 @@ class ChangeHistoryScreen(Screen):
             record.namespace, record.configmap, record.key, backup_path=record.backup
         )
         if result.ok and self.history is not None:
-            self.history.append(
-                dataclasses.replace(
-                    record,
-                    started=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    old_value=record.new_value,
-                    new_value=record.old_value,
-                    outcome="reverted",
-                    in_force_after=None,
-                    backup=None,
-                    undo="",
-                    message=result.message,
-                )
-            )
+            self.history.append(reverted_record(record, result.message))
         self.app.call_from_thread(self._reverted, result.ok, result.message)
 
     def _reverted(self, ok: bool, message: str) -> None:

@@ -30,6 +30,7 @@ from tui.widgets.safe_text import clean
 if TYPE_CHECKING:
     from tui.app import KubeknobsApp
 
+SUCCEEDED = (Phase.IN_FORCE, Phase.UNPROVEN)  # a change that ended without failing: `u` may take it back
 BODY = {
     Step.WHERE: "step-where",
     Step.EDIT: "step-edit",
@@ -161,6 +162,7 @@ class WizardScreen(Screen):
                 yield VerticalScroll(Static("", id="summary-text", markup=False))
                 with Horizontal(classes="buttons"):
                     yield Button("Close", id="close", variant="primary")
+                    yield Button("Revert (u)", id="summary-revert", variant="error")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -362,6 +364,7 @@ class WizardScreen(Screen):
             return
         if flow.step == Step.SUMMARY:
             self._say("#summary-text", views.summary_text(self.app, flow))
+            self.query_one("#summary-revert", Button).display = bool(self.check_action("revert", ()))
             self._steps(Step.SUMMARY)
             self.query_one("#close", Button).focus()
             return
@@ -396,6 +399,8 @@ class WizardScreen(Screen):
                 and not busy
                 and not flow.undo_done
             )
+        if action == "revert" and flow.step == Step.SUMMARY:  # undo a change that went well
+            return flow.configmap_changed and not flow.undo_done and not busy and phase in SUCCEEDED
         if action == "revert":
             return (
                 flow.step == Step.FOLLOW
@@ -457,8 +462,18 @@ class WizardScreen(Screen):
             )
 
     def action_revert(self) -> None:
-        if self.check_action("revert", ()):
+        if not self.check_action("revert", ()):
+            return
+        if self.flow.step != Step.SUMMARY:
             self._act(self.flow.revert, "Revert failed")
+            return
+        s = self.flow.setting
+        self._confirm(
+            "Revert this change",
+            f"Put back the value of ConfigMap {s.configmap} key {s.key} saved before this change? "
+            "The pods get the old content as they got the new one.",
+            lambda: self._act(self.flow.revert, "Revert failed"),
+        )
 
     # -- buttons and leaving ------------------------------------------------------------------------
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -474,6 +489,7 @@ class WizardScreen(Screen):
             "rollback": self.action_rollback,
             "revert": self.action_revert,
             "close": self.action_leave,
+            "summary-revert": self.action_revert,
         }
         handler = handlers.get(event.button.id or "")
         if handler is not None:

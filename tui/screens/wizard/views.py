@@ -268,14 +268,15 @@ def summary_text(app, flow: ChangeFlow) -> Text:
         rows += [("When", record.started), ("By", f"{record.user or '?'} (context {record.context})")]
         if record.in_force_after is not None:
             rows.append(("In force after", f"{record.in_force_after:.1f}s on every pod"))
-        rows.append(("Undo", record.undo))
+        if not flow.undo_done:
+            rows.append(("Undo", record.undo))
     for line in flow.undo_done:
         rows.append(("Undone", line))
     if flow.phase == Phase.UNPROVEN:
         rows.append(("Why", flow.unproven_reason))
     if flow.phase == Phase.UNPROVEN and hidden and flow.reload is not None:
         rows += [("Pod", f"{check.pod}: {check.state}") for check in flow.reload.pods]
-        rows.append(("What would tell", flow.what_would_tell()))
+        rows.append(("To prove it", flow.what_would_tell()))
     rows += [("Pod", f"{proof.pod} {proof.detail}") for proof in flow.proofs]
     for label, value in rows:
         text.append(f"{label:<15}", style(app, "foreground-muted"))
