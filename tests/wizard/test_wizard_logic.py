@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from rich.text import Text
 
@@ -325,6 +327,8 @@ class Actions:
         self.base, self.logs, self.written = base, logs or {}, []
 
     def read_object(self, kind, namespace, name):
+        if kind == "Pod":  # the API server's whole pod, where the session's cache keeps a slim one
+            return next(p for p in self.session.pods if p["metadata"]["name"] == name)
         template = {"spec": {"containers": [{"name": "we", "args": ["--cooldown-period=5m"]}]}}
         return {
             "kind": kind,
@@ -353,6 +357,15 @@ class Actions:
     def last_log_lines(self, namespace, pod, container, count, *, previous=False):
         return self.logs.get(pod, [])
 
+    def run_in_pod(self, namespace, pod, container, argv):
+        """`sha256sum FILE` in a pod: the last value written has reached we-a; we-b may not be exec'd into."""
+        from tui.cluster.podexec import ExecResult
+
+        if pod == "we-b":
+            return ExecResult(None, "", "", "pods/exec refused (403): forbidden")
+        digest = hashlib.sha256((self.written or [self.base])[-1].encode()).hexdigest()
+        return ExecResult(0, f"{digest}  {argv[-1]}\n", "")
+
 
 class Session:
     """The port a ChangeFlow reads the cluster through: two pods of Deployment we, and what was seen of Reloader."""
@@ -363,6 +376,7 @@ class Session:
         from tui.change.port import ReloaderSeen
 
         self.actions, self.pods = actions, [pod_of(name) for name in pods]
+        actions.session = self
         self.seen = reloader or ReloaderSeen(
             False, "no Deployment in any namespace runs Stakater Reloader's image"
         )
@@ -417,8 +431,12 @@ def test_raising_the_log_level_hides_the_reload_line_and_never_advises_a_restart
     )
     assert flow.feed([stale]) and flow.reload.pods[0].state == "applied, not provable from logs"
     assert flow.tick(flow.applied_at + 6)  # past the window: no pod owes a line it cannot log
-    assert flow.phase == Phase.UNPROVEN and flow.step == "Summary"
+    assert flow.phase == Phase.PROVING  # the file in each pod is read instead (on the runner's thread)
     assert [p.state for p in flow.reload.pods] == ["applied, not provable from logs"] * 2
+    proofs = flow.prove()
+    assert flow.phase == Phase.UNPROVEN and flow.step == "Summary"  # a file in place is not the app's reload
+    assert [(p.pod, p.proven) for p in proofs] == [("we-a", True), ("we-b", None)]
+    assert "has the new file" in proofs[0].detail and "403" in proofs[1].detail
     assert "sha256sum /etc/config/we.yaml" in flow.what_would_tell()
     assert flow.recorded.outcome == "applied-unproven" and flow.in_force_after is None
 

@@ -43,8 +43,12 @@ async def test_raising_the_log_level_ends_applied_not_provable_and_offers_no_res
         assert not any(restart or rollback for _, restart, rollback in seen), seen
         assert [p.state for p in flow.reload.pods] == [UNPROVEN] * len(flow.reload.pods) == [UNPROVEN] * 2
         summary = str(screen.query_one("#summary-text").content)
-        assert summary.startswith("Applied, not provable from logs") and "restart" not in summary.lower()
-        assert "What would tell" in summary
+        assert summary.startswith(
+            "Applied: the new file is in every pod; its reload is not provable from logs"
+        )
+        assert "restart" not in summary.lower()
+        assert [p.proven for p in flow.proofs] == [True, True]  # sha256sum through pods/exec
+        assert all("has the new file" in p.detail for p in flow.proofs)
     assert "level: WARN" in configmap_value(fresh_demo, "workflowexecution-config", "workflowexecution.yaml")
 
 

@@ -36,7 +36,7 @@ def advance(flow: ChangeFlow) -> None:
         elif watch.all_applied and not restart_too:
             flow.put_in_force(watch.slowest)
         elif watch.unproven and not restart_too:
-            flow.finish(Phase.UNPROVEN)
+            flow.phase = Phase.PROVING  # the runner reads the file in each pod, then calls prove()
         elif watch.answered:
             flow.phase = Phase.CONFIRM_RESTART
         elif any(p.state == PodState.STALE for p in watch.pods):

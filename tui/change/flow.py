@@ -18,7 +18,7 @@ from tui.change.follow import PodCheck, ReloadChecklist, RolloutWatch
 from tui.change.phases import TERMINAL, Phase, Step
 from tui.change.plan import ChangePlan, Follow, Route, display_name, plan_change
 from tui.change.port import ClusterPort, ReloaderSeen
-from tui.change.proof import StartProof, file_hash_check, start_proofs
+from tui.change.proof import StartProof, file_hash_check, file_proofs, start_proofs
 from tui.change.record import ChangeLog, ChangeRecord, record_of
 from tui.change.results import ActionResult
 from tui.model.events import ClusterEvent
@@ -303,7 +303,15 @@ class ChangeFlow:
         return advance.window_passed(self, time.monotonic() if now is None else now)
 
     def prove(self) -> list[StartProof]:
-        """Blocking: each new pod's start, against the new value; in force only when every pod proves it."""
+        """Blocking: each new pod's start, against the new value; in force only when every pod proves it.
+
+        A reload the pods' logs cannot show (`reload.quiet`) is checked by the file in each pod instead: that
+        proves the file arrived, not that the app applied it, so the change ends unproven either way."""
+        if self.reload is not None and self.rollout is None:  # a reload followed, no pod restarted
+            pods = [check.pod for check in self.reload.pods]
+            self.proofs = file_proofs(self.session, self.key, self.setting, self.drafted.new_text, pods)
+            self.finish(Phase.UNPROVEN)
+            return self.proofs
         template = self.route == Route.TEMPLATE
         self.proofs = start_proofs(
             self.session, self.key, self.setting, self.drafted, template=template, existing=self.pods_before

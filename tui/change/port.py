@@ -25,6 +25,19 @@ class ReloaderSeen:
     detail: str
 
 
+class CommandResult(Protocol):
+    """A command run in a pod: its exit code (None: it did not run, and `problem` says why) and output."""
+
+    @property
+    def exit_code(self) -> int | None: ...
+    @property
+    def stdout(self) -> str: ...
+    @property
+    def stderr(self) -> str: ...
+    @property
+    def problem(self) -> str: ...
+
+
 class ChangeActions(Protocol):
     """The writes a change makes, each guarded and checked by the server first; and two reads."""
 
@@ -35,6 +48,10 @@ class ChangeActions(Protocol):
     def last_log_lines(
         self, namespace: str, pod: str, container: str, count: int, *, previous: bool = False
     ) -> list[str]: ...
+
+    def run_in_pod(self, namespace: str, pod: str, container: str, argv: list[str]) -> CommandResult:
+        """Blocking: a command in a pod through pods/exec, to read what it has."""
+        ...
 
     def edit_container_value(
         self,

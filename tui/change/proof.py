@@ -105,6 +105,35 @@ def file_hash_check(setting: Setting, new_text: str) -> str:
     )
 
 
+def file_proofs(session, key, setting: Setting, new_text: str, pods: list[str]) -> list[StartProof]:
+    """Blocking: the hash of the file in each pod (`sha256sum` through pods/exec), against the new content.
+
+    It shows the file reached the pod; that the app applied it, only the app can tell."""
+    digest = hashlib.sha256(new_text.encode()).hexdigest()
+    path = _file_path(setting)
+    proofs = []
+    for pod in pods:
+        result = session.actions.run_in_pod(key[1], pod, setting.container, ["sha256sum", path])
+        words = result.stdout.split()
+        if result.exit_code == 0 and words:
+            seen = words[0].lower()
+            if seen == digest:
+                proofs.append(
+                    StartProof(pod, True, f"has the new file (sha256 {digest[:12]}, read through pods/exec)")
+                )
+            else:
+                detail = f"has other content in {path} (sha256 {seen[:12]}, the new one is {digest[:12]})"
+                proofs.append(StartProof(pod, False, detail))
+        elif result.exit_code is not None:
+            why = (result.stderr.strip().splitlines() or [""])[0]
+            proofs.append(
+                StartProof(pod, None, f"sha256sum {path} failed in the pod (exit {result.exit_code}) {why}")
+            )
+        else:
+            proofs.append(StartProof(pod, None, f"its file could not be read: {result.problem}"))
+    return proofs
+
+
 def start_proofs(
     session, key, setting: Setting, draft, *, template: bool, existing: frozenset[str] = frozenset()
 ) -> list[StartProof]:

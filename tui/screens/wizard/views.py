@@ -252,8 +252,15 @@ def rollout_text(app, flow: ChangeFlow) -> Text:
 def summary_text(app, flow: ChangeFlow) -> Text:
     record = flow.recorded
     text = Text(end="")
-    hidden = bool(flow.reload is not None and flow.reload.quiet and not flow.proofs)
-    unproven = "Applied, not provable from logs" if hidden else "Applied, not proven in force"
+    hidden = bool(flow.reload is not None and flow.reload.quiet)
+    file_everywhere = hidden and bool(flow.proofs) and all(p.proven for p in flow.proofs)
+    unproven = (
+        "Applied: the new file is in every pod; its reload is not provable from logs"
+        if file_everywhere
+        else "Applied, not provable from logs"
+        if hidden
+        else "Applied, not proven in force"
+    )
     heading = {Phase.IN_FORCE: "In force", Phase.UNPROVEN: unproven}.get(flow.phase, "Undone")
     text.append(
         heading + "\n\n", style(app, "success" if flow.phase == Phase.IN_FORCE else "warning", bold=True)
@@ -274,8 +281,9 @@ def summary_text(app, flow: ChangeFlow) -> Text:
         rows.append(("Undone", line))
     if flow.phase == Phase.UNPROVEN:
         rows.append(("Why", flow.unproven_reason))
-    if flow.phase == Phase.UNPROVEN and hidden and flow.reload is not None:
+    if flow.phase == Phase.UNPROVEN and hidden and flow.reload is not None and not flow.proofs:
         rows += [("Pod", f"{check.pod}: {check.state}") for check in flow.reload.pods]
+    if flow.phase == Phase.UNPROVEN and hidden and not file_everywhere:
         rows.append(("To prove it", flow.what_would_tell()))
     rows += [("Pod", f"{proof.pod} {proof.detail}") for proof in flow.proofs]
     for label, value in rows:
