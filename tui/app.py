@@ -25,6 +25,7 @@ from tui.bridge import ClusterUpdate, EventHistory, SessionBridge
 from tui.config import Config, load_config, save_theme, user_themes_dir
 from tui.screens.controllers import ControllersScreen
 from tui.screens.navigation import Navigation
+from tui.screens.wizard.confirm import ConfirmRestart
 from tui.themes import ThemeManager
 from tui.widgets.status_bar import StatusInfo
 
@@ -112,6 +113,7 @@ class KubeknobsApp(Navigation, App):
         self.bridge = SessionBridge(self)
         self.synced = False
         self.event_history = EventHistory()
+        self.following: set = set()  # the ChangeRuns following a change now
         self.status_info = StatusInfo()
         self.rows: dict[tuple, WorkloadRow] = {}  # every workload row the session has sent, by key
         self.known_namespaces: list[str] = []  # the last namespace list read from the API
@@ -181,7 +183,25 @@ class KubeknobsApp(Navigation, App):
         self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
         self._close_messages_no_wait()
 
+    async def action_quit(self) -> None:
+        """Quit; while a change is followed, only after the operator says so."""
+        if not self.following:
+            self.exit()
+            return
+        names = ", ".join(sorted(f"{run.flow.name} of {run.flow.key[2]}" for run in self.following))
+        question = (
+            f"Still following {names}: it is applied, but whether every pod takes it is not known yet. "
+            "Quit anyway? The change history will say the follow was left."
+        )
+        self.push_screen(ConfirmRestart("Quit while a change is followed", question), self._quit_answered)
+
+    def _quit_answered(self, yes: bool | None) -> None:
+        if yes:
+            self.exit()
+
     def on_unmount(self) -> None:
+        for run in list(self.following):  # ctrl+q confirmed, or a signal: the history says so
+            run.leave()
         self.shutdown_backends()
 
     def shutdown_backends(self) -> None:

@@ -11,6 +11,7 @@ from tests.wizard.steps import NS, WE, configmap_value, open_wizard, review, typ
 from tests.wizard.test_wizard_demo import confirm
 from tui.change.flow import Phase
 from tui.history import ChangeHistory
+from tui.screens.wizard.confirm import ConfirmRestart
 from tui.screens.wizard.screen import WizardScreen
 
 SHIPPER = ("DaemonSet", NS, "log-shipper")
@@ -170,3 +171,33 @@ async def test_immutable_configmap_is_copied_with_the_change_and_the_workload_re
     sts = json.loads(kubectl(demo, "-n", NS, "get", "statefulset", "datastorage", "-o", "json").stdout)
     names = [v["configMap"]["name"] for v in sts["spec"]["template"]["spec"]["volumes"] if "configMap" in v]
     assert created in names and "datastorage-schema-v7" not in names
+
+
+async def test_a_quit_while_a_change_is_followed_asks_first_and_the_history_says_the_follow_was_left(
+    demo, make_app, state_dir
+):
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_wizard(app, pilot, SHIPPER, lambda s: s.key == "fluent-bit.conf")
+        text = configmap_value(demo, "log-shipper-config", "fluent-bit.conf")
+        await type_value(pilot, screen, text + "\n# quit while followed\n")
+        await review(pilot, screen)
+        screen.flow.window = 600.0  # the kubelet's window, long enough to quit inside it
+        await click_button(pilot, "#apply")
+        await eventually_async(pilot, lambda: screen.flow.phase == Phase.RELOADING, message="the apply")
+        await pilot.press("escape")  # the follow goes on behind the dashboard
+        await pilot.press("ctrl+q")
+        await eventually_async(pilot, lambda: isinstance(app.screen, ConfirmRestart), message="the question")
+        question = str(app.screen.query_one("#confirm-question").content)
+        assert "Still following fluent-bit.conf of log-shipper" in question
+        await pilot.press("n")
+        await eventually_async(pilot, lambda: not isinstance(app.screen, ConfirmRestart), message="no")
+        assert app.is_running and len(app.following) == 1
+        assert [r.outcome for r in ChangeHistory().records()] == ["applied"]
+        await pilot.press("ctrl+q")
+        await eventually_async(pilot, lambda: isinstance(app.screen, ConfirmRestart), message="again")
+        await pilot.press("y")
+        await eventually_async(pilot, lambda: not app.is_running, message="the app to end")
+    record = ChangeHistory().records()[0]
+    assert (record.setting, record.outcome) == ("fluent-bit.conf", "follow-left")
+    assert not app.following

@@ -146,6 +146,11 @@ class ChangeHost(Protocol):
     @property
     def event_history(self) -> Sequence[ClusterEvent]: ...
 
+    @property
+    def following(self) -> set[Any]:
+        """The changes followed now (each a ChangeRun): a quit asks first while one is."""
+        ...
+
     def set_interval(
         self, interval: float, callback: Callable[[], None], *, name: str | None = None
     ) -> Any: ...

@@ -15,6 +15,7 @@ from tui.change.rollout import failing_containers, progress_event, rollout_statu
 from tui.model.events import CrashLoop, RolloutProgress
 
 POLL = 0.2
+FOLLOW_LEFT = "follow-left"  # the outcome a change gets when the app ends before it did
 
 
 def _newer_or_same(seen: str, target: str) -> bool:
@@ -42,11 +43,18 @@ class ChangeRun:
     def start(self) -> None:
         if self._timer is None:
             self._timer = self.app.set_interval(POLL, self.poll, name="kubeknobs-change-follow")
+            self.app.following.add(self)
 
     def stop(self) -> None:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+        self.app.following.discard(self)
+
+    def leave(self) -> None:
+        """The app ends while this change is followed: the history says the follow was left."""
+        self.stop()
+        self.flow.record(FOLLOW_LEFT)
 
     def _new_events(self) -> list:
         history = self.app.event_history
